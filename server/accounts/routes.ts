@@ -1,0 +1,62 @@
+import type { Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { api } from '../../shared/api/index.ts';
+import type { Me } from '../../shared/schemas/accounts.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { sessionTokenOf } from '../http/context.ts';
+import { HttpError } from '../http/errors.ts';
+import { bind } from '../http/route.ts';
+import type { Actor } from './actor.ts';
+import * as accountsService from './service.ts';
+import { actorOfAccount, createSession, endSession, SESSION_COOKIE } from './sessions.ts';
+
+async function meOf(db: Db, actor: Actor): Promise<Me> {
+  return {
+    account: await accountsService.accountDto(db, actor.accountId),
+    csrfToken: actor.csrfToken,
+    expiresAt: actor.sessionExpiresAt.toISOString(),
+    schoolId: actor.schoolId,
+  };
+}
+
+export function accountRoutes(router: Router, db: Db, config: Config): void {
+  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.session.cookieSecure, path: '/' };
+
+  // Guessing passwords is slowed per address and username; the message says when to retry.
+  router.use(
+    api.signIn.path,
+    rateLimit({
+      windowMs: config.signInRateLimit.windowSeconds * 1000,
+      limit: config.signInRateLimit.max,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+      handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', `Too many sign-in attempts; try again in ${config.signInRateLimit.windowSeconds} seconds`)),
+    }),
+  );
+
+  bind(router, api.signIn, async ({ body, res }) => {
+    const account = await accountsService.authenticate(db, body.username, body.password);
+    if (!account) throw new HttpError(401, 'unauthenticated', 'Wrong username or password');
+    const session = await createSession(db, account.id, config.session.ttlHours);
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
+    return meOf(db, await actorOfAccount(db, account, session.csrfToken, session.expiresAt));
+  });
+
+  bind(router, api.signOut, async ({ req, res }) => {
+    const token = sessionTokenOf(req);
+    if (token) await endSession(db, token);
+    res.clearCookie(SESSION_COOKIE, cookieOptions);
+  });
+
+  bind(router, api.me, ({ actor }) => meOf(db, actor));
+  bind(router, api.updateMe, async ({ actor, body }) => {
+    await accountsService.setLocale(db, actor.accountId, body.locale);
+    return meOf(db, { ...actor, locale: body.locale });
+  });
+
+  bind(router, api.listAccounts, ({ actor }) => accountsService.listAccounts(db, actor));
+  bind(router, api.createAccount, ({ actor, body }) => accountsService.createAccount(db, actor, body));
+  bind(router, api.updateAccount, ({ actor, params, body }) => accountsService.updateAccount(db, actor, params.id, body));
+}

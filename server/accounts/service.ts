@@ -1,0 +1,149 @@
+import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { Account, AccountCreate, AccountUpdate } from '../../shared/schemas/accounts.ts';
+import type { Locale } from '../../shared/schemas/common.ts';
+import type { Db } from '../db/client.ts';
+import { accountCommunities, accounts, classrooms, communities, counties, teachers } from '../db/schema/index.ts';
+import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
+import type { Actor } from './actor.ts';
+import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import { schoolsOfCommunities } from './scope.ts';
+
+type AccountRow = typeof accounts.$inferSelect;
+
+async function toDtos(db: Db, rows: AccountRow[]): Promise<Account[]> {
+  const coordinatorIds = rows.filter((r) => r.role === 'coordinator').map((r) => r.id);
+  const links = coordinatorIds.length ? await db.select().from(accountCommunities).where(inArray(accountCommunities.accountId, coordinatorIds)) : [];
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    displayName: r.displayName,
+    role: r.role as Account['role'],
+    countyId: r.countyId,
+    teacherId: r.teacherId,
+    classroomId: r.classroomId,
+    communityIds: links.filter((l) => l.accountId === r.id).map((l) => l.communityId),
+    locale: r.locale as Locale,
+    disabled: r.disabled,
+  }));
+}
+
+export async function accountDto(db: Db, accountId: string): Promise<Account> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  if (!row) throw new NotFoundError('Account');
+  return (await toDtos(db, [row]))[0]!;
+}
+
+/** Accounts a coordinator manages: teacher and classroom accounts of their communities' schools. */
+function managedByCoordinator(actor: Actor) {
+  const inSchools = schoolsOfCommunities(actor.communityIds);
+  return or(
+    sql`${accounts.teacherId} in (select id from teachers where school_id in (${inSchools}))`,
+    sql`${accounts.classroomId} in (select id from classrooms where school_id in (${inSchools}))`,
+  )!;
+}
+
+export async function listAccounts(db: Db, actor: Actor): Promise<Account[]> {
+  if (actor.role !== 'admin' && actor.role !== 'coordinator') throw new ForbiddenError('Only administrators and coordinators manage accounts');
+  const where = actor.role === 'admin' ? sql`true` : managedByCoordinator(actor);
+  return toDtos(db, await db.select().from(accounts).where(where).orderBy(asc(accounts.role), asc(accounts.username)));
+}
+
+async function assertInCoordinatorScope(db: Db, actor: Actor, kind: 'teacher' | 'classroom', id: string) {
+  const inSchools = schoolsOfCommunities(actor.communityIds);
+  const table = kind === 'teacher' ? teachers : classrooms;
+  const [row] = await db.select({ id: table.id }).from(table).where(and(eq(table.id, id), sql`${table.schoolId} in (${inSchools})`));
+  if (!row) throw ValidationError.field(`${kind}Id`, `unknown ${kind}`, 'unknown');
+}
+
+export async function createAccount(db: Db, actor: Actor, input: z.output<typeof AccountCreate>): Promise<Account> {
+  if (actor.role === 'coordinator') {
+    if (input.role !== 'teacher' && input.role !== 'classroom') throw new ForbiddenError('Coordinators create teacher and classroom accounts only');
+  } else if (actor.role !== 'admin') {
+    throw new ForbiddenError('Only administrators and coordinators create accounts');
+  }
+  // Every referenced thing must exist (and, for coordinators, be theirs).
+  if (input.role === 'auditor') {
+    const [c] = await db.select({ id: counties.id }).from(counties).where(eq(counties.id, input.countyId));
+    if (!c) throw ValidationError.field('countyId', 'unknown county', 'unknown');
+  } else if (input.role === 'coordinator') {
+    const found = new Set((await db.select({ id: communities.id }).from(communities).where(inArray(communities.id, input.communityIds))).map((c) => c.id));
+    const bad = input.communityIds.flatMap((id, i) => (found.has(id) ? [] : [{ field: `communityIds.${i}`, code: 'unknown', message: 'unknown community' }]));
+    if (bad.length) throw new ValidationError(bad);
+  } else if (input.role === 'teacher' || input.role === 'classroom') {
+    const id = input.role === 'teacher' ? input.teacherId : input.classroomId;
+    if (actor.role === 'coordinator') await assertInCoordinatorScope(db, actor, input.role, id);
+    else {
+      const table = input.role === 'teacher' ? teachers : classrooms;
+      const [row] = await db.select({ id: table.id }).from(table).where(eq(table.id, id));
+      if (!row) throw ValidationError.field(`${input.role}Id`, `unknown ${input.role}`, 'unknown');
+    }
+  }
+  const passwordHash = await hashPassword(input.password);
+  try {
+    const id = await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(accounts)
+        .values({
+          username: input.username,
+          displayName: input.displayName,
+          passwordHash,
+          role: input.role,
+          countyId: input.role === 'auditor' ? input.countyId : null,
+          teacherId: input.role === 'teacher' ? input.teacherId : null,
+          classroomId: input.role === 'classroom' ? input.classroomId : null,
+          createdBy: actor.accountId,
+        })
+        .returning({ id: accounts.id });
+      if (input.role === 'coordinator') {
+        await tx.insert(accountCommunities).values(input.communityIds.map((communityId) => ({ accountId: row!.id, communityId })));
+      }
+      return row!.id;
+    });
+    return accountDto(db, id);
+  } catch (err) {
+    if (isPgError(err, PgCode.uniqueViolation, 'accounts_username_unique')) {
+      throw new ConflictError({ kind: 'account', title: input.username, description: `The username ${input.username} is taken` });
+    }
+    if (isPgError(err, PgCode.uniqueViolation)) {
+      throw new ConflictError({ kind: 'account', description: `That ${input.role} already has an account` });
+    }
+    throw err;
+  }
+}
+
+export async function updateAccount(db: Db, actor: Actor, id: string, input: z.output<typeof AccountUpdate>): Promise<Account> {
+  const [row] = await db
+    .select()
+    .from(accounts)
+    .where(and(eq(accounts.id, id), actor.role === 'admin' ? sql`true` : actor.role === 'coordinator' ? managedByCoordinator(actor) : sql`false`));
+  if (!row) throw new NotFoundError('Account');
+  if (input.communityIds && (actor.role !== 'admin' || row.role !== 'coordinator')) {
+    throw ValidationError.field('communityIds', 'only a coordinator account has communities, set by an administrator', 'not_applicable');
+  }
+  if (row.id === actor.accountId && input.disabled) throw ValidationError.field('disabled', 'you cannot disable your own account', 'self');
+  await db.transaction(async (tx) => {
+    const set: Partial<AccountRow> = {};
+    if (input.displayName !== undefined) set.displayName = input.displayName;
+    if (input.disabled !== undefined) set.disabled = input.disabled;
+    if (input.locale !== undefined) set.locale = input.locale;
+    if (input.password !== undefined) set.passwordHash = await hashPassword(input.password);
+    if (Object.keys(set).length) await tx.update(accounts).set(set).where(eq(accounts.id, id));
+    if (input.communityIds) {
+      await tx.delete(accountCommunities).where(eq(accountCommunities.accountId, id));
+      await tx.insert(accountCommunities).values(input.communityIds.map((communityId) => ({ accountId: id, communityId })));
+    }
+  });
+  return accountDto(db, id);
+}
+
+/** The account for these credentials, or null; takes about as long either way. */
+export async function authenticate(db: Db, username: string, password: string): Promise<AccountRow | null> {
+  const [row] = await db.select().from(accounts).where(eq(accounts.username, username));
+  const ok = await verifyPassword(row?.passwordHash ?? (await dummyPasswordHash()), password);
+  return row && ok && !row.disabled ? row : null;
+}
+
+export async function setLocale(db: Db, accountId: string, locale: Locale): Promise<void> {
+  await db.update(accounts).set({ locale }).where(eq(accounts.id, accountId));
+}

@@ -1,0 +1,88 @@
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only place that reads environment variables. Every setting has a safe
+ * default so that `npm start` works on a fresh machine with nothing configured.
+ */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['1', 'true', 'yes'].includes(v)));
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []));
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public URL used in printed links and calendar subscriptions. */
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().optional(),
+  DATA_DIR: z.string().default('./data'),
+  SEED_DEMO: bool(true),
+  /** Give every demo account this password (tests, workshops); by default each gets a random one. */
+  DEMO_PASSWORD: z.string().min(10).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Set to 0 only behind plain-HTTP development setups; production cookies are Secure. */
+  COOKIE_SECURE: bool(false),
+  SIGNIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  /** mediasoup */
+  MEDIA_WORKERS: z.coerce.number().int().min(0).optional(),
+  MEDIA_LISTEN_IP: z.string().default('127.0.0.1'),
+  MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
+  MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
+  MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
+  MEDIA_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  /** Comma-separated TURN/STUN URLs handed to clients, with optional static credentials. */
+  ICE_SERVER_URLS: list,
+  ICE_SERVER_USERNAME: z.string().optional(),
+  ICE_SERVER_CREDENTIAL: z.string().optional(),
+  /** Skip starting the client bundle build check (tests serve the API only). */
+  SERVE_CLIENT: bool(true),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL,
+    database: e.DATABASE_URL ? ({ kind: 'postgres', url: e.DATABASE_URL } as const) : ({ kind: 'pglite', dir: path.resolve(e.DATA_DIR, 'pglite') } as const),
+    dataDir: path.resolve(e.DATA_DIR),
+    seedDemo: e.SEED_DEMO,
+    demoPassword: e.DEMO_PASSWORD,
+    logLevel: e.LOG_LEVEL,
+    session: { ttlHours: e.SESSION_TTL_HOURS, cookieSecure: e.COOKIE_SECURE || e.NODE_ENV === 'production' },
+    signInRateLimit: { max: e.SIGNIN_RATE_LIMIT, windowSeconds: e.SIGNIN_RATE_WINDOW_SECONDS },
+    media: {
+      workers: e.MEDIA_WORKERS ?? os.availableParallelism(),
+      listenIp: e.MEDIA_LISTEN_IP,
+      announcedAddress: e.MEDIA_ANNOUNCED_ADDRESS,
+      rtcMinPort: e.MEDIA_RTC_MIN_PORT,
+      rtcMaxPort: e.MEDIA_RTC_MAX_PORT,
+      logLevel: e.MEDIA_LOG_LEVEL,
+      iceServers: e.ICE_SERVER_URLS.length
+        ? [{ urls: e.ICE_SERVER_URLS, username: e.ICE_SERVER_USERNAME, credential: e.ICE_SERVER_CREDENTIAL }]
+        : [],
+    },
+    serveClient: e.SERVE_CLIENT,
+  };
+}
+
+export type Config = ReturnType<typeof loadConfig>;

@@ -1,0 +1,6 @@
+// Every table, by domain. Feature folders import the tables they own from here.
+export * from './geography.ts';
+export * from './schools.ts';
+export * from './communities.ts';
+export * from './calendar.ts';
+export * from './accounts.ts';

@@ -1,0 +1,64 @@
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { counties } from './geography.ts';
+
+export const schools = pgTable(
+  'schools',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    countyId: uuid('county_id').notNull().references(() => counties.id),
+    name: text('name').notNull(),
+    /** primary | junior_middle | nine_year — see shared/schemas/schools.ts */
+    stage: text('stage').notNull(),
+    /** urban | rural */
+    locality: text('locality').notNull(),
+    /** 新居民子女学校: a school for migrant workers' children. */
+    newResident: boolean('new_resident').notNull().default(false),
+    timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('schools_county_name_uq').on(t.countyId, t.name), index('schools_county_idx').on(t.countyId)],
+);
+
+/** Subjects are data (语文, 数学, 英语, 音乐…), keyed by a stable code. */
+export const subjects = pgTable('subjects', {
+  code: text('code').primaryKey(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en').notNull(),
+  sortOrder: integer('sort_order').notNull().default(0),
+});
+
+export const classrooms = pgTable(
+  'classrooms',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    schoolId: uuid('school_id').notNull().references(() => schools.id),
+    name: text('name').notNull(),
+    /** A member-school classroom joins lessons through a terminal (a big screen with camera). */
+    hasJoinTerminal: boolean('has_join_terminal').notNull().default(false),
+    capacity: integer('capacity'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('classrooms_school_name_uq').on(t.schoolId, t.name), index('classrooms_school_idx').on(t.schoolId)],
+);
+
+export const teachers = pgTable(
+  'teachers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    schoolId: uuid('school_id').notNull().references(() => schools.id),
+    name: text('name').notNull(),
+    /** 骨干教师: may be dispatched to member schools. */
+    isBackbone: boolean('is_backbone').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('teachers_school_idx').on(t.schoolId)],
+);
+
+export const teacherSubjects = pgTable(
+  'teacher_subjects',
+  {
+    teacherId: uuid('teacher_id').notNull().references(() => teachers.id, { onDelete: 'cascade' }),
+    subjectCode: text('subject_code').notNull().references(() => subjects.code),
+  },
+  (t) => [primaryKey({ columns: [t.teacherId, t.subjectCode] })],
+);

@@ -1,0 +1,11 @@
+import type { FeatureRoutes } from './app.ts';
+import type { RealtimeFeature } from './server.ts';
+
+/**
+ * The features beyond the foundation, in one list so that main.ts and the test
+ * harness start exactly the same platform.
+ */
+export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
+  routes: [],
+  realtime: [],
+};

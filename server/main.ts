@@ -1,0 +1,48 @@
+import { WorkerPool } from '../media/WorkerPool.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { createLogger } from './log.ts';
+import { seedDemo } from './seed/demo.ts';
+import { startServer } from './server.ts';
+import { features } from './features.ts';
+
+// Boot in one readable sequence: config → database (+ migrations) → demo seed → media workers → HTTP + Socket.IO.
+const bootStarted = performance.now();
+const config = loadConfig();
+const log = createLogger(config);
+
+const database = await openDatabase(config.database);
+await database.migrate();
+log.info({ kind: database.kind }, 'database ready');
+
+const demo = config.seedDemo
+  ? await seedDemo(database.db, { credentialsFile: `${config.dataDir}/demo-accounts.json`, ...(config.demoPassword ? { password: config.demoPassword } : {}) })
+  : null;
+
+const media = await WorkerPool.create({ size: config.media.workers, logLevel: config.media.logLevel });
+media.on('workerdied', (dead, replacement, error) => log.error({ deadPid: dead.pid, newPid: replacement.pid, err: error }, 'mediasoup worker died and was replaced'));
+log.info({ workers: media.size }, 'media workers ready');
+
+const server = await startServer({ config, database, media, log }, features);
+const url = config.publicUrl ?? server.url;
+const bootMs = Math.round(performance.now() - bootStarted);
+
+const lines = [`tongbu 同步 is running at ${url}  (started in ${bootMs} ms, database: ${database.kind})`];
+if (demo) {
+  lines.push(demo.created ? 'Demo data seeded. Sign in with:' : 'Demo sign-ins:');
+  for (const a of demo.accounts) lines.push(`  ${a.role.padEnd(12)} ${a.username.padEnd(18)} ${a.password}   ${a.note}`);
+}
+console.log(lines.join('\n'));
+
+let stopping = false;
+async function stop(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  await server.close();
+  media.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

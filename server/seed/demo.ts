@@ -1,0 +1,130 @@
+import { randomBytes } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import {
+  academicTerms,
+  academicYears,
+  accountCommunities,
+  accounts,
+  classrooms,
+  communities,
+  communityMemberships,
+  counties,
+  holidays,
+  schools,
+  teacherSubjects,
+  teachers,
+} from '../db/schema/index.ts';
+import { hashPassword } from '../accounts/password.ts';
+import * as haiyan from './haiyan.ts';
+
+export interface DemoSignIn {
+  role: string;
+  username: string;
+  /** Known only when the seed just created the accounts, or from the credentials file. */
+  password: string;
+  note: string;
+}
+
+export interface SeedResult {
+  created: boolean;
+  accounts: DemoSignIn[];
+}
+
+export interface SeedOptions {
+  /** All demo accounts get this password; by default each gets a random one. */
+  password?: string;
+  /** Where the generated passwords are kept so a restart can print them again. */
+  credentialsFile?: string;
+  /** The date memberships start (defaults to the first academic year's start). */
+  membershipsFrom?: string;
+}
+
+const randomPassword = () => randomBytes(9).toString('base64url');
+
+/**
+ * Seeds the Haiyan demo county on an empty database, all in one transaction;
+ * on a database that already has it, changes nothing.
+ */
+export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedResult> {
+  const { readFile, writeFile, mkdir } = await import('node:fs/promises');
+  const path = await import('node:path');
+  const [existing] = await db.select().from(counties).where(eq(counties.code, haiyan.county.code));
+  if (existing) {
+    const saved = options.credentialsFile ? await readFile(options.credentialsFile, 'utf8').then((t) => JSON.parse(t) as DemoSignIn[], () => null) : null;
+    return {
+      created: false,
+      accounts: saved ?? haiyan.demoAccounts.map((a) => ({ role: a.role, username: a.username, password: options.password ?? '(set at first start)', note: a.note })),
+    };
+  }
+
+  const signIns: DemoSignIn[] = haiyan.demoAccounts.map((a) => ({ role: a.role, username: a.username, password: options.password ?? randomPassword(), note: a.note }));
+  const hashes = await Promise.all(signIns.map((s) => hashPassword(s.password)));
+  const membershipsFrom = options.membershipsFrom ?? haiyan.academicYears[0]!.startsOn;
+
+  await db.transaction(async (tx) => {
+    const [county] = await tx.insert(counties).values(haiyan.county).returning();
+    const schoolIds = new Map<string, string>();
+    const classroomIds = new Map<string, string>();
+    const teacherIds = new Map<string, string>();
+    const memberKeys = new Set(haiyan.communities.flatMap((c) => c.members));
+
+    const schoolRows = await tx
+      .insert(schools)
+      .values(haiyan.schools.map((s) => ({ countyId: county!.id, name: s.name, stage: s.stage, locality: s.locality, newResident: s.newResident ?? false })))
+      .returning({ id: schools.id });
+    haiyan.schools.forEach((s, i) => schoolIds.set(s.key, schoolRows[i]!.id));
+
+    const classroomSpecs = haiyan.schools.flatMap((s) =>
+      s.classrooms.map((name) => ({ key: `${s.key}/${name}`, schoolId: schoolIds.get(s.key)!, name, hasJoinTerminal: memberKeys.has(s.key) || name.includes('教室'), capacity: 45 })),
+    );
+    const classroomRows = await tx.insert(classrooms).values(classroomSpecs.map(({ key: _k, ...c }) => c)).returning({ id: classrooms.id });
+    classroomSpecs.forEach((c, i) => classroomIds.set(c.key, classroomRows[i]!.id));
+
+    const teacherSpecs = haiyan.schools.flatMap((s) => s.teachers.map((t) => ({ ...t, schoolKey: s.key })));
+    const teacherRows = await tx
+      .insert(teachers)
+      .values(teacherSpecs.map((t) => ({ schoolId: schoolIds.get(t.schoolKey)!, name: t.name, isBackbone: t.backbone ?? false })))
+      .returning({ id: teachers.id });
+    teacherSpecs.forEach((t, i) => teacherIds.set(`${t.schoolKey}/${t.key}`, teacherRows[i]!.id));
+    await tx.insert(teacherSubjects).values(teacherSpecs.flatMap((t, i) => t.subjects.map((subjectCode) => ({ teacherId: teacherRows[i]!.id, subjectCode }))));
+
+    const communityIds = new Map<string, string>();
+    for (const c of haiyan.communities) {
+      const [row] = await tx.insert(communities).values({ countyId: county!.id, name: c.name, typeCode: c.typeCode, description: c.description }).returning();
+      communityIds.set(c.key, row!.id);
+      await tx.insert(communityMemberships).values([
+        { communityId: row!.id, schoolId: schoolIds.get(c.core)!, role: 'core', validFrom: membershipsFrom },
+        ...c.members.map((m) => ({ communityId: row!.id, schoolId: schoolIds.get(m)!, role: 'member', validFrom: membershipsFrom })),
+      ]);
+    }
+
+    for (const y of haiyan.academicYears) {
+      const [year] = await tx.insert(academicYears).values({ label: y.label, startsOn: y.startsOn, endsOn: y.endsOn }).returning();
+      await tx.insert(academicTerms).values(y.terms.map((t) => ({ ...t, yearId: year!.id })));
+      await tx.insert(holidays).values(y.holidays.map((h) => ({ ...h, yearId: year!.id })));
+    }
+
+    for (const [i, a] of haiyan.demoAccounts.entries()) {
+      const [row] = await tx
+        .insert(accounts)
+        .values({
+          username: a.username,
+          displayName: a.displayName,
+          passwordHash: hashes[i]!,
+          role: a.role,
+          countyId: a.role === 'auditor' ? county!.id : null,
+          teacherId: 'teacher' in a ? teacherIds.get(a.teacher.join('/'))! : null,
+          classroomId: 'classroom' in a ? classroomIds.get(a.classroom.join('/'))! : null,
+        })
+        .returning();
+      if ('community' in a) await tx.insert(accountCommunities).values({ accountId: row!.id, communityId: communityIds.get(a.community)! });
+    }
+  });
+
+  if (options.credentialsFile && !options.password) {
+    await mkdir(path.dirname(options.credentialsFile), { recursive: true });
+    await writeFile(options.credentialsFile, JSON.stringify(signIns, null, 2), { mode: 0o600 });
+  }
+  return { created: true, accounts: signIns };
+}

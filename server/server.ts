@@ -1,0 +1,42 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Server as IoServer } from 'socket.io';
+import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
+import { createRealtime } from './realtime/io.ts';
+
+export interface RunningServer {
+  readonly httpServer: HttpServer;
+  readonly io: IoServer;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** A feature that also speaks over Socket.IO (signaling, reminders, live dashboards). */
+export type RealtimeFeature = (io: IoServer, deps: AppDeps) => (() => void) | void;
+
+/** HTTP + Socket.IO on one port; `close()` stops both and everything features started. */
+export async function startServer(
+  deps: AppDeps,
+  options: { routes?: readonly FeatureRoutes[]; realtime?: readonly RealtimeFeature[]; port?: number; host?: string } = {},
+): Promise<RunningServer> {
+  const app = createApp(deps, options.routes);
+  const httpServer = createServer(app);
+  const io = createRealtime(httpServer, deps.database.db);
+  const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void => typeof s === 'function');
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(options.port ?? deps.config.port, options.host ?? deps.config.host, () => resolve());
+  });
+  const { address, port } = httpServer.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return {
+    httpServer,
+    io,
+    url: `http://${host}:${port}`,
+    close: async () => {
+      for (const stop of stops) stop();
+      await io.close();
+      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+    },
+  };
+}

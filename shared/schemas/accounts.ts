@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { Id, Locale } from './common.ts';
+
+export const Role = z.enum(['admin', 'auditor', 'coordinator', 'teacher', 'classroom']);
+export type Role = z.infer<typeof Role>;
+
+export const Username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9._-]{2,39}$/, '3–40 letters, digits, ".", "_" or "-"');
+/** Long passphrases welcome; 10 characters is the floor. */
+export const Password = z.string().min(10, 'at least 10 characters').max(256);
+
+export const Account = z
+  .object({
+    id: Id,
+    username: z.string(),
+    displayName: z.string(),
+    role: Role,
+    countyId: Id.nullable(),
+    teacherId: Id.nullable(),
+    classroomId: Id.nullable(),
+    communityIds: z.array(Id),
+    locale: Locale,
+    disabled: z.boolean(),
+  })
+  .meta({ id: 'Account' });
+export type Account = z.infer<typeof Account>;
+
+export const AccountCreate = z.discriminatedUnion('role', [
+  z.object({ role: z.literal('admin'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password }),
+  z.object({ role: z.literal('auditor'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password, countyId: Id }),
+  z.object({
+    role: z.literal('coordinator'),
+    username: Username,
+    displayName: z.string().trim().min(1).max(80),
+    password: Password,
+    communityIds: z.array(Id).min(1, 'a coordinator manages at least one community'),
+  }),
+  z.object({ role: z.literal('teacher'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password, teacherId: Id }),
+  z.object({ role: z.literal('classroom'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password, classroomId: Id }),
+]);
+export type AccountCreate = z.input<typeof AccountCreate>;
+
+export const AccountUpdate = z.object({
+  displayName: z.string().trim().min(1).max(80).optional(),
+  password: Password.optional(),
+  disabled: z.boolean().optional(),
+  locale: Locale.optional(),
+  communityIds: z.array(Id).min(1).optional(),
+});
+
+export const SignIn = z.object({ username: z.string().trim().toLowerCase().min(1), password: z.string().min(1) });
+
+/** Who is signed in, what they may see, and the token to send with writes. */
+export const Me = z
+  .object({
+    account: Account,
+    csrfToken: z.string(),
+    expiresAt: z.string(),
+    /** For teachers and classrooms: their school. */
+    schoolId: Id.nullable(),
+  })
+  .meta({ id: 'Me' });
+export type Me = z.infer<typeof Me>;
+
+export const MeUpdate = z.object({ locale: Locale });

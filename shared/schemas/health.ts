@@ -1,0 +1,16 @@
+import { z } from 'zod';
+
+export const Health = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    version: z.string(),
+    uptimeSeconds: z.number(),
+    database: z.object({ kind: z.enum(['pglite', 'postgres']), ok: z.boolean(), latencyMs: z.number().nullable(), error: z.string().optional() }),
+    media: z.object({
+      workerBinary: z.string(),
+      workers: z.array(z.object({ pid: z.number().int(), alive: z.boolean(), rooms: z.number().int(), cpuMs: z.number().nullable() })),
+      expectedWorkers: z.number().int(),
+    }),
+  })
+  .meta({ id: 'Health' });
+export type Health = z.infer<typeof Health>;

@@ -1,0 +1,46 @@
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+
+/**
+ * Debian's Chromium (apt-get install chromium). playwright-core never downloads a
+ * browser; CHROMIUM_PATH lets a machine with Chromium elsewhere run the tests.
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * Flags verified on these machines (see the shared STACK.md), each for a reason:
+ * - the background-networking/sync/component-update flags stop Chromium from
+ *   flooding the closed network with refused connections;
+ * - the fake-device flags give getUserMedia() a synthetic camera and microphone
+ *   and answer its permission prompt;
+ * - --allow-loopback-in-peer-connection and disabling WebRtcHideLocalIpsWithMdns
+ *   let ICE use 127.0.0.1 candidates as they are, since tests stay on loopback;
+ * - the autoplay policy lets <audio>/<video> sinks play without a user gesture.
+ */
+export const chromiumArgs: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+/** Launches headless Chromium with the flags above (plus any extra ones). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...chromiumArgs, ...extraArgs],
+  });
+}
+
+/** A browser context allowed to use the (fake) camera and microphone. */
+export function newMediaContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ permissions: ['camera', 'microphone'] });
+}

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { openDatabase, pgliteClientOf, type Database } from '../../server/db/client.ts';
+
+/**
+ * A fresh, migrated database for one test file, on the engine the test project
+ * names (TEST_DB=pglite | postgres). PGlite copies are loaded from a migrated
+ * dump (≈0.5 s instead of initdb's 3 s); PostgreSQL ones are created from a
+ * migrated template database (see globalSetup.ts) and dropped afterwards.
+ */
+export type TestDbKind = 'pglite' | 'postgres';
+
+export const testDbKind = (): TestDbKind => (process.env['TEST_DB'] === 'postgres' ? 'postgres' : 'pglite');
+
+let pgliteTemplate: Promise<Blob> | undefined;
+
+async function migratedPgliteDump(): Promise<Blob> {
+  const db = await openDatabase({ kind: 'pglite' });
+  await db.migrate();
+  const dump = await pgliteClientOf(db)!.dumpDataDir('none');
+  await db.close();
+  return dump;
+}
+
+export interface TestDatabase extends Database {
+  /** The connection URL (PostgreSQL only), for a second process or a pool of its own. */
+  readonly url?: string;
+}
+
+export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    pgliteTemplate ??= migratedPgliteDump();
+    return openDatabase({ kind: 'pglite', loadDataDir: await pgliteTemplate });
+  }
+  const adminUrl = inject('pgAdminUrl');
+  const template = inject('pgTemplate');
+  if (!adminUrl || !template) throw new Error('PostgreSQL tests need the globalSetup (TEST_DATABASE_URL)');
+  const name = `tongbu_test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
+  const url = withDatabase(adminUrl, name);
+  const database = await openDatabase({ kind: 'postgres', url, poolSize: 5 });
+  return {
+    ...database,
+    db: database.db,
+    kind: database.kind,
+    url,
+    close: async () => {
+      await database.close();
+      await withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function withAdmin<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../server/db/client.ts';
+import { withAdmin, withDatabase } from './db.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgAdminUrl: string | null;
+    pgTemplate: string | null;
+  }
+}
+
+/**
+ * For the PostgreSQL project: one migrated template database per run (test
+ * files clone it), dropped with every test database of the run at the end.
+ */
+export default async function setup(project: TestProject) {
+  const adminUrl = process.env['TEST_DATABASE_URL'];
+  if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which provides a PostgreSQL server');
+  const run = randomBytes(4).toString('hex');
+  const template = `tongbu_tpl_${run}`;
+  await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${template}`));
+  const db = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, template), poolSize: 1 });
+  await db.migrate();
+  await db.close();
+  project.provide('pgAdminUrl', adminUrl);
+  project.provide('pgTemplate', template);
+  return async () => {
+    await withAdmin(adminUrl, async (c) => {
+      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'tongbu_test_%' OR datname = $1`, [template]);
+      for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    });
+  };
+}

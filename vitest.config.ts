@@ -1,0 +1,30 @@
+import { defineConfig } from 'vitest/config';
+
+// Four kinds of tests (see test/README.md). Integration tests run twice: once on
+// embedded PGlite and once on a real PostgreSQL server (TEST_DATABASE_URL).
+const integration = (db: 'pglite' | 'postgres') => ({
+  extends: true as const,
+  test: {
+    name: `integration:${db}`,
+    include: ['test/integration/**/*.test.ts'],
+    env: { TEST_DB: db },
+    ...(db === 'postgres' ? { globalSetup: ['./test/support/globalSetup.ts'] } : {}),
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
+
+export default defineConfig({
+  test: {
+    reporters: ['default', './test/support/summaryReporter.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'media/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      integration('pglite'),
+      integration('postgres'),
+      { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+    ],
+  },
+});
