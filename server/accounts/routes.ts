@@ -1,5 +1,5 @@
 import type { Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { api } from '../../shared/api/index.ts';
 import type { Me } from '../../shared/schemas/accounts.ts';
 import type { Config } from '../config.ts';
@@ -31,7 +31,7 @@ export function accountRoutes(router: Router, db: Db, config: Config): void {
       limit: config.signInRateLimit.max,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      keyGenerator: (req) => `${req.ip}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
       handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', `Too many sign-in attempts; try again in ${config.signInRateLimit.windowSeconds} seconds`)),
     }),
   );

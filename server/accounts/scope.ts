@@ -1,5 +1,6 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { qualified } from '../db/sql.ts';
 import { communities, communityMemberships, schools } from '../db/schema/index.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
@@ -56,7 +57,7 @@ export function countiesOfCommunities(communityIds: readonly string[]) {
 }
 
 /** A school with no membership covering today. */
-export const unaffiliatedToday = sql`not exists (select 1 from ${communityMemberships} m where m.school_id = ${schools.id} and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date))`;
+export const unaffiliatedToday = sql`not exists (select 1 from ${communityMemberships} m where m.school_id = ${qualified(schools.id)} and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date))`;
 
 /** SQL condition on `schools` for the ones the actor may see. */
 export function visibleSchoolsWhere(actor: Actor) {

@@ -4,6 +4,7 @@ import type { Community, CommunityCreate, CommunitySummary, CommunityUpdate, Mem
 import type { Actor } from '../accounts/actor.ts';
 import { communityAccess, requireCommunity, visibleCommunitiesWhere, visibleSchoolsWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
+import { qualified } from '../db/sql.ts';
 import { accountCommunities, accounts, communities, communityMemberships, communityTypes, counties, schools } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 
@@ -18,9 +19,9 @@ export async function listCommunities(db: Db, actor: Actor): Promise<CommunitySu
       countyId: communities.countyId,
       name: communities.name,
       typeCode: communities.typeCode,
-      coreId: sql<string | null>`(select m.school_id from community_memberships m where m.community_id = ${communities.id} and m.role = 'core' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date) limit 1)`,
-      coreName: sql<string | null>`(select s.name from community_memberships m join schools s on s.id = m.school_id where m.community_id = ${communities.id} and m.role = 'core' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date) limit 1)`,
-      members: sql<number>`(select count(*)::int from community_memberships m where m.community_id = ${communities.id} and m.role = 'member' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date))`,
+      coreId: sql<string | null>`(select m.school_id from community_memberships m where m.community_id = ${qualified(communities.id)} and m.role = 'core' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date) limit 1)`,
+      coreName: sql<string | null>`(select s.name from community_memberships m join schools s on s.id = m.school_id where m.community_id = ${qualified(communities.id)} and m.role = 'core' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date) limit 1)`,
+      members: sql<number>`(select count(*)::int from community_memberships m where m.community_id = ${qualified(communities.id)} and m.role = 'member' and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date))`,
     })
     .from(communities)
     .where(visibleCommunitiesWhere(actor))
