@@ -20,7 +20,8 @@ _apt_install() {
 
 ensure_postgres() {
   if [ -n "${TEST_DATABASE_URL:-}" ]; then return 0; fi
-  if command -v psql >/dev/null && psql "postgres://postgres@127.0.0.1:5432/postgres" -qAtc 'select 1' >/dev/null 2>&1; then
+  # TONGBU_THROWAWAY_PG=1 (CI) skips the machine's server and starts a throwaway one.
+  if [ "${TONGBU_THROWAWAY_PG:-0}" != "1" ] && command -v psql >/dev/null && psql "postgres://postgres@127.0.0.1:5432/postgres" -qAtc 'select 1' >/dev/null 2>&1; then
     export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres"
     return 0
   fi
@@ -28,6 +29,7 @@ ensure_postgres() {
   THROWAWAY_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   THROWAWAY_PG_DIR=$(mktemp -d)
   local port=54329
+  while (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; do port=$((port + 1)); done
   local as=()
   if [ "$(id -u)" = "0" ]; then chown postgres:postgres "$THROWAWAY_PG_DIR"; as=(runuser -u postgres --); fi
   "${as[@]}" "$THROWAWAY_PG_BIN/initdb" -D "$THROWAWAY_PG_DIR/data" -U postgres -A trust -E UTF8 --no-sync >/dev/null
