@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { IsoDate } from '../schemas/common.ts';
+
+/**
+ * The facts a community's year is judged on, gathered by SQL from what the
+ * platform saw; the evaluation over them is pure (server/quotas/evaluate.ts).
+ */
+export const CountedItemKind = z.enum(['sync_lesson', 'online_research', 'offline_research']);
+export type CountedItemKind = z.infer<typeof CountedItemKind>;
+
+export const CountedItem = z
+  .object({
+    kind: CountedItemKind,
+    /** The session, the offline research record or the correction. */
+    id: z.string(),
+    title: z.string(),
+    /** Local date of the item (Asia/Shanghai or the school's zone). */
+    on: IsoDate,
+    subjectCode: z.string().nullable(),
+    mode: z.string().nullable(),
+    /** Member schools whose classrooms (or teachers) took part. */
+    memberSchoolIds: z.array(z.string()),
+    /** `evidence`: delivered/confirmed on the platform; `correction`: added by a coordinator with a reason and attachment. */
+    source: z.enum(['evidence', 'correction']),
+  })
+  .meta({ id: 'CountedItem' });
+export type CountedItem = z.infer<typeof CountedItem>;
+
+/** A scheduled item still to come in the period: what the forecast counts on. */
+export const PlannedItem = CountedItem.pick({ kind: true, id: true, title: true, on: true, subjectCode: true, mode: true, memberSchoolIds: true });
+export type PlannedItem = z.infer<typeof PlannedItem>;
+
+export const MemberSchoolPeriod = z.object({
+  schoolId: z.string(),
+  name: z.string(),
+  /** Membership clipped to the counting period; `to` inclusive. */
+  from: IsoDate,
+  to: IsoDate,
+});
+export type MemberSchoolPeriod = z.infer<typeof MemberSchoolPeriod>;
+
+export const DispatchPeriod = z.object({
+  id: z.string(),
+  memberSchoolId: z.string(),
+  from: IsoDate,
+  /** Inclusive. */
+  to: IsoDate,
+});
+export type DispatchPeriod = z.infer<typeof DispatchPeriod>;
+
+export const TeachingCalendar = z.object({
+  /** Terms of the counting period, inclusive dates, in order. */
+  terms: z.array(z.object({ name: z.string(), startsOn: IsoDate, endsOn: IsoDate })),
+  holidays: z.array(z.object({ name: z.string(), startsOn: IsoDate, endsOn: IsoDate })),
+});
+export type TeachingCalendar = z.infer<typeof TeachingCalendar>;
+
+export interface CommunityYearFacts {
+  readonly communityId: string;
+  readonly typeCode: string;
+  readonly requiresDispatch: boolean;
+  readonly period: { readonly startsOn: string; readonly endsOn: string };
+  readonly today: string;
+  readonly calendar: TeachingCalendar;
+  readonly memberSchools: readonly MemberSchoolPeriod[];
+  readonly counted: readonly CountedItem[];
+  readonly planned: readonly PlannedItem[];
+  readonly dispatches: readonly DispatchPeriod[];
+  /** Dispatches scheduled but not yet begun count for the forecast, not as covered. */
+  readonly plannedDispatches: readonly DispatchPeriod[];
+}
