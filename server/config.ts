@@ -45,6 +45,12 @@ const EnvSchema = z.object({
   ICE_SERVER_URLS: list,
   ICE_SERVER_USERNAME: z.string().optional(),
   ICE_SERVER_CREDENTIAL: z.string().optional(),
+  /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
+  SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
+  SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** With several server processes: Socket.IO rooms are shared through this Redis (streams adapter). */
+  REDIS_URL: z.string().url().optional(),
+  REDIS_STREAM_NAME: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tongbu:socket.io'),
   /** Skip starting the client bundle build check (tests serve the API only). */
   SERVE_CLIENT: bool(true),
 });
@@ -82,6 +88,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         : [],
     },
     serveClient: e.SERVE_CLIENT,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, streamName: e.REDIS_STREAM_NAME } : null,
+    schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS },
   };
 }
 

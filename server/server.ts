@@ -21,7 +21,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const app = createApp(deps, options.routes);
   const httpServer = createServer(app);
-  const io = createRealtime(httpServer, deps.database.db);
+  const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
+  const io = realtime.io;
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -35,7 +36,8 @@ export async function startServer(
     url: `http://${host}:${port}`,
     close: async () => {
       for (const stop of stops) stop();
-      await io.close();
+      await realtime.close();
+      httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };

@@ -1,5 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { parse as parseCookie } from 'cookie';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import type { Actor } from '../accounts/actor.ts';
 import { actorOfSession, SESSION_COOKIE } from '../accounts/sessions.ts';
@@ -17,12 +19,25 @@ export const rooms = {
   admins: 'role:admin',
 } as const;
 
+export interface Realtime {
+  readonly io: Server;
+  close(): Promise<void>;
+}
+
 /**
  * Socket.IO on the same HTTP server, authenticated by the same session cookie
  * as the REST API (a socket without a valid session is refused at the handshake).
+ * With Redis, several server processes share rooms (and connection-state
+ * recovery), so a dashboard on one node hears what happened on another.
  */
-export function createRealtime(httpServer: HttpServer, db: Db): Server {
+export async function createRealtime(httpServer: HttpServer, db: Db, redis: { url: string; streamName: string } | null): Promise<Realtime> {
+  const redisClient = redis ? createClient({ url: redis.url }) : null;
+  if (redisClient) {
+    redisClient.on('error', () => {}); // reconnects by itself; a failed command surfaces where it was issued
+    await redisClient.connect();
+  }
   const io = new Server(httpServer, {
+    ...(redisClient && redis ? { adapter: createAdapter(redisClient, { streamName: redis.streamName, sessionKeyPrefix: `${redis.streamName}:session:` }) } : {}),
     path: '/socket.io',
     serveClient: false,
     // Weak rural links drop for seconds at a time: let a socket resume its rooms.
@@ -48,5 +63,11 @@ export function createRealtime(httpServer: HttpServer, db: Db): Server {
     if (actor.countyId) void socket.join(rooms.county(actor.countyId));
     if (actor.role === 'admin') void socket.join(rooms.admins);
   });
-  return io;
+  return {
+    io,
+    close: async () => {
+      await io.close();
+      if (redisClient?.isOpen) await redisClient.quit().catch(() => undefined);
+    },
+  };
 }
