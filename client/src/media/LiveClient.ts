@@ -1,0 +1,773 @@
+import { Device, type types } from 'mediasoup-client';
+import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../../../shared/schemas/live.ts';
+import type { ConsumerOptions, Direction } from '../../../shared/signaling/live.ts';
+import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
+import { captureCamera, captureMicrophone, captureScreen, type CameraProfile } from './devices.ts';
+import { afterAttempt, escalate, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
+import { keepNegotiatedHeaderExtensions, produceOptions } from './publish.ts';
+import {
+  bandwidthMode,
+  chooseBandwidth,
+  classify,
+  initialLowBandwidth,
+  nextLowBandwidth,
+  QUALITY_SAMPLE_MS,
+  type BandwidthChoice,
+  type BandwidthMode,
+  type LinkSample,
+  type LowBandwidthState,
+  type Quality,
+} from './quality.ts';
+import { SignalingClient } from './signaling.ts';
+import { readStats, type StatsTotals } from './stats.ts';
+
+/**
+ * One participant's live session: mediasoup-client's Device and transports,
+ * what this participant publishes and receives, and the recovery policy
+ * (policy.ts) that brings all of it back after a network loss or a media
+ * worker's death. UI code reads `view` (an immutable snapshot, replaced on
+ * every change) and calls the action methods.
+ */
+
+export type LiveState = 'idle' | 'joining' | 'live' | 'reconnecting' | 'ended' | 'error';
+
+export interface RemoteMedia {
+  readonly consumerId: string;
+  readonly producerId: string;
+  readonly peerId: string;
+  readonly source: MediaSource;
+  readonly kind: 'audio' | 'video';
+  readonly track: MediaStreamTrack;
+  /** The sender paused it (camera off, microphone muted). */
+  readonly producerPaused: boolean;
+  /** Paused by this client (minimal bandwidth mode). */
+  readonly pausedHere: boolean;
+}
+
+export interface LiveView {
+  readonly state: LiveState;
+  readonly error: { code: string; message: string } | null;
+  readonly session: LiveSessionView | null;
+  readonly permissions: LivePermissions | null;
+  readonly peerId: string | null;
+  readonly peers: readonly LivePeer[];
+  readonly stagePeerId: string | null;
+  readonly activeSpeakerPeerId: string | null;
+  readonly recording: RecordingState;
+  readonly remote: readonly RemoteMedia[];
+  readonly local: {
+    readonly camera: MediaStreamTrack | null;
+    readonly screen: MediaStreamTrack | null;
+    readonly microphone: boolean;
+    readonly hand: boolean;
+    readonly mutedByHost: boolean;
+  };
+  readonly quality: Quality;
+  readonly link: LinkSample | null;
+  readonly bandwidth: BandwidthMode;
+  readonly bandwidthChoice: BandwidthChoice;
+  readonly ended: { status: string; reason: string | null } | null;
+  /** Completed recoveries (ICE restart, rejoin, rebuild), newest last. */
+  readonly recoveries: readonly { action: string; cause: LossCause; ms: number }[];
+}
+
+export interface LiveClientOptions {
+  readonly sessionId: string;
+  readonly signaling?: SignalingClient;
+  /** Override the server's ICE transport policy (`relay`: TURN only, for diagnosis and tests). */
+  readonly iceTransportPolicy?: 'all' | 'relay';
+  readonly bandwidth?: BandwidthChoice;
+  readonly capture?: Partial<{
+    camera(profile: CameraProfile): Promise<MediaStreamTrack>;
+    microphone(): Promise<MediaStreamTrack>;
+    screen(): Promise<{ video: MediaStreamTrack; audio: MediaStreamTrack | null }>;
+  }>;
+}
+
+interface HeldConsumer {
+  consumer: types.Consumer;
+  info: ConsumerOptions;
+  producerPaused: boolean;
+  pausedHere: boolean;
+  layer: number | null;
+}
+
+interface Wanted {
+  camera: boolean;
+  microphone: boolean;
+  screen: boolean;
+  hand: boolean;
+  /** Host: the account on stage (survives the staged classroom's rejoin under a new peer id). */
+  stageAccountId: string | null;
+}
+
+const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export class LiveClient {
+  readonly sessionId: string;
+  readonly signaling: SignalingClient;
+  readonly #options: LiveClientOptions;
+  #view: LiveView;
+  readonly #listeners = new Set<() => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+
+  #device = new Device();
+  #send: types.Transport | null = null;
+  #recv: types.Transport | null = null;
+  readonly #producers = new Map<MediaSource, types.Producer>();
+  readonly #tracks = new Map<MediaSource, MediaStreamTrack>();
+  readonly #consumers = new Map<string, HeldConsumer>();
+  readonly #wanted: Wanted = { camera: false, microphone: false, screen: false, hand: false, stageAccountId: null };
+  #peer: { peerId: string; resumeToken: string } | null = null;
+  #iceServers: RTCIceServer[] = [];
+  #iceTransportPolicy: 'all' | 'relay' = 'all';
+  #recovery: RecoveryState | null = null;
+  #recovering: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #closed = false;
+  #statsTimer: ReturnType<typeof setInterval> | null = null;
+  #statsTotals: StatsTotals | null = null;
+  #lowBandwidth: LowBandwidthState;
+  #framesDecoded = new Map<string, { framesDecoded: number; frameWidth: number; frameHeight: number }>();
+  /** Serializes media changes (publish, rebuild) so two never interleave. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: LiveClientOptions) {
+    this.#options = options;
+    this.sessionId = options.sessionId;
+    this.signaling = options.signaling ?? new SignalingClient();
+    this.#lowBandwidth = initialLowBandwidth(options.bandwidth ?? 'auto');
+    this.#view = {
+      state: 'idle',
+      error: null,
+      session: null,
+      permissions: null,
+      peerId: null,
+      peers: [],
+      stagePeerId: null,
+      activeSpeakerPeerId: null,
+      recording: noRecording,
+      remote: [],
+      local: { camera: null, screen: null, microphone: false, hand: false, mutedByHost: false },
+      quality: 'good',
+      link: null,
+      bandwidth: bandwidthMode(this.#lowBandwidth),
+      bandwidthChoice: this.#lowBandwidth.choice,
+      ended: null,
+      recoveries: [],
+    };
+    this.#listen();
+  }
+
+  // ---- what the UI reads -------------------------------------------------------
+
+  get view(): LiveView {
+    return this.#view;
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #set(patch: Partial<LiveView>): void {
+    this.#view = { ...this.#view, ...patch };
+    for (const l of this.#listeners) l();
+  }
+
+  #setLocal(patch: Partial<LiveView['local']>): void {
+    this.#set({ local: { ...this.#view.local, ...patch } });
+  }
+
+  #refreshRemote(): void {
+    this.#set({
+      remote: [...this.#consumers.values()].map((c) => ({
+        consumerId: c.info.id,
+        producerId: c.info.producerId,
+        peerId: c.info.producerPeerId,
+        source: c.info.source,
+        kind: c.info.kind,
+        track: c.consumer.track,
+        producerPaused: c.producerPaused,
+        pausedHere: c.pausedHere,
+      })),
+    });
+  }
+
+  /** Decoded-frame counts per remote video (tests and the diagnostics panel). */
+  async inboundVideo(): Promise<{ peerId: string; source: MediaSource; framesDecoded: number; frameWidth: number; frameHeight: number }[]> {
+    await this.#sampleStats();
+    return [...this.#consumers.values()]
+      .filter((c) => c.info.kind === 'video')
+      .map((c) => ({ peerId: c.info.producerPeerId, source: c.info.source, ...(this.#framesDecoded.get(c.consumer.rtpParameters.mid ?? '') ?? { framesDecoded: 0, frameWidth: 0, frameHeight: 0 }) }));
+  }
+
+  /** Transport states (tests, diagnostics). */
+  transportStates(): { send: string | null; recv: string | null } {
+    return { send: this.#send?.connectionState ?? null, recv: this.#recv?.connectionState ?? null };
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.#view.state !== 'idle') return;
+    this.#set({ state: 'joining', error: null });
+    try {
+      await this.signaling.whenConnected();
+      await this.#exclusive(() => this.#establish(false));
+      this.#set({ state: 'live' });
+      this.#statsTimer = setInterval(() => void this.#sampleStats(), QUALITY_SAMPLE_MS);
+    } catch (err) {
+      this.#fail(err);
+      throw err;
+    }
+  }
+
+  /** Leaves the room (the server closes this participant's intervals) and releases devices. */
+  async leave(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (this.signaling.connected && this.#peer) await this.signaling.request('leave', {}, 3000);
+    } catch {
+      /* leaving anyway */
+    }
+    this.#shutdown({ status: 'left', reason: null });
+  }
+
+  #shutdown(ended: LiveView['ended']): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#statsTimer) clearInterval(this.#statsTimer);
+    this.#teardownMedia(true);
+    for (const u of this.#unsubscribe) u();
+    this.#wake?.();
+    this.signaling.close();
+    this.#set({ state: 'ended', ended, remote: [], local: { ...this.#view.local, camera: null, screen: null, microphone: false } });
+  }
+
+  #fail(err: unknown): void {
+    const e = err instanceof SignalingError ? { code: err.code, message: err.message } : { code: 'internal', message: err instanceof Error ? err.message : String(err) };
+    this.#set({ state: this.#view.state === 'joining' ? 'error' : this.#view.state, error: e });
+  }
+
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- joining and (re)establishing media ---------------------------------------------
+
+  async #establish(resume: boolean): Promise<void> {
+    const res = await this.signaling.request('join', {
+      sessionId: this.sessionId,
+      ...(resume && this.#peer ? { resume: { peerId: this.#peer.peerId, token: this.#peer.resumeToken } } : {}),
+    });
+    this.#peer = { peerId: res.peerId, resumeToken: res.resumeToken };
+    this.#iceServers = res.iceServers as RTCIceServer[];
+    this.#iceTransportPolicy = this.#options.iceTransportPolicy ?? res.iceTransportPolicy;
+    this.#applyRoom(res);
+    if (!this.#device.loaded) await this.#device.load({ routerRtpCapabilities: res.routerRtpCapabilities as types.RtpCapabilities });
+
+    const held = new Set(res.held.transportIds);
+    const keep = res.resumed && (!this.#send || held.has(this.#send.id)) && (!this.#recv || held.has(this.#recv.id)) && !!this.#recv;
+    if (keep) {
+      for (const t of [this.#send, this.#recv]) if (t && !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new') await this.#restartIce(t);
+      const heldProducers = new Map(res.held.producers.map((p) => [p.id, p]));
+      for (const [source, producer] of this.#producers) {
+        if (!heldProducers.has(producer.id)) {
+          producer.close();
+          this.#producers.delete(source);
+        }
+        heldProducers.delete(producer.id);
+      }
+      for (const stale of heldProducers.keys()) await this.signaling.request('closeProducer', { producerId: stale }).catch(() => undefined);
+    } else {
+      this.#teardownMedia(false);
+      this.#recv = await this.#createTransport('recv');
+      if (res.permissions.publish.length) this.#send = await this.#createTransport('send');
+    }
+    await this.#consumeAll();
+    await this.#publishWanted();
+    if (this.#wanted.hand && !this.#myPeer()?.handRaised) await this.signaling.request('raiseHand', { raised: true }).catch(() => undefined);
+    await this.#restoreStage();
+  }
+
+  #applyRoom(res: ResponseOf<'join'>): void {
+    const me = res.room.peers.find((p) => p.peerId === res.peerId);
+    this.#set({
+      session: res.session,
+      permissions: res.permissions,
+      peerId: res.peerId,
+      peers: res.room.peers,
+      stagePeerId: res.room.stagePeerId,
+      activeSpeakerPeerId: res.room.activeSpeakerPeerId,
+      recording: res.room.recording,
+      local: { ...this.#view.local, mutedByHost: me?.mutedByHost ?? false, hand: me?.handRaised ?? false },
+    });
+  }
+
+  #myPeer(): LivePeer | undefined {
+    return this.#view.peers.find((p) => p.peerId === this.#view.peerId);
+  }
+
+  async #createTransport(direction: Direction): Promise<types.Transport> {
+    const opts = await this.signaling.request('createTransport', { direction });
+    const options: types.TransportOptions = {
+      id: opts.id,
+      iceParameters: opts.iceParameters as types.IceParameters,
+      iceCandidates: opts.iceCandidates as types.IceCandidate[],
+      dtlsParameters: opts.dtlsParameters as types.DtlsParameters,
+      iceServers: this.#iceServers,
+      iceTransportPolicy: this.#iceTransportPolicy,
+    };
+    const transport = direction === 'send' ? this.#device.createSendTransport(options) : this.#device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling.request('connectTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      keepNegotiatedHeaderExtensions(rtpParameters, this.#pendingSender);
+      const source = (appData as { source: MediaSource }).source;
+      this.signaling
+        .request('produce', { transportId: transport.id, kind, source, rtpParameters })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    transport.on('connectionstatechange', (state) => {
+      if (transport.closed || this.#closed || (transport !== this.#send && transport !== this.#recv)) return;
+      if (state === 'disconnected') this.#lost('transport-disconnected');
+      else if (state === 'failed') this.#lost('transport-failed');
+      else if (state === 'connected') this.#wake?.();
+    });
+    return transport;
+  }
+  #pendingSender: RTCRtpSender | undefined;
+
+  async #restartIce(transport: types.Transport): Promise<void> {
+    const { iceParameters } = await this.signaling.request('restartIce', { transportId: transport.id });
+    await transport.restartIce({ iceParameters: iceParameters as types.IceParameters });
+  }
+
+  /** Closes local media objects; `stopTracks` also releases camera, microphone and screen. */
+  #teardownMedia(stopTracks: boolean): void {
+    for (const p of this.#producers.values()) p.close();
+    this.#producers.clear();
+    for (const c of this.#consumers.values()) c.consumer.close();
+    this.#consumers.clear();
+    this.#send?.close();
+    this.#recv?.close();
+    this.#send = null;
+    this.#recv = null;
+    if (stopTracks) {
+      for (const t of this.#tracks.values()) t.stop();
+      this.#tracks.clear();
+    }
+    this.#refreshRemote();
+  }
+
+  // ---- receiving -----------------------------------------------------------------------
+
+  async #consumeAll(): Promise<void> {
+    const { consumers } = await this.signaling.request('consume', { rtpCapabilities: this.#device.rtpCapabilities });
+    const ids = new Set(consumers.map((c) => c.id));
+    for (const [id, held] of this.#consumers) {
+      if (!ids.has(id)) {
+        held.consumer.close();
+        this.#consumers.delete(id);
+      }
+    }
+    for (const c of consumers) if (!this.#consumers.has(c.id)) await this.#addConsumer(c);
+    this.#refreshRemote();
+  }
+
+  async #addConsumer(info: ConsumerOptions): Promise<void> {
+    if (!this.#recv || this.#recv.closed || this.#consumers.has(info.id)) return;
+    const consumer = await this.#recv.consume({
+      id: info.id,
+      producerId: info.producerId,
+      kind: info.kind,
+      rtpParameters: info.rtpParameters as types.RtpParameters,
+      appData: { source: info.source, peerId: info.producerPeerId },
+    });
+    const held: HeldConsumer = { consumer, info, producerPaused: info.producerPaused, pausedHere: false, layer: null };
+    this.#consumers.set(info.id, held);
+    const mode = bandwidthMode(this.#lowBandwidth);
+    if (info.kind === 'video' && info.source === 'camera' && mode === 'minimal') {
+      held.pausedHere = true;
+    } else {
+      if (info.kind === 'video' && mode === 'low') await this.#preferLayer(held, 0);
+      await this.signaling.request('resumeConsumer', { consumerId: info.id });
+    }
+    this.#refreshRemote();
+  }
+
+  async #preferLayer(held: HeldConsumer, spatialLayer: number): Promise<void> {
+    if (held.layer === spatialLayer) return;
+    held.layer = spatialLayer;
+    await this.signaling.request('setPreferredLayers', { consumerId: held.info.id, spatialLayer }).catch(() => undefined);
+  }
+
+  /** Applies the bandwidth mode to every consumer and to this client's own camera. */
+  async #applyBandwidth(): Promise<void> {
+    const mode = bandwidthMode(this.#lowBandwidth);
+    this.#set({ bandwidth: mode, bandwidthChoice: this.#lowBandwidth.choice });
+    for (const held of this.#consumers.values()) {
+      if (held.info.kind !== 'video') continue;
+      const pauseIt = mode === 'minimal' && held.info.source === 'camera';
+      if (pauseIt && !held.pausedHere) {
+        held.pausedHere = true;
+        await this.signaling.request('pauseConsumer', { consumerId: held.info.id }).catch(() => undefined);
+      } else if (!pauseIt && held.pausedHere) {
+        held.pausedHere = false;
+        await this.signaling.request('resumeConsumer', { consumerId: held.info.id }).catch(() => undefined);
+      }
+      if (!pauseIt && held.info.source === 'camera') await this.#preferLayer(held, mode === 'normal' ? 2 : 0);
+    }
+    const camera = this.#producers.get('camera');
+    if (camera && !camera.closed) {
+      const layers = camera.rtpParameters.encodings?.length ?? 1;
+      if (layers > 1) await camera.setMaxSpatialLayer(mode === 'normal' ? layers - 1 : 0).catch(() => undefined);
+    }
+    this.#refreshRemote();
+  }
+
+  setBandwidth(choice: BandwidthChoice): Promise<void> {
+    this.#lowBandwidth = chooseBandwidth(this.#lowBandwidth, choice);
+    return this.#applyBandwidth();
+  }
+
+  async #sampleStats(): Promise<void> {
+    if (this.#closed) return;
+    const expecting = [...this.#consumers.values()].some((c) => !c.producerPaused && !c.pausedHere);
+    const reading = await readStats(this.#send, this.#recv, expecting, this.#statsTotals);
+    this.#statsTotals = reading.totals;
+    this.#framesDecoded = reading.framesDecoded;
+    const quality = this.#view.state === 'reconnecting' ? 'lost' : classify(reading.sample);
+    const before = bandwidthMode(this.#lowBandwidth);
+    this.#lowBandwidth = nextLowBandwidth(this.#lowBandwidth, quality);
+    this.#set({ quality, link: reading.sample });
+    if (bandwidthMode(this.#lowBandwidth) !== before) await this.#applyBandwidth();
+  }
+
+  // ---- publishing -------------------------------------------------------------------------
+
+  async #capture(source: MediaSource): Promise<MediaStreamTrack> {
+    const existing = this.#tracks.get(source);
+    if (existing && existing.readyState === 'live') return existing;
+    const c = this.#options.capture ?? {};
+    let track: MediaStreamTrack;
+    if (source === 'microphone') track = await (c.microphone ?? captureMicrophone)();
+    else if (source === 'camera') {
+      const role = this.#view.permissions?.role;
+      const profile: CameraProfile = role === 'classroom' ? 'classroom' : this.#view.session?.kind === 'online_research' ? 'research' : 'teacher';
+      track = await (c.camera ?? captureCamera)(profile);
+    } else {
+      const screen = await (c.screen ?? captureScreen)();
+      if (screen.audio) this.#tracks.set('screen-audio', screen.audio);
+      track = screen.video;
+      track.addEventListener('ended', () => void this.setScreen(false));
+    }
+    this.#tracks.set(source, track);
+    return track;
+  }
+
+  async #produce(source: MediaSource): Promise<void> {
+    if (!this.#send || this.#send.closed || this.#producers.has(source)) return;
+    const track = await this.#capture(source);
+    const role = this.#view.permissions?.role ?? 'classroom';
+    const producer = await this.#send.produce({
+      ...produceOptions(source, role, track),
+      stopTracks: false,
+      appData: { source },
+      onRtpSender: (sender) => (this.#pendingSender = sender),
+    });
+    this.#producers.set(source, producer);
+    if (source === 'camera' && bandwidthMode(this.#lowBandwidth) !== 'normal' && (producer.rtpParameters.encodings?.length ?? 1) > 1) {
+      await producer.setMaxSpatialLayer(0).catch(() => undefined);
+    }
+  }
+
+  async #unpublish(source: MediaSource, stopTrack: boolean): Promise<void> {
+    const producer = this.#producers.get(source);
+    this.#producers.delete(source);
+    if (producer && !producer.closed) {
+      producer.close();
+      await this.signaling.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+    }
+    if (stopTrack) {
+      this.#tracks.get(source)?.stop();
+      this.#tracks.delete(source);
+    }
+  }
+
+  /** Publishes every source that is wanted and allowed, microphone first (a lesson must be heard before it is seen). */
+  async #publishWanted(): Promise<void> {
+    const allowed = new Set(this.#view.permissions?.publish ?? []);
+    if (this.#wanted.microphone && allowed.has('microphone')) {
+      await this.#produce('microphone');
+      if (this.#view.local.mutedByHost) this.#producers.get('microphone')?.pause();
+    }
+    if (this.#wanted.camera && allowed.has('camera')) await this.#produce('camera');
+    if (this.#wanted.screen && allowed.has('screen')) {
+      await this.#produce('screen');
+      if (this.#tracks.has('screen-audio') && allowed.has('screen-audio')) await this.#produce('screen-audio');
+    }
+    if (this.#wanted.microphone && this.#view.local.mutedByHost) {
+      const mic = this.#producers.get('microphone');
+      if (mic) await this.signaling.request('pauseProducer', { producerId: mic.id }).catch(() => undefined);
+    }
+    this.#syncLocal();
+  }
+
+  #syncLocal(): void {
+    const mic = this.#producers.get('microphone');
+    this.#setLocal({
+      camera: this.#producers.has('camera') ? (this.#tracks.get('camera') ?? null) : null,
+      screen: this.#producers.has('screen') ? (this.#tracks.get('screen') ?? null) : null,
+      microphone: !!mic && !mic.closed && !mic.paused,
+      hand: this.#wanted.hand,
+    });
+  }
+
+  #ensureAllowed(source: MediaSource): void {
+    if (!this.#view.permissions?.publish.includes(source)) throw new SignalingError('forbidden', `You may not publish ${source} in this session`);
+  }
+
+  setCamera(on: boolean): Promise<void> {
+    return this.#exclusive(async () => {
+      if (on) this.#ensureAllowed('camera');
+      this.#wanted.camera = on;
+      if (on) await this.#produce('camera');
+      else await this.#unpublish('camera', true);
+      this.#syncLocal();
+    });
+  }
+
+  setMicrophone(on: boolean): Promise<void> {
+    return this.#exclusive(async () => {
+      if (on) this.#ensureAllowed('microphone');
+      if (on && this.#view.local.mutedByHost) throw new SignalingError('muted_by_host', 'The teacher muted this classroom');
+      this.#wanted.microphone = on;
+      const mic = this.#producers.get('microphone');
+      if (on && !mic) await this.#produce('microphone');
+      else if (mic && on && mic.paused) {
+        await this.signaling.request('resumeProducer', { producerId: mic.id });
+        mic.resume();
+      } else if (mic && !on && !mic.paused) {
+        mic.pause();
+        await this.signaling.request('pauseProducer', { producerId: mic.id });
+      }
+      this.#syncLocal();
+    });
+  }
+
+  setScreen(on: boolean): Promise<void> {
+    return this.#exclusive(async () => {
+      if (on) this.#ensureAllowed('screen');
+      this.#wanted.screen = on;
+      if (on) {
+        await this.#produce('screen');
+        if (this.#tracks.has('screen-audio') && this.#view.permissions?.publish.includes('screen-audio')) await this.#produce('screen-audio');
+      } else {
+        await this.#unpublish('screen', true);
+        await this.#unpublish('screen-audio', true);
+      }
+      this.#syncLocal();
+    });
+  }
+
+  async raiseHand(raised: boolean): Promise<void> {
+    this.#wanted.hand = raised;
+    this.#setLocal({ hand: raised });
+    await this.signaling.request('raiseHand', { raised });
+  }
+
+  async setStage(peerId: string | null): Promise<void> {
+    this.#wanted.stageAccountId = peerId ? (this.#view.peers.find((p) => p.peerId === peerId)?.accountId ?? null) : null;
+    await this.signaling.request('setStage', { peerId });
+  }
+
+  async #restoreStage(): Promise<void> {
+    const accountId = this.#wanted.stageAccountId;
+    if (!accountId || !this.#view.permissions?.moderate) return;
+    const current = this.#view.peers.find((p) => p.peerId === this.#view.stagePeerId);
+    if (current?.accountId === accountId) return;
+    const target = this.#view.peers.find((p) => p.accountId === accountId);
+    if (target) await this.signaling.request('setStage', { peerId: target.peerId }).catch(() => undefined);
+  }
+
+  muteClassroom(peerId: string, muted: boolean): Promise<ResponseOf<'muteClassroom'>> {
+    return this.signaling.request('muteClassroom', { peerId, muted });
+  }
+
+  lowerHand(peerId: string): Promise<ResponseOf<'lowerHand'>> {
+    return this.signaling.request('lowerHand', { peerId });
+  }
+
+  async startRecording(): Promise<void> {
+    this.#set({ recording: await this.signaling.request('startRecording', {}) });
+  }
+
+  async stopRecording(): Promise<void> {
+    this.#set({ recording: await this.signaling.request('stopRecording', {}) });
+  }
+
+  async endSession(): Promise<ResponseOf<'endSession'>> {
+    const verdict = await this.signaling.request('endSession', {}, 30_000);
+    this.#shutdown({ status: verdict.status, reason: verdict.reason });
+    return verdict;
+  }
+
+  // ---- notifications -----------------------------------------------------------------
+
+  #listen(): void {
+    const s = this.signaling;
+    const upsert = (peer: LivePeer) => {
+      const peers = this.#view.peers.filter((p) => p.peerId !== peer.peerId);
+      this.#set({ peers: [...peers, peer] });
+      if (peer.peerId === this.#view.peerId) this.#setLocal({ mutedByHost: peer.mutedByHost });
+    };
+    this.#unsubscribe.push(
+      s.on('peerJoined', ({ peer }) => {
+        upsert(peer);
+        if (peer.accountId === this.#wanted.stageAccountId) void this.#restoreStage();
+      }),
+      s.on('peerUpdated', ({ peer }) => upsert(peer)),
+      s.on('peerLeft', ({ peerId }) => this.#set({ peers: this.#view.peers.filter((p) => p.peerId !== peerId) })),
+      s.on('newConsumer', (info) => void this.#addConsumer(info).catch((err) => console.warn('live: consume failed', err))),
+      s.on('consumerClosed', ({ consumerId }) => {
+        this.#consumers.get(consumerId)?.consumer.close();
+        this.#consumers.delete(consumerId);
+        this.#refreshRemote();
+      }),
+      s.on('consumerPaused', ({ consumerId }) => this.#flagConsumer(consumerId, true)),
+      s.on('consumerResumed', ({ consumerId }) => this.#flagConsumer(consumerId, false)),
+      s.on('producerClosed', ({ producerId, source }) => {
+        const p = this.#producers.get(source);
+        if (p?.id === producerId) {
+          p.close();
+          this.#producers.delete(source);
+          this.#syncLocal();
+        }
+      }),
+      s.on('mutedByHost', ({ muted }) => void this.#mutedByHost(muted)),
+      s.on('stageChanged', ({ peerId }) => this.#set({ stagePeerId: peerId })),
+      s.on('handRaised', ({ peerId, raised }) => {
+        if (peerId === this.#view.peerId) {
+          this.#wanted.hand = raised;
+          this.#setLocal({ hand: raised });
+        }
+      }),
+      s.on('activeSpeaker', ({ peerId }) => this.#set({ activeSpeakerPeerId: peerId })),
+      s.on('recordingChanged', (recording) => this.#set({ recording })),
+      s.on('mediaRebuilt', () => this.#lost('media-rebuilt')),
+      s.on('sessionEnded', ({ status, reason }) => this.#shutdown({ status, reason })),
+      s.onStatus((up) => {
+        if (this.#closed || this.#view.state === 'idle' || this.#view.state === 'joining') return;
+        if (!up) this.#lost('signaling-lost');
+        else this.#wake?.();
+      }),
+    );
+  }
+
+  #flagConsumer(consumerId: string, paused: boolean): void {
+    const held = this.#consumers.get(consumerId);
+    if (!held) return;
+    held.producerPaused = paused;
+    this.#refreshRemote();
+  }
+
+  async #mutedByHost(muted: boolean): Promise<void> {
+    this.#setLocal({ mutedByHost: muted });
+    const mic = this.#producers.get('microphone');
+    if (!mic) return;
+    if (muted) mic.pause();
+    else if (this.#wanted.microphone) {
+      mic.resume();
+      await this.signaling.request('resumeProducer', { producerId: mic.id }).catch(() => undefined);
+    }
+    this.#syncLocal();
+  }
+
+  // ---- recovery -------------------------------------------------------------------------
+
+  #lost(cause: LossCause): void {
+    if (this.#closed) return;
+    this.#recovery = escalate(this.#recovery, cause, Date.now(), this.signaling.connected);
+    if (this.#view.state === 'live') this.#set({ state: 'reconnecting' });
+    this.#wake?.();
+    this.#recovering ??= this.#recover().finally(() => (this.#recovering = null));
+  }
+
+  /** Waits `ms`, or less if something happens (socket back, transport connected, worse loss). */
+  #nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #healthy(): boolean {
+    if (!this.signaling.connected) return false;
+    return [this.#send, this.#recv].every((t) => !t || (!t.closed && (t.connectionState === 'connected' || t.connectionState === 'new')));
+  }
+
+  async #recover(): Promise<void> {
+    while (this.#recovery && !this.#closed) {
+      const state: RecoveryState = { ...this.#recovery, signalingUp: this.signaling.connected };
+      const action = nextRecoveryAction(state, Date.now());
+      if (action.delayMs > 0) await this.#nap(action.delayMs);
+      if (this.#closed || !this.#recovery) return;
+      // A worse loss may have come in while waiting.
+      const current: RecoveryState = { ...this.#recovery, signalingUp: this.signaling.connected };
+      const now = nextRecoveryAction(current, Date.now());
+      if (now.kind !== action.kind) continue;
+      if (action.kind === 'wait') {
+        if (!this.signaling.connected) await Promise.race([this.signaling.whenConnected(), this.#nap(5000)]);
+        this.#recovery = { ...current, signalingUp: this.signaling.connected };
+        continue;
+      }
+      try {
+        await this.#exclusive(async () => {
+          if (action.kind === 'restartIce') {
+            for (const t of [this.#send, this.#recv]) if (t && !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new') await this.#restartIce(t);
+          } else if (action.kind === 'rebuildTransports') {
+            this.#teardownMedia(false);
+            await this.#establish(true);
+          } else {
+            await this.#establish(true);
+          }
+        });
+        await this.#settle(action.kind === 'restartIce' ? 3000 : 6000);
+      } catch (err) {
+        if (err instanceof SignalingError && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
+          this.#shutdown({ status: 'ended', reason: err.message });
+          return;
+        }
+        console.warn(`live: recovery step ${action.kind} failed`, err);
+      }
+      if (this.#healthy()) {
+        const done = this.#recovery;
+        this.#recovery = null;
+        this.#set({ state: 'live', recoveries: [...this.#view.recoveries, { action: action.kind, cause: done.cause, ms: Date.now() - done.lostAt }] });
+        return;
+      }
+      this.#recovery = afterAttempt(this.#recovery, action);
+    }
+  }
+
+  /** Gives connecting transports up to `ms` to reach connected. */
+  async #settle(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline && !this.#closed) {
+      const states = [this.#send, this.#recv].filter((t): t is types.Transport => !!t && !t.closed).map((t) => t.connectionState);
+      if (states.every((s) => s === 'connected' || s === 'new')) return;
+      if (states.some((s) => s === 'failed')) return;
+      await this.#nap(Math.min(250, deadline - Date.now()));
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * How a live client recovers from a network loss (LiveKit-style named
+ * constants, so a change of behaviour is a change of numbers here):
+ *
+ * 1. A transport goes `disconnected`: wait TRANSPORT_GRACE_MS (short blips heal
+ *    by themselves), then restart ICE on it — up to ICE_RESTART_ATTEMPTS times,
+ *    paced by RECONNECT_BACKOFF_MS.
+ * 2. Still not connected FULL_REJOIN_AFTER_MS after the loss (or the transport
+ *    `failed`, or the ICE restarts are used up): a full rejoin — join again
+ *    (resuming the server's peer if it is still held), new transports, and every
+ *    source that was on published again; stage and hand restored.
+ * 3. The signaling socket is down: nothing can be asked of the server; wait for
+ *    Socket.IO to reconnect (it retries by itself), then rejoin with resume.
+ * 4. `mediaRebuilt` (the media worker died): new transports at once, re-publish.
+ * Attempts after the last backoff step keep the last delay: a classroom keeps
+ * trying for as long as the page is open.
+ */
+export const RECONNECT_BACKOFF_MS: readonly number[] = [0, 300, 1200, 2700, 4800, 7000];
+export const ICE_RESTART_ATTEMPTS = 2;
+export const FULL_REJOIN_AFTER_MS = 8000;
+export const TRANSPORT_GRACE_MS = 1500;
+/** The server keeps a peer whose socket dropped this long (server/live PEER_RESUME_GRACE_MS must be ≥). */
+export const RESUME_WINDOW_MS = 30_000;
+
+export type LossCause = 'transport-disconnected' | 'transport-failed' | 'signaling-lost' | 'media-rebuilt' | 'removed';
+
+export interface RecoveryState {
+  readonly cause: LossCause;
+  /** When the loss was first seen (ms). */
+  readonly lostAt: number;
+  /** Recovery actions already tried for this loss. */
+  readonly attempt: number;
+  readonly iceRestarts: number;
+  readonly signalingUp: boolean;
+}
+
+export type RecoveryAction =
+  /** Nothing to do yet (socket down): try again when something changes or after delayMs. */
+  | { readonly kind: 'wait'; readonly delayMs: number }
+  | { readonly kind: 'restartIce'; readonly delayMs: number }
+  /** join again with the resume token; transports are rebuilt if the server did not hold them. */
+  | { readonly kind: 'rejoin'; readonly delayMs: number }
+  /** same peer, new transports (the room's media was rebuilt). */
+  | { readonly kind: 'rebuildTransports'; readonly delayMs: number };
+
+export const backoffDelay = (attempt: number): number => RECONNECT_BACKOFF_MS[Math.min(attempt, RECONNECT_BACKOFF_MS.length - 1)]!;
+
+export function nextRecoveryAction(s: RecoveryState, now: number): RecoveryAction {
+  const delayMs = backoffDelay(s.attempt);
+  if (!s.signalingUp) return { kind: 'wait', delayMs: Math.max(delayMs, RECONNECT_BACKOFF_MS[1] ?? 300) };
+  switch (s.cause) {
+    case 'media-rebuilt':
+      return s.attempt === 0 ? { kind: 'rebuildTransports', delayMs } : { kind: 'rejoin', delayMs };
+    case 'signaling-lost':
+    case 'removed':
+    case 'transport-failed':
+      return { kind: 'rejoin', delayMs };
+    case 'transport-disconnected': {
+      const elapsed = now - s.lostAt;
+      if (s.iceRestarts < ICE_RESTART_ATTEMPTS && elapsed < FULL_REJOIN_AFTER_MS) {
+        return { kind: 'restartIce', delayMs: s.attempt === 0 ? Math.max(delayMs, TRANSPORT_GRACE_MS) : delayMs };
+      }
+      return { kind: 'rejoin', delayMs };
+    }
+  }
+}
+
+/** The state after trying `action`. */
+export function afterAttempt(s: RecoveryState, action: RecoveryAction): RecoveryState {
+  return { ...s, attempt: s.attempt + 1, iceRestarts: s.iceRestarts + (action.kind === 'restartIce' ? 1 : 0) };
+}
+
+/** A worse loss seen during recovery takes over (a failed transport skips the ICE restarts). */
+export function escalate(s: RecoveryState | null, cause: LossCause, now: number, signalingUp: boolean): RecoveryState {
+  if (!s) return { cause, lostAt: now, attempt: 0, iceRestarts: 0, signalingUp };
+  const rank: Record<LossCause, number> = { 'transport-disconnected': 0, 'transport-failed': 1, 'signaling-lost': 2, removed: 3, 'media-rebuilt': 4 };
+  return { ...s, cause: rank[cause] > rank[s.cause] ? cause : s.cause, signalingUp };
+}

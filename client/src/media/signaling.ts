@@ -1,0 +1,116 @@
+import { io, type Socket } from 'socket.io-client';
+import { liveNotifications, liveRequests } from '../../../shared/signaling/live.ts';
+import {
+  describeIssues,
+  isSignalingError,
+  notificationEvent,
+  notificationNames,
+  requestEvent,
+  SignalingError,
+  type NotificationName,
+  type NotificationOf,
+  type RequestName,
+  type RequestOf,
+  type ResponseOf,
+} from '../../../shared/signaling/protocol.ts';
+
+/** How long a request may wait for its acknowledgement before it fails with `internal`/timeout. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+type Listener<N extends NotificationName> = (data: NotificationOf<N>) => void;
+
+export interface SignalingEvents {
+  connected(): void;
+  disconnected(reason: string): void;
+}
+
+/**
+ * The client end of shared/signaling: typed requests with acknowledgements,
+ * validated both ways (a malformed answer or notification is an error here,
+ * never a half-understood message), and typed notification listeners.
+ */
+export class SignalingClient {
+  readonly socket: Socket;
+  readonly #listeners = new Map<NotificationName, Set<(data: never) => void>>();
+  readonly #status = new Set<(up: boolean, reason: string) => void>();
+
+  constructor(options: { url?: string; socket?: Socket } = {}) {
+    this.socket =
+      options.socket ??
+      io(options.url ?? '/', {
+        path: '/socket.io',
+        transports: ['websocket'],
+        withCredentials: true,
+        // Keep trying for as long as the page is open: a classroom terminal is unattended.
+        reconnection: true,
+        reconnectionAttempts: Infinity,
+        reconnectionDelay: 300,
+        reconnectionDelayMax: 5000,
+        randomizationFactor: 0.3,
+      });
+    for (const name of notificationNames) {
+      this.socket.on(notificationEvent(name), (raw: unknown) => {
+        const parsed = liveNotifications[name].safeParse(raw);
+        if (!parsed.success) {
+          console.warn(`live: malformed ${name} notification: ${describeIssues(parsed.error)}`);
+          return;
+        }
+        for (const l of this.#listeners.get(name) ?? []) {
+          try {
+            (l as Listener<typeof name>)(parsed.data as never);
+          } catch (err) {
+            console.error(`live: ${name} listener failed`, err);
+          }
+        }
+      });
+    }
+    this.socket.on('connect', () => this.#status.forEach((l) => l(true, 'connect')));
+    this.socket.on('disconnect', (reason) => this.#status.forEach((l) => l(false, reason)));
+  }
+
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+
+  /** Resolves once the socket is connected (now or after a reconnect). */
+  whenConnected(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve) => this.socket.once('connect', () => resolve()));
+  }
+
+  onStatus(listener: (up: boolean, reason: string) => void): () => void {
+    this.#status.add(listener);
+    return () => this.#status.delete(listener);
+  }
+
+  on<N extends NotificationName>(name: N, listener: Listener<N>): () => void {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(listener as (data: never) => void);
+    return () => set.delete(listener as (data: never) => void);
+  }
+
+  /** Sends a request; resolves with the validated response or rejects with a SignalingError. */
+  async request<N extends RequestName>(name: N, data: RequestOf<N>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<ResponseOf<N>> {
+    const entry = liveRequests[name];
+    const checked = entry.request.safeParse(data);
+    if (!checked.success) throw new SignalingError('validation', `${name}: ${describeIssues(checked.error)}`, name);
+    if (!this.socket.connected) throw new SignalingError('internal', `${name}: not connected`, name);
+    let answer: unknown;
+    try {
+      answer = await this.socket.timeout(timeoutMs).emitWithAck(requestEvent(name), data);
+    } catch {
+      throw new SignalingError('internal', `${name}: no answer within ${timeoutMs} ms`, name);
+    }
+    if (isSignalingError(answer)) throw new SignalingError(answer.error.code, answer.error.message, name);
+    const parsed = entry.response.safeParse(answer);
+    if (!parsed.success) throw new SignalingError('internal', `${name}: malformed answer (${describeIssues(parsed.error)})`, name);
+    return parsed.data as ResponseOf<N>;
+  }
+
+  close(): void {
+    this.#listeners.clear();
+    this.#status.clear();
+    this.socket.close();
+  }
+}

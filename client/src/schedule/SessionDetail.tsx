@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import type { LiveSession } from '../../../shared/schemas/schedule.ts';
+import { api, call } from '../app/api.ts';
+import { useQuery } from '../app/useQuery.ts';
+import { useSubjectLabel } from '../app/reference.ts';
+import { useT } from '../i18n/index.ts';
+import { Badge, Button, DescriptionList, Drawer, Field, FormErrors, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
+import { localDate, localTime } from './grid.ts';
+
+export const statusTone: Record<LiveSession['status'], BadgeTone> = { scheduled: 'blue', live: 'green', delivered: 'teal', missed: 'orange', cancelled: 'gray' };
+
+export interface SessionDetailProps {
+  session: LiveSession | null;
+  onClose(): void;
+  /** Whether the user may cancel it (coordinators, the host teacher). */
+  canChange: boolean;
+  onChanged(): void;
+}
+
+export function SessionDetail({ session, onClose, canChange, onChanged }: SessionDetailProps) {
+  const t = useT();
+  const subjectLabel = useSubjectLabel();
+  const form = useApiForm(['reason']);
+  const [reason, setReason] = useState('');
+  const [scope, setScope] = useState<'one' | 'following'>('one');
+  const history = useQuery(api.sessionHistory, session ? { params: { id: session.id } } : null);
+  if (!session) return null;
+  const s = session;
+  const host = s.teachers.find((x) => x.role === 'host');
+  const when = `${localDate(s.startsAt)} ${localTime(s.startsAt)}–${localTime(s.endsAt)} (${s.timeZone})`;
+
+  const cancel = async () => {
+    const res = await form.submit(() => call(api.cancelSession, { params: { id: s.id }, body: { reason, scope } }));
+    if (res?.ok) {
+      toast.success(t('schedule.detail.cancelled'));
+      setReason('');
+      onChanged();
+      onClose();
+    }
+  };
+
+  return (
+    <Drawer open onClose={onClose} title={s.title} subtitle={`${t(`schedule.kind.${s.kind}`)}${s.mode ? ` · ${t(`schedule.mode.${s.mode}`)}` : ''} · ${s.communityName}`} testId="session-detail">
+      <DescriptionList
+        items={[
+          { label: t('schedule.detail.when'), value: when },
+          { label: t('schedule.detail.status'), value: <Badge tone={statusTone[s.status]}>{t(`schedule.status.${s.status}`)}{s.statusReason ? `：${s.statusReason}` : ''}</Badge> },
+          ...(s.subjectCode ? [{ label: t('schedule.form.subject'), value: subjectLabel(s.subjectCode) }] : []),
+          ...(s.topic ? [{ label: t('schedule.form.topic'), value: s.topic }] : []),
+          { label: t('schedule.detail.host'), value: host ? `${host.name}（${host.schoolName}）` : '—' },
+          ...(s.classrooms.length ? [{ label: t('schedule.detail.classrooms'), value: s.classrooms.map((c) => `${c.schoolName} ${c.name}${c.role === 'host' ? ' ★' : ''}`).join('、') }] : []),
+          ...(s.teachers.some((x) => x.role === 'invited') ? [{ label: t('schedule.detail.invited'), value: s.teachers.filter((x) => x.role === 'invited').map((x) => `${x.name}（${x.schoolName}）`).join('、') }] : []),
+          ...(s.override ? [{ label: t('schedule.detail.override'), value: `${s.override.byName}：${s.override.reason}` }] : []),
+          ...(s.seriesId ? [{ label: t('schedule.detail.series'), value: '✓' }] : []),
+        ]}
+      />
+      {history.data && (
+        <section className="sched-history">
+          <h3>{t('schedule.detail.history')}</h3>
+          <ol>
+            {history.data.map((h, i) => (
+              <li key={i}>
+                <span className="muted">{h.at.slice(0, 16).replace('T', ' ')}Z</span> {h.fromStatus ? `${t(`schedule.status.${h.fromStatus}`)} → ` : ''}
+                {t(`schedule.status.${h.toStatus}`)} · {h.actor?.displayName ?? h.systemSource}
+                {h.reason ? ` · ${h.reason}` : ''}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      {canChange && s.status === 'scheduled' && (
+        <section className="sched-cancel">
+          <h3>{t('schedule.detail.cancel')}</h3>
+          <FormErrors form={form} />
+          {s.seriesId && (
+            <Segmented<'one' | 'following'>
+              value={scope}
+              onChange={setScope}
+              size="sm"
+              options={[
+                { value: 'one', label: t('schedule.form.scopeOne') },
+                { value: 'following', label: t('schedule.form.scopeFollowing') },
+              ]}
+            />
+          )}
+          <Field label={t('schedule.detail.cancelReason')} name="reason" error={form.of('reason')}>
+            <TextInput value={reason} onChange={setReason} data-testid="cancel-reason" />
+          </Field>
+          <Button variant="danger" onClick={() => void cancel()} loading={form.submitting} disabled={reason.trim().length < 2} data-testid="cancel-session">
+            {t('schedule.detail.cancel')}
+          </Button>
+        </section>
+      )}
+    </Drawer>
+  );
+}
