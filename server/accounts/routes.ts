@@ -17,6 +17,7 @@ async function meOf(db: Db, actor: Actor): Promise<Me> {
     csrfToken: actor.csrfToken,
     expiresAt: actor.sessionExpiresAt.toISOString(),
     schoolId: actor.schoolId,
+    communityIds: [...actor.communityIds],
   };
 }
 

@@ -82,22 +82,25 @@ export function visibleSchoolsWhere(actor: Actor) {
 }
 
 /**
- * The school row if the actor may `need` it. Managing a school (its classrooms,
- * teachers, details) is for admins and for coordinators of a community it belongs to.
+ * Of these schools, the ones the actor may manage (details, classrooms, teachers):
+ * all for admins; for coordinators, schools that belong (or belonged, or will) to one of their communities.
  */
+export async function managedSchoolIds(db: Db, actor: Actor, schoolIds: readonly string[]): Promise<Set<string>> {
+  if (actor.role === 'admin') return new Set(schoolIds);
+  if (actor.role !== 'coordinator' || schoolIds.length === 0 || actor.communityIds.length === 0) return new Set();
+  const rows = await db
+    .selectDistinct({ id: communityMemberships.schoolId })
+    .from(communityMemberships)
+    .where(and(inArray(communityMemberships.schoolId, [...schoolIds]), inArray(communityMemberships.communityId, [...actor.communityIds])));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The school row if the actor may `need` it: 404 when it is not theirs to see, 403 when only to read. */
 export async function requireSchool(db: Db, actor: Actor, schoolId: string, need: Access) {
   const [row] = await db.select().from(schools).where(and(eq(schools.id, schoolId), visibleSchoolsWhere(actor)));
   if (!row) throw new NotFoundError('School');
-  if (need === 'read' || actor.role === 'admin') return row;
-  if (actor.role === 'coordinator') {
-    const [m] = await db
-      .select({ id: communityMemberships.id })
-      .from(communityMemberships)
-      .where(and(eq(communityMemberships.schoolId, schoolId), inArray(communityMemberships.communityId, [...actor.communityIds])))
-      .limit(1);
-    if (m) return row;
-    // An unaffiliated school of their county: visible (to add it), not theirs to edit yet.
+  if (need === 'manage' && !(await managedSchoolIds(db, actor, [schoolId])).has(schoolId)) {
+    throw new ForbiddenError('You may read this school but not change it');
   }
-  throw new ForbiddenError('You may read this school but not change it');
+  return row;
 }
-

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Account, AccountCreate, AccountUpdate } from '../../shared/schemas/accounts.ts';
 import type { Locale } from '../../shared/schemas/common.ts';
 import type { Db } from '../db/client.ts';
-import { accountCommunities, accounts, classrooms, communities, counties, teachers } from '../db/schema/index.ts';
+import { accountCommunities, accounts, classrooms, communities, counties, schools, teachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
@@ -14,6 +14,17 @@ type AccountRow = typeof accounts.$inferSelect;
 async function toDtos(db: Db, rows: AccountRow[]): Promise<Account[]> {
   const coordinatorIds = rows.filter((r) => r.role === 'coordinator').map((r) => r.id);
   const links = coordinatorIds.length ? await db.select().from(accountCommunities).where(inArray(accountCommunities.accountId, coordinatorIds)) : [];
+  const teacherIds = rows.flatMap((r) => (r.teacherId ? [r.teacherId] : []));
+  const classroomIds = rows.flatMap((r) => (r.classroomId ? [r.classroomId] : []));
+  const [teacherRows, classroomRows] = await Promise.all([
+    teacherIds.length
+      ? db.select({ id: teachers.id, name: teachers.name, schoolId: schools.id, schoolName: schools.name }).from(teachers).innerJoin(schools, eq(schools.id, teachers.schoolId)).where(inArray(teachers.id, teacherIds))
+      : [],
+    classroomIds.length
+      ? db.select({ id: classrooms.id, name: classrooms.name, schoolId: schools.id, schoolName: schools.name }).from(classrooms).innerJoin(schools, eq(schools.id, classrooms.schoolId)).where(inArray(classrooms.id, classroomIds))
+      : [],
+  ]);
+  const subjects = new Map([...teacherRows, ...classroomRows].map(({ id, ...subject }) => [id, subject]));
   return rows.map((r) => ({
     id: r.id,
     username: r.username,
@@ -23,6 +34,7 @@ async function toDtos(db: Db, rows: AccountRow[]): Promise<Account[]> {
     teacherId: r.teacherId,
     classroomId: r.classroomId,
     communityIds: links.filter((l) => l.accountId === r.id).map((l) => l.communityId),
+    subject: subjects.get(r.teacherId ?? r.classroomId ?? '') ?? null,
     locale: r.locale as Locale,
     disabled: r.disabled,
   }));

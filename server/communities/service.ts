@@ -33,6 +33,7 @@ export async function listCommunities(db: Db, actor: Actor): Promise<CommunitySu
     typeCode: r.typeCode,
     coreSchool: r.coreId && r.coreName ? { id: r.coreId, name: r.coreName } : null,
     memberSchoolCount: r.members,
+    access: communityAccess(actor, r) === 'manage' ? 'manage' : 'read',
   }));
 }
 
@@ -57,7 +58,16 @@ export async function getCommunity(db: Db, actor: Actor, communityId: string): P
       .where(eq(accountCommunities.communityId, communityId))
       .orderBy(asc(accounts.displayName)),
   ]);
-  return { id: row.id, countyId: row.countyId, name: row.name, typeCode: row.typeCode, description: row.description, memberships, coordinators };
+  return {
+    id: row.id,
+    countyId: row.countyId,
+    name: row.name,
+    typeCode: row.typeCode,
+    description: row.description,
+    memberships,
+    coordinators,
+    access: communityAccess(actor, row) === 'manage' ? 'manage' : 'read',
+  };
 }
 
 async function assertTypeExists(db: Db, typeCode: string) {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ClassroomCreate, ClassroomUpdate, County, CountyCreate, School, SchoolCreate, SchoolListQuery, SchoolUpdate, SubjectCreate, Teacher, TeacherCreate, TeacherUpdate } from '../../shared/schemas/places.ts';
 import type { Actor } from '../accounts/actor.ts';
-import { communityAccess, countiesOfCommunities, requireSchool, unaffiliatedToday, visibleSchoolsWhere } from '../accounts/scope.ts';
+import { communityAccess, countiesOfCommunities, managedSchoolIds, requireSchool, unaffiliatedToday, visibleSchoolsWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { classrooms, communities, communityMemberships, counties, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
@@ -48,20 +48,39 @@ export async function createSubject(db: Db, actor: Actor, input: z.output<typeof
 
 type SchoolRow = typeof schools.$inferSelect;
 
-/** Adds each school's community of today, when the caller may see that community. */
-async function withCurrentCommunity(db: Db, actor: Actor, rows: SchoolRow[]): Promise<School[]> {
+/**
+ * School rows → the API's School: the community of today (when the caller may
+ * see it), counts of classrooms and teachers, and whether the caller may manage it.
+ */
+async function toSchoolDtos(db: Db, actor: Actor, rows: SchoolRow[]): Promise<School[]> {
   if (rows.length === 0) return [];
-  const current = await db
-    .select({ schoolId: communityMemberships.schoolId, role: communityMemberships.role, id: communities.id, name: communities.name, countyId: communities.countyId })
-    .from(communityMemberships)
-    .innerJoin(communities, eq(communities.id, communityMemberships.communityId))
-    .where(
-      and(
-        inArray(communityMemberships.schoolId, rows.map((r) => r.id)),
-        sql`${communityMemberships.validFrom} <= current_date and (${communityMemberships.validTo} is null or ${communityMemberships.validTo} > current_date)`,
+  const ids = rows.map((r) => r.id);
+  const [current, classroomCounts, teacherCounts, managed] = await Promise.all([
+    db
+      .select({ schoolId: communityMemberships.schoolId, role: communityMemberships.role, id: communities.id, name: communities.name, countyId: communities.countyId })
+      .from(communityMemberships)
+      .innerJoin(communities, eq(communities.id, communityMemberships.communityId))
+      .where(
+        and(
+          inArray(communityMemberships.schoolId, ids),
+          sql`${communityMemberships.validFrom} <= current_date and (${communityMemberships.validTo} is null or ${communityMemberships.validTo} > current_date)`,
+        ),
       ),
-    );
+    db
+      .select({ schoolId: classrooms.schoolId, n: sql<number>`count(*)::int`, terminals: sql<number>`count(*) filter (where ${classrooms.hasJoinTerminal})::int` })
+      .from(classrooms)
+      .where(inArray(classrooms.schoolId, ids))
+      .groupBy(classrooms.schoolId),
+    db
+      .select({ schoolId: teachers.schoolId, n: sql<number>`count(*)::int`, backbone: sql<number>`count(*) filter (where ${teachers.isBackbone})::int` })
+      .from(teachers)
+      .where(inArray(teachers.schoolId, ids))
+      .groupBy(teachers.schoolId),
+    managedSchoolIds(db, actor, ids),
+  ]);
   const bySchool = new Map(current.filter((c) => communityAccess(actor, c) !== 'none').map((c) => [c.schoolId, c]));
+  const rooms = new Map(classroomCounts.map((c) => [c.schoolId, c]));
+  const staff = new Map(teacherCounts.map((t) => [t.schoolId, t]));
   return rows.map((r) => {
     const c = bySchool.get(r.id);
     return {
@@ -73,6 +92,13 @@ async function withCurrentCommunity(db: Db, actor: Actor, rows: SchoolRow[]): Pr
       newResident: r.newResident,
       timeZone: r.timeZone,
       currentCommunity: c ? { id: c.id, name: c.name, role: c.role as 'core' | 'member' } : null,
+      counts: {
+        classrooms: rooms.get(r.id)?.n ?? 0,
+        terminals: rooms.get(r.id)?.terminals ?? 0,
+        teachers: staff.get(r.id)?.n ?? 0,
+        backboneTeachers: staff.get(r.id)?.backbone ?? 0,
+      },
+      access: managed.has(r.id) ? 'manage' : 'read',
     };
   });
 }
@@ -83,12 +109,12 @@ export async function listSchools(db: Db, actor: Actor, q: z.output<typeof Schoo
   if (q.communityId) conditions.push(sql`${schools.id} in (select school_id from community_memberships where community_id = ${q.communityId})`);
   if (q.unaffiliated === 'true') conditions.push(unaffiliatedToday);
   const rows = await db.select().from(schools).where(and(...conditions)).orderBy(asc(schools.name));
-  return withCurrentCommunity(db, actor, rows);
+  return toSchoolDtos(db, actor, rows);
 }
 
 export async function getSchool(db: Db, actor: Actor, id: string): Promise<School> {
   const row = await requireSchool(db, actor, id, 'read');
-  return (await withCurrentCommunity(db, actor, [row]))[0]!;
+  return (await toSchoolDtos(db, actor, [row]))[0]!;
 }
 
 async function assertMayAddSchoolIn(db: Db, actor: Actor, countyId: string) {
@@ -114,7 +140,7 @@ function schoolConflict(err: unknown, name: string): never {
 export async function createSchool(db: Db, actor: Actor, input: z.output<typeof SchoolCreate>): Promise<School> {
   await assertMayAddSchoolIn(db, actor, input.countyId);
   const row = await db.insert(schools).values(input).returning().then((r) => r[0]!, (err) => schoolConflict(err, input.name));
-  return (await withCurrentCommunity(db, actor, [row]))[0]!;
+  return (await toSchoolDtos(db, actor, [row]))[0]!;
 }
 
 export async function updateSchool(db: Db, actor: Actor, id: string, input: z.output<typeof SchoolUpdate>): Promise<School> {
@@ -125,7 +151,7 @@ export async function updateSchool(db: Db, actor: Actor, id: string, input: z.ou
     .where(eq(schools.id, id))
     .returning()
     .then((r) => r[0]!, (err) => schoolConflict(err, input.name ?? existing.name));
-  return (await withCurrentCommunity(db, actor, [row]))[0]!;
+  return (await toSchoolDtos(db, actor, [row]))[0]!;
 }
 
 // ---- classrooms -----------------------------------------------------------

@@ -21,7 +21,10 @@ export const Account = z
     countyId: Id.nullable(),
     teacherId: Id.nullable(),
     classroomId: Id.nullable(),
+    /** Coordinators: the communities they manage. */
     communityIds: z.array(Id),
+    /** Teacher and classroom accounts: who or what they are, and where. */
+    subject: z.object({ name: z.string(), schoolId: Id, schoolName: z.string() }).nullable(),
     locale: Locale,
     disabled: z.boolean(),
   })
@@ -61,6 +64,8 @@ export const Me = z
     expiresAt: z.string(),
     /** For teachers and classrooms: their school. */
     schoolId: Id.nullable(),
+    /** The communities the account works in: managed ones for coordinators, their school's for teachers and classrooms. */
+    communityIds: z.array(Id),
   })
   .meta({ id: 'Me' });
 export type Me = z.infer<typeof Me>;

@@ -31,6 +31,7 @@ export const CommunitySummary = z
     typeCode: z.string(),
     coreSchool: z.object({ id: Id, name: z.string() }).nullable(),
     memberSchoolCount: z.number().int(),
+    access: z.enum(['read', 'manage']),
   })
   .meta({ id: 'CommunitySummary' });
 export type CommunitySummary = z.infer<typeof CommunitySummary>;
@@ -44,6 +45,7 @@ export const Community = z
     description: z.string(),
     memberships: z.array(Membership),
     coordinators: z.array(z.object({ id: Id, displayName: z.string() })),
+    access: z.enum(['read', 'manage']),
   })
   .meta({ id: 'Community' });
 export type Community = z.infer<typeof Community>;

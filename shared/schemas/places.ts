@@ -28,6 +28,9 @@ export const School = z
     timeZone: z.string(),
     /** The community the school belongs to today, if any (and visible to the caller). */
     currentCommunity: z.object({ id: Id, name: z.string(), role: z.enum(['core', 'member']) }).nullable(),
+    counts: z.object({ classrooms: z.number().int(), terminals: z.number().int(), teachers: z.number().int(), backboneTeachers: z.number().int() }),
+    /** What the caller may do with it: the client shows edit controls only for `manage`. */
+    access: z.enum(['read', 'manage']),
   })
   .meta({ id: 'School' });
 export type School = z.infer<typeof School>;

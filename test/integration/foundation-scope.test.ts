@@ -38,9 +38,23 @@ beforeAll(async () => {
 afterAll(() => platform?.close());
 
 describe('community scope: nothing of another community leaks', () => {
-  it('a coordinator lists only their own community', async () => {
+  it('a coordinator lists only their own community, which they manage', async () => {
     const list = await ok(coordA.call(api.listCommunities));
     expect(list.map((c) => c.id)).toEqual([ids.communityA]);
+    expect(list[0]!.access).toBe('manage');
+  });
+
+  it('tells each caller what they may do: manage for the coordinator, read for a teacher of the same school', async () => {
+    const community = await ok(coordA.call(api.getCommunity, { params: { communityId: ids.communityA } }));
+    const memberSchoolId = community.memberships.find((m) => m.role === 'member')!.schoolId;
+    const asCoord = await ok(coordA.call(api.getSchool, { params: { id: memberSchoolId } }));
+    expect(asCoord.access).toBe('manage');
+    expect(asCoord.counts.classrooms).toBeGreaterThan(0);
+    expect(asCoord.counts.terminals).toBe(asCoord.counts.classrooms);
+    const teacher = await platform.signIn('teacher.li');
+    expect(teacher.me.communityIds).toEqual([ids.communityA]);
+    expect((await ok(teacher.call(api.getSchool, { params: { id: teacher.me.schoolId! } }))).access).toBe('read');
+    expect((await ok(teacher.call(api.getCommunity, { params: { communityId: ids.communityA } }))).access).toBe('read');
   });
 
   it('another community is a 404 for reading and writing, exactly like a community that does not exist', async () => {
@@ -92,7 +106,7 @@ describe('accounts: who creates whom', () => {
     const memberSchool = community.memberships.find((m) => m.role === 'member')!.schoolId;
     const teacher = await ok(coordA.call(api.createTeacher, { params: { schoolId: memberSchool }, body: { name: '赵新', subjects: ['math'] } }));
     const account = await coordA.call(api.createAccount, { body: { role: 'teacher', username: 'teacher.zhao', displayName: '赵新', password: 'a-long-password-1', teacherId: teacher.id } });
-    expect(account).toMatchObject({ ok: true, status: 201 });
+    expect(account).toMatchObject({ ok: true, status: 201, data: { subject: { name: '赵新', schoolId: memberSchool } } });
 
     const foreignTeachers = await ok(admin.call(api.listTeachers, { params: { schoolId: ids.schoolOfB } }));
     const foreign = await coordA.call(api.createAccount, { body: { role: 'teacher', username: 'teacher.foreign', displayName: 'x', password: 'a-long-password-1', teacherId: foreignTeachers[0]!.id } });
