@@ -3,7 +3,7 @@ import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, Recording
 import type { ConsumerOptions, Direction } from '../../../shared/signaling/live.ts';
 import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
 import { captureCamera, captureMicrophone, captureScreen, type CameraProfile } from './devices.ts';
-import { afterAttempt, escalate, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
+import { afterAttempt, escalate, ICE_RESTART_ATTEMPTS, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
 import { keepNegotiatedHeaderExtensions, produceOptions } from './publish.ts';
 import {
   bandwidthMode,
@@ -89,7 +89,6 @@ interface HeldConsumer {
   info: ConsumerOptions;
   producerPaused: boolean;
   pausedHere: boolean;
-  layer: number | null;
 }
 
 interface Wanted {
@@ -208,10 +207,34 @@ export class LiveClient {
     return { send: this.#send?.connectionState ?? null, recv: this.#recv?.connectionState ?? null };
   }
 
+  /** The local ICE candidate type (host, srflx, relay) each transport's selected pair uses. */
+  async candidateTypes(): Promise<{ send: string | null; recv: string | null }> {
+    const typeOf = async (t: types.Transport | null): Promise<string | null> => {
+      if (!t || t.closed) return null;
+      const report = await t.getStats().catch(() => null);
+      if (!report) return null;
+      let localId: string | undefined;
+      report.forEach((s: RTCIceCandidatePairStats) => {
+        if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') localId = s.localCandidateId;
+      });
+      let type: string | null = null;
+      report.forEach((s: { type: string; id: string; candidateType?: string }) => {
+        if (s.type === 'local-candidate' && s.id === localId) type = s.candidateType ?? null;
+      });
+      return type;
+    };
+    return { send: await typeOf(this.#send), recv: await typeOf(this.#recv) };
+  }
+
   // ---- lifecycle -----------------------------------------------------------------
+
+  /** performance.now() when start() was called (join-to-first-frame measurements). */
+  startedAt: number | null = null;
 
   async start(): Promise<void> {
     if (this.#view.state !== 'idle') return;
+    this.startedAt = performance.now();
+    performance.mark('live:start');
     this.#set({ state: 'joining', error: null });
     try {
       await this.signaling.whenConnected();
@@ -264,6 +287,7 @@ export class LiveClient {
       sessionId: this.sessionId,
       ...(resume && this.#peer ? { resume: { peerId: this.#peer.peerId, token: this.#peer.resumeToken } } : {}),
     });
+    performance.mark('live:joined');
     this.#peer = { peerId: res.peerId, resumeToken: res.resumeToken };
     this.#iceServers = res.iceServers as RTCIceServer[];
     this.#iceTransportPolicy = this.#options.iceTransportPolicy ?? res.iceTransportPolicy;
@@ -271,9 +295,15 @@ export class LiveClient {
     if (!this.#device.loaded) await this.#device.load({ routerRtpCapabilities: res.routerRtpCapabilities as types.RtpCapabilities });
 
     const held = new Set(res.held.transportIds);
-    const keep = res.resumed && (!this.#send || held.has(this.#send.id)) && (!this.#recv || held.has(this.#recv.id)) && !!this.#recv;
+    let keep = res.resumed && (!this.#send || held.has(this.#send.id)) && (!this.#recv || held.has(this.#recv.id)) && !!this.#recv;
     if (keep) {
-      for (const t of [this.#send, this.#recv]) if (t && !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new') await this.#restartIce(t);
+      try {
+        for (const t of [this.#send, this.#recv]) if (t && !t.closed && t.connectionState !== 'connected' && t.connectionState !== 'new') await this.#restartIce(t);
+      } catch {
+        keep = false;
+      }
+    }
+    if (keep) {
       const heldProducers = new Map(res.held.producers.map((p) => [p.id, p]));
       for (const [source, producer] of this.#producers) {
         if (!heldProducers.has(producer.id)) {
@@ -286,9 +316,12 @@ export class LiveClient {
     } else {
       this.#teardownMedia(false);
       this.#recv = await this.#createTransport('recv');
-      if (res.permissions.publish.length) this.#send = await this.#createTransport('send');
     }
-    await this.#consumeAll();
+    // A new server-side peer starts in normal mode: tell it before its consumers exist.
+    if (bandwidthMode(this.#lowBandwidth) !== 'normal') await this.signaling.request('setLowBandwidth', { enabled: true }).catch(() => undefined);
+    // Receiving first (a classroom must see and hear the lesson as soon as possible); the send side meanwhile.
+    const sending = !this.#send && res.permissions.publish.length ? this.#createTransport('send').then((t) => void (this.#send = t)) : Promise.resolve();
+    await Promise.all([this.#consumeAll(), sending]);
     await this.#publishWanted();
     if (this.#wanted.hand && !this.#myPeer()?.handRaised) await this.signaling.request('raiseHand', { raised: true }).catch(() => undefined);
     await this.#restoreStage();
@@ -368,7 +401,9 @@ export class LiveClient {
   // ---- receiving -----------------------------------------------------------------------
 
   async #consumeAll(): Promise<void> {
+    performance.mark('live:consume');
     const { consumers } = await this.signaling.request('consume', { rtpCapabilities: this.#device.rtpCapabilities });
+    performance.mark('live:consumers');
     const ids = new Set(consumers.map((c) => c.id));
     for (const [id, held] of this.#consumers) {
       if (!ids.has(id)) {
@@ -376,7 +411,9 @@ export class LiveClient {
         this.#consumers.delete(id);
       }
     }
-    for (const c of consumers) if (!this.#consumers.has(c.id)) await this.#addConsumer(c);
+    // Video first (its key frame takes longest), all at once.
+    const fresh = consumers.filter((c) => !this.#consumers.has(c.id)).sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'video' ? -1 : 1));
+    await Promise.all(fresh.map((c) => this.#addConsumer(c)));
     this.#refreshRemote();
   }
 
@@ -389,39 +426,31 @@ export class LiveClient {
       rtpParameters: info.rtpParameters as types.RtpParameters,
       appData: { source: info.source, peerId: info.producerPeerId },
     });
-    const held: HeldConsumer = { consumer, info, producerPaused: info.producerPaused, pausedHere: false, layer: null };
+    const held: HeldConsumer = { consumer, info, producerPaused: info.producerPaused, pausedHere: false };
     this.#consumers.set(info.id, held);
-    const mode = bandwidthMode(this.#lowBandwidth);
-    if (info.kind === 'video' && info.source === 'camera' && mode === 'minimal') {
-      held.pausedHere = true;
-    } else {
-      if (info.kind === 'video' && mode === 'low') await this.#preferLayer(held, 0);
-      await this.signaling.request('resumeConsumer', { consumerId: info.id });
-    }
+    // Minimal bandwidth: cameras stay paused at the server; everything else starts now (a key frame is requested).
+    if (info.kind === 'video' && info.source === 'camera' && bandwidthMode(this.#lowBandwidth) === 'minimal') held.pausedHere = true;
+    else await this.signaling.request('resumeConsumer', { consumerId: info.id });
     this.#refreshRemote();
   }
 
-  async #preferLayer(held: HeldConsumer, spatialLayer: number): Promise<void> {
-    if (held.layer === spatialLayer) return;
-    held.layer = spatialLayer;
-    await this.signaling.request('setPreferredLayers', { consumerId: held.info.id, spatialLayer }).catch(() => undefined);
-  }
-
-  /** Applies the bandwidth mode to every consumer and to this client's own camera. */
+  /**
+   * Applies the bandwidth mode: low and minimal ask the server to hold every
+   * video at its lowest simulcast layer (and cap the receive transport);
+   * minimal also pauses the cameras at the server (sound and screen only);
+   * this client's own camera sends only its lowest layer.
+   */
   async #applyBandwidth(): Promise<void> {
     const mode = bandwidthMode(this.#lowBandwidth);
     this.#set({ bandwidth: mode, bandwidthChoice: this.#lowBandwidth.choice });
+    if (!this.#peer || this.#closed) return;
+    await this.signaling.request('setLowBandwidth', { enabled: mode !== 'normal' }).catch(() => undefined);
     for (const held of this.#consumers.values()) {
-      if (held.info.kind !== 'video') continue;
-      const pauseIt = mode === 'minimal' && held.info.source === 'camera';
-      if (pauseIt && !held.pausedHere) {
-        held.pausedHere = true;
-        await this.signaling.request('pauseConsumer', { consumerId: held.info.id }).catch(() => undefined);
-      } else if (!pauseIt && held.pausedHere) {
-        held.pausedHere = false;
-        await this.signaling.request('resumeConsumer', { consumerId: held.info.id }).catch(() => undefined);
-      }
-      if (!pauseIt && held.info.source === 'camera') await this.#preferLayer(held, mode === 'normal' ? 2 : 0);
+      if (held.info.kind !== 'video' || held.info.source !== 'camera') continue;
+      const pauseIt = mode === 'minimal';
+      if (pauseIt === held.pausedHere) continue;
+      held.pausedHere = pauseIt;
+      await this.signaling.request(pauseIt ? 'pauseConsumer' : 'resumeConsumer', { consumerId: held.info.id }).catch(() => undefined);
     }
     const camera = this.#producers.get('camera');
     if (camera && !camera.closed) {
@@ -692,7 +721,8 @@ export class LiveClient {
   // ---- recovery -------------------------------------------------------------------------
 
   #lost(cause: LossCause): void {
-    if (this.#closed) return;
+    // While joining, a failure surfaces as start()'s error instead.
+    if (this.#closed || this.#view.state === 'idle' || this.#view.state === 'joining') return;
     this.#recovery = escalate(this.#recovery, cause, Date.now(), this.signaling.connected);
     if (this.#view.state === 'live') this.#set({ state: 'reconnecting' });
     this.#wake?.();
@@ -744,11 +774,16 @@ export class LiveClient {
         });
         await this.#settle(action.kind === 'restartIce' ? 3000 : 6000);
       } catch (err) {
-        if (err instanceof SignalingError && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
+        // The session itself is gone or closed to us (a refused join): stop trying. A stale transport id is just a failed step.
+        if (err instanceof SignalingError && err.request === 'join' && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
           this.#shutdown({ status: 'ended', reason: err.message });
           return;
         }
         console.warn(`live: recovery step ${action.kind} failed`, err);
+        // The server no longer has the transport: restarting its ICE cannot help, rejoin next.
+        if (action.kind === 'restartIce' && err instanceof SignalingError && err.code === 'not_found' && this.#recovery) {
+          this.#recovery = { ...this.#recovery, iceRestarts: ICE_RESTART_ATTEMPTS };
+        }
       }
       if (this.#healthy()) {
         const done = this.#recovery;

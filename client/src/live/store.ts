@@ -1,0 +1,58 @@
+import { create } from 'zustand';
+import { registerReset } from '../app/storeReset.ts';
+import { LiveClient, type LiveView } from '../media/LiveClient.ts';
+
+/**
+ * The live session of this tab (one at a time): its LiveClient and the latest
+ * view of it. `window.tongbuLive` exposes the client for diagnostics (and for
+ * the end-to-end tests, which read decoded-frame counts through it).
+ */
+interface LiveStore {
+  client: LiveClient | null;
+  view: LiveView | null;
+  /** The same account joined from another device. */
+  removed: boolean;
+  start(sessionId: string, wanted: { camera: boolean; microphone: boolean }): Promise<void>;
+  leave(): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    tongbuLive?: LiveClient;
+  }
+}
+
+/** `?ice=relay` forces TURN (diagnosing a school network; the TURN test uses it). */
+function icePolicyFromUrl(): 'relay' | undefined {
+  return new URLSearchParams(window.location.search).get('ice') === 'relay' ? 'relay' : undefined;
+}
+
+export const useLive = create<LiveStore>()((set, get) => ({
+  client: null,
+  view: null,
+  removed: false,
+
+  async start(sessionId, wanted) {
+    const current = get().client;
+    if (current && current.sessionId === sessionId && current.view.state !== 'ended' && current.view.state !== 'error') return;
+    if (current) await current.leave();
+    const relay = icePolicyFromUrl();
+    const client = new LiveClient({ sessionId, ...(relay ? { iceTransportPolicy: relay } : {}) });
+    window.tongbuLive = client;
+    client.subscribe(() => set({ view: client.view }));
+    client.signaling.on('removed', () => set({ removed: true }));
+    set({ client, view: client.view, removed: false });
+    await client.start();
+    // Sound first, then picture.
+    if (wanted.microphone && client.view.permissions?.publish.includes('microphone')) await client.setMicrophone(true).catch((err: unknown) => console.warn('live: microphone', err));
+    if (wanted.camera && client.view.permissions?.publish.includes('camera')) await client.setCamera(true).catch((err: unknown) => console.warn('live: camera', err));
+  },
+
+  async leave() {
+    const client = get().client;
+    set({ client: null, view: null });
+    await client?.leave();
+  },
+}));
+
+registerReset(() => void useLive.getState().leave());

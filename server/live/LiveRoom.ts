@@ -1,0 +1,419 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'socket.io';
+import type { Peer, Room } from '../../media/index.ts';
+import type { ConsumerOptionsForClient, MediaSource, RecordingResult } from '../../media/types.ts';
+import type { LivePeer, LiveRole, RecordingState } from '../../shared/schemas/live.ts';
+import type { ConsumerOptions, Direction, RoomSnapshot } from '../../shared/signaling/live.ts';
+import { notificationEvent, type NotificationName, type NotificationOf } from '../../shared/signaling/protocol.ts';
+import type { Actor } from '../accounts/actor.ts';
+import type { Logger } from '../log.ts';
+import { mayBeOnStage, mayReceive, permissionsFor } from './access.ts';
+import type { LiveSessionInfo } from './directory.ts';
+import { LiveError } from './errors.ts';
+import type { EvidenceRecorder } from './evidence.ts';
+import type { RecordingStore } from './recordings.ts';
+
+/** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
+export interface Participant {
+  readonly peerId: string;
+  readonly actor: Actor;
+  readonly role: LiveRole;
+  readonly resumeToken: string;
+  socket: Socket | null;
+  graceTimer: ReturnType<typeof setTimeout> | null;
+  handRaised: boolean;
+  readonly publishing: Set<MediaSource>;
+  /** Transport id → direction (evidence needs the direction of a `connected` interval). */
+  readonly transports: Map<string, Direction>;
+  recvTransportId: string | null;
+  /** Gave its device capabilities (`consume`): gets consumers pushed from then on. */
+  consuming: boolean;
+  readonly consumers: Map<string, ConsumerOptions>;
+  /** Serializes consumer creation for this participant. */
+  lock: Promise<unknown>;
+}
+
+export interface LiveRoomContext {
+  readonly log: Logger;
+  readonly evidence: EvidenceRecorder;
+  readonly recordings: RecordingStore;
+  readonly peerGraceMs: number;
+  /** Called when the socket mapping of a participant goes away. */
+  readonly unbind: (socket: Socket, peerId: string) => void;
+}
+
+const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
+
+/**
+ * The live side of one session: who is in it, who is on stage, who is muted,
+ * the recording, and the glue between media/'s Room events and both the
+ * evidence intervals and the participants' notifications. Signaling requests
+ * (signaling.ts) act through its methods.
+ */
+export class LiveRoom {
+  readonly sessionId: string;
+  session: LiveSessionInfo;
+  readonly media: Room;
+  readonly #ctx: LiveRoomContext;
+  readonly participants = new Map<string, Participant>();
+  /** The account on stage (it stays on stage across its own reconnects). */
+  stageAccountId: string | null = null;
+  readonly mutedAccounts = new Set<string>();
+  recording: { id: string; startedAt: Date } | null = null;
+  #recordingDone: Promise<void> = Promise.resolve();
+  ending = false;
+  #closed = false;
+
+  constructor(session: LiveSessionInfo, media: Room, ctx: LiveRoomContext) {
+    this.sessionId = session.id;
+    this.session = session;
+    this.media = media;
+    this.#ctx = ctx;
+    this.#wire();
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // ---- views ---------------------------------------------------------------------------
+
+  peerView(p: Participant): LivePeer {
+    return {
+      peerId: p.peerId,
+      accountId: p.actor.accountId,
+      displayName: p.actor.displayName,
+      role: p.role,
+      teacherId: p.actor.teacherId,
+      classroomId: p.actor.classroomId,
+      publishing: [...p.publishing],
+      handRaised: p.handRaised,
+      mutedByHost: this.mutedAccounts.has(p.actor.accountId),
+      online: p.socket !== null,
+    };
+  }
+
+  stagePeerId(): string | null {
+    if (!this.stageAccountId) return null;
+    for (const p of this.participants.values()) if (p.actor.accountId === this.stageAccountId) return p.peerId;
+    return null;
+  }
+
+  recordingState(): RecordingState {
+    return this.recording ? { active: true, recordingId: this.recording.id, startedAt: this.recording.startedAt.toISOString() } : noRecording;
+  }
+
+  snapshot(): RoomSnapshot {
+    return {
+      peers: [...this.participants.values()].map((p) => this.peerView(p)),
+      stagePeerId: this.stagePeerId(),
+      activeSpeakerPeerId: this.media.closed ? null : this.media.activeSpeaker,
+      recording: this.recordingState(),
+    };
+  }
+
+  notify<N extends NotificationName>(p: Participant, name: N, data: NotificationOf<N>): void {
+    p.socket?.emit(notificationEvent(name), data);
+  }
+
+  broadcast<N extends NotificationName>(name: N, data: NotificationOf<N>, except?: string): void {
+    for (const p of this.participants.values()) if (p.peerId !== except) this.notify(p, name, data);
+  }
+
+  #peerChanged(p: Participant): void {
+    this.broadcast('peerUpdated', { peer: this.peerView(p) });
+  }
+
+  mediaPeer(p: Participant): Peer {
+    return this.media.getPeer(p.peerId);
+  }
+
+  // ---- participants ------------------------------------------------------------------------
+
+  add(actor: Actor, role: LiveRole, socket: Socket): Participant {
+    // One device per account: a second join replaces the first (a classroom box restarted, a teacher switched laptops).
+    for (const old of [...this.participants.values()]) {
+      if (old.actor.accountId !== actor.accountId) continue;
+      if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
+      this.remove(old.peerId);
+    }
+    const p: Participant = {
+      peerId: randomUUID(),
+      actor,
+      role,
+      resumeToken: randomBytes(24).toString('base64url'),
+      socket,
+      graceTimer: null,
+      handRaised: false,
+      publishing: new Set(),
+      transports: new Map(),
+      recvTransportId: null,
+      consuming: false,
+      consumers: new Map(),
+      lock: Promise.resolve(),
+    };
+    this.participants.set(p.peerId, p);
+    this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
+    this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
+    // Back on stage under its new peer id (its media reaches the classrooms as soon as it publishes).
+    if (this.stageAccountId === actor.accountId) this.broadcast('stageChanged', { peerId: p.peerId });
+    return p;
+  }
+
+  /** Takes a participant back on a new socket if it is still held and the token matches. */
+  resume(peerId: string, token: string, actor: Actor, socket: Socket): Participant | null {
+    const p = this.participants.get(peerId);
+    if (!p || p.actor.accountId !== actor.accountId) return null;
+    const a = Buffer.from(p.resumeToken);
+    const b = Buffer.from(token);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    if (p.graceTimer) clearTimeout(p.graceTimer);
+    p.graceTimer = null;
+    if (p.socket && p.socket !== socket) this.#ctx.unbind(p.socket, p.peerId);
+    p.socket = socket;
+    this.#peerChanged(p);
+    return p;
+  }
+
+  /** The socket went away: keep the participant (its media may still flow) for the grace period. */
+  detach(p: Participant): void {
+    p.socket = null;
+    if (p.graceTimer) clearTimeout(p.graceTimer);
+    p.graceTimer = setTimeout(() => this.remove(p.peerId), this.#ctx.peerGraceMs);
+    p.graceTimer.unref();
+    this.#peerChanged(p);
+  }
+
+  remove(peerId: string): void {
+    const p = this.participants.get(peerId);
+    if (!p) return;
+    if (p.graceTimer) clearTimeout(p.graceTimer);
+    this.participants.delete(peerId);
+    if (p.socket) this.#ctx.unbind(p.socket, peerId);
+    this.#ctx.evidence.closeWhere((e) => e.peerId === peerId, new Date(), 'left');
+    if (!this.media.closed && this.media.hasPeer(peerId)) this.media.removePeer(peerId);
+    this.broadcast('peerLeft', { peerId });
+    if (this.stageAccountId === p.actor.accountId) this.broadcast('stageChanged', { peerId: null });
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------
+
+  #eligible(receiver: Participant, producerPeerId: string): boolean {
+    const producer = this.participants.get(producerPeerId);
+    if (!producer) return false;
+    return mayReceive(this.session, receiver, producer, this.stagePeerId());
+  }
+
+  /** Creates (paused) consumers for every producer `p` may receive and does not receive yet; returns the new ones. */
+  ensureConsumers(p: Participant): Promise<ConsumerOptions[]> {
+    const run = p.lock.then(async () => {
+      if (!p.consuming || !p.recvTransportId || !this.participants.has(p.peerId) || this.media.closed) return [];
+      const have = new Set([...p.consumers.values()].map((c) => c.producerId));
+      const created: ConsumerOptions[] = [];
+      for (const info of this.media.listProducers()) {
+        if (have.has(info.id) || !this.#eligible(p, info.peerId)) continue;
+        try {
+          const c = await this.mediaPeer(p).consume({ producerId: info.id, transportId: p.recvTransportId });
+          const options = toConsumerOptions(c);
+          p.consumers.set(c.id, options);
+          created.push(options);
+        } catch (err) {
+          // The producer went away meanwhile, or the transport is being replaced: the next change retries.
+          this.#ctx.log.debug({ err, peerId: p.peerId, producerId: info.id }, 'live: consume skipped');
+        }
+      }
+      return created;
+    });
+    p.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Pushes new consumers to `p` (after a new producer or a stage change). */
+  async pushConsumers(p: Participant): Promise<void> {
+    for (const c of await this.ensureConsumers(p)) this.notify(p, 'newConsumer', c);
+  }
+
+  /** After a stage change: drop what classrooms may no longer receive, add what they now may. */
+  async #syncStage(): Promise<void> {
+    for (const p of this.participants.values()) {
+      if (!p.consuming) continue;
+      for (const [id, c] of [...p.consumers]) {
+        if (this.#eligible(p, c.producerPeerId)) continue;
+        p.consumers.delete(id);
+        try {
+          this.mediaPeer(p).closeConsumer(id);
+        } catch {
+          /* already gone */
+        }
+        this.notify(p, 'consumerClosed', { consumerId: id });
+      }
+      await this.pushConsumers(p);
+    }
+  }
+
+  // ---- moderation ------------------------------------------------------------------------------
+
+  async setStage(peerId: string | null): Promise<void> {
+    if (peerId !== null) {
+      const target = this.participants.get(peerId);
+      if (!target) throw new LiveError('not_found', 'That participant is not in the room');
+      if (!mayBeOnStage(this.session, target.role)) throw new LiveError('validation', `A ${target.role} cannot be put on stage (it publishes nothing)`);
+      this.stageAccountId = target.actor.accountId;
+    } else {
+      this.stageAccountId = null;
+    }
+    this.broadcast('stageChanged', { peerId: this.stagePeerId() });
+    await this.#syncStage();
+  }
+
+  async setMuted(target: Participant, muted: boolean): Promise<void> {
+    if (target.role === 'host' || target.role === 'observer') throw new LiveError('validation', 'Only classrooms and invited teachers can be muted');
+    if (muted) this.mutedAccounts.add(target.actor.accountId);
+    else this.mutedAccounts.delete(target.actor.accountId);
+    const mic = this.mediaPeer(target).producerOf('microphone');
+    if (mic && muted && !mic.paused) await this.mediaPeer(target).pauseProducer(mic.id);
+    this.notify(target, 'mutedByHost', { muted });
+    this.#peerChanged(target);
+  }
+
+  setHand(p: Participant, raised: boolean): void {
+    if (p.handRaised === raised) return;
+    p.handRaised = raised;
+    this.broadcast('handRaised', { peerId: p.peerId, raised });
+    this.#peerChanged(p);
+  }
+
+  // ---- recording -------------------------------------------------------------------------------
+
+  async startRecording(by: Actor): Promise<RecordingState> {
+    if (this.recording) throw new LiveError('conflict', 'The session is being recorded already');
+    const hosts = new Set([...this.participants.values()].filter((p) => p.role === 'host').map((p) => p.peerId));
+    const theirs = this.media.listProducers().filter((pr) => hosts.has(pr.peerId));
+    // The screen when it is shared (slides, the blackboard), else the camera; and the teacher's voice.
+    const video = theirs.find((pr) => pr.source === 'screen') ?? theirs.find((pr) => pr.source === 'camera');
+    const audio = theirs.find((pr) => pr.source === 'microphone');
+    if (!video && !audio) throw new LiveError('conflict', 'Nothing to record yet: turn on the camera or the microphone first');
+    const info = await this.media.startRecording({
+      directory: this.#ctx.recordings.directoryOf(this.sessionId),
+      producers: [video, audio].filter((x) => x !== undefined).map((x) => x.id),
+    });
+    const row = await this.#ctx.recordings.started(this.sessionId, by.accountId, info);
+    this.recording = { id: row.id, startedAt: info.startedAt };
+    this.broadcast('recordingChanged', this.recordingState());
+    return this.recordingState();
+  }
+
+  async stopRecording(): Promise<RecordingState> {
+    if (!this.recording) throw new LiveError('conflict', 'The session is not being recorded');
+    await this.media.stopRecording().catch(() => undefined);
+    await this.#recordingDone;
+    return this.recordingState();
+  }
+
+  #recordingStopped(result: RecordingResult): void {
+    const current = this.recording;
+    this.recording = null;
+    this.#recordingDone = this.#ctx.recordings.finished(result).catch((err: unknown) => this.#ctx.log.error({ err }, 'live: saving the recording failed'));
+    if (current) this.broadcast('recordingChanged', this.recordingState());
+  }
+
+  // ---- media events → evidence and notifications -------------------------------------------------------
+
+  #identity(p: Participant) {
+    return { sessionId: this.sessionId, role: p.role, accountId: p.actor.accountId, teacherId: p.actor.teacherId, classroomId: p.actor.classroomId, peerId: p.peerId };
+  }
+
+  #wire(): void {
+    const m = this.media;
+    const ev = this.#ctx.evidence;
+    m.on('transportconnected', (peerId, transportId, at) => {
+      const p = this.participants.get(peerId);
+      const direction = p?.transports.get(transportId);
+      if (p && direction && !this.ending) ev.open({ ...this.#identity(p), kind: 'connected', direction, mediaId: transportId, at });
+    });
+    m.on('transportdisconnected', (_peerId, transportId, at) => ev.close('connected', transportId, at, 'disconnected'));
+    m.on('publishingstarted', (peerId, source, producerId, at) => {
+      const p = this.participants.get(peerId);
+      if (!p) return;
+      if (!this.ending) ev.open({ ...this.#identity(p), kind: 'publishing', source, mediaId: producerId, at });
+      p.publishing.add(source);
+      this.#peerChanged(p);
+    });
+    m.on('publishingstopped', (peerId, source, producerId, at) => {
+      ev.close('publishing', producerId, at, 'stopped');
+      const p = this.participants.get(peerId);
+      if (p && p.publishing.delete(source)) this.#peerChanged(p);
+    });
+    m.on('receivingstarted', (peerId, producerPeerId, source, consumerId, at) => {
+      const p = this.participants.get(peerId);
+      const from = this.participants.get(producerPeerId);
+      if (!p || !from || this.ending) return;
+      ev.open({ ...this.#identity(p), kind: 'receiving', source, from: { peerId: from.peerId, accountId: from.actor.accountId, role: from.role }, mediaId: consumerId, at });
+    });
+    m.on('receivingstopped', (_peerId, _from, _source, consumerId, at) => ev.close('receiving', consumerId, at, 'stopped'));
+    m.on('peerleft', (peerId, at) => ev.closeWhere((e) => e.peerId === peerId, at, 'left'));
+    m.on('activespeaker', (peerId) => this.broadcast('activeSpeaker', { peerId }));
+    m.on('newproducer', (info) => {
+      for (const p of this.participants.values()) {
+        if (p.peerId !== info.peerId && p.consuming) void this.pushConsumers(p);
+      }
+    });
+    const forConsumersOf = (producerId: string, fn: (p: Participant, consumerId: string) => void) => {
+      for (const p of this.participants.values()) for (const c of p.consumers.values()) if (c.producerId === producerId) fn(p, c.id);
+    };
+    m.on('producerpaused', (_peerId, _source, producerId) => forConsumersOf(producerId, (p, consumerId) => this.notify(p, 'consumerPaused', { consumerId })));
+    m.on('producerresumed', (_peerId, _source, producerId) => forConsumersOf(producerId, (p, consumerId) => this.notify(p, 'consumerResumed', { consumerId })));
+    m.on('consumerclosed', (peerId, consumerId) => {
+      const p = this.participants.get(peerId);
+      if (p?.consumers.delete(consumerId)) this.notify(p, 'consumerClosed', { consumerId });
+    });
+    m.on('rebuilt', (at, peerIds) => {
+      for (const peerId of peerIds) {
+        const p = this.participants.get(peerId);
+        if (!p) continue;
+        ev.closeWhere((e) => e.peerId === peerId, at, 'media_rebuilt');
+        p.transports.clear();
+        p.recvTransportId = null;
+        p.consumers.clear();
+        p.consuming = false;
+        p.publishing.clear();
+        this.notify(p, 'mediaRebuilt', { at: at.toISOString() });
+        this.#peerChanged(p);
+      }
+    });
+    m.on('recordingstopped', (result) => this.#recordingStopped(result));
+  }
+
+  /** Tells everyone the session ended, closes the media room (finalising a recording) and forgets everyone. */
+  async close(ended: NotificationOf<'sessionEnded'> | null): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.ending = true;
+    for (const p of this.participants.values()) {
+      if (p.graceTimer) clearTimeout(p.graceTimer);
+      if (ended) this.notify(p, 'sessionEnded', ended);
+      if (p.socket) this.#ctx.unbind(p.socket, p.peerId);
+    }
+    this.participants.clear();
+    await this.media.close().catch((err: unknown) => this.#ctx.log.warn({ err }, 'live: closing the media room failed'));
+    await this.#recordingDone;
+  }
+
+  /** Rights of a participant (the same function the join answer reports). */
+  permissions(p: Participant) {
+    return permissionsFor(this.session, p.role);
+  }
+}
+
+function toConsumerOptions(c: ConsumerOptionsForClient): ConsumerOptions {
+  return {
+    id: c.id,
+    producerId: c.producerId,
+    producerPeerId: c.producerPeerId,
+    source: c.source,
+    kind: c.kind,
+    rtpParameters: c.rtpParameters as unknown as ConsumerOptions['rtpParameters'],
+    type: c.type,
+    producerPaused: c.producerPaused,
+  };
+}

@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import type { Router } from 'express';
+import { api } from '../../shared/api/index.ts';
+import type { AppDeps } from '../app.ts';
+import { liveEvidenceRules } from '../db/schema/index.ts';
+import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode } from '../http/errors.ts';
+import { bind } from '../http/route.ts';
+import type { Actor } from '../accounts/actor.ts';
+import { LiveError } from './errors.ts';
+import { mayAccessRecordings } from './recordings.ts';
+import { liveServiceFor, type LiveService } from './service.ts';
+
+/** A LiveError from a service call made over REST becomes the matching HTTP error. */
+async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof LiveError && err.code === 'not_found') throw new NotFoundError('Session');
+    if (err instanceof LiveError && err.code === 'forbidden') throw new ForbiddenError(err.message);
+    throw err;
+  }
+}
+
+async function recordingFor(service: LiveService, actor: Actor, recordingId: string) {
+  const row = await service.recordings.get(recordingId);
+  const session = row && (await service.directory.get(row.sessionId));
+  if (!row || !session || !mayAccessRecordings(session, actor) || row.status === 'recording') throw new NotFoundError('Recording');
+  const path = service.recordings.pathOf(row.storageKey);
+  if (!existsSync(path)) throw new NotFoundError('Recording');
+  return { row, path };
+}
+
+export function liveRoutes(router: Router, deps: AppDeps): void {
+  const service = liveServiceFor(deps);
+
+  bind(router, api.liveNow, ({ actor }) => service.now(actor));
+
+  bind(router, api.liveEvidence, ({ actor, params }) => asHttp(() => service.evidenceOf(params.sessionId, actor)));
+
+  bind(router, api.listRecordings, async ({ actor, params }) => {
+    const session = await service.directory.get(params.sessionId);
+    if (!session || !mayAccessRecordings(session, actor)) throw new NotFoundError('Session');
+    return service.recordings.list(params.sessionId);
+  });
+
+  // res.sendFile answers Range requests (206 Partial Content), so the browser can seek in a long lesson.
+  bind(router, api.playRecording, async ({ actor, params }) => {
+    const { row, path } = await recordingFor(service, actor, params.recordingId);
+    return { contentType: row.contentType, path, inline: true, filename: path.split('/').pop()! };
+  });
+
+  bind(router, api.downloadRecording, async ({ actor, params }) => {
+    const { row, path } = await recordingFor(service, actor, params.recordingId);
+    return { contentType: row.contentType, path, filename: path.split('/').pop()! };
+  });
+
+  bind(router, api.listEvidenceRules, () => service.ruleVersions());
+
+  bind(router, api.addEvidenceRule, async ({ actor, body }) => {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only an administrator changes the evidence rules');
+    try {
+      await service.db.insert(liveEvidenceRules).values(body);
+    } catch (err) {
+      if (isPgError(err, PgCode.uniqueViolation)) {
+        throw new ConflictError({ kind: 'evidence_rule', id: body.ruleId, description: `${body.ruleId} already has a version effective from ${body.effectiveFrom}` });
+      }
+      throw err;
+    }
+    return body;
+  });
+}

@@ -1,0 +1,409 @@
+import { asc, eq } from 'drizzle-orm';
+import type { Server as IoServer, Socket } from 'socket.io';
+import { Room, type WorkerPool } from '../../media/index.ts';
+import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, LiveSessionView, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
+import { notificationEvent } from '../../shared/signaling/protocol.ts';
+import type { Actor } from '../accounts/actor.ts';
+import type { AppDeps } from '../app.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/client.ts';
+import { liveEvidenceIntervals, liveEvidenceRules, liveSessionVerdicts } from '../db/schema/index.ts';
+import { NotFoundError } from '../http/errors.ts';
+import type { Logger } from '../log.ts';
+import { rooms as ioRooms } from '../realtime/io.ts';
+import { liveRoleOf } from './access.ts';
+import { scheduleDirectory, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
+import { LiveError } from './errors.ts';
+import { EvidenceRecorder } from './evidence.ts';
+import { factsOf, localDate, ruleBookFor } from './facts.ts';
+import { LiveRoom, type Participant } from './LiveRoom.ts';
+import { RecordingStore } from './recordings.ts';
+import { evaluate } from './verdict.ts';
+
+export type EndCause = 'host' | 'observer' | 'auto_close';
+
+export interface LiveServiceDeps {
+  readonly db: Db;
+  readonly config: Config;
+  readonly log: Logger;
+  /** The media workers (null: the server runs without media; joining answers `media_unavailable`). */
+  readonly pool: WorkerPool | null;
+  readonly directory?: LiveSessionDirectory;
+}
+
+/** A WorkerPool, or something that holds one (media/'s MediaService). */
+export function poolOf(media: unknown): WorkerPool | null {
+  if (!media) return null;
+  if (typeof (media as WorkerPool).leastLoaded === 'function') return media as WorkerPool;
+  const inner = (media as { pool?: unknown }).pool;
+  return inner && typeof (inner as WorkerPool).leastLoaded === 'function' ? (inner as WorkerPool) : null;
+}
+
+const services = new WeakMap<AppDeps, LiveService>();
+const byIo = new WeakMap<IoServer, LiveService>();
+
+/** The LiveService behind a running server's Socket.IO (tests and benchmarks look inside through this). */
+export const liveServiceOf = (io: IoServer): LiveService | undefined => byIo.get(io);
+
+/** One LiveService per platform: REST routes and the realtime handlers share it. */
+export function liveServiceFor(deps: AppDeps): LiveService {
+  let s = services.get(deps);
+  if (!s) services.set(deps, (s = new LiveService({ db: deps.database.db, config: deps.config, log: deps.log, pool: poolOf(deps.media) })));
+  return s;
+}
+
+export const sessionView = (s: LiveSessionInfo): LiveSessionView => ({
+  id: s.id,
+  communityId: s.communityId,
+  kind: s.kind,
+  mode: s.mode,
+  title: s.title,
+  subjectCode: s.subjectCode,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+  status: s.status,
+});
+
+/**
+ * Live classrooms' state for this server process: the open rooms by session,
+ * the evidence writer, the recordings, and the clock that ends sessions nobody
+ * ended (LIVE_AUTO_CLOSE_MINUTES after their scheduled end).
+ */
+export class LiveService {
+  readonly db: Db;
+  readonly config: Config;
+  readonly log: Logger;
+  readonly pool: WorkerPool | null;
+  readonly directory: LiveSessionDirectory;
+  readonly recordings: RecordingStore;
+  readonly rooms = new Map<string, LiveRoom>();
+  readonly #opening = new Map<string, Promise<LiveRoom>>();
+  readonly #ending = new Map<string, Promise<Verdict>>();
+  readonly #bindings = new Map<Socket, { room: LiveRoom; peerId: string }>();
+  #evidence: EvidenceRecorder | null = null;
+  #ready: Promise<void> | null = null;
+  #sweepTimer: ReturnType<typeof setInterval> | null = null;
+  #io: IoServer | null = null;
+  #shutdown: Promise<void> | null = null;
+
+  constructor(deps: LiveServiceDeps) {
+    this.db = deps.db;
+    this.config = deps.config;
+    this.log = deps.log;
+    this.pool = deps.pool;
+    this.directory = deps.directory ?? scheduleDirectory(deps.db);
+    this.recordings = new RecordingStore(deps.db, deps.config.dataDir);
+  }
+
+  /** Starts the evidence writer (recovering what a crashed process left open) and the auto-close clock. */
+  start(io: IoServer | null): Promise<void> {
+    this.#io = io;
+    if (io) byIo.set(io, this);
+    this.#ready ??= (async () => {
+      const hb = this.config.live.heartbeatSeconds * 1000;
+      this.#evidence = await EvidenceRecorder.start(this.db, this.log, { heartbeatMs: hb, staleAfterMs: 3 * hb });
+      await this.recordings.settleInterrupted();
+      const every = this.config.live.sweepSeconds;
+      if (every > 0) {
+        this.#sweepTimer = setInterval(() => void this.sweep().catch((err: unknown) => this.log.error({ err }, 'live: auto-close sweep failed')), every * 1000);
+        this.#sweepTimer.unref();
+        void this.sweep().catch((err: unknown) => this.log.error({ err }, 'live: auto-close sweep failed'));
+      }
+    })();
+    return this.#ready;
+  }
+
+  get evidence(): EvidenceRecorder {
+    if (!this.#evidence) throw new Error('live service not started');
+    return this.#evidence;
+  }
+
+  whenReady(): Promise<void> {
+    return this.#ready ?? this.start(null);
+  }
+
+  // ---- sockets ↔ participants -----------------------------------------------------------
+
+  bindingOf(socket: Socket): { room: LiveRoom; peer: Participant } | null {
+    const b = this.#bindings.get(socket);
+    const peer = b && b.room.participants.get(b.peerId);
+    return b && peer ? { room: b.room, peer } : null;
+  }
+
+  #bind(socket: Socket, room: LiveRoom, peerId: string): void {
+    this.#bindings.set(socket, { room, peerId });
+  }
+
+  #unbind = (socket: Socket, peerId: string): void => {
+    if (this.#bindings.get(socket)?.peerId === peerId) this.#bindings.delete(socket);
+  };
+
+  /** A socket disconnected: its participant is kept for LIVE_PEER_GRACE_SECONDS to resume. */
+  socketGone(socket: Socket): void {
+    const b = this.bindingOf(socket);
+    this.#bindings.delete(socket);
+    if (b) b.room.detach(b.peer);
+  }
+
+  // ---- joining ------------------------------------------------------------------------------
+
+  /** The session as this actor may see it, and their role in it (404 / 403 with a clear message otherwise). */
+  async sessionFor(sessionId: string, actor: Actor): Promise<{ session: LiveSessionInfo; role: LiveRole }> {
+    const session = await this.directory.get(sessionId);
+    const visible = session && (actor.role === 'admin' || (actor.role === 'auditor' ? actor.countyId === session.countyId : actor.communityIds.includes(session.communityId)));
+    if (!session || !visible) throw new LiveError('not_found', 'Session not found');
+    const role = liveRoleOf(session, actor);
+    if (!role) {
+      throw new LiveError(
+        'forbidden',
+        actor.role === 'auditor' || actor.role === 'admin'
+          ? 'Only the session\'s teachers, classrooms and the community\'s coordinators join live sessions'
+          : 'You are not a participant of this session',
+      );
+    }
+    return { session, role };
+  }
+
+  /** Checks the session can be entered now; the host's first join takes it live. */
+  async #admit(session: LiveSessionInfo, role: LiveRole, actor: Actor): Promise<LiveSessionInfo> {
+    if (session.status === 'live') return session;
+    if (session.status !== 'scheduled') throw new LiveError('not_live', `The session has ended (${session.status})`);
+    const now = Date.now();
+    const from = session.startsAt.getTime() - this.config.live.earlyJoinMinutes * 60_000;
+    if (role !== 'host') throw new LiveError('not_live', 'The session has not started yet: the teacher has not gone live');
+    if (now < from) throw new LiveError('not_live', `Too early: the teacher can go live from ${new Date(from).toISOString()}`);
+    if (now >= session.endsAt.getTime()) throw new LiveError('not_live', 'The scheduled time of this session is over');
+    await this.directory.transition(session.id, 'live', null, { actorAccountId: actor.accountId });
+    this.#io?.to(ioRooms.community(session.communityId)).emit(notificationEvent('sessionLive'), {
+      sessionId: session.id,
+      classroomIds: [...(session.hostClassroom ? [session.hostClassroom.id] : []), ...session.memberClassrooms.map((c) => c.id)],
+      teacherIds: [...(session.hostTeacher ? [session.hostTeacher.id] : []), ...session.invitedTeachers.map((t) => t.id)],
+    });
+    return { ...session, status: 'live' };
+  }
+
+  async #roomFor(session: LiveSessionInfo): Promise<LiveRoom> {
+    const open = this.rooms.get(session.id);
+    if (open && !open.closed && !open.media.closed) {
+      open.session = session;
+      return open;
+    }
+    if (open) {
+      // Its media room closed under it (a rebuild that failed): start afresh; participants rejoin.
+      this.rooms.delete(session.id);
+      await open.close(null);
+    }
+    let opening = this.#opening.get(session.id);
+    if (!opening) {
+      const pool = this.pool;
+      if (!pool || pool.closed) throw new LiveError('media_unavailable', 'The media server is not running');
+      opening = Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) })
+        .then((media) => {
+          const room = new LiveRoom(session, media, {
+            log: this.log,
+            evidence: this.evidence,
+            recordings: this.recordings,
+            peerGraceMs: this.config.live.peerGraceSeconds * 1000,
+            unbind: this.#unbind,
+          });
+          this.rooms.set(session.id, room);
+          return room;
+        })
+        .finally(() => this.#opening.delete(session.id));
+      this.#opening.set(session.id, opening);
+    }
+    return opening;
+  }
+
+  async join(socket: Socket, actor: Actor, sessionId: string, resume: { peerId: string; token: string } | undefined) {
+    await this.whenReady();
+    if (this.#shutdown) throw new LiveError('media_unavailable', 'The server is restarting; try again in a moment');
+    if (this.#ending.has(sessionId)) throw new LiveError('not_live', 'The session is ending');
+    const { session: found, role } = await this.sessionFor(sessionId, actor);
+    const session = await this.#admit(found, role, actor);
+    const room = await this.#roomFor(session);
+    // A socket is in one session at a time.
+    const previous = this.bindingOf(socket);
+    if (previous && previous.room !== room) previous.room.remove(previous.peer.peerId);
+    let peer = resume ? room.resume(resume.peerId, resume.token, actor, socket) : null;
+    const resumed = !!peer;
+    peer ??= room.add(actor, role, socket);
+    this.#bind(socket, room, peer.peerId);
+    const held = resumed
+      ? {
+          // What the media plane still has (a transport closed under the peer is not held).
+          transportIds: room.mediaPeer(peer).transports.map((t) => t.id),
+          producers: room.mediaPeer(peer).producers.map((p) => ({ id: p.id, source: p.source, paused: p.paused })),
+        }
+      : { transportIds: [], producers: [] };
+    return { room, peer, session, resumed, held };
+  }
+
+  leave(socket: Socket): void {
+    const b = this.bindingOf(socket);
+    if (b) b.room.remove(b.peer.peerId);
+    this.#bindings.delete(socket);
+  }
+
+  // ---- ending and evaluating -------------------------------------------------------------------
+
+  /** Ends a session: closes its evidence, evaluates it, sets delivered/missed, tells everyone. Idempotent. */
+  endSession(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> {
+    let ending = this.#ending.get(sessionId);
+    if (!ending) {
+      ending = this.#end(sessionId, cause, by).finally(() => this.#ending.delete(sessionId));
+      this.#ending.set(sessionId, ending);
+    }
+    return ending;
+  }
+
+  async #end(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> {
+    await this.whenReady();
+    const session = await this.directory.get(sessionId);
+    if (!session) throw new NotFoundError('Session');
+    const room = this.rooms.get(sessionId);
+    if (session.status !== 'live' && session.status !== 'scheduled') {
+      await room?.close({ status: session.status === 'delivered' ? 'delivered' : session.status === 'cancelled' ? 'cancelled' : 'missed', reason: null });
+      this.rooms.delete(sessionId);
+      const [existing] = await this.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
+      if (existing) return { status: existing.status as Verdict['status'], reason: existing.reason, outcomes: existing.outcomes as Verdict['outcomes'] };
+      throw new LiveError('not_live', `The session has ended already (${session.status})`);
+    }
+    const endedAt = new Date();
+    if (room) {
+      room.ending = true;
+      if (room.recording) await room.stopRecording().catch(() => undefined);
+    }
+    this.evidence.closeWhere((e) => e.sessionId === sessionId, endedAt, 'session_ended');
+    await this.evidence.flush();
+
+    const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
+    const book = ruleBookFor(await this.ruleVersions(), localDate(session.startsAt, session.timeZone));
+    const verdict = evaluate(book, factsOf(session, rows, endedAt));
+    await this.db
+      .insert(liveSessionVerdicts)
+      .values({
+        sessionId,
+        status: verdict.status,
+        reason: verdict.reason,
+        outcomes: verdict.outcomes,
+        rules: Object.values(book),
+        endedAt,
+        endCause: cause,
+        endedBy: by?.accountId ?? null,
+      })
+      .onConflictDoNothing();
+    const changeBy: StatusChangeBy = by ? { actorAccountId: by.accountId } : { system: 'live:auto-close' };
+    await this.directory.transition(sessionId, verdict.status, verdict.reason, changeBy);
+    await room?.close({ status: verdict.status, reason: verdict.reason });
+    this.rooms.delete(sessionId);
+    this.log.info({ sessionId, status: verdict.status, reason: verdict.reason, cause }, 'live session ended');
+    return verdict;
+  }
+
+  /** Ends live (and never-started) sessions whose scheduled end is LIVE_AUTO_CLOSE_MINUTES past. */
+  async sweep(now = new Date()): Promise<string[]> {
+    const before = new Date(now.getTime() - this.config.live.autoCloseMinutes * 60_000);
+    const ids = await this.directory.overdueLive(before);
+    for (const id of ids) {
+      await this.endSession(id, 'auto_close', null).catch((err: unknown) => this.log.error({ err, sessionId: id }, 'live: auto-close failed'));
+    }
+    return ids;
+  }
+
+  async ruleVersions(): Promise<EvidenceRule[]> {
+    const rows = await this.db.select().from(liveEvidenceRules).orderBy(asc(liveEvidenceRules.ruleId), asc(liveEvidenceRules.effectiveFrom));
+    return rows.map((r) => ({
+      ruleId: r.ruleId as EvidenceRule['ruleId'],
+      effectiveFrom: r.effectiveFrom,
+      minShare: Number(r.minShare),
+      minCount: r.minCount,
+      marginMinutes: r.marginMinutes,
+      description: r.description,
+    }));
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  async evidenceOf(sessionId: string, actor: Actor): Promise<SessionEvidence> {
+    const session = await this.directory.get(sessionId);
+    const may =
+      session &&
+      (actor.role === 'admin' ||
+        (actor.role === 'auditor' && actor.countyId === session.countyId) ||
+        (actor.role === 'coordinator' && actor.communityIds.includes(session.communityId)) ||
+        (actor.role === 'teacher' && liveRoleOf(session, actor) !== null));
+    if (!session || !may) throw new NotFoundError('Session');
+    const rows = await this.db
+      .select()
+      .from(liveEvidenceIntervals)
+      .where(eq(liveEvidenceIntervals.sessionId, sessionId))
+      .orderBy(asc(liveEvidenceIntervals.startedAt), asc(liveEvidenceIntervals.id));
+    const [v] = await this.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
+    return {
+      session: sessionView(session),
+      intervals: rows.map(
+        (r): EvidenceInterval => ({
+          id: r.id,
+          kind: r.kind as EvidenceInterval['kind'],
+          role: r.role as LiveRole,
+          accountId: r.accountId,
+          teacherId: r.teacherId,
+          classroomId: r.classroomId,
+          source: r.source as EvidenceInterval['source'],
+          fromAccountId: r.fromAccountId,
+          startedAt: r.startedAt.toISOString(),
+          endedAt: r.endedAt?.toISOString() ?? null,
+          endReason: r.endReason as EvidenceInterval['endReason'],
+        }),
+      ),
+      verdict: v
+        ? {
+            status: v.status as Verdict['status'],
+            reason: v.reason,
+            outcomes: v.outcomes as Verdict['outcomes'],
+            evaluatedAt: v.evaluatedAt.toISOString(),
+            endedAt: v.endedAt.toISOString(),
+            endCause: v.endCause,
+          }
+        : null,
+    };
+  }
+
+  /** Sessions the actor takes part in that are live, or start within the hour (the classroom terminal polls this). */
+  async now(actor: Actor): Promise<LiveNowItem[]> {
+    const now = Date.now();
+    const ids = await this.directory.idsAround(actor, new Date(now - 5 * 60_000), new Date(now + 60 * 60_000));
+    const items: LiveNowItem[] = [];
+    for (const id of ids) {
+      const session = await this.directory.get(id);
+      const role = session && liveRoleOf(session, actor);
+      if (!session || !role) continue;
+      const room = this.rooms.get(id);
+      items.push({
+        session: sessionView(session),
+        role,
+        joinableFrom: new Date(session.startsAt.getTime() - this.config.live.earlyJoinMinutes * 60_000).toISOString(),
+        peers: room?.participants.size ?? 0,
+        recording: !!room?.recording,
+      });
+    }
+    return items;
+  }
+
+  // ---- shutdown ------------------------------------------------------------------------------------
+
+  /** Orderly stop: every open interval is closed (`shutdown`), rooms close, the recorder says it stopped. */
+  shutdown(): Promise<void> {
+    this.#shutdown ??= (async () => {
+      if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+      await this.#ready?.catch(() => undefined);
+      await Promise.allSettled([...this.#ending.values()]);
+      await this.#evidence?.stop();
+      await Promise.allSettled([...this.rooms.values()].map((r) => r.close(null)));
+      this.rooms.clear();
+    })();
+    return this.#shutdown;
+  }
+}
+

@@ -1,0 +1,114 @@
+import type { EvidenceRule, EvidenceRuleId, RuleOutcome, Verdict } from '../../shared/schemas/live.ts';
+import { clip, intersect, total, union, type Span } from './intervals.ts';
+
+/**
+ * Whether a session was delivered: a pure function of the rules in force and
+ * the facts gathered from the evidence intervals (server/live/facts.ts).
+ *
+ * Every rule measures a *share*: the time covered by its evidence inside the
+ * window [scheduled start − margin, scheduled end + margin], divided by the
+ * scheduled duration, capped at 1.
+ *
+ * Lessons (sync_lesson):
+ * - E-TEACHER-PUBLISHED: the host teacher sent picture and sound at once —
+ *   (camera ∪ screen) ∩ microphone, each counted only while the send transport
+ *   was connected — for at least `minShare`.
+ * - E-CLASSROOM-RECEIVED: at least `minCount` member classrooms each received
+ *   the host teacher's picture (camera or screen) and sound at once, while their
+ *   receive transport was connected, for at least `minShare`.
+ * Research (online_research):
+ * - E-RESEARCH-PUBLISHED: somebody was sending (any source of any teacher of
+ *   the session) for at least `minShare`.
+ * - E-RESEARCH-PARTICIPANTS: at least `minCount` teachers of the session were
+ *   each connected and receiving for at least `minShare`.
+ * Delivered when every rule of the kind passes; otherwise missed, with the
+ * failing rule IDs as the reason.
+ */
+
+export type RuleBook = Readonly<Record<EvidenceRuleId, EvidenceRule>>;
+
+export interface LessonFacts {
+  readonly kind: 'sync_lesson';
+  readonly scheduled: Span;
+  readonly teacher: { readonly camera: Span[]; readonly screen: Span[]; readonly microphone: Span[] };
+  readonly classrooms: readonly { readonly classroomId: string; readonly video: Span[]; readonly audio: Span[] }[];
+}
+
+export interface ResearchFacts {
+  readonly kind: 'online_research';
+  readonly scheduled: Span;
+  readonly participants: readonly { readonly teacherId: string; readonly receiving: Span[]; readonly publishing: Span[] }[];
+}
+
+export type SessionFacts = LessonFacts | ResearchFacts;
+
+export const rulesOfKind: Record<SessionFacts['kind'], readonly EvidenceRuleId[]> = {
+  sync_lesson: ['E-TEACHER-PUBLISHED', 'E-CLASSROOM-RECEIVED'],
+  online_research: ['E-RESEARCH-PUBLISHED', 'E-RESEARCH-PARTICIPANTS'],
+};
+
+function shareOf(spans: readonly Span[], scheduled: Span, rule: EvidenceRule): number {
+  const duration = scheduled.end - scheduled.start;
+  if (duration <= 0) return 0;
+  const margin = rule.marginMinutes * 60_000;
+  const covered = total(clip(spans, { start: scheduled.start - margin, end: scheduled.end + margin }));
+  return Math.min(1, covered / duration);
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+const round = (x: number) => Math.round(x * 10_000) / 10_000;
+
+function single(rule: EvidenceRule, share: number, what: string): RuleOutcome {
+  const passed = share >= rule.minShare;
+  return {
+    ruleId: rule.ruleId,
+    passed,
+    measuredShare: round(share),
+    count: passed ? 1 : 0,
+    requiredShare: rule.minShare,
+    requiredCount: 1,
+    detail: `${what} for ${pct(share)} of the scheduled time (needs ${pct(rule.minShare)})`,
+  };
+}
+
+function counting(rule: EvidenceRule, shares: readonly number[], what: string): RuleOutcome {
+  const sorted = [...shares].sort((a, b) => b - a);
+  const count = sorted.filter((s) => s >= rule.minShare).length;
+  const required = Math.max(1, rule.minCount);
+  const measured = sorted[required - 1] ?? 0;
+  return {
+    ruleId: rule.ruleId,
+    passed: count >= required,
+    measuredShare: round(measured),
+    count,
+    requiredCount: required,
+    requiredShare: rule.minShare,
+    detail: `${count} of ${shares.length} ${what} for at least ${pct(rule.minShare)} of the scheduled time (needs ${required})`,
+  };
+}
+
+export function evaluate(rules: RuleBook, facts: SessionFacts): Verdict {
+  const outcomes: RuleOutcome[] = [];
+  if (facts.kind === 'sync_lesson') {
+    const t = facts.teacher;
+    const published = intersect(union([...t.camera, ...t.screen]), t.microphone);
+    const teacherRule = rules['E-TEACHER-PUBLISHED'];
+    outcomes.push(single(teacherRule, shareOf(published, facts.scheduled, teacherRule), 'the teacher sent picture and sound'));
+    const classRule = rules['E-CLASSROOM-RECEIVED'];
+    const shares = facts.classrooms.map((c) => shareOf(intersect(c.video, c.audio), facts.scheduled, classRule));
+    outcomes.push(counting(classRule, shares, 'member classrooms received the teacher'));
+  } else {
+    const pubRule = rules['E-RESEARCH-PUBLISHED'];
+    const anyone = union(facts.participants.flatMap((p) => p.publishing));
+    outcomes.push(single(pubRule, shareOf(anyone, facts.scheduled, pubRule), 'somebody was speaking or showing'));
+    const partRule = rules['E-RESEARCH-PARTICIPANTS'];
+    const shares = facts.participants.map((p) => shareOf(p.receiving, facts.scheduled, partRule));
+    outcomes.push(counting(partRule, shares, 'teachers took part'));
+  }
+  const failed = outcomes.filter((o) => !o.passed);
+  return {
+    status: failed.length === 0 ? 'delivered' : 'missed',
+    reason: failed.length === 0 ? null : failed.map((o) => `${o.ruleId}: ${o.detail}`).join('; '),
+    outcomes,
+  };
+}

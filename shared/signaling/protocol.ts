@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { liveBroadcasts, liveNotifications, liveRequests } from './live.ts';
+
+/**
+ * How the signaling table travels over Socket.IO (default namespace, session
+ * cookie auth of server/realtime/io.ts):
+ * - a request `name` is the event `live:<name>` with the request object and an
+ *   acknowledgement callback; the server acknowledges with the response object
+ *   or with `{ error: { code, message } }` (no response has a top-level `error`);
+ * - a notification `name` is the event `live:<name>` from the server, with its object.
+ * Both ends validate with the table's schemas.
+ */
+
+export const SignalingErrorCode = z.enum([
+  /** The request does not match the table (the message names the fields). */
+  'validation',
+  'unauthenticated',
+  /** Not a participant of this session, or the role may not do this (the message says which). */
+  'forbidden',
+  'not_found',
+  /** The session is not live (not started, ended, cancelled) or cannot start now. */
+  'not_live',
+  /** A request that needs `join` first (or the peer was removed). */
+  'not_joined',
+  'conflict',
+  /** The host muted this classroom's microphone. */
+  'muted_by_host',
+  /** No media worker (the server runs without media, or the room is rebuilding). */
+  'media_unavailable',
+  'internal',
+]);
+export type SignalingErrorCode = z.infer<typeof SignalingErrorCode>;
+
+export const SignalingErrorBody = z.object({ error: z.object({ code: SignalingErrorCode, message: z.string() }) });
+export type SignalingErrorBody = z.infer<typeof SignalingErrorBody>;
+
+export type LiveRequests = typeof liveRequests;
+export type RequestName = keyof LiveRequests;
+/** What a client sends (before defaults). */
+export type RequestOf<N extends RequestName> = z.input<LiveRequests[N]['request']>;
+/** What a server handler receives (parsed, defaults applied). */
+export type ParsedRequestOf<N extends RequestName> = z.output<LiveRequests[N]['request']>;
+export type ResponseOf<N extends RequestName> = z.output<LiveRequests[N]['response']>;
+export type Ack<N extends RequestName> = ResponseOf<N> | SignalingErrorBody;
+
+export type LiveNotifications = typeof liveNotifications;
+export type NotificationName = keyof LiveNotifications;
+export type NotificationOf<N extends NotificationName> = z.output<LiveNotifications[N]>;
+
+export type BroadcastName = keyof typeof liveBroadcasts;
+export type BroadcastOf<N extends BroadcastName> = z.output<(typeof liveBroadcasts)[N]>;
+
+export const EVENT_PREFIX = 'live:';
+export const requestEvent = (name: RequestName) => `${EVENT_PREFIX}${name}`;
+export const notificationEvent = (name: NotificationName | BroadcastName) => `${EVENT_PREFIX}${name}`;
+
+export const requestNames = Object.keys(liveRequests) as RequestName[];
+export const notificationNames = Object.keys(liveNotifications) as NotificationName[];
+
+export const isSignalingError = (value: unknown): value is SignalingErrorBody =>
+  typeof value === 'object' && value !== null && 'error' in value && SignalingErrorBody.safeParse(value).success;
+
+/** A failed request, as the client library throws it. */
+export class SignalingError extends Error {
+  constructor(
+    readonly code: SignalingErrorCode,
+    message: string,
+    readonly request?: string,
+  ) {
+    super(message);
+    this.name = 'SignalingError';
+  }
+}
+
+/** `zod` issues → one readable line naming each bad field. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+}

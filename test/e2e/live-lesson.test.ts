@@ -1,0 +1,165 @@
+/**
+ * A synchronized lesson end to end in real Chromium (fake camera and
+ * microphone) through the built client and the real mediasoup worker: the
+ * teacher goes live, two classroom terminals join by themselves and decode the
+ * teacher's video, a classroom's video reaches the teacher, the stage brings one
+ * classroom to the other, the lesson is recorded, ended, and judged delivered
+ * from the attendance intervals.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { WorkerPool } from '../../media/WorkerPool.ts';
+import { api } from '../../shared/api/index.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { createLiveSession, tempDataDir } from '../support/live.ts';
+import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let platform: TestPlatform;
+const data = tempDataDir();
+let pool: WorkerPool;
+let browser: Browser;
+let sessionId: string;
+let teacher: LivePage;
+let ganpu: LivePage;
+let liuli: LivePage;
+let receivingSince: number;
+
+beforeAll(async () => {
+  pool = await WorkerPool.create({ size: 1 });
+  // Chromium's fake microphone, through echo cancellation and noise suppression, beeps at about −60 dBov.
+  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', LIVE_SPEAKER_THRESHOLD_DBOV: '-80', ...data.env } });
+  browser = await launchChromium();
+  // A 30-second lesson: what follows keeps it going long enough to be delivered (≥ 60% of it, ≥ 18 s).
+  sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 30_000 });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.close();
+  data.cleanup();
+  pool?.close();
+});
+
+describe('a synchronized lesson in Chromium', () => {
+  it('the teacher passes the pre-join check and goes live with camera and microphone', async () => {
+    teacher = await openLivePage(browser, platform, 'teacher.wang', `/live/${sessionId}`);
+    await teacher.page.getByTestId('live-prejoin').waitFor();
+    await waitFor('the network probe', () => teacher.page.getByTestId('live-network').textContent(), (t) => !!t && /\d+/.test(t));
+    await teacher.page.getByTestId('live-golive').click();
+    await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+    await waitFor('camera and microphone on', () => teacher.page.evaluate(() => window.tongbuLive!.view.local), (l) => !!l.camera && l.microphone);
+  });
+
+  it('two classroom terminals join by themselves and decode the teacher\'s video', async () => {
+    [ganpu, liuli] = await Promise.all([
+      openLivePage(browser, platform, 'class.ganpu', '/live'),
+      openLivePage(browser, platform, 'class.liuli', `/live/${sessionId}`),
+    ]);
+    // class.ganpu sits on the list page: it moves into the live lesson without a click.
+    await ganpu.page.waitForURL(`**/live/${sessionId}`, { timeout: 20_000 });
+    const host = await peerIdOf(teacher);
+    receivingSince = Date.now();
+    for (const c of [ganpu, liuli]) {
+      await c.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+      const frames = await framesGrow(c, 'camera', host, 30);
+      console.log(`${c.username}: teacher camera framesDecoded=${frames}`);
+    }
+  });
+
+  it('a classroom\'s video reaches the teacher', async () => {
+    const ganpuPeer = await peerIdOf(ganpu);
+    await framesGrow(teacher, 'camera', ganpuPeer, 20);
+    expect(await teacher.page.getByTestId('live-classroom-tile').count()).toBe(2);
+  });
+
+  it('stage: the teacher puts 澉浦 on stage and 六里 sees it', async () => {
+    const ganpuPeer = await peerIdOf(ganpu);
+    await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`).click();
+    await liuli.page.getByTestId('live-stage-video').waitFor({ timeout: 15_000 });
+    await framesGrow(liuli, 'camera', ganpuPeer, 20);
+    // (it stays on stage for the rest of the lesson)
+  });
+
+  it('a raised hand shows on the teacher\'s console', async () => {
+    await liuli.page.getByTestId('live-hand').click();
+    await teacher.page.getByTestId('live-hands').getByText('六里小学').waitFor({ timeout: 10_000 });
+  });
+
+  it('screen share: the classrooms get the teacher\'s screen full size', async () => {
+    await teacher.page.getByTestId('live-toggle-screen').click();
+    const host = await peerIdOf(teacher);
+    await framesGrow(ganpu, 'screen', host, 10);
+    await waitFor('the screen on the big screen', () => ganpu.page.evaluate(() => window.tongbuLive!.view.remote.some((r) => r.source === 'screen')), (x) => x);
+  });
+
+  it('recording: everyone sees the indicator; the file plays with range requests', async () => {
+    await teacher.page.getByTestId('live-record').click();
+    await liuli.page.getByTestId('live-recording').waitFor({ timeout: 15_000 });
+    await ganpu.page.getByTestId('live-recording').waitFor({ timeout: 15_000 });
+    await new Promise((r) => setTimeout(r, 4000));
+    await teacher.page.getByTestId('live-record').click();
+    await waitFor('the indicator to go', () => liuli.page.getByTestId('live-recording').count(), (n) => n === 0, 15_000);
+
+    const coordinator = await platform.signIn('coord.shiyan');
+    const list = await waitFor(
+      'the recording to be ready',
+      () => coordinator.call(api.listRecordings, { params: { sessionId } }),
+      (r) => r.ok && r.data[0]?.status === 'ready',
+    );
+    const rec = list.ok ? list.data[0]! : null;
+    expect(rec!.sizeBytes).toBeGreaterThan(10_000);
+    const res = await fetch(`${platform.url}/api/live/recordings/${rec!.id}/file`, { headers: { cookie: coordinator.cookie, range: 'bytes=0-1023' } });
+    expect(res.status).toBe(206);
+    expect((await res.arrayBuffer()).byteLength).toBe(1024);
+    console.log(`recording ${rec!.fileName}: ${rec!.sizeBytes} bytes, ${rec!.contentType}`);
+  });
+
+  it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
+    // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
+    const wait = receivingSince + 21_000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await teacher.page.getByTestId('live-end').click();
+    for (const p of [teacher, ganpu, liuli]) {
+      const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
+      expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
+    }
+    expect(await liveState(ganpu)).toBe('ended');
+
+    const coordinator = await platform.signIn('coord.shiyan');
+    const evidence = await coordinator.call(api.liveEvidence, { params: { sessionId } });
+    if (!evidence.ok) throw new Error(evidence.error.message);
+    const kinds = (role: string, kind: string) => evidence.data.intervals.filter((i) => i.role === role && i.kind === kind);
+    // (the fake screen capture comes with sound: screen-audio is published too)
+    expect(kinds('host', 'publishing').map((i) => i.source)).toEqual(expect.arrayContaining(['camera', 'microphone', 'screen']));
+    expect(kinds('host', 'connected').length).toBeGreaterThanOrEqual(2);
+    expect(kinds('classroom', 'receiving').length).toBeGreaterThanOrEqual(4);
+    expect(kinds('classroom', 'publishing').length).toBeGreaterThanOrEqual(4);
+    expect(evidence.data.intervals.every((i) => i.endedAt !== null)).toBe(true);
+    expect(evidence.data.verdict).toMatchObject({ status: 'delivered', endCause: 'host' });
+    console.log(`verdict: ${JSON.stringify(evidence.data.verdict?.outcomes.map((o) => [o.ruleId, o.measuredShare]))}; ${evidence.data.intervals.length} intervals`);
+    const s = await coordinator.call(api.getSession, { params: { id: sessionId } });
+    expect(s.ok && s.data.status).toBe('delivered');
+  });
+});
+
+describe('an online research session in Chromium', () => {
+  it('two teachers see each other, the speaker is highlighted, and the session ends', async () => {
+    const researchId = await createLiveSession(platform, { kind: 'online_research', startsInMs: 2_000, durationMs: 60_000 });
+    const host = await openLivePage(browser, platform, 'teacher.wang', `/live/${researchId}`);
+    await host.page.getByTestId('live-golive').click();
+    await host.page.getByTestId('live-research').waitFor({ timeout: 20_000 });
+    const li = await openLivePage(browser, platform, 'teacher.li', `/live/${researchId}`);
+    await li.page.getByTestId('live-golive').click();
+    await li.page.getByTestId('live-research').waitFor({ timeout: 20_000 });
+    await framesGrow(li, 'camera', await peerIdOf(host), 20);
+    await framesGrow(host, 'camera', await peerIdOf(li), 20);
+    // The fake microphones beep: somebody becomes the active speaker, and a tile is highlighted.
+    await waitFor('an active speaker', () => host.page.evaluate(() => window.tongbuLive!.view.activeSpeakerPeerId), (id) => id !== null, 20_000);
+    await host.page.locator('.live-tile--speaking').first().waitFor({ timeout: 10_000 });
+    await host.page.getByTestId('live-end').click();
+    await waitFor('the research session to end', () => li.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
+    await host.context.close();
+    await li.context.close();
+  });
+});

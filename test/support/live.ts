@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { io } from 'socket.io-client';
+import { api } from '../../shared/api/index.ts';
+import { SignalingClient } from '../../client/src/media/signaling.ts';
+import type { LessonMode, SessionKind } from '../../shared/schemas/schedule.ts';
+import type { NotificationName, NotificationOf } from '../../shared/signaling/protocol.ts';
+import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
+import { demoDirectory } from './schedule.ts';
+import type { SignedInClient, TestPlatform } from './platform.ts';
+
+/**
+ * Live-classroom test helpers: scheduled sessions of the demo county, and
+ * signaling clients speaking the shared table over a real socket.io-client.
+ *
+ * Demo cast: 王丽华 (teacher.wang) teaches from 实验小学 同步课堂录播教室 to
+ * 澉浦小学 三年级(1)班 (class.ganpu) and 六里小学 四年级(2)班 (class.liuli);
+ * 李春燕 (teacher.li, 澉浦小学) is invited to research sessions; coord.shiyan
+ * coordinates the community.
+ */
+export interface LiveSessionSpec {
+  kind?: SessionKind;
+  mode?: LessonMode;
+  /** Start this long from now (may be negative: already started). Default 5 s. */
+  startsInMs?: number;
+  /** Scheduled duration. Default 60 s (tests run short lessons). */
+  durationMs?: number;
+  /** Member classrooms: default both demo terminals. */
+  members?: ('ganpu' | 'liuli')[];
+}
+
+/** The demo teacher may not be booked twice: each new session starts after the previous one's scheduled end. */
+let nextFree = 0;
+
+export async function createLiveSession(platform: TestPlatform, spec: LiveSessionSpec = {}): Promise<string> {
+  const dir = await demoDirectory(platform.database.db);
+  const coordinator = await platform.signIn('coord.shiyan');
+  const starts = new Date(Math.max(Date.now() + (spec.startsInMs ?? 5_000), nextFree));
+  // Whole seconds: the schema wants an ISO instant with an offset.
+  starts.setMilliseconds(0);
+  starts.setSeconds(starts.getSeconds() + 1);
+  const ends = new Date(starts.getTime() + (spec.durationMs ?? 60_000));
+  nextFree = ends.getTime() + 1000;
+  const kind = spec.kind ?? 'sync_lesson';
+  const classroomOf = { ganpu: dir.classroom('海盐县澉浦小学', '三年级(1)班'), liuli: dir.classroom('海盐县六里小学', '四年级(2)班') };
+  const body =
+    kind === 'sync_lesson'
+      ? {
+          communityId: dir.community('实验小学教育共同体'),
+          kind,
+          title: '分数的初步认识',
+          subjectCode: 'math',
+          mode: spec.mode ?? 'interactive',
+          startsAt: starts.toISOString(),
+          endsAt: ends.toISOString(),
+          hostTeacherId: dir.teacher('王丽华'),
+          hostClassroomId: dir.classroom('海盐县实验小学', '同步课堂录播教室'),
+          memberClassroomIds: (spec.members ?? ['ganpu', 'liuli']).map((m) => classroomOf[m]),
+          override: { reason: 'test run outside the school calendar' },
+        }
+      : {
+          communityId: dir.community('实验小学教育共同体'),
+          kind,
+          title: '三年级数学集体备课',
+          startsAt: starts.toISOString(),
+          endsAt: ends.toISOString(),
+          hostTeacherId: dir.teacher('王丽华'),
+          invitedTeacherIds: [dir.teacher('李春燕')],
+          override: { reason: 'test run outside the school calendar' },
+        };
+  const res = await coordinator.call(api.createSession, { body });
+  if (!res.ok) throw new Error(`creating the session failed: ${res.status} ${res.error.message}`);
+  return res.data.sessions[0]!.id;
+}
+
+export interface LiveSocket {
+  readonly user: SignedInClient;
+  readonly signaling: SignalingClient;
+  close(): void;
+}
+
+/** A signed-in account's signaling client over a real Socket.IO connection. */
+export async function liveSocket(platform: TestPlatform, username: string): Promise<LiveSocket> {
+  const user = await platform.signIn(username);
+  const socket = io(platform.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: user.cookie }, reconnection: false, forceNew: true });
+  const signaling = new SignalingClient({ socket });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return { user, signaling, close: () => signaling.close() };
+}
+
+export function liveService(platform: TestPlatform): LiveService {
+  const s = liveServiceOf(platform.server.io);
+  if (!s) throw new Error('the live feature is not running on this platform');
+  return s;
+}
+
+/** Waits for one notification (rejects after `timeoutMs`). */
+export function nextNotification<N extends NotificationName>(
+  s: SignalingClient,
+  name: N,
+  where: (data: NotificationOf<N>) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<NotificationOf<N>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error(`no ${name} notification within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const off = s.on(name, (data) => {
+      if (!where(data)) return;
+      clearTimeout(timer);
+      off();
+      resolve(data);
+    });
+  });
+}
+
+/** RTP parameters like a browser's, for producing without a browser (the worker never sees a packet). */
+export function fakeRtpParameters(kind: 'audio' | 'video', ssrc: number) {
+  return kind === 'video'
+    ? {
+        mid: String(ssrc % 100),
+        codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000, rtcpFeedback: [{ type: 'nack' }, { type: 'ccm', parameter: 'fir' }, { type: 'goog-remb' }] }],
+        headerExtensions: [],
+        encodings: [{ ssrc }],
+        rtcp: { cname: `tongbu-${ssrc}`, reducedSize: true },
+      }
+    : {
+        mid: String(ssrc % 100),
+        codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: { useinbandfec: 1 } }],
+        headerExtensions: [],
+        encodings: [{ ssrc }],
+        rtcp: { cname: `tongbu-${ssrc}`, reducedSize: true },
+      };
+}
+
+export const fakeDtls = { role: 'client' as const, fingerprints: [{ algorithm: 'sha-256', value: 'A0:B1:C2:D3:E4:F5:A0:B1:C2:D3:E4:F5:A0:B1:C2:D3:E4:F5:A0:B1:C2:D3:E4:F5:A0:B1:C2:D3:E4:F5:A0:B1' }] };
+
+/** A throwaway DATA_DIR (recordings land in it), removed by `cleanup()`. */
+export function tempDataDir(): { env: { DATA_DIR: string }; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tongbu-live-data-'));
+  return { env: { DATA_DIR: dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

@@ -1,0 +1,86 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newMediaContext } from './chromium.ts';
+import type { TestPlatform } from './platform.ts';
+
+/**
+ * Live-classroom pages of the built client in Chromium, signed in as a demo
+ * account, and what they show: decoded frames per remote video (read through
+ * window.tongbuLive, the page's LiveClient).
+ */
+export interface LivePage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly username: string;
+}
+
+export async function openLivePage(browser: Browser, platform: TestPlatform, username: string, path: string): Promise<LivePage> {
+  const user = await platform.signIn(username);
+  const context = await newMediaContext(browser);
+  const [name, ...rest] = user.cookie.split('=');
+  await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.log(`[${username} page error] ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[${username} ${msg.type()}] ${msg.text()}`);
+  });
+  // The end-lesson button asks for confirmation.
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(platform.url + path);
+  return { page, context, username };
+}
+
+export interface VideoFigures {
+  peerId: string;
+  source: string;
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+}
+
+export function inboundVideo(p: LivePage): Promise<VideoFigures[]> {
+  return p.page.evaluate(() => (window.tongbuLive ? window.tongbuLive.inboundVideo() : []));
+}
+
+export function liveState(p: LivePage): Promise<string | null> {
+  return p.page.evaluate(() => window.tongbuLive?.view.state ?? null);
+}
+
+export function peerIdOf(p: LivePage): Promise<string | null> {
+  return p.page.evaluate(() => window.tongbuLive?.view.peerId ?? null);
+}
+
+export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Frames of one remote source (of `peerId`, or any peer) decoded so far. */
+export async function framesOf(p: LivePage, source: string, peerId?: string | null): Promise<number> {
+  const figures = await inboundVideo(p);
+  return figures.filter((f) => f.source === source && (!peerId || f.peerId === peerId)).reduce((n, f) => n + f.framesDecoded, 0);
+}
+
+/**
+ * Waits until `source` (of `peerId`) decodes `more` frames beyond what it has
+ * now. A count that drops (a new consumer after a recovery) restarts the count.
+ */
+export async function framesGrow(p: LivePage, source: string, peerId?: string | null, more = 20, timeoutMs = 30_000): Promise<number> {
+  let baseline = await framesOf(p, source, peerId);
+  let last = baseline;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await framesOf(p, source, peerId);
+    if (n < last) baseline = n;
+    last = n;
+    if (n >= baseline + more) return n;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${p.username}: ${source}${peerId ? ` of ${peerId}` : ''} frames to grow by ${more}; at ${n} from ${baseline}; ${JSON.stringify(await inboundVideo(p))}`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
