@@ -45,6 +45,23 @@ const EnvSchema = z.object({
   ICE_SERVER_URLS: list,
   ICE_SERVER_USERNAME: z.string().optional(),
   ICE_SERVER_CREDENTIAL: z.string().optional(),
+  /** TURN REST API (coturn `use-auth-secret`): with this shared secret every client gets its own short-lived credentials instead of the static ones. */
+  ICE_SERVER_SECRET: z.string().min(8).optional(),
+  ICE_CREDENTIAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
+  /** `relay`: every client sends media through TURN only (networks where only the TURN server is reachable). */
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
+  /** Live classrooms: the host may go live this long before the scheduled start. */
+  LIVE_EARLY_JOIN_MINUTES: z.coerce.number().int().min(0).max(240).default(15),
+  /** A session nobody ended is ended (and evaluated) this long after its scheduled end. */
+  LIVE_AUTO_CLOSE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(30),
+  /** How often the auto-close sweep runs (0 = never; tests). */
+  LIVE_SWEEP_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  /** The evidence writer's heartbeat: after a crash, open intervals are closed at the last one. */
+  LIVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(15),
+  /** Audio louder than this (dBov, −127…0) counts as someone speaking (active speaker highlight in research sessions). */
+  LIVE_SPEAKER_THRESHOLD_DBOV: z.coerce.number().int().min(-127).max(0).default(-60),
+  /** A participant whose signaling socket dropped is kept (media and all) this long for it to resume. */
+  LIVE_PEER_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
@@ -89,6 +106,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     serveClient: e.SERVE_CLIENT,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, streamName: e.REDIS_STREAM_NAME } : null,
+    live: {
+      earlyJoinMinutes: e.LIVE_EARLY_JOIN_MINUTES,
+      autoCloseMinutes: e.LIVE_AUTO_CLOSE_MINUTES,
+      sweepSeconds: e.LIVE_SWEEP_SECONDS,
+      heartbeatSeconds: e.LIVE_HEARTBEAT_SECONDS,
+      peerGraceSeconds: e.LIVE_PEER_GRACE_SECONDS,
+      speakerThresholdDbov: e.LIVE_SPEAKER_THRESHOLD_DBOV,
+      iceSecret: e.ICE_SERVER_SECRET,
+      iceCredentialTtlSeconds: e.ICE_CREDENTIAL_TTL_SECONDS,
+      iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
+    },
     schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS },
   };
 }

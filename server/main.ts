@@ -19,9 +19,23 @@ const demo = config.seedDemo
   ? await seedDemo(database.db, { credentialsFile: `${config.dataDir}/demo-accounts.json`, ...(config.demoPassword ? { password: config.demoPassword } : {}) })
   : null;
 
-const media = await WorkerPool.create({ size: config.media.workers, logLevel: config.media.logLevel });
-media.on('workerdied', (dead, replacement, error) => log.error({ deadPid: dead.pid, newPid: replacement.pid, err: error }, 'mediasoup worker died and was replaced'));
-log.info({ workers: media.size }, 'media workers ready');
+// MEDIA_WORKERS=0 runs the platform without live classrooms (e.g. a reporting-only node).
+const media =
+  config.media.workers > 0
+    ? await WorkerPool.create({
+        size: config.media.workers,
+        logLevel: config.media.logLevel,
+        network: {
+          listenIp: config.media.listenIp,
+          ...(config.media.announcedAddress ? { announcedAddress: config.media.announcedAddress } : {}),
+          rtcMinPort: config.media.rtcMinPort,
+          rtcMaxPort: config.media.rtcMaxPort,
+          iceServers: config.media.iceServers,
+        },
+      })
+    : null;
+media?.on('workerdied', (dead, replacement, error) => log.error({ deadPid: dead.pid, newPid: replacement.pid, err: error }, 'mediasoup worker died and was replaced'));
+log.info({ workers: media?.size ?? 0 }, 'media workers ready');
 
 const server = await startServer({ config, database, media, log }, features);
 const url = config.publicUrl ?? server.url;
@@ -40,7 +54,7 @@ async function stop(signal: string) {
   stopping = true;
   log.info({ signal }, 'shutting down');
   await server.close();
-  media.close();
+  media?.close();
   await database.close();
   process.exit(0);
 }

@@ -11,8 +11,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** A feature that also speaks over Socket.IO (signaling, reminders, live dashboards). */
-export type RealtimeFeature = (io: IoServer, deps: AppDeps) => (() => void) | void;
+/**
+ * A feature that also speaks over Socket.IO (signaling, reminders, live dashboards).
+ * What it returns is awaited on shutdown, before the database closes (e.g. to close open evidence intervals).
+ */
+export type RealtimeFeature = (io: IoServer, deps: AppDeps) => (() => void | Promise<void>) | void;
 
 /** HTTP + Socket.IO on one port; `close()` stops both and everything features started. */
 export async function startServer(
@@ -23,7 +26,7 @@ export async function startServer(
   const httpServer = createServer(app);
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
-  const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void => typeof s === 'function');
+  const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port ?? deps.config.port, options.host ?? deps.config.host, () => resolve());
@@ -35,7 +38,8 @@ export async function startServer(
     io,
     url: `http://${host}:${port}`,
     close: async () => {
-      for (const stop of stops) stop();
+      // Features stop in reverse order of starting, each finishing before the next.
+      for (const stop of [...stops].reverse()) await stop();
       await realtime.close();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
