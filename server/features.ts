@@ -1,11 +1,13 @@
 import type { FeatureRoutes } from './app.ts';
 import type { RealtimeFeature } from './server.ts';
+import { liveRealtime, liveRoutes } from './live/index.ts';
+import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
 
 /**
  * The features beyond the foundation, in one list so that main.ts and the test
  * harness start exactly the same platform.
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
-  routes: [],
-  realtime: [],
+  routes: [scheduleRoutes, liveRoutes],
+  realtime: [scheduleRealtime, liveRealtime],
 };

@@ -1,8 +1,14 @@
 import { foundationApi } from './foundation.ts';
+import { liveApi } from './live.ts';
+import { quotasApi } from './quotas.ts';
+import { scheduleApi } from './schedule.ts';
 
 /** Every REST endpoint of tongbu. Feature tables are merged here. */
 export const api = {
   ...foundationApi,
+  ...scheduleApi,
+  ...liveApi,
+  ...quotasApi,
 } as const;
 
 export type Api = typeof api;

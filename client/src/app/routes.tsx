@@ -2,6 +2,7 @@ import { accountRoutes } from '../accounts/routes.tsx';
 import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
+import { liveRoutes } from '../live/routes.tsx';
 import { schoolRoutes } from '../schools/routes.tsx';
 import { scheduleRoutes } from '../schedule/routes.tsx';
 import type { AppRoute } from './router.tsx';
@@ -20,4 +21,5 @@ export const routes: readonly AppRoute[] = [
   ...schoolRoutes,
   ...accountRoutes,
   ...scheduleRoutes,
+  ...liveRoutes,
 ];

@@ -1,3 +1,4 @@
+import { liveEn } from '../live/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -353,4 +354,6 @@ export const en: Record<MessageKey, string> = {
 
   // scheduling (issue #3): its own dictionary, client/src/schedule/messages.ts
   ...scheduleEn,
+  // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
+  ...liveEn,
 };

@@ -1,3 +1,4 @@
+import { liveZh } from '../live/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
@@ -355,6 +356,8 @@ export const zhCN = {
 
   // scheduling (issue #3): its own dictionary, client/src/schedule/messages.ts
   ...scheduleZh,
+  // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
+  ...liveZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

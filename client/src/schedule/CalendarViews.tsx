@@ -3,7 +3,7 @@ import { todayIso } from '../app/format.ts';
 import { useLocale, useT } from '../i18n/index.ts';
 import { byLocalDay, DAY_END_HOUR, DAY_START_HOUR, localTime, placeWeek, SLOT_MINUTES } from './grid.ts';
 
-const PX_PER_MINUTE = 1; // 30-minute slots are 30 px tall
+const PX_PER_MINUTE = 1.5; // 30-minute slots are 45 px tall: a 40-minute lesson shows time, title and teacher
 const weekdayName = (locale: string, day: string) => new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
 
 function SessionChip({ s, onOpen, compact }: { s: LiveSession; onOpen(s: LiveSession): void; compact?: boolean }) {

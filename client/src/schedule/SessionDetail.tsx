@@ -4,8 +4,8 @@ import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useSubjectLabel } from '../app/reference.ts';
 import { useT } from '../i18n/index.ts';
-import { Badge, Button, DescriptionList, Drawer, Field, FormErrors, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
-import { localDate, localTime } from './grid.ts';
+import { Badge, Button, DateInput, DescriptionList, Drawer, Field, FieldRow, FormErrors, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
+import { localDate, localTime, zonedIso } from './grid.ts';
 
 export const statusTone: Record<LiveSession['status'], BadgeTone> = { scheduled: 'blue', live: 'green', delivered: 'teal', missed: 'orange', cancelled: 'gray' };
 
@@ -23,6 +23,8 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
   const form = useApiForm(['reason']);
   const [reason, setReason] = useState('');
   const [scope, setScope] = useState<'one' | 'following'>('one');
+  const moveForm = useApiForm(['startsAt', 'endsAt']);
+  const [move, setMove] = useState<{ date: string; start: string; end: string } | null>(null);
   const history = useQuery(api.sessionHistory, session ? { params: { id: session.id } } : null);
   if (!session) return null;
   const s = session;
@@ -34,6 +36,17 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
     if (res?.ok) {
       toast.success(t('schedule.detail.cancelled'));
       setReason('');
+      onChanged();
+      onClose();
+    }
+  };
+
+  const moveTo = async () => {
+    if (!move) return;
+    const res = await moveForm.submit(() => call(api.updateSession, { params: { id: s.id }, body: { startsAt: zonedIso(move.date, move.start), endsAt: zonedIso(move.date, move.end), scope } }));
+    if (res?.ok) {
+      toast.success(t('common.saved'));
+      setMove(null);
       onChanged();
       onClose();
     }
@@ -68,21 +81,49 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
           </ol>
         </section>
       )}
+      {canChange && s.status === 'scheduled' && s.seriesId && (
+        <Segmented<'one' | 'following'>
+          value={scope}
+          onChange={setScope}
+          size="sm"
+          options={[
+            { value: 'one', label: t('schedule.form.scopeOne') },
+            { value: 'following', label: t('schedule.form.scopeFollowing') },
+          ]}
+        />
+      )}
+      {canChange && s.status === 'scheduled' && (
+        <section className="sched-cancel">
+          <h3>{t('schedule.form.editTitle')}</h3>
+          <FormErrors form={moveForm} />
+          {move ? (
+            <>
+              <FieldRow>
+                <Field label={t('schedule.form.date')} name="startsAt" error={moveForm.of('startsAt')}>
+                  <DateInput value={move.date} onChange={(date) => setMove({ ...move, date })} data-testid="move-date" />
+                </Field>
+                <Field label={t('schedule.form.start')}>
+                  <TextInput type="time" value={move.start} onChange={(start) => setMove({ ...move, start })} data-testid="move-start" />
+                </Field>
+                <Field label={t('schedule.form.end')} name="endsAt" error={moveForm.of('endsAt')}>
+                  <TextInput type="time" value={move.end} onChange={(end) => setMove({ ...move, end })} data-testid="move-end" />
+                </Field>
+              </FieldRow>
+              <Button variant="primary" onClick={() => void moveTo()} loading={moveForm.submitting} data-testid="move-save">
+                {t('common.save')}
+              </Button>
+            </>
+          ) : (
+            <Button onClick={() => setMove({ date: localDate(s.startsAt), start: localTime(s.startsAt), end: localTime(s.endsAt) })} data-testid="move-session">
+              {t('common.edit')}
+            </Button>
+          )}
+        </section>
+      )}
       {canChange && s.status === 'scheduled' && (
         <section className="sched-cancel">
           <h3>{t('schedule.detail.cancel')}</h3>
           <FormErrors form={form} />
-          {s.seriesId && (
-            <Segmented<'one' | 'following'>
-              value={scope}
-              onChange={setScope}
-              size="sm"
-              options={[
-                { value: 'one', label: t('schedule.form.scopeOne') },
-                { value: 'following', label: t('schedule.form.scopeFollowing') },
-              ]}
-            />
-          )}
           <Field label={t('schedule.detail.cancelReason')} name="reason" error={form.of('reason')}>
             <TextInput value={reason} onChange={setReason} data-testid="cancel-reason" />
           </Field>

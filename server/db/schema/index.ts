@@ -4,3 +4,7 @@ export * from './schools.ts';
 export * from './communities.ts';
 export * from './calendar.ts';
 export * from './accounts.ts';
+export * from './schedule.ts';
+export * from './live.ts';
+export * from './quotas.ts';
+export * from './audit.ts';

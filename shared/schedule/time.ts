@@ -1,0 +1,66 @@
+/**
+ * Wall-clock time in a named zone ↔ UTC instants, with Intl only (no library), so the
+ * server (recurrence, holidays) and the client (calendar grid) agree. Schools are in
+ * Asia/Shanghai (UTC+8, no daylight saving) by default, but nothing here assumes it.
+ */
+
+export interface ZonedParts {
+  /** YYYY-MM-DD */
+  date: string;
+  /** HH:MM */
+  time: string;
+  /** 1 = Monday … 7 = Sunday */
+  isoWeekday: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', weekday: 'short' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+/** The local date, time and weekday of an instant in a zone. */
+export function toZoned(instant: Date | string, timeZone: string): ZonedParts {
+  const parts = Object.fromEntries(formatter(timeZone).formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}`, isoWeekday: WEEKDAYS[parts.weekday!] ?? 0 };
+}
+
+/** Offset of the zone from UTC at an instant, in minutes (Asia/Shanghai: +480). */
+export function zoneOffsetMinutes(instant: Date, timeZone: string): number {
+  const p = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((x) => [x.type, x.value]));
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return Math.round((asUtc - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+}
+
+/** The instant a local date and time in a zone names (in a DST gap, the later reading). */
+export function fromZoned(date: string, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh, mm] = time.split(':').map(Number) as [number, number];
+  const naive = Date.UTC(y, m - 1, d, hh, mm);
+  let guess = naive - zoneOffsetMinutes(new Date(naive), timeZone) * 60_000;
+  // A second pass settles instants near an offset change.
+  guess = naive - zoneOffsetMinutes(new Date(guess), timeZone) * 60_000;
+  return new Date(guess);
+}
+
+/** YYYY-MM-DD plus n days (calendar arithmetic, no zone involved). */
+export function addDays(date: string, n: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
+}
+
+/** The Monday of the week containing a date. */
+export function mondayOf(date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
+  return addDays(date, 1 - weekday);
+}
+
+/** Minutes between two instants. */
+export const minutesBetween = (a: Date | string, b: Date | string) => Math.round((new Date(b).getTime() - new Date(a).getTime()) / 60_000);
