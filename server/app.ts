@@ -31,6 +31,9 @@ export type FeatureRoutes = (router: Router, deps: AppDeps) => void;
 
 export const clientDist = fileURLToPath(new URL('../client/dist', import.meta.url));
 
+/** Path segments that are secrets (calendar feed tokens) are replaced before logging. */
+export const redactUrl = (url: string) => url.replace(/(\/api\/calendar-feeds\/)[^/?#.]+/g, '$1[redacted]');
+
 export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []): Express {
   const { config, database, log } = deps;
   const db = database.db;
@@ -51,7 +54,15 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
       strictTransportSecurity: config.session.cookieSecure,
     }),
   );
-  app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/api/health' }, customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info') }));
+  app.use(
+    pinoHttp({
+      logger: log,
+      autoLogging: { ignore: (req) => req.url === '/api/health' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+      // Calendar subscription URLs carry a secret token: it never reaches the logs.
+      serializers: { req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }) },
+    }),
+  );
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
 

@@ -35,7 +35,8 @@ export const School = z
   .meta({ id: 'School' });
 export type School = z.infer<typeof School>;
 
-const TimeZone = z
+/** An IANA time zone name this runtime knows (Asia/Shanghai, …). */
+export const TimeZone = z
   .string()
   .refine((tz) => {
     try {

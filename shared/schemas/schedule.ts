@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TimeZone } from './places.ts';
 import { Id, IsoDate, IsoDateTime, Name } from './common.ts';
 import { ConflictDetail } from './errors.ts';
 
@@ -12,14 +13,6 @@ export type LessonMode = z.infer<typeof LessonMode>;
 export const SessionStatus = z.enum(['scheduled', 'live', 'delivered', 'missed', 'cancelled']);
 export type SessionStatus = z.infer<typeof SessionStatus>;
 
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'unknown IANA time zone');
 
 const Person = z.object({ id: Id, name: z.string(), schoolId: Id, schoolName: z.string() });
 

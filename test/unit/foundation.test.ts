@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config.ts';
 import { communityAccess } from '../../server/accounts/scope.ts';
 import type { Actor } from '../../server/accounts/actor.ts';
 import { pgErrorOf } from '../../server/http/errors.ts';
+import { redactUrl } from '../../server/app.ts';
 
 describe('configuration', () => {
   it('runs on embedded PGlite under DATA_DIR when no DATABASE_URL is given', () => {
@@ -98,5 +99,10 @@ describe('helpers', () => {
     expect(pgErrorOf(wrapped)).toEqual({ code: '23P01', constraint: 'memberships_school_no_overlap' });
     expect(pgErrorOf(new Error('plain'))).toBeUndefined();
     expect(pgErrorOf(Object.assign(new Error('sys'), { code: 'ECONNREFUSED' }))).toBeUndefined();
+  });
+
+  it('keeps calendar subscription tokens out of the request log', () => {
+    expect(redactUrl('/api/calendar-feeds/abcDEF123_-x.ics?x=1')).toBe('/api/calendar-feeds/[redacted].ics?x=1');
+    expect(redactUrl('/api/sessions/42')).toBe('/api/sessions/42');
   });
 });

@@ -1,3 +1,4 @@
+import { ScheduleReminders } from '../schedule/Reminders.tsx';
 import { useEffect, useState, type ReactNode } from 'react';
 import type { Role } from '../../../shared/schemas/accounts.ts';
 import { isMessageKey, useLocale, useT, type Locale } from '../i18n/index.ts';
@@ -148,6 +149,8 @@ export function Layout({ children }: { children: ReactNode }) {
       <main id="main" className="main" tabIndex={-1}>
         <div className="content">{children}</div>
       </main>
+      {/* Reminders and "join now" prompts reach teachers and classroom terminals on every page. */}
+      <ScheduleReminders />
     </div>
   );
 }

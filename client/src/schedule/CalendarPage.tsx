@@ -12,7 +12,6 @@ import { SCHOOL_ZONE, shiftAnchor, viewRange, type ViewMode } from './grid.ts';
 import { SessionDetail } from './SessionDetail.tsx';
 import { SessionForm } from './SessionForm.tsx';
 import { useSchedule, type ViewBy } from './store.ts';
-import { ScheduleReminders } from './Reminders.tsx';
 import { SubscriptionCard } from './SubscriptionCard.tsx';
 import './schedule.css';
 
@@ -145,7 +144,6 @@ export function CalendarPage() {
         {canCreate && mode === 'week' && <p className="muted sched-hint">{t('schedule.clickSlotHint')}</p>}
       </Card>
       <SubscriptionCard />
-      <ScheduleReminders />
       {communityId && (
         <SessionForm
           open={formAt !== null}
