@@ -12,9 +12,9 @@ import { EndMembershipDialog, RemoveMembershipDialog } from './MembershipDialogs
 import { useCommunity } from './store.ts';
 
 /** Whether the signed-in user may change this community (the server decides again). */
-export function useCanManageCommunity(communityId: string): boolean {
-  const me = useMe();
-  return me.account.role === 'admin' || (me.account.role === 'coordinator' && me.account.communityIds.includes(communityId));
+/** The server says what the caller may do with the community; edit controls follow it (and it checks again). */
+export function useCanManageCommunity(community: { access: 'read' | 'manage' } | undefined): boolean {
+  return community?.access === 'manage';
 }
 
 export function CommunityDetailPage({ params }: RouteProps) {
@@ -33,7 +33,7 @@ function CommunityView({ community }: { community: Community }) {
   const t = useT();
   const locale = useLocale();
   const me = useMe();
-  const canManage = useCanManageCommunity(community.id);
+  const canManage = useCanManageCommunity(community);
   const isAdmin = me.account.role === 'admin';
   const types = useCommunityTypes();
   const countyName = useCountyName();

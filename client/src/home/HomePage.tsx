@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo } from 'react';
+import { navigate } from '../app/router.tsx';
 import type { CommunitySummary } from '../../../shared/schemas/communities.ts';
 import type { School } from '../../../shared/schemas/places.ts';
 import { api, call } from '../app/api.ts';
@@ -22,9 +23,16 @@ export function HomePage() {
     case 'coordinator':
       return <CoordinatorHome />;
     case 'teacher':
-    case 'classroom':
       return <SchoolHome />;
+    case 'classroom':
+      return <ClassroomHome />;
   }
+}
+
+/** A classroom terminal is a big screen in a classroom: its home is the live lesson list, which joins by itself. */
+function ClassroomHome() {
+  useEffect(() => navigate('/live', { replace: true }), []);
+  return <SchoolHome />;
 }
 
 function Greeting({ description }: { description?: string }) {

@@ -12,12 +12,9 @@ import { ClassroomDrawer } from './ClassroomDrawer.tsx';
 import { SchoolDrawer } from './SchoolDrawer.tsx';
 import { TeacherDrawer } from './TeacherDrawer.tsx';
 
-/** Admins, and coordinators of the community the school belongs to, change it (the server decides again). */
+/** The server says what the caller may do with the school; edit controls follow it (and it checks again). */
 export function useCanManageSchool(school: School | undefined): boolean {
-  const me = useMe();
-  if (!school) return false;
-  if (me.account.role === 'admin') return true;
-  return me.account.role === 'coordinator' && Boolean(school.currentCommunity && me.account.communityIds.includes(school.currentCommunity.id));
+  return school?.access === 'manage';
 }
 
 type Editing = { kind: 'school' } | { kind: 'classroom'; classroom?: Classroom } | { kind: 'teacher'; teacher?: Teacher } | null;
