@@ -21,9 +21,23 @@ export function teachingDays(calendar: TeachingCalendar, from: string, to: strin
   return days;
 }
 
+/**
+ * How many school days `teachingDays` would list, remembered per calendar object: a full
+ * recompute evaluates thousands of communities against one calendar and one date.
+ */
+const counts = new WeakMap<TeachingCalendar, Map<string, number>>();
+export function teachingDayCount(calendar: TeachingCalendar, from: string, to: string): number {
+  let memo = counts.get(calendar);
+  if (!memo) counts.set(calendar, (memo = new Map()));
+  const key = `${from}|${to}`;
+  let n = memo.get(key);
+  if (n === undefined) memo.set(key, (n = teachingDays(calendar, from, to).length));
+  return n;
+}
+
 /** Teaching weeks left from `today` (inclusive) to the end of the period, to one decimal. */
 export function termWeeksLeft(calendar: TeachingCalendar, today: string, periodEnd: string): number {
-  return Math.round((teachingDays(calendar, today, periodEnd).length / 5) * 10) / 10;
+  return Math.round((teachingDayCount(calendar, today, periodEnd) / 5) * 10) / 10;
 }
 
 /** The term `day` falls in, or the next one after it, within the calendar. */

@@ -69,3 +69,47 @@ export interface CommunityYearFacts {
   /** Dispatches scheduled but not yet begun count for the forecast, not as covered. */
   readonly plannedDispatches: readonly DispatchPeriod[];
 }
+
+/**
+ * The same facts, aggregated: what the set-based recompute gathers with a few
+ * grouped SQL queries (server/quotas/facts.ts) instead of one row per item, and
+ * what `tallyOf(facts)` makes of item lists. The evaluation runs on this.
+ * Every group is already restricted to the counting period, and lesson groups
+ * to lessons in which a school that was a member on that day took part.
+ */
+export interface CountedGroup {
+  readonly kind: CountedItemKind;
+  readonly subjectCode: string | null;
+  readonly mode: string | null;
+  readonly source: 'evidence' | 'correction';
+  readonly count: number;
+}
+
+export interface PlannedGroup {
+  readonly kind: CountedItemKind;
+  readonly subjectCode: string | null;
+  readonly mode: string | null;
+  readonly count: number;
+}
+
+/** A member school's membership period in the year, with what happened in it. */
+export interface MemberPeriodTally extends MemberSchoolPeriod {
+  /** Counted lessons it took part in during the period. */
+  readonly lessons: number;
+  /** A dispatch that has begun overlaps the period. */
+  readonly covered: boolean;
+  /** Not covered, but a dispatch not yet begun overlaps the period. */
+  readonly plannedCovered: boolean;
+}
+
+export interface CommunityYearTally {
+  readonly communityId: string;
+  readonly typeCode: string;
+  readonly requiresDispatch: boolean;
+  readonly period: { readonly startsOn: string; readonly endsOn: string };
+  readonly today: string;
+  readonly calendar: TeachingCalendar;
+  readonly counted: readonly CountedGroup[];
+  readonly planned: readonly PlannedGroup[];
+  readonly members: readonly MemberPeriodTally[];
+}

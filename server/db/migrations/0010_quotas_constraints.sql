@@ -31,8 +31,13 @@ CREATE TRIGGER quota_year_closures_guard BEFORE UPDATE OR DELETE ON quota_year_c
 -- its first file are written in one transaction.
 CREATE FUNCTION quota_corrections_need_attachment() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  cid uuid := CASE TG_TABLE_NAME WHEN 'quota_corrections' THEN NEW.id ELSE OLD.correction_id END;
+  cid uuid;
 BEGIN
+  IF TG_TABLE_NAME = 'quota_corrections' THEN
+    cid := NEW.id;
+  ELSE
+    cid := OLD.correction_id;
+  END IF;
   IF EXISTS (SELECT 1 FROM quota_corrections WHERE id = cid)
      AND NOT EXISTS (SELECT 1 FROM quota_correction_attachments WHERE correction_id = cid) THEN
     RAISE EXCEPTION 'a correction needs at least one attachment (image or PDF)'

@@ -1,0 +1,27 @@
+import type { RuleProgress } from '../../../shared/quotas/progress.ts';
+import type { QuotaStatus } from '../../../shared/quotas/rules.ts';
+import { localName, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
+import type { BadgeTone } from '../ui/index.ts';
+
+export const statusTone: Record<QuotaStatus, BadgeTone> = { met: 'green', on_track: 'blue', at_risk: 'orange', will_miss: 'red', not_applicable: 'gray' };
+export const statusOrder: Record<QuotaStatus, number> = { will_miss: 0, at_risk: 1, on_track: 2, met: 3, not_applicable: 4 };
+export const STATUSES: QuotaStatus[] = ['will_miss', 'at_risk', 'on_track', 'met', 'not_applicable'];
+
+export const ruleName = (locale: Locale, r: Pick<RuleProgress, 'nameZh' | 'nameEn'>) => localName(locale, r);
+
+/**
+ * What to schedule, in words: "还需 6 节同步课，其中至少 1 节为新学科，须在 2027-01-22 前完成".
+ * The lessons rule mentions the subjects rule's need when both fall short.
+ */
+export function adviceText(t: Translate, r: RuleProgress, all: readonly RuleProgress[]): string | null {
+  const a = r.advice;
+  if (!a) return null;
+  if (!a.before) return `${t(`quotas.advice.${r.metric}` as MessageKey, { more: a.more, before: '—', schools: (a.schools ?? []).map((s) => s.name).join('、') })}（${t('quotas.advice.noTime')}）`;
+  if (r.metric === 'sync_lessons') {
+    const subjects = all.find((x) => x.metric === 'sync_subjects' && x.advice)?.advice?.newSubjects;
+    if (subjects) return t('quotas.advice.sync_lessons_subjects', { more: a.more, subjects, before: a.before });
+  }
+  return t(`quotas.advice.${r.metric}` as MessageKey, { more: a.newSubjects ?? a.more, before: a.before, schools: (a.schools ?? []).map((s) => s.name).join('、') });
+}
+
+export const pct = (r: Pick<RuleProgress, 'counted' | 'required'>) => (r.required > 0 ? Math.min(100, Math.round((r.counted / r.required) * 100)) : 100);
