@@ -62,12 +62,18 @@ const EnvSchema = z.object({
   LIVE_SPEAKER_THRESHOLD_DBOV: z.coerce.number().int().min(-127).max(0).default(-60),
   /** A participant whose signaling socket dropped is kept (media and all) this long for it to resume. */
   LIVE_PEER_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
+  /** Patrols 巡课 (issue #6): the host teacher sees a discreet "being observed" marker while a coordinator or auditor watches (0: no marker). */
+  LIVE_PATROL_MARKER: bool(true),
   /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
   /** With several server processes: Socket.IO rooms are shared through this Redis (streams adapter). */
   REDIS_URL: z.string().url().optional(),
   REDIS_STREAM_NAME: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tongbu:socket.io'),
+  /** Quota tracker: pin "today" for forecasts (tests, demos, replaying a report); default the date in Asia/Shanghai. */
+  QUOTA_TODAY: z.iso.date().optional(),
+  /** Quota tracker: every community's progress is recomputed at start and this often (forecasts move with the calendar; 0 = only at start). */
+  QUOTA_RECOMPUTE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
   /** Skip starting the client bundle build check (tests serve the API only). */
   SERVE_CLIENT: bool(true),
 });
@@ -113,11 +119,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       heartbeatSeconds: e.LIVE_HEARTBEAT_SECONDS,
       peerGraceSeconds: e.LIVE_PEER_GRACE_SECONDS,
       speakerThresholdDbov: e.LIVE_SPEAKER_THRESHOLD_DBOV,
+      patrolMarker: e.LIVE_PATROL_MARKER,
       iceSecret: e.ICE_SERVER_SECRET,
       iceCredentialTtlSeconds: e.ICE_CREDENTIAL_TTL_SECONDS,
       iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     },
     schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS },
+    quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
   };
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from '../log.ts';
 import { mayBeOnStage, mayReceive, permissionsFor } from './access.ts';
 import type { LiveSessionInfo } from './directory.ts';
 import { LiveError } from './errors.ts';
-import type { EvidenceRecorder } from './evidence.ts';
+import type { ActivitySpec, EvidenceRecorder } from './evidence.ts';
 import type { RecordingStore } from './recordings.ts';
 
 /** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
@@ -31,6 +31,11 @@ export interface Participant {
   readonly consumers: Map<string, ConsumerOptions>;
   /** Serializes consumer creation for this participant. */
   lock: Promise<unknown>;
+  /**
+   * The participant's own wish for its microphone (produced unpaused / resumed: on; paused or
+   * closed by itself: off). A host's unmute restores the microphone only if this is on.
+   */
+  micWanted: boolean;
 }
 
 export interface LiveRoomContext {
@@ -40,7 +45,14 @@ export interface LiveRoomContext {
   readonly peerGraceMs: number;
   /** Called when the socket mapping of a participant goes away. */
   readonly unbind: (socket: Socket, peerId: string) => void;
+  /** The host sees how many patrols are in the room (LIVE_PATROL_MARKER). */
+  readonly patrolMarker?: boolean;
+  /** The media room's audio-level interval: a sample above the threshold covers this much time before it. */
+  readonly audioLevelIntervalMs?: number;
 }
+
+/** Patrols 巡课 (role observer) are invisible: no peer list, no notification, no evidence mentions them. */
+export const isVisible = (p: Pick<Participant, 'role'>): boolean => p.role !== 'observer';
 
 const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
 
@@ -60,6 +72,10 @@ export class LiveRoom {
   stageAccountId: string | null = null;
   readonly mutedAccounts = new Set<string>();
   recording: { id: string; startedAt: Date } | null = null;
+  /** Speaking: peer → the last audio-level sample that heard it (its open `speaking` interval ends there). */
+  readonly #heard = new Map<string, Date>();
+  /** The peer whose `stage` activity interval is open. */
+  #stageOpen: string | null = null;
   #recordingDone: Promise<void> = Promise.resolve();
   ending = false;
   #closed = false;
@@ -103,13 +119,33 @@ export class LiveRoom {
     return this.recording ? { active: true, recordingId: this.recording.id, startedAt: this.recording.startedAt.toISOString() } : noRecording;
   }
 
-  snapshot(): RoomSnapshot {
+  /** The room as `viewer` may see it: patrols are left out (but for the viewer itself); only the host learns how many there are. */
+  snapshot(viewer?: Participant): RoomSnapshot {
     return {
-      peers: [...this.participants.values()].map((p) => this.peerView(p)),
+      peers: [...this.participants.values()].filter((p) => isVisible(p) || p === viewer).map((p) => this.peerView(p)),
       stagePeerId: this.stagePeerId(),
       activeSpeakerPeerId: this.media.closed ? null : this.media.activeSpeaker,
       recording: this.recordingState(),
+      patrols: viewer?.role === 'host' && this.#ctx.patrolMarker !== false ? this.patrolCount() : 0,
     };
+  }
+
+  /** A participant others may see and act on (a patrol's peer id is answered as unknown). */
+  visibleParticipant(peerId: string): Participant | undefined {
+    const p = this.participants.get(peerId);
+    return p && isVisible(p) ? p : undefined;
+  }
+
+  patrolCount(): number {
+    let n = 0;
+    for (const p of this.participants.values()) if (!isVisible(p)) n++;
+    return n;
+  }
+
+  #patrolsChanged(): void {
+    if (this.#ctx.patrolMarker === false) return;
+    const patrols = this.patrolCount();
+    for (const p of this.participants.values()) if (p.role === 'host') this.notify(p, 'patrolChanged', { patrols });
   }
 
   notify<N extends NotificationName>(p: Participant, name: N, data: NotificationOf<N>): void {
@@ -121,7 +157,7 @@ export class LiveRoom {
   }
 
   #peerChanged(p: Participant): void {
-    this.broadcast('peerUpdated', { peer: this.peerView(p) });
+    if (isVisible(p)) this.broadcast('peerUpdated', { peer: this.peerView(p) });
   }
 
   mediaPeer(p: Participant): Peer {
@@ -151,12 +187,17 @@ export class LiveRoom {
       consuming: false,
       consumers: new Map(),
       lock: Promise.resolve(),
+      micWanted: false,
     };
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
-    this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
+    if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
+    else this.#patrolsChanged();
     // Back on stage under its new peer id (its media reaches the classrooms as soon as it publishes).
-    if (this.stageAccountId === actor.accountId) this.broadcast('stageChanged', { peerId: p.peerId });
+    if (this.stageAccountId === actor.accountId) {
+      this.broadcast('stageChanged', { peerId: p.peerId });
+      this.#syncStageActivity();
+    }
     return p;
   }
 
@@ -190,10 +231,13 @@ export class LiveRoom {
     if (p.graceTimer) clearTimeout(p.graceTimer);
     this.participants.delete(peerId);
     if (p.socket) this.#ctx.unbind(p.socket, peerId);
+    this.#stopSpeaking(peerId, 'left');
     this.#ctx.evidence.closeWhere((e) => e.peerId === peerId, new Date(), 'left');
     if (!this.media.closed && this.media.hasPeer(peerId)) this.media.removePeer(peerId);
-    this.broadcast('peerLeft', { peerId });
+    if (isVisible(p)) this.broadcast('peerLeft', { peerId });
+    else this.#patrolsChanged();
     if (this.stageAccountId === p.actor.accountId) this.broadcast('stageChanged', { peerId: null });
+    this.#syncStageActivity();
   }
 
   // ---- receiving -----------------------------------------------------------------------------
@@ -255,7 +299,7 @@ export class LiveRoom {
 
   async setStage(peerId: string | null): Promise<void> {
     if (peerId !== null) {
-      const target = this.participants.get(peerId);
+      const target = this.visibleParticipant(peerId);
       if (!target) throw new LiveError('not_found', 'That participant is not in the room');
       if (!mayBeOnStage(this.session, target.role)) throw new LiveError('validation', `A ${target.role} cannot be put on stage (it publishes nothing)`);
       this.stageAccountId = target.actor.accountId;
@@ -263,6 +307,7 @@ export class LiveRoom {
       this.stageAccountId = null;
     }
     this.broadcast('stageChanged', { peerId: this.stagePeerId() });
+    this.#syncStageActivity();
     await this.#syncStage();
   }
 
@@ -270,15 +315,21 @@ export class LiveRoom {
     if (target.role === 'host' || target.role === 'observer') throw new LiveError('validation', 'Only classrooms and invited teachers can be muted');
     if (muted) this.mutedAccounts.add(target.actor.accountId);
     else this.mutedAccounts.delete(target.actor.accountId);
-    const mic = this.mediaPeer(target).producerOf('microphone');
-    if (mic && muted && !mic.paused) await this.mediaPeer(target).pauseProducer(mic.id);
-    this.notify(target, 'mutedByHost', { muted });
+    const mediaPeer = this.mediaPeer(target);
+    const mic = mediaPeer.producerOf('microphone');
+    if (mic && muted && !mic.paused) await mediaPeer.pauseProducer(mic.id);
+    // Unmuting gives the classroom its microphone back only if it had it on (its own wish), never more.
+    const resumed = !muted && !!mic && mic.paused && target.micWanted;
+    if (resumed) await mediaPeer.resumeProducer(mic.id);
+    this.notify(target, 'mutedByHost', muted ? { muted } : { muted, resumed });
     this.#peerChanged(target);
   }
 
   setHand(p: Participant, raised: boolean): void {
     if (p.handRaised === raised) return;
     p.handRaised = raised;
+    if (isVisible(p) && raised && !this.ending) this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'hand', at: new Date() });
+    if (!raised) this.#ctx.evidence.closeActivity('hand', p.peerId, new Date(), 'stopped');
     this.broadcast('handRaised', { peerId: p.peerId, raised });
     this.#peerChanged(p);
   }
@@ -323,19 +374,67 @@ export class LiveRoom {
     return { sessionId: this.sessionId, role: p.role, accountId: p.actor.accountId, teacherId: p.actor.teacherId, classroomId: p.actor.classroomId, peerId: p.peerId };
   }
 
+  #activityIdentity(p: Participant): Omit<ActivitySpec, 'kind' | 'at'> {
+    return { ...this.#identity(p), role: p.role === 'observer' ? 'teacher' : p.role };
+  }
+
+  /** Keeps the one open `stage` activity interval on the peer on stage now. */
+  #syncStageActivity(at = new Date()): void {
+    const peerId = this.stagePeerId();
+    if (this.#stageOpen === peerId) return;
+    if (this.#stageOpen) this.#ctx.evidence.closeActivity('stage', this.#stageOpen, at, 'stopped');
+    this.#stageOpen = null;
+    const p = peerId ? this.participants.get(peerId) : undefined;
+    if (p && isVisible(p) && !this.ending) {
+      this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'stage', at });
+      this.#stageOpen = p.peerId;
+    }
+  }
+
+  /** Ends a peer's `speaking` interval at the last sample that heard it. */
+  #stopSpeaking(peerId: string, reason: 'stopped' | 'left' | 'session_ended' | 'media_rebuilt'): void {
+    const last = this.#heard.get(peerId);
+    if (!last) return;
+    this.#heard.delete(peerId);
+    this.#ctx.evidence.closeActivity('speaking', peerId, last, reason);
+  }
+
+  /** Audio levels → `speaking` intervals: a sample above the threshold covers the interval before it. */
+  #onAudioLevels(levels: readonly { peerId: string; source: MediaSource }[], at: Date): void {
+    const heardNow = new Set<string>();
+    if (!this.ending) {
+      const span = this.#ctx.audioLevelIntervalMs ?? 500;
+      for (const l of levels) {
+        if (l.source !== 'microphone') continue;
+        const p = this.participants.get(l.peerId);
+        if (!p || !isVisible(p)) continue;
+        heardNow.add(p.peerId);
+        if (!this.#heard.has(p.peerId)) this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'speaking', at: new Date(at.getTime() - span) });
+        this.#heard.set(p.peerId, at);
+      }
+    }
+    for (const peerId of [...this.#heard.keys()]) if (!heardNow.has(peerId)) this.#stopSpeaking(peerId, 'stopped');
+  }
+
+  /** Before the session's intervals are closed: speaking ends where it was last heard, not at the end. */
+  settleActivity(): void {
+    for (const peerId of [...this.#heard.keys()]) this.#stopSpeaking(peerId, 'session_ended');
+  }
+
   #wire(): void {
     const m = this.media;
     const ev = this.#ctx.evidence;
+    // Patrols (observers) are never attendance: nothing of theirs is written.
     m.on('transportconnected', (peerId, transportId, at) => {
       const p = this.participants.get(peerId);
       const direction = p?.transports.get(transportId);
-      if (p && direction && !this.ending) ev.open({ ...this.#identity(p), kind: 'connected', direction, mediaId: transportId, at });
+      if (p && isVisible(p) && direction && !this.ending) ev.open({ ...this.#identity(p), kind: 'connected', direction, mediaId: transportId, at });
     });
     m.on('transportdisconnected', (_peerId, transportId, at) => ev.close('connected', transportId, at, 'disconnected'));
     m.on('publishingstarted', (peerId, source, producerId, at) => {
       const p = this.participants.get(peerId);
       if (!p) return;
-      if (!this.ending) ev.open({ ...this.#identity(p), kind: 'publishing', source, mediaId: producerId, at });
+      if (!this.ending && isVisible(p)) ev.open({ ...this.#identity(p), kind: 'publishing', source, mediaId: producerId, at });
       p.publishing.add(source);
       this.#peerChanged(p);
     });
@@ -347,12 +446,13 @@ export class LiveRoom {
     m.on('receivingstarted', (peerId, producerPeerId, source, consumerId, at) => {
       const p = this.participants.get(peerId);
       const from = this.participants.get(producerPeerId);
-      if (!p || !from || this.ending) return;
+      if (!p || !from || this.ending || !isVisible(p)) return;
       ev.open({ ...this.#identity(p), kind: 'receiving', source, from: { peerId: from.peerId, accountId: from.actor.accountId, role: from.role }, mediaId: consumerId, at });
     });
     m.on('receivingstopped', (_peerId, _from, _source, consumerId, at) => ev.close('receiving', consumerId, at, 'stopped'));
     m.on('peerleft', (peerId, at) => ev.closeWhere((e) => e.peerId === peerId, at, 'left'));
     m.on('activespeaker', (peerId) => this.broadcast('activeSpeaker', { peerId }));
+    m.on('audiolevels', (levels, at) => this.#onAudioLevels(levels, at));
     m.on('newproducer', (info) => {
       for (const p of this.participants.values()) {
         if (p.peerId !== info.peerId && p.consuming) void this.pushConsumers(p);
@@ -371,7 +471,9 @@ export class LiveRoom {
       for (const peerId of peerIds) {
         const p = this.participants.get(peerId);
         if (!p) continue;
-        ev.closeWhere((e) => e.peerId === peerId, at, 'media_rebuilt');
+        // Its media is gone; its hand and its place on stage are not (activity intervals stay open).
+        this.#stopSpeaking(peerId, 'media_rebuilt');
+        ev.closeWhere((e) => e.peerId === peerId && e.table === 'evidence', at, 'media_rebuilt');
         p.transports.clear();
         p.recvTransportId = null;
         p.consumers.clear();
@@ -401,7 +503,7 @@ export class LiveRoom {
 
   /** Rights of a participant (the same function the join answer reports). */
   permissions(p: Participant) {
-    return permissionsFor(this.session, p.role);
+    return permissionsFor(this.session, p.role, p.actor.role);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Role } from '../../shared/schemas/accounts.ts';
 import type { LivePermissions, LiveRole, MediaSource } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { LiveSessionInfo } from './directory.ts';
@@ -8,9 +9,11 @@ import type { LiveSessionInfo } from './directory.ts';
  *
  * Decisions (the issue leaves them open):
  * - teachers of the session (host, invited) and its classrooms' terminal accounts join;
- *   coordinators of the session's community join as `observer`s: they receive
- *   everything, publish nothing, and may end a session somebody forgot to end.
- *   Admins and auditors do not join (auditor patrol is a later issue).
+ *   coordinators of the session's community and auditors of its county join as
+ *   `observer`s — patrols 巡课 (issue #6): they receive everything, publish nothing, are
+ *   invisible to the other participants and leave no evidence (LiveRoom.ts). Coordinators
+ *   may end a session somebody forgot to end; auditors (read-only everywhere) may not.
+ *   Admins do not join.
  * - lessons: only the host (teaching) teacher publishes camera and screen (and
  *   microphone). A classroom publishes its camera and microphone in `interactive`
  *   and in `dedicated` mode (the remote teacher must see and hear the class); in
@@ -36,12 +39,15 @@ export function liveRoleOf(session: LiveSessionInfo, actor: Actor): LiveRole | n
       return session.hostClassroom?.id === actor.classroomId || session.memberClassrooms.some((c) => c.id === actor.classroomId) ? 'classroom' : null;
     case 'coordinator':
       return actor.communityIds.includes(session.communityId) ? 'observer' : null;
+    case 'auditor':
+      return actor.countyId !== null && actor.countyId === session.countyId ? 'observer' : null;
     default:
       return null;
   }
 }
 
-export function permissionsFor(session: Pick<LiveSessionInfo, 'kind' | 'mode'>, role: LiveRole): LivePermissions {
+/** `accountRole`: the account's platform role (an auditor's patrol may not end the session). */
+export function permissionsFor(session: Pick<LiveSessionInfo, 'kind' | 'mode'>, role: LiveRole, accountRole?: Role): LivePermissions {
   let publish: readonly MediaSource[] = [];
   if (session.kind === 'online_research') {
     if (role === 'host' || role === 'teacher') publish = ALL_SOURCES;
@@ -50,13 +56,13 @@ export function permissionsFor(session: Pick<LiveSessionInfo, 'kind' | 'mode'>, 
   } else if (role === 'classroom' && session.mode !== 'master') {
     publish = CLASSROOM_SOURCES;
   }
-  return { role, publish: [...publish], moderate: role === 'host', endSession: role === 'host' || role === 'observer' };
+  return { role, publish: [...publish], moderate: role === 'host', endSession: role === 'host' || (role === 'observer' && accountRole !== 'auditor') };
 }
 
 /** Why a role may not publish a source, in words for the error reply; null if it may. */
 export function refusePublish(session: Pick<LiveSessionInfo, 'kind' | 'mode'>, role: LiveRole, source: MediaSource): string | null {
   if (permissionsFor(session, role).publish.includes(source)) return null;
-  if (role === 'observer') return 'Observers (coordinators) receive only and may not publish';
+  if (role === 'observer') return 'Observers (patrols: coordinators and auditors) receive only and may not publish';
   if (session.kind === 'sync_lesson') {
     if (role === 'classroom' && session.mode === 'master') return 'In a master-teacher lesson (名师课堂) classrooms only receive';
     if (role === 'classroom') return `A classroom publishes only its camera and microphone, not ${source}`;

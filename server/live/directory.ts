@@ -26,6 +26,11 @@ export interface LiveSessionDirectory {
   idsAround(actor: Actor, from: Date, to: Date): Promise<string[]>;
   /** Live sessions whose scheduled end is before `before` (nobody ended them). */
   overdueLive(before: Date): Promise<string[]>;
+  /**
+   * Patrols 巡课 (issue #6): the sessions live now that the actor may patrol — a coordinator's
+   * communities, an auditor's county — with the community's name, oldest first.
+   */
+  liveForPatrol(actor: Actor): Promise<{ id: string; communityName: string }[]>;
 }
 
 export function scheduleDirectory(db: Db): LiveSessionDirectory {
@@ -73,6 +78,22 @@ export function scheduleDirectory(db: Db): LiveSessionDirectory {
         .where(and(eq(liveSessions.status, 'live'), lte(liveSessions.endsAt, before)))
         .limit(200);
       return rows.map((r) => r.id);
+    },
+
+    async liveForPatrol(actor) {
+      const scope =
+        actor.role === 'coordinator' && actor.communityIds.length
+          ? inArray(liveSessions.communityId, [...actor.communityIds])
+          : actor.role === 'auditor' && actor.countyId
+            ? eq(communities.countyId, actor.countyId)
+            : sql`false`;
+      return db
+        .select({ id: liveSessions.id, communityName: communities.name })
+        .from(liveSessions)
+        .innerJoin(communities, eq(communities.id, liveSessions.communityId))
+        .where(and(eq(liveSessions.status, 'live'), scope))
+        .orderBy(liveSessions.startsAt)
+        .limit(200);
     },
   };
 }

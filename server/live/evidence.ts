@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { EvidenceIntervalKind, IntervalEndReason, LiveRole, MediaSource } from '../../shared/schemas/live.ts';
+import type { ActivityKind, EvidenceIntervalKind, IntervalEndReason, LiveRole, MediaSource } from '../../shared/schemas/live.ts';
 import type { Db } from '../db/client.ts';
-import { liveEvidenceIntervals, liveRecorders } from '../db/schema/index.ts';
+import { liveActivityIntervals, liveEvidenceIntervals, liveRecorders } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -33,11 +33,28 @@ export interface IntervalSpec {
   readonly at: Date;
 }
 
+/**
+ * An activity interval (issue #6): speaking, on stage, a raised hand — same
+ * writer, same queue, same crash recovery, table `live_activity_intervals`.
+ * A peer has at most one open interval per activity kind.
+ */
+export interface ActivitySpec {
+  readonly sessionId: string;
+  readonly kind: ActivityKind;
+  readonly role: Exclude<LiveRole, 'observer'>;
+  readonly accountId: string;
+  readonly teacherId: string | null;
+  readonly classroomId: string | null;
+  readonly peerId: string;
+  readonly at: Date;
+}
+
 interface OpenEntry {
   readonly id: string;
   readonly sessionId: string;
   readonly peerId: string;
   readonly startedAt: Date;
+  readonly table: 'evidence' | 'activity';
 }
 
 export interface EvidenceRecorderOptions {
@@ -92,7 +109,7 @@ export class EvidenceRecorder {
     const key = `${spec.kind}:${spec.mediaId}`;
     if (this.#stopped || this.#open.has(key)) return;
     const id = randomUUID();
-    this.#open.set(key, { id, sessionId: spec.sessionId, peerId: spec.peerId, startedAt: spec.at });
+    this.#open.set(key, { id, sessionId: spec.sessionId, peerId: spec.peerId, startedAt: spec.at, table: 'evidence' });
     this.#enqueue('open', () =>
       this.#db.insert(liveEvidenceIntervals).values({
         id,
@@ -115,6 +132,40 @@ export class EvidenceRecorder {
     );
   }
 
+  /** Opens an activity interval (a no-op if this peer has one of the kind open). */
+  openActivity(spec: ActivitySpec): void {
+    const key = `activity:${spec.kind}:${spec.peerId}`;
+    if (this.#stopped || this.#open.has(key)) return;
+    const id = randomUUID();
+    this.#open.set(key, { id, sessionId: spec.sessionId, peerId: spec.peerId, startedAt: spec.at, table: 'activity' });
+    this.#enqueue('open activity', () =>
+      this.#db.insert(liveActivityIntervals).values({
+        id,
+        sessionId: spec.sessionId,
+        recorderId: this.recorderId,
+        kind: spec.kind,
+        role: spec.role,
+        accountId: spec.accountId,
+        teacherId: spec.teacherId,
+        classroomId: spec.classroomId,
+        peerId: spec.peerId,
+        startedAt: spec.at,
+      }),
+    );
+  }
+
+  isActivityOpen(kind: ActivityKind, peerId: string): boolean {
+    return this.#open.has(`activity:${kind}:${peerId}`);
+  }
+
+  closeActivity(kind: ActivityKind, peerId: string, at: Date, reason: IntervalEndReason): void {
+    const key = `activity:${kind}:${peerId}`;
+    const entry = this.#open.get(key);
+    if (!entry) return;
+    this.#open.delete(key);
+    this.#closeEntry(entry, at, reason);
+  }
+
   close(kind: EvidenceIntervalKind, mediaId: string, at: Date, reason: IntervalEndReason): void {
     const key = `${kind}:${mediaId}`;
     const entry = this.#open.get(key);
@@ -124,7 +175,7 @@ export class EvidenceRecorder {
   }
 
   /** Closes every open interval matching `match` (a peer that left, a session that ended). */
-  closeWhere(match: (e: { sessionId: string; peerId: string }) => boolean, at: Date, reason: IntervalEndReason): void {
+  closeWhere(match: (e: { sessionId: string; peerId: string; table: 'evidence' | 'activity' }) => boolean, at: Date, reason: IntervalEndReason): void {
     for (const [key, entry] of this.#open) {
       if (!match(entry)) continue;
       this.#open.delete(key);
@@ -134,11 +185,12 @@ export class EvidenceRecorder {
 
   #closeEntry(entry: OpenEntry, at: Date, reason: IntervalEndReason): void {
     const endedAt = at < entry.startedAt ? entry.startedAt : at;
+    const table = entry.table === 'activity' ? liveActivityIntervals : liveEvidenceIntervals;
     this.#enqueue('close', () =>
       this.#db
-        .update(liveEvidenceIntervals)
+        .update(table)
         .set({ endedAt, endReason: reason })
-        .where(and(eq(liveEvidenceIntervals.id, entry.id), isNull(liveEvidenceIntervals.endedAt))),
+        .where(and(eq(table.id, entry.id), isNull(table.endedAt))),
     );
   }
 
@@ -166,7 +218,14 @@ export class EvidenceRecorder {
           from live_recorders r
          where i.recorder_id = r.id and i.ended_at is null and r.stopped_at is not null and r.id <> ${this.recorderId}
         returning i.id`);
-      const n = (closed as unknown as { rows?: unknown[] }).rows?.length ?? 0;
+      const closedActivity = await tx.execute(sql`
+        update live_activity_intervals i
+           set ended_at = greatest(i.started_at, r.heartbeat_at), end_reason = 'crash_recovered'
+          from live_recorders r
+         where i.recorder_id = r.id and i.ended_at is null and r.stopped_at is not null and r.id <> ${this.recorderId}
+        returning i.id`);
+      const n =
+        ((closed as unknown as { rows?: unknown[] }).rows?.length ?? 0) + ((closedActivity as unknown as { rows?: unknown[] }).rows?.length ?? 0);
       if (n > 0) this.#log.warn({ intervals: n }, 'closed evidence intervals left open by a server that stopped without closing them');
       return n;
     });

@@ -70,7 +70,8 @@ export function factsOf(session: Pick<LiveSessionInfo, 'kind' | 'startsAt' | 'en
  */
 export function ruleBookFor(versions: readonly EvidenceRule[], date: string): RuleBook {
   const byRule = new Map<EvidenceRuleId, EvidenceRule[]>();
-  for (const v of versions) byRule.set(v.ruleId, [...(byRule.get(v.ruleId) ?? []), v]);
+  // (the participation rules P-… of the same table are judged by participationRules.ts)
+  for (const v of versions) if (isEvidenceRuleId(v.ruleId)) byRule.set(v.ruleId, [...(byRule.get(v.ruleId) ?? []), v]);
   const book: Partial<Record<EvidenceRuleId, EvidenceRule>> = {};
   for (const [ruleId, list] of byRule) {
     const sorted = [...list].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
@@ -81,6 +82,8 @@ export function ruleBookFor(versions: readonly EvidenceRule[], date: string): Ru
   }
   return book as RuleBook;
 }
+
+const isEvidenceRuleId = (id: string): id is EvidenceRuleId => id.startsWith('E-');
 
 /** The local calendar date of an instant in a time zone, YYYY-MM-DD. */
 export function localDate(at: Date, timeZone: string): string {

@@ -8,6 +8,8 @@ import { bind } from '../http/route.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { LiveError } from './errors.ts';
 import { mayAccessRecordings } from './recordings.ts';
+import { participationFor } from './participationService.ts';
+import { patrolList } from './patrol.ts';
 import { liveServiceFor, type LiveService } from './service.ts';
 
 /** A LiveError from a service call made over REST becomes the matching HTTP error. */
@@ -55,6 +57,18 @@ export function liveRoutes(router: Router, deps: AppDeps): void {
   });
 
   bind(router, api.listEvidenceRules, () => service.ruleVersions());
+
+  // Oversight (issue #6): participation data of a session, and the patrol list.
+  bind(router, api.liveParticipation, async ({ actor, params }) => {
+    const found = await participationFor(service.db, params.sessionId, actor, { directory: service.directory });
+    if (!found) throw new NotFoundError('Session');
+    return found;
+  });
+
+  bind(router, api.livePatrol, ({ actor }) => {
+    if (actor.role !== 'coordinator' && actor.role !== 'auditor') throw new ForbiddenError('Only coordinators and auditors patrol live sessions');
+    return patrolList(service, actor);
+  });
 
   bind(router, api.addEvidenceRule, async ({ actor, body }) => {
     if (actor.role !== 'admin') throw new ForbiddenError('Only an administrator changes the evidence rules');

@@ -1,13 +1,13 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Server as IoServer, Socket } from 'socket.io';
-import { Room, type WorkerPool } from '../../media/index.ts';
+import { Room, ROOM_DEFAULTS, type WorkerPool } from '../../media/index.ts';
 import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, LiveSessionView, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
 import { notificationEvent } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { AppDeps } from '../app.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { liveEvidenceIntervals, liveEvidenceRules, liveSessionVerdicts } from '../db/schema/index.ts';
+import { liveActivityIntervals, liveEvidenceIntervals, liveEvidenceRules, liveSessionVerdicts } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
@@ -16,7 +16,9 @@ import { scheduleDirectory, type LiveSessionDirectory, type LiveSessionInfo, typ
 import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from './evidence.ts';
 import { factsOf, localDate, ruleBookFor } from './facts.ts';
-import { LiveRoom, type Participant } from './LiveRoom.ts';
+import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
+import { participationFacts } from './participation.ts';
+import { evaluateParticipation, participationBookFor, verdictOf, versionsInForce } from './participationRules.ts';
 import { RecordingStore } from './recordings.ts';
 import { evaluate } from './verdict.ts';
 
@@ -156,8 +158,8 @@ export class LiveService {
     if (!role) {
       throw new LiveError(
         'forbidden',
-        actor.role === 'auditor' || actor.role === 'admin'
-          ? 'Only the session\'s teachers, classrooms and the community\'s coordinators join live sessions'
+        actor.role === 'admin'
+          ? 'Only the session\'s teachers and classrooms, and as patrols the community\'s coordinators and the county\'s auditors, join live sessions'
           : 'You are not a participant of this session',
       );
     }
@@ -205,6 +207,8 @@ export class LiveService {
             recordings: this.recordings,
             peerGraceMs: this.config.live.peerGraceSeconds * 1000,
             unbind: this.#unbind,
+            patrolMarker: this.config.live.patrolMarker,
+            audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
           this.rooms.set(session.id, room);
           return room;
@@ -272,14 +276,21 @@ export class LiveService {
     const endedAt = new Date();
     if (room) {
       room.ending = true;
+      room.settleActivity();
       if (room.recording) await room.stopRecording().catch(() => undefined);
     }
     this.evidence.closeWhere((e) => e.sessionId === sessionId, endedAt, 'session_ended');
     await this.evidence.flush();
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
-    const book = ruleBookFor(await this.ruleVersions(), localDate(session.startsAt, session.timeZone));
-    const verdict = evaluate(book, factsOf(session, rows, endedAt));
+    const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
+    const versions = await this.ruleVersions();
+    const date = localDate(session.startsAt, session.timeZone);
+    const book = ruleBookFor(versions, date);
+    // Evidence rules (media flowed) and participation rules (people took part), all of the session's kind (issue #6).
+    const evidenceVerdict = evaluate(book, factsOf(session, rows, endedAt));
+    const participation = evaluateParticipation(participationBookFor(versions, date), participationFacts(session, rows, activity, endedAt));
+    const verdict = verdictOf([...evidenceVerdict.outcomes, ...participation]);
     await this.db
       .insert(liveSessionVerdicts)
       .values({
@@ -287,7 +298,7 @@ export class LiveService {
         status: verdict.status,
         reason: verdict.reason,
         outcomes: verdict.outcomes,
-        rules: Object.values(book),
+        rules: versionsInForce(versions, date),
         endedAt,
         endCause: cause,
         endedBy: by?.accountId ?? null,
@@ -319,6 +330,7 @@ export class LiveService {
       minShare: Number(r.minShare),
       minCount: r.minCount,
       marginMinutes: r.marginMinutes,
+      minSeconds: r.minSeconds,
       description: r.description,
     }));
   }
@@ -384,7 +396,8 @@ export class LiveService {
         session: sessionView(session),
         role,
         joinableFrom: new Date(session.startsAt.getTime() - this.config.live.earlyJoinMinutes * 60_000).toISOString(),
-        peers: room?.participants.size ?? 0,
+        // Patrols are invisible: not counted among the people in the room.
+        peers: room ? [...room.participants.values()].filter(isVisible).length : 0,
         recording: !!room?.recording,
       });
     }

@@ -55,7 +55,7 @@ const handlers: { [N in RequestName]: Handler<N> } = {
       routerRtpCapabilities: room.media.rtpCapabilities as ResponseOf<'join'>['routerRtpCapabilities'],
       iceServers: iceServersFor(ctx.service.config, ctx.actor.accountId),
       iceTransportPolicy: ctx.service.config.live.iceTransportPolicy,
-      room: room.snapshot(),
+      room: room.snapshot(peer),
       held,
     };
   },
@@ -111,11 +111,15 @@ const handlers: { [N in RequestName]: Handler<N> } = {
       rtpParameters: req.rtpParameters as unknown as types.RtpParameters,
       paused: req.paused || muted,
     });
+    if (req.source === 'microphone') peer.micWanted = !req.paused;
     return { producerId: info.id };
   }),
 
   pauseProducer: inRoom(async ({ room, peer }, { producerId }) => {
-    await room.mediaPeer(peer).pauseProducer(producerId);
+    const mediaPeer = room.mediaPeer(peer);
+    await mediaPeer.pauseProducer(producerId);
+    // The participant turned its microphone off itself: a host's unmute will not turn it back on.
+    if (mediaPeer.producers.find((p) => p.id === producerId)?.source === 'microphone') peer.micWanted = false;
     return empty;
   }),
 
@@ -126,11 +130,14 @@ const handlers: { [N in RequestName]: Handler<N> } = {
       throw new LiveError('muted_by_host', 'The teacher muted this classroom; raise your hand to ask to speak');
     }
     await mediaPeer.resumeProducer(producerId);
+    if (mine?.source === 'microphone') peer.micWanted = true;
     return empty;
   }),
 
   closeProducer: inRoom(async ({ room, peer }, { producerId }) => {
-    room.mediaPeer(peer).closeProducer(producerId);
+    const mediaPeer = room.mediaPeer(peer);
+    if (mediaPeer.producers.find((p) => p.id === producerId)?.source === 'microphone') peer.micWanted = false;
+    mediaPeer.closeProducer(producerId);
     return empty;
   }),
 
@@ -163,14 +170,14 @@ const handlers: { [N in RequestName]: Handler<N> } = {
   }),
 
   raiseHand: inRoom(async ({ room, peer }, { raised }) => {
-    if (peer.role === 'observer') throw new LiveError('forbidden', 'Observers do not raise hands');
+    if (peer.role === 'observer') throw new LiveError('forbidden', 'Patrols (observers) do not raise hands');
     room.setHand(peer, raised);
     return empty;
   }),
 
   lowerHand: inRoom(async (ctx, { peerId }) => {
     requireModerator(ctx);
-    const target = ctx.room.participants.get(peerId);
+    const target = ctx.room.visibleParticipant(peerId);
     if (!target) throw new LiveError('not_found', 'That participant is not in the room');
     ctx.room.setHand(target, false);
     return empty;
@@ -184,7 +191,7 @@ const handlers: { [N in RequestName]: Handler<N> } = {
 
   muteClassroom: inRoom(async (ctx, { peerId, muted }) => {
     requireModerator(ctx);
-    const target = ctx.room.participants.get(peerId);
+    const target = ctx.room.visibleParticipant(peerId);
     if (!target) throw new LiveError('not_found', 'That participant is not in the room');
     await ctx.room.setMuted(target, muted);
     return empty;

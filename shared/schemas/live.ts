@@ -18,7 +18,10 @@ export type MediaSource = z.infer<typeof MediaSource>;
  * - `host`: the teaching teacher of a lesson, the host of a research session (moderates);
  * - `teacher`: an invited teacher (research: publishes; lesson: receives only);
  * - `classroom`: a classroom terminal (member classroom, or the lesson's own host classroom);
- * - `observer`: a coordinator of the community (receives everything, publishes nothing, may end the session).
+ * - `observer`: a patrol 巡课 (issue #6) — a coordinator of the community or an auditor of its
+ *   county: receives everything, publishes nothing, is invisible to the other participants
+ *   (the host sees only a "being observed" marker), leaves no evidence; coordinators may end
+ *   a session somebody forgot to end, auditors may not.
  */
 export const LiveRole = z.enum(['host', 'teacher', 'classroom', 'observer']);
 export type LiveRole = z.infer<typeof LiveRole>;
@@ -127,10 +130,27 @@ export type EvidenceInterval = z.infer<typeof EvidenceInterval>;
 export const EvidenceRuleId = z.enum(['E-TEACHER-PUBLISHED', 'E-CLASSROOM-RECEIVED', 'E-RESEARCH-PUBLISHED', 'E-RESEARCH-PARTICIPANTS']);
 export type EvidenceRuleId = z.infer<typeof EvidenceRuleId>;
 
+/**
+ * Stable IDs of the participation rules (issue #6), judged on the per-participant
+ * participation data (server/live/participationRules.ts):
+ * - `P-LESSON-TEACHER-AV`: the host teacher sent camera and microphone at once for ≥ min_share;
+ * - `P-LESSON-CLASSROOM-PRESENT`: ≥ min_count member classrooms each received the teacher
+ *   (picture and sound) for ≥ min_share and were seen or heard (camera on or speaking) for
+ *   ≥ min_seconds (waived in master-teacher lessons, where classrooms may not publish);
+ * - `P-RESEARCH-SCHOOLS-SPOKE`: teachers of ≥ min_count schools spoke, each school through
+ *   one teacher who spoke ≥ min_seconds in total.
+ */
+export const ParticipationRuleId = z.enum(['P-LESSON-TEACHER-AV', 'P-LESSON-CLASSROOM-PRESENT', 'P-RESEARCH-SCHOOLS-SPOKE']);
+export type ParticipationRuleId = z.infer<typeof ParticipationRuleId>;
+
+/** Every rule that decides delivered/missed: a session counts only if all rules of its kind pass. */
+export const LiveRuleId = z.enum([...EvidenceRuleId.options, ...ParticipationRuleId.options]);
+export type LiveRuleId = z.infer<typeof LiveRuleId>;
+
 /** One version of one rule: thresholds are data, versioned by the date they take effect. */
 export const EvidenceRule = z
   .object({
-    ruleId: EvidenceRuleId,
+    ruleId: LiveRuleId,
     effectiveFrom: z.iso.date(),
     /** Share of the scheduled duration (0–1) that must be covered. */
     minShare: z.number().min(0).max(1),
@@ -138,13 +158,15 @@ export const EvidenceRule = z
     minCount: z.number().int().min(0),
     /** Evidence this long before the scheduled start and after its end still counts. */
     marginMinutes: z.number().int().min(0),
+    /** Participation rules: seconds seen or heard (classrooms) or spoken (research schools). 0 where unused. */
+    minSeconds: z.number().int().min(0).max(86_400).default(0),
     description: z.string(),
   })
   .meta({ id: 'EvidenceRule' });
 export type EvidenceRule = z.infer<typeof EvidenceRule>;
 
 export const RuleOutcome = z.object({
-  ruleId: EvidenceRuleId,
+  ruleId: LiveRuleId,
   passed: z.boolean(),
   /** The best share measured (for counting rules: the share of the `minCount`-th best). */
   measuredShare: z.number(),
@@ -152,6 +174,9 @@ export const RuleOutcome = z.object({
   count: z.number().int(),
   requiredShare: z.number(),
   requiredCount: z.number().int(),
+  /** Participation rules with a time threshold: the seconds measured (of the `minCount`-th best) and required. */
+  measuredSeconds: z.number().optional(),
+  requiredSeconds: z.number().optional(),
   /** Plain-language why, in English (the UI translates by rule ID). */
   detail: z.string(),
 });
@@ -189,3 +214,85 @@ export const Recording = z
   })
   .meta({ id: 'Recording' });
 export type Recording = z.infer<typeof Recording>;
+
+// ---- oversight (issue #6): participation data and patrols ----------------------------------
+
+/**
+ * Append-only facts beside the evidence intervals (table `live_activity_intervals`):
+ * `speaking` — the microphone was above LIVE_SPEAKER_THRESHOLD_DBOV (media's audio levels);
+ * `stage` — on stage; `hand` — a hand raised (raised → lowered, each one a row).
+ */
+export const ActivityKind = z.enum(['speaking', 'stage', 'hand']);
+export type ActivityKind = z.infer<typeof ActivityKind>;
+
+/**
+ * One planned participant's figures for one session, computed from the
+ * evidence and activity intervals. Seconds are of the whole session (not only
+ * the scheduled window), rounded to 0.1 s; publishing counts only while the send
+ * transport was connected, receiving only while the receive transport was.
+ */
+export const ParticipantFigures = z
+  .object({
+    /** `teacher:<id>` or `classroom:<id>`. */
+    key: z.string(),
+    kind: z.enum(['teacher', 'classroom']),
+    /** host | teacher (invited) | classroom */
+    role: LiveRole,
+    teacherId: Id.nullable(),
+    classroomId: Id.nullable(),
+    name: z.string(),
+    schoolId: Id,
+    schoolName: z.string(),
+    /** A lesson's host classroom (the core school's own class), not a member classroom. */
+    hostClassroom: z.boolean(),
+    /** First connected, last disconnected (null: never came / still in). */
+    joinedAt: IsoDateTime.nullable(),
+    leftAt: IsoDateTime.nullable(),
+    /** How many times it entered (separate connections of its devices). */
+    visits: z.number().int(),
+    connectedSeconds: z.number(),
+    receivingSeconds: z.number(),
+    cameraSeconds: z.number(),
+    microphoneSeconds: z.number(),
+    screenSeconds: z.number(),
+    speakingSeconds: z.number(),
+    handRaises: z.number().int(),
+    stageSeconds: z.number(),
+    /**
+     * Member classrooms of a judged lesson: whether this classroom took part by
+     * P-LESSON-CLASSROOM-PRESENT (received the teacher long enough and was seen or heard),
+     * under the rule versions the session was judged by. Null for everybody else, and
+     * before the session is judged.
+     */
+    present: z.boolean().nullable(),
+  })
+  .meta({ id: 'ParticipantFigures' });
+export type ParticipantFigures = z.infer<typeof ParticipantFigures>;
+
+export const SessionParticipation = z
+  .object({
+    session: LiveSessionView,
+    plannedSeconds: z.number(),
+    /** The figures are final once the session ended (its intervals are closed). */
+    final: z.boolean(),
+    computedAt: IsoDateTime,
+    participants: z.array(ParticipantFigures),
+    /** The verdict written when the session ended (null while live or never started). */
+    verdict: Verdict.extend({ evaluatedAt: IsoDateTime }).nullable(),
+  })
+  .meta({ id: 'SessionParticipation' });
+export type SessionParticipation = z.infer<typeof SessionParticipation>;
+
+/** A session live now that the caller may patrol (巡课). */
+export const PatrolItem = z
+  .object({
+    session: LiveSessionView,
+    communityName: z.string(),
+    hostTeacherName: z.string().nullable(),
+    plannedClassrooms: z.number().int(),
+    /** Visible participants in the room now (patrols are not counted). */
+    present: z.object({ teachers: z.number().int(), classrooms: z.number().int() }),
+    recording: z.boolean(),
+  })
+  .meta({ id: 'PatrolItem' });
+export type PatrolItem = z.infer<typeof PatrolItem>;

@@ -50,6 +50,11 @@ export const RoomSnapshot = z.object({
   stagePeerId: PeerId.nullable(),
   activeSpeakerPeerId: PeerId.nullable(),
   recording: RecordingState,
+  /**
+   * The host's "being observed" marker: how many patrols (巡课, invisible observers) are in
+   * the room. Always 0 for everybody else, and for the host when LIVE_PATROL_MARKER=0.
+   */
+  patrols: z.number().int().min(0).default(0),
 });
 export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
 
@@ -152,8 +157,13 @@ export const liveNotifications = {
   consumerResumed: z.object({ consumerId: ConsumerId }),
   /** The server closed one of this client's producers (not allowed any more, or the media plane lost it). */
   producerClosed: z.object({ producerId: ProducerId, source: MediaSource }),
-  /** The host muted or unmuted this classroom. */
-  mutedByHost: z.object({ muted: z.boolean() }),
+  /**
+   * The host muted or unmuted this classroom. On unmute the server resumes the microphone
+   * itself only if the classroom had it on when it was muted (`resumed`); the client follows.
+   */
+  mutedByHost: z.object({ muted: z.boolean(), resumed: z.boolean().optional() }),
+  /** To the host only (unless LIVE_PATROL_MARKER=0): the number of patrols in the room changed. */
+  patrolChanged: z.object({ patrols: z.number().int().min(0) }),
   stageChanged: z.object({ peerId: PeerId.nullable() }),
   handRaised: z.object({ peerId: PeerId, raised: z.boolean() }),
   activeSpeaker: z.object({ peerId: PeerId.nullable() }),

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, tempDataDir } from '../support/live.ts';
+import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -29,6 +29,8 @@ beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
   // Chromium's fake microphone, through echo cancellation and noise suppression, beeps at about −60 dBov.
   platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', LIVE_SPEAKER_THRESHOLD_DBOV: '-80', ...data.env } });
+  // The participation rules at second scale (a classroom seen or heard for ≥ 5 s instead of 5 min).
+  await shortSessionRules(platform);
   browser = await launchChromium();
   // A 30-second lesson: what follows keeps it going long enough to be delivered (≥ 60% of it, ≥ 18 s).
   sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 30_000 });

@@ -83,13 +83,22 @@ describe('recovery', () => {
     expect(['rejoin', 'restartIce']).toContain(last.action);
   });
 
-  it('the classroom\'s browser goes offline for 6 s: it comes back by itself', async () => {
+  it('the classroom loses its network for 6 s (signaling drops, no new connection gets through): it comes back by itself', async () => {
     const before = (await local(ganpu)).recoveries.length;
+    // Chromium's offline emulation refuses new connections but leaves open WebSockets and
+    // WebRTC alone; a real outage also drops the signaling socket, so the page's socket is cut too.
     await ganpu.context.setOffline(true);
+    await ganpu.page.evaluate(() => window.tongbuLive!.signaling.socket.io.engine.close());
+    await waitFor('澉浦 to notice', () => liveState(ganpu), (s) => s === 'reconnecting', 10_000);
     await new Promise((r) => setTimeout(r, 6000));
+    // Still down: every reconnection attempt during the outage failed.
+    expect(await ganpu.page.evaluate(() => window.tongbuLive!.signaling.connected)).toBe(false);
+    expect(await liveState(ganpu)).toBe('reconnecting');
     await ganpu.context.setOffline(false);
-    const l = await everythingBack('after going offline', before);
-    console.log(`offline 6 s: state ${await liveState(ganpu)}, recoveries ${JSON.stringify(l.recoveries.slice(before))}`);
+    const l = await everythingBack('after the outage', before);
+    const last = l.recoveries.at(-1)!;
+    console.log(`network down 6 s: recovered by ${last.action} (${last.cause}) in ${last.ms} ms`);
+    expect(last.cause).toBe('signaling-lost');
   });
 
   it('the media worker is killed (SIGKILL): the room is rebuilt and frames flow again', async () => {

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import { liveEvidenceIntervals, liveRecorders, liveRecordings, liveSessionVerdicts } from '../../server/db/schema/index.ts';
 import type { IntervalSpec } from '../../server/live/evidence.ts';
-import { createLiveSession, liveService, tempDataDir } from '../support/live.ts';
+import { createLiveSession, liveService, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
   dir = await demoDirectory(platform.database.db);
   const me = async (u: string) => ({ accountId: (await platform.signIn(u)).me.account.id });
   accounts = { wang: await me('teacher.wang'), ganpu: await me('class.ganpu'), liuli: await me('class.liuli'), li: await me('teacher.li') };
+  await shortSessionRules(platform);
 });
 
 afterAll(async () => {
@@ -62,6 +63,9 @@ async function lessonEvidence(sessionId: string, o: { teacher: [number, number];
     span({ ...me, kind: 'connected', direction: 'recv', mediaId: `${c.who}-recv-${sessionId}`, at: at(c.from) }, c.to);
     span({ ...me, kind: 'receiving', source: 'camera', from, mediaId: `${c.who}-cam-${sessionId}`, at: at(c.from) }, c.to);
     span({ ...me, kind: 'receiving', source: 'microphone', from, mediaId: `${c.who}-mic-${sessionId}`, at: at(c.from) }, c.to);
+    // The classroom is seen too (its camera on): the participation rules want it present (issue #6).
+    span({ ...me, kind: 'connected', direction: 'send', mediaId: `${c.who}-send-${sessionId}`, at: at(c.from) }, c.to);
+    span({ ...me, kind: 'publishing', source: 'camera', mediaId: `${c.who}-pub-cam-${sessionId}`, at: at(c.from) }, c.to);
   }
   await ev.flush();
 }
@@ -134,6 +138,8 @@ describe('delivered or missed', () => {
     expect(verdict.outcomes.map((o) => [o.ruleId, o.passed, o.measuredShare])).toEqual([
       ['E-TEACHER-PUBLISHED', true, 0.9],
       ['E-CLASSROOM-RECEIVED', true, 0.7],
+      ['P-LESSON-TEACHER-AV', true, 0.9],
+      ['P-LESSON-CLASSROOM-PRESENT', true, 0.7],
     ]);
 
     const coordinator = await platform.signIn('coord.shiyan');
@@ -142,7 +148,7 @@ describe('delivered or missed', () => {
     const evidence = await coordinator.call(api.liveEvidence, { params: { sessionId } });
     expect(evidence.ok).toBe(true);
     if (!evidence.ok) return;
-    expect(evidence.data.intervals).toHaveLength(9);
+    expect(evidence.data.intervals).toHaveLength(13);
     expect(evidence.data.intervals.every((i) => i.endedAt !== null)).toBe(true);
     expect(evidence.data.verdict).toMatchObject({ status: 'delivered', endCause: 'host' });
     // The verdict is written once.

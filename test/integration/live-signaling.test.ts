@@ -75,11 +75,14 @@ describe('joining a lesson', () => {
     expect(err.message).toMatch(/teacher has not gone live/);
   });
 
-  it('people outside the session are refused: a teacher of the community (403), an auditor (403), another community\'s coordinator (404)', async () => {
+  it('people outside the session are refused: a teacher of the community (403), an admin (403), another community\'s coordinator (404); a patrol waits for the lesson to go live', async () => {
     const li = await open('teacher.li');
     expect(await refusal(li.signaling.request('join', { sessionId }))).toMatchObject({ code: 'forbidden', message: 'You are not a participant of this session' });
+    const admin = await open('admin');
+    expect((await refusal(admin.signaling.request('join', { sessionId }))).code).toBe('forbidden');
+    // The county's auditor may patrol (issue #6), but only a live session.
     const auditor = await open('auditor.haiyan');
-    expect((await refusal(auditor.signaling.request('join', { sessionId }))).code).toBe('forbidden');
+    expect((await refusal(auditor.signaling.request('join', { sessionId }))).code).toBe('not_live');
     const other = await open('coord.xiangyang');
     expect(await refusal(other.signaling.request('join', { sessionId }))).toMatchObject({ code: 'not_found', message: 'Session not found' });
   });

@@ -145,3 +145,21 @@ export function tempDataDir(): { env: { DATA_DIR: string }; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'tongbu-live-data-'));
   return { env: { DATA_DIR: dir }, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * Test lessons last seconds, not 40 minutes: versions of the participation rules
+ * (issue #6) with second-sized thresholds, effective from yesterday (Asia/Shanghai)
+ * so every session of the test platform uses them. Added through the admin API.
+ */
+export async function shortSessionRules(platform: TestPlatform, seconds: { classroomPresent?: number; researchSpoke?: number } = {}): Promise<void> {
+  const admin = await platform.signIn('admin');
+  const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 24 * 3600_000));
+  const versions = [
+    { ruleId: 'P-LESSON-CLASSROOM-PRESENT' as const, effectiveFrom: yesterday, minShare: 0.6, minCount: 1, marginMinutes: 10, minSeconds: seconds.classroomPresent ?? 5, description: 'test: short lessons' },
+    { ruleId: 'P-RESEARCH-SCHOOLS-SPOKE' as const, effectiveFrom: yesterday, minShare: 0, minCount: 2, marginMinutes: 10, minSeconds: seconds.researchSpoke ?? 2, description: 'test: short research sessions' },
+  ];
+  for (const body of versions) {
+    const res = await admin.call(api.addEvidenceRule, { body });
+    if (!res.ok) throw new Error(`adding ${body.ruleId} failed: ${res.status} ${res.error.message}`);
+  }
+}

@@ -13,9 +13,16 @@ export interface LivePage {
   readonly username: string;
 }
 
-export async function openLivePage(browser: Browser, platform: TestPlatform, username: string, path: string): Promise<LivePage> {
+export async function openLivePage(
+  browser: Browser,
+  platform: TestPlatform,
+  username: string,
+  path: string,
+  options: { beforeLoad?: (context: BrowserContext) => Promise<void> } = {},
+): Promise<LivePage> {
   const user = await platform.signIn(username);
   const context = await newMediaContext(browser);
+  await options.beforeLoad?.(context);
   const [name, ...rest] = user.cookie.split('=');
   await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
   const page = await context.newPage();
@@ -83,4 +90,60 @@ export async function framesGrow(p: LivePage, source: string, peerId?: string | 
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+}
+
+/**
+ * Logs, inside the page, every change of what the page's LiveClient publishes
+ * (camera, microphone on/off) with the wall-clock time it happened — from the
+ * first auto-publish on — so a test can compare the server's participation
+ * figures with what the page did. Install with openLivePage's `beforeLoad`.
+ */
+export async function logLocalMedia(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const w = window as unknown as { tongbuLive?: { view: { local: { camera: unknown; microphone: boolean } }; subscribe(l: () => void): () => void }; __mediaLog?: { t: number; camera: boolean; microphone: boolean }[] };
+    const log: { t: number; camera: boolean; microphone: boolean }[] = (w.__mediaLog = []);
+    let client: unknown = null;
+    let last = '';
+    const sample = () => {
+      const local = w.tongbuLive?.view.local;
+      if (!local) return;
+      const now = { camera: local.camera !== null, microphone: local.microphone };
+      const key = `${now.camera}/${now.microphone}`;
+      if (key !== last) {
+        last = key;
+        log.push({ t: Date.now(), ...now });
+      }
+    };
+    setInterval(() => {
+      if (w.tongbuLive && w.tongbuLive !== client) {
+        client = w.tongbuLive;
+        w.tongbuLive.subscribe(sample);
+        sample();
+      }
+    }, 5);
+  });
+}
+
+export interface MediaLogEntry {
+  t: number;
+  camera: boolean;
+  microphone: boolean;
+}
+
+export const mediaLog = (p: LivePage): Promise<MediaLogEntry[]> => p.page.evaluate(() => (window as unknown as { __mediaLog?: MediaLogEntry[] }).__mediaLog ?? []);
+
+/** Seconds `source` was on according to the page's log, until `until` (ms). */
+export function secondsOn(log: readonly MediaLogEntry[], source: 'camera' | 'microphone', until: number): number {
+  let total = 0;
+  let since: number | null = null;
+  for (const e of log) {
+    if (e.t > until) break;
+    if (e[source] && since === null) since = e.t;
+    if (!e[source] && since !== null) {
+      total += e.t - since;
+      since = null;
+    }
+  }
+  if (since !== null) total += until - since;
+  return total / 1000;
 }

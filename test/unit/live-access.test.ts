@@ -41,21 +41,23 @@ const actor = (p: Partial<Actor>): Actor => ({
 });
 
 describe('who joins a live session', () => {
-  it('the host teacher, invited teachers, its classrooms, and coordinators of the community (as observers)', () => {
+  it('the host teacher, invited teachers, its classrooms; coordinators of the community and auditors of its county as patrols (observers)', () => {
     const s = session();
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-host' }))).toBe('host');
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-inv' }))).toBe('teacher');
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-1' }))).toBe('classroom');
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-host' }))).toBe('classroom');
     expect(liveRoleOf(s, actor({ role: 'coordinator', communityIds: ['comm-1'] }))).toBe('observer');
+    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: 'county-1', communityIds: [] }))).toBe('observer');
   });
 
-  it('nobody else: other teachers and classrooms, other coordinators, auditors, admins', () => {
+  it('nobody else: other teachers and classrooms, other coordinators, other counties\' auditors, admins', () => {
     const s = session();
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-other' }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-9' }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'coordinator', communityIds: ['comm-2'] }))).toBeNull();
-    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: 'county-1', communityIds: [] }))).toBeNull();
+    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: 'county-2', communityIds: [] }))).toBeNull();
+    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: null, communityIds: [] }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'admin', communityIds: [] }))).toBeNull();
   });
 });
@@ -81,6 +83,9 @@ describe('who publishes what', () => {
     const s = session();
     expect(permissionsFor(s, 'teacher')).toMatchObject({ publish: [], moderate: false, endSession: false });
     expect(permissionsFor(s, 'observer')).toMatchObject({ publish: [], moderate: false, endSession: true });
+    // An auditor's patrol is read-only: it may not end the session.
+    expect(permissionsFor(s, 'observer', 'auditor')).toMatchObject({ publish: [], moderate: false, endSession: false });
+    expect(permissionsFor(s, 'observer', 'coordinator').endSession).toBe(true);
     expect(refusePublish(s, 'teacher', 'camera')).toMatch(/only the teaching teacher/);
     expect(refusePublish(s, 'observer', 'camera')).toMatch(/Observers/);
   });

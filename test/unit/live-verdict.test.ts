@@ -11,6 +11,7 @@ const rule = (ruleId: EvidenceRule['ruleId'], minShare = 0.6, minCount = 1, marg
   minShare,
   minCount,
   marginMinutes,
+  minSeconds: 0,
   description: '',
 });
 const rules: RuleBook = {

@@ -1,4 +1,5 @@
 import { liveEn } from '../live/messages.ts';
+import { quotasEn } from '../quotas/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -356,4 +357,5 @@ export const en: Record<MessageKey, string> = {
   ...scheduleEn,
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveEn,
+  ...quotasEn,
 };

@@ -1,4 +1,5 @@
 import { liveZh } from '../live/messages.ts';
+import { quotasZh } from '../quotas/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
@@ -358,6 +359,8 @@ export const zhCN = {
   ...scheduleZh,
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveZh,
+  // quota tracker and audit (issue #5): its own dictionary, client/src/quotas/messages.ts
+  ...quotasZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

@@ -4,9 +4,12 @@ import { api } from '../app/api.ts';
 import type { RouteProps } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
-import { Alert, Badge, LinkButton, PageHeader, Spinner } from '../ui/index.ts';
+import { Alert, Badge, Card, LinkButton, PageHeader, Spinner } from '../ui/index.ts';
+import { AudioCheck } from './AudioCheck.tsx';
 import { ClassroomTerminal } from './ClassroomTerminal.tsx';
+import { PatrolView } from './PatrolView.tsx';
 import { PreJoin } from './PreJoin.tsx';
+import { pushToTalkPreferred } from './pushToTalk.ts';
 import { ResearchRoom } from './ResearchRoom.tsx';
 import { useLive } from './store.ts';
 import { TeacherConsole } from './TeacherConsole.tsx';
@@ -17,8 +20,9 @@ export const AUTO_JOIN_RETRY_MS = 5000;
 
 /**
  * `/live/:sessionId`. Teachers pass the pre-join check and go live (or join);
- * classroom terminals and coordinators join at once — a terminal keeps trying
- * until the teacher has gone live. Then the view for the role and kind.
+ * classroom terminals join at once — a terminal keeps trying until the teacher
+ * has gone live (and offers its audio check meanwhile); coordinators and
+ * auditors enter at once as invisible patrols (巡课). Then the view for the role and kind.
  */
 export function LivePage({ params }: RouteProps) {
   const sessionId = params['sessionId']!;
@@ -31,7 +35,9 @@ export function LivePage({ params }: RouteProps) {
   const now = useQuery(api.liveNow, {});
   const item = now.data?.find((i) => i.session.id === sessionId);
   const mine = client?.sessionId === sessionId ? view : null;
-  const auto = role === 'classroom' || role === 'coordinator';
+  const auto = role === 'classroom' || role === 'coordinator' || role === 'auditor';
+  // A terminal in push-to-talk mode joins with its microphone off.
+  const wantedAuto = () => ({ camera: role === 'classroom', microphone: role === 'classroom' && !pushToTalkPreferred() });
   const retry = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const go = (wanted: { camera: boolean; microphone: boolean }) => {
@@ -44,14 +50,14 @@ export function LivePage({ params }: RouteProps) {
   };
 
   useEffect(() => {
-    if (auto && !mine) go({ camera: role === 'classroom', microphone: role === 'classroom' });
+    if (auto && !mine) go(wantedAuto());
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [auto, sessionId]);
 
   // A terminal waiting for its lesson: try again until the teacher goes live.
   useEffect(() => {
     if (!auto || mine?.state !== 'error' || mine.error?.code !== 'not_live') return;
-    retry.current = setTimeout(() => go({ camera: role === 'classroom', microphone: role === 'classroom' }), AUTO_JOIN_RETRY_MS);
+    retry.current = setTimeout(() => go(wantedAuto()), AUTO_JOIN_RETRY_MS);
     return () => {
       if (retry.current) clearTimeout(retry.current);
     };
@@ -61,11 +67,12 @@ export function LivePage({ params }: RouteProps) {
   useEffect(() => () => void useLive.getState().leave(), []);
 
   const title = mine?.session?.title ?? item?.session.title ?? t('live.title');
+  const patrolling = role === 'auditor' || mine?.permissions?.role === 'observer';
   const session = mine?.session ?? item?.session;
   const header = (
     <PageHeader
       title={title}
-      breadcrumbs={[{ label: t('live.title'), to: '/live' }, { label: title }]}
+      breadcrumbs={[patrolling ? { label: t('live.patrol.title'), to: '/live/patrol' } : { label: t('live.title'), to: '/live' }, { label: title }]}
       meta={
         session && (
           <>
@@ -102,6 +109,11 @@ export function LivePage({ params }: RouteProps) {
         <Alert tone={waiting ? 'info' : 'danger'} title={waiting ? t('live.waiting') : t('live.state.error')} testId="live-error">
           {waiting ? t('live.autoJoin') : mine.error && (isMessageKey(`live.error.${mine.error.code}`) ? `${t(`live.error.${mine.error.code}` as MessageKey)}（${mine.error.message}）` : mine.error.message)}
         </Alert>
+        {waiting && role === 'classroom' && (
+          <Card title={t('live.audioCheck')}>
+            <AudioCheck />
+          </Card>
+        )}
       </>
     );
   }
@@ -122,14 +134,16 @@ export function LivePage({ params }: RouteProps) {
         <Alert tone={ended?.status === 'delivered' ? 'success' : 'info'} title={t('live.state.ended')} testId="live-ended">
           <span data-testid="live-ended-status" data-status={ended?.status}>{text}</span>
         </Alert>
-        <LinkButton to="/live">{t('live.title')}</LinkButton>
+        {patrolling ? <LinkButton to="/live/patrol">{t('live.patrol.title')}</LinkButton> : <LinkButton to="/live">{t('live.title')}</LinkButton>}
       </>
     );
   }
 
   const role_ = mine.permissions?.role;
   const body =
-    mine.session?.kind === 'online_research' ? (
+    role_ === 'observer' ? (
+      <PatrolView client={client!} view={mine} />
+    ) : mine.session?.kind === 'online_research' ? (
       <ResearchRoom client={client!} view={mine} />
     ) : role_ === 'classroom' || role_ === 'teacher' ? (
       <ClassroomTerminal client={client!} view={mine} />

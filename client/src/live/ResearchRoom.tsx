@@ -1,7 +1,7 @@
 import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
 
@@ -25,6 +25,7 @@ export function ResearchRoom({ client, view }: { client: LiveClient; view: LiveV
       <div className="live-status-row">
         <QualityBadge view={view} />
         <RecordingBadge view={view} />
+        <ObservedMarker view={view} />
         <span>{t('live.participants', { n: others.length + 1 })}</span>
       </div>
       <div className="live-grid live-grid--research">

@@ -2,7 +2,7 @@ import { SignalingError } from '../../../shared/signaling/protocol.ts';
 import { currentLocale, isMessageKey, translate, useT, type Translate } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge, EmptyState, toast } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 
 /** A refusal in the UI language: the code's text, then the server's (English) detail. */
@@ -45,6 +45,7 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
           <div className="live-status-row">
             <QualityBadge view={view} />
             <RecordingBadge view={view} />
+            <ObservedMarker view={view} />
             {view.permissions?.role === 'observer' && <Badge tone="purple">{t('live.observerNote')}</Badge>}
           </div>
           {hands.length > 0 && (

@@ -134,4 +134,17 @@ export function StatusBanner({ view }: { view: LiveView }) {
   return null;
 }
 
+/** The host's discreet "being observed" marker (a patrol 巡课 is in the room; LIVE_PATROL_MARKER). */
+export function ObservedMarker({ view }: { view: LiveView }) {
+  const t = useT();
+  if (view.patrols <= 0) return null;
+  return (
+    <span className="live-observed" data-testid="live-observed" data-patrols={view.patrols} title={t('live.observedTitle', { n: view.patrols })}>
+      <Badge tone="gray">
+        <Icon name="search" size={13} /> {t('live.observed')}
+      </Badge>
+    </span>
+  );
+}
+
 export const peerName = (p: LivePeer | undefined, t: ReturnType<typeof useT>) => (p ? p.displayName : t('live.offline'));

@@ -2,7 +2,10 @@
  * Live classrooms' strings (issue #4), merged into i18n/zh-CN.ts and i18n/en.ts
  * with one spread line each. English must have every key (TypeScript checks it).
  */
+import { oversightEn, oversightZh } from './oversightMessages.ts';
+
 export const liveZh = {
+  ...oversightZh,
   'nav.live': '直播课堂',
 
   'live.title': '直播课堂',
@@ -23,7 +26,7 @@ export const liveZh = {
   'live.role.host': '主讲教师',
   'live.role.teacher': '参与教师',
   'live.role.classroom': '教室',
-  'live.role.observer': '旁听（协调员）',
+  'live.role.observer': '巡课',
   'live.goLive': '开始直播',
   'live.join': '进入课堂',
   'live.waiting': '等待主讲教师开始直播…',
@@ -113,6 +116,7 @@ export const liveZh = {
 } as const;
 
 export const liveEn: Record<keyof typeof liveZh, string> = {
+  ...oversightEn,
   'nav.live': 'Live classroom',
 
   'live.title': 'Live classroom',
@@ -133,7 +137,7 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   'live.role.host': 'Teaching teacher',
   'live.role.teacher': 'Teacher',
   'live.role.classroom': 'Classroom',
-  'live.role.observer': 'Observer (coordinator)',
+  'live.role.observer': 'Patrol',
   'live.goLive': 'Go live',
   'live.join': 'Join',
   'live.waiting': 'Waiting for the teacher to go live…',

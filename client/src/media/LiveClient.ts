@@ -67,6 +67,8 @@ export interface LiveView {
   readonly bandwidth: BandwidthMode;
   readonly bandwidthChoice: BandwidthChoice;
   readonly ended: { status: string; reason: string | null } | null;
+  /** The host's "being observed" marker: patrols (巡课) in the room now (0 for everyone else). */
+  readonly patrols: number;
   /** Completed recoveries (ICE restart, rejoin, rebuild), newest last. */
   readonly recoveries: readonly { action: string; cause: LossCause; ms: number }[];
 }
@@ -82,6 +84,12 @@ export interface LiveClientOptions {
     microphone(): Promise<MediaStreamTrack>;
     screen(): Promise<{ video: MediaStreamTrack; audio: MediaStreamTrack | null }>;
   }>;
+  /**
+   * A thumbnail (the patrol grid): receive only the host teacher's camera, at its lowest
+   * spatial layer (low-bandwidth mode at the server plus setPreferredLayers 0); every other
+   * consumer stays paused at the server, so it costs no bandwidth.
+   */
+  readonly thumbnail?: boolean;
 }
 
 interface HeldConsumer {
@@ -136,7 +144,7 @@ export class LiveClient {
     this.#options = options;
     this.sessionId = options.sessionId;
     this.signaling = options.signaling ?? new SignalingClient();
-    this.#lowBandwidth = initialLowBandwidth(options.bandwidth ?? 'auto');
+    this.#lowBandwidth = initialLowBandwidth(options.bandwidth ?? (options.thumbnail ? 'low' : 'auto'));
     this.#view = {
       state: 'idle',
       error: null,
@@ -154,6 +162,7 @@ export class LiveClient {
       bandwidth: bandwidthMode(this.#lowBandwidth),
       bandwidthChoice: this.#lowBandwidth.choice,
       ended: null,
+      patrols: 0,
       recoveries: [],
     };
     this.#listen();
@@ -337,8 +346,14 @@ export class LiveClient {
       stagePeerId: res.room.stagePeerId,
       activeSpeakerPeerId: res.room.activeSpeakerPeerId,
       recording: res.room.recording,
+      patrols: res.room.patrols,
       local: { ...this.#view.local, mutedByHost: me?.mutedByHost ?? false, hand: me?.handRaised ?? false },
     });
+  }
+
+  /** The microphone's capture settings (echo cancellation, noise suppression, gain control) as the browser applied them. */
+  microphoneSettings(): MediaTrackSettings | null {
+    return this.#tracks.get('microphone')?.getSettings() ?? null;
   }
 
   #myPeer(): LivePeer | undefined {
@@ -430,8 +445,17 @@ export class LiveClient {
     this.#consumers.set(info.id, held);
     // Minimal bandwidth: cameras stay paused at the server; everything else starts now (a key frame is requested).
     if (info.kind === 'video' && info.source === 'camera' && bandwidthMode(this.#lowBandwidth) === 'minimal') held.pausedHere = true;
-    else await this.signaling.request('resumeConsumer', { consumerId: info.id });
+    else if (this.#options.thumbnail && !this.#thumbnailWants(info)) held.pausedHere = true;
+    else {
+      if (this.#options.thumbnail) await this.signaling.request('setPreferredLayers', { consumerId: info.id, spatialLayer: 0, temporalLayer: 0 }).catch(() => undefined);
+      await this.signaling.request('resumeConsumer', { consumerId: info.id });
+    }
     this.#refreshRemote();
+  }
+
+  /** A thumbnail shows the host teacher's camera only. */
+  #thumbnailWants(info: ConsumerOptions): boolean {
+    return info.kind === 'video' && info.source === 'camera' && this.#view.peers.find((p) => p.peerId === info.producerPeerId)?.role === 'host';
   }
 
   /**
@@ -446,7 +470,7 @@ export class LiveClient {
     if (!this.#peer || this.#closed) return;
     await this.signaling.request('setLowBandwidth', { enabled: mode !== 'normal' }).catch(() => undefined);
     for (const held of this.#consumers.values()) {
-      if (held.info.kind !== 'video' || held.info.source !== 'camera') continue;
+      if (held.info.kind !== 'video' || held.info.source !== 'camera' || this.#options.thumbnail) continue;
       const pauseIt = mode === 'minimal';
       if (pauseIt === held.pausedHere) continue;
       held.pausedHere = pauseIt;
@@ -533,6 +557,7 @@ export class LiveClient {
   async #publishWanted(): Promise<void> {
     const allowed = new Set(this.#view.permissions?.publish ?? []);
     if (this.#wanted.microphone && allowed.has('microphone')) {
+      // A muted classroom's microphone is produced paused by the server (and stays so until the host lets it speak).
       await this.#produce('microphone');
       if (this.#view.local.mutedByHost) this.#producers.get('microphone')?.pause();
     }
@@ -540,10 +565,6 @@ export class LiveClient {
     if (this.#wanted.screen && allowed.has('screen')) {
       await this.#produce('screen');
       if (this.#tracks.has('screen-audio') && allowed.has('screen-audio')) await this.#produce('screen-audio');
-    }
-    if (this.#wanted.microphone && this.#view.local.mutedByHost) {
-      const mic = this.#producers.get('microphone');
-      if (mic) await this.signaling.request('pauseProducer', { producerId: mic.id }).catch(() => undefined);
     }
     this.#syncLocal();
   }
@@ -584,6 +605,9 @@ export class LiveClient {
         mic.resume();
       } else if (mic && !on && !mic.paused) {
         mic.pause();
+        await this.signaling.request('pauseProducer', { producerId: mic.id });
+      } else if (mic && !on && this.#view.local.mutedByHost) {
+        // Paused by the host already: tell the server it is off by choice too, so the host's unmute leaves it off.
         await this.signaling.request('pauseProducer', { producerId: mic.id });
       }
       this.#syncLocal();
@@ -680,6 +704,7 @@ export class LiveClient {
         }
       }),
       s.on('mutedByHost', ({ muted }) => void this.#mutedByHost(muted)),
+      s.on('patrolChanged', ({ patrols }) => this.#set({ patrols })),
       s.on('stageChanged', ({ peerId }) => this.#set({ stagePeerId: peerId })),
       s.on('handRaised', ({ peerId, raised }) => {
         if (peerId === this.#view.peerId) {

@@ -4,7 +4,8 @@ import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useSubjectLabel } from '../app/reference.ts';
 import { useT } from '../i18n/index.ts';
-import { Badge, Button, DateInput, DescriptionList, Drawer, Field, FieldRow, FormErrors, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
+import { Badge, Button, DateInput, DescriptionList, Drawer, Field, FieldRow, FormErrors, LinkButton, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
+import { useRole } from '../app/session.ts';
 import { localDate, localTime, zonedIso } from './grid.ts';
 
 export const statusTone: Record<LiveSession['status'], BadgeTone> = { scheduled: 'blue', live: 'green', delivered: 'teal', missed: 'orange', cancelled: 'gray' };
@@ -26,6 +27,7 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
   const moveForm = useApiForm(['startsAt', 'endsAt']);
   const [move, setMove] = useState<{ date: string; start: string; end: string } | null>(null);
   const history = useQuery(api.sessionHistory, session ? { params: { id: session.id } } : null);
+  const role = useRole();
   if (!session) return null;
   const s = session;
   const host = s.teachers.find((x) => x.role === 'host');
@@ -67,6 +69,12 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
           ...(s.seriesId ? [{ label: t('schedule.detail.series'), value: '✓' }] : []),
         ]}
       />
+      {/* Participation data and the counting rules' verdict (issue #6, client/src/live/ParticipationPage.tsx). */}
+      {(s.status === 'live' || s.status === 'delivered' || s.status === 'missed') && role !== 'classroom' && (
+        <LinkButton to={`/live/report/${s.id}`} icon="chart" size="sm" data-testid="session-participation">
+          {t('live.report.link')}
+        </LinkButton>
+      )}
       {history.data && (
         <section className="sched-history">
           <h3>{t('schedule.detail.history')}</h3>

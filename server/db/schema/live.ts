@@ -93,6 +93,8 @@ export const liveEvidenceRules = pgTable(
     minShare: numeric('min_share', { precision: 4, scale: 3, mode: 'number' }).notNull(),
     minCount: integer('min_count').notNull().default(1),
     marginMinutes: integer('margin_minutes').notNull().default(10),
+    /** Participation rules (P-…, issue #6): seconds seen/heard or spoken; 0 where a rule has no time threshold. */
+    minSeconds: integer('min_seconds').notNull().default(0),
     description: text('description').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -101,6 +103,47 @@ export const liveEvidenceRules = pgTable(
     check('live_evidence_rules_share_ck', sql`${t.minShare} between 0 and 1`),
     check('live_evidence_rules_count_ck', sql`${t.minCount} >= 0`),
     check('live_evidence_rules_margin_ck', sql`${t.marginMinutes} between 0 and 240`),
+    check('live_evidence_rules_seconds_ck', sql`${t.minSeconds} between 0 and 86400`),
+  ],
+);
+
+/**
+ * Participation facts beside the evidence (issue #6), append-only like it (same
+ * trigger, migration `oversight_constraints`): `speaking` (the microphone above
+ * the speaker threshold, from the media plane's audio levels), `stage` (on
+ * stage), `hand` (a raised hand, raised → lowered). Patrols (role observer)
+ * never have any: the role check leaves them out.
+ */
+export const liveActivityIntervals = pgTable(
+  'live_activity_intervals',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    sessionId: uuid('session_id').notNull().references(() => liveSessions.id),
+    recorderId: uuid('recorder_id').notNull().references(() => liveRecorders.id),
+    /** speaking | stage | hand */
+    kind: text('kind').notNull(),
+    /** host | teacher | classroom */
+    role: text('role').notNull(),
+    accountId: uuid('account_id').notNull().references(() => accounts.id),
+    teacherId: uuid('teacher_id'),
+    classroomId: uuid('classroom_id'),
+    peerId: text('peer_id').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    /** as for evidence intervals */
+    endReason: text('end_reason'),
+  },
+  (t) => [
+    index('live_activity_session_idx').on(t.sessionId, t.kind),
+    index('live_activity_open_idx').on(t.recorderId).where(sql`${t.endedAt} is null`),
+    uniqueIndex('live_activity_one_open_uq').on(t.kind, t.peerId).where(sql`${t.endedAt} is null`),
+    check('live_activity_kind_ck', sql`${t.kind} in ('speaking', 'stage', 'hand')`),
+    check('live_activity_role_ck', sql`${t.role} in ('host', 'teacher', 'classroom')`),
+    check('live_activity_end_ck', sql`(${t.endedAt} is null) = (${t.endReason} is null) and (${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt})`),
+    check(
+      'live_activity_end_reason_ck',
+      sql`${t.endReason} is null or ${t.endReason} in ('stopped', 'left', 'disconnected', 'session_ended', 'shutdown', 'crash_recovered', 'media_rebuilt')`,
+    ),
   ],
 );
 
