@@ -7,7 +7,7 @@ import type { Actor } from '../accounts/actor.ts';
 import type { AppDeps } from '../app.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
-import { liveActivityIntervals, liveEvidenceIntervals, liveEvidenceRules, liveSessionVerdicts } from '../db/schema/index.ts';
+import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
@@ -15,12 +15,9 @@ import { liveRoleOf } from './access.ts';
 import { scheduleDirectory, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
 import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from './evidence.ts';
-import { factsOf, localDate, ruleBookFor } from './facts.ts';
 import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
-import { participationFacts } from './participation.ts';
-import { evaluateParticipation, participationBookFor, verdictOf, versionsInForce } from './participationRules.ts';
+import { judgeSession, loadRuleVersions } from './judge.ts';
 import { RecordingStore } from './recordings.ts';
-import { evaluate } from './verdict.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
 
@@ -284,13 +281,7 @@ export class LiveService {
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
     const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
-    const versions = await this.ruleVersions();
-    const date = localDate(session.startsAt, session.timeZone);
-    const book = ruleBookFor(versions, date);
-    // Evidence rules (media flowed) and participation rules (people took part), all of the session's kind (issue #6).
-    const evidenceVerdict = evaluate(book, factsOf(session, rows, endedAt));
-    const participation = evaluateParticipation(participationBookFor(versions, date), participationFacts(session, rows, activity, endedAt));
-    const verdict = verdictOf([...evidenceVerdict.outcomes, ...participation]);
+    const { verdict, rules } = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt);
     await this.db
       .insert(liveSessionVerdicts)
       .values({
@@ -298,7 +289,7 @@ export class LiveService {
         status: verdict.status,
         reason: verdict.reason,
         outcomes: verdict.outcomes,
-        rules: versionsInForce(versions, date),
+        rules,
         endedAt,
         endCause: cause,
         endedBy: by?.accountId ?? null,
@@ -322,17 +313,8 @@ export class LiveService {
     return ids;
   }
 
-  async ruleVersions(): Promise<EvidenceRule[]> {
-    const rows = await this.db.select().from(liveEvidenceRules).orderBy(asc(liveEvidenceRules.ruleId), asc(liveEvidenceRules.effectiveFrom));
-    return rows.map((r) => ({
-      ruleId: r.ruleId as EvidenceRule['ruleId'],
-      effectiveFrom: r.effectiveFrom,
-      minShare: Number(r.minShare),
-      minCount: r.minCount,
-      marginMinutes: r.marginMinutes,
-      minSeconds: r.minSeconds,
-      description: r.description,
-    }));
+  ruleVersions(): Promise<EvidenceRule[]> {
+    return loadRuleVersions(this.db);
   }
 
   // ---- reading ------------------------------------------------------------------------------------
