@@ -26,6 +26,8 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   SEED_DEMO: bool(true),
+  /** With the demo county, its academic year so far: planned series, past sessions with evidence and verdicts, research, dispatches. */
+  SEED_DEMO_HISTORY: bool(true),
   /** Give every demo account this password (tests, workshops); by default each gets a random one. */
   DEMO_PASSWORD: z.string().min(10).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -95,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: e.DATABASE_URL ? ({ kind: 'postgres', url: e.DATABASE_URL } as const) : ({ kind: 'pglite', dir: path.resolve(e.DATA_DIR, 'pglite') } as const),
     dataDir: path.resolve(e.DATA_DIR),
     seedDemo: e.SEED_DEMO,
+    seedDemoHistory: e.SEED_DEMO_HISTORY,
     demoPassword: e.DEMO_PASSWORD,
     logLevel: e.LOG_LEVEL,
     session: { ttlHours: e.SESSION_TTL_HOURS, cookieSecure: e.COOKIE_SECURE || e.NODE_ENV === 'production' },

@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { createLogger } from './log.ts';
 import { seedDemo } from './seed/demo.ts';
+import { seedDemoHistory } from './seed/demoHistory.ts';
 import { startServer } from './server.ts';
 import { features } from './features.ts';
 
@@ -18,6 +19,9 @@ log.info({ kind: database.kind }, 'database ready');
 const demo = config.seedDemo
   ? await seedDemo(database.db, { credentialsFile: `${config.dataDir}/demo-accounts.json`, ...(config.demoPassword ? { password: config.demoPassword } : {}) })
   : null;
+// The demo year so far, once, right after the county was created (so a restart never adds to it).
+const history = demo?.created && config.seedDemoHistory ? await seedDemoHistory(database.db) : null;
+if (history) log.info(history, 'demo history seeded');
 
 // MEDIA_WORKERS=0 runs the platform without live classrooms (e.g. a reporting-only node).
 const media =

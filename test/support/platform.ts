@@ -34,9 +34,13 @@ export interface SignedInClient {
  * The whole platform as `npm start` builds it, on a fresh test database and a
  * free loopback port. `seed` loads the Haiyan demo county (password DEMO_PASSWORD).
  */
-export async function startTestPlatform(options: { seed?: boolean; media?: WorkerPool | null; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { seed?: boolean; media?: WorkerPool | null; env?: Record<string, string>; beforeStart?: (db: TestDatabase['db']) => Promise<void> } = {},
+): Promise<TestPlatform> {
   const database = await createTestDatabase();
   if (options.seed ?? true) await seedDemo(database.db, { password: DEMO_PASSWORD });
+  // Data written before the server starts, as main.ts seeds (no live recompute per row).
+  await options.beforeStart?.(database.db);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'true', MEDIA_WORKERS: '1', ...options.env });
   const log = createLogger(config);
   const server = await startServer({ config, database, media: options.media ?? null, log }, { ...features, port: 0, host: '127.0.0.1' });
