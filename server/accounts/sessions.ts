@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountCommunities, accounts, authSessions, classrooms, communityMemberships, teachers } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';

@@ -18,7 +18,6 @@ import {
   WorkerPoolClosedError,
 } from '../../media/errors.ts';
 import { MediaService } from '../../media/MediaService.ts';
-import { Room } from '../../media/Room.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import type { types } from 'mediasoup';
 import { createSocket } from 'node:dgram';

@@ -109,7 +109,6 @@ interface Wanted {
 }
 
 const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class LiveClient {
   readonly sessionId: string;
