@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
+import type { LiveSessionView } from '../../shared/schemas/live.ts';
 import type { SessionStatus } from '../../shared/schemas/schedule.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
@@ -15,6 +16,19 @@ export interface LiveSessionInfo extends SessionForJoin {
   /** The community's county (auditors of it may see recordings). */
   readonly countyId: string;
 }
+
+/** A session as live pages and reports show it. */
+export const sessionView = (s: LiveSessionInfo): LiveSessionView => ({
+  id: s.id,
+  communityId: s.communityId,
+  kind: s.kind,
+  mode: s.mode,
+  title: s.title,
+  subjectCode: s.subjectCode,
+  startsAt: s.startsAt.toISOString(),
+  endsAt: s.endsAt.toISOString(),
+  status: s.status,
+});
 
 export type StatusChangeBy = { actorAccountId: string } | { system: string };
 

@@ -3,7 +3,7 @@ import type { EvidenceRule, SessionParticipation, Verdict } from '../../shared/s
 import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, schools } from '../db/schema/index.ts';
-import { scheduleDirectory, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
+import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
 import { figuresOf, participationFacts } from './participation.ts';
 import { classroomPresence } from './participationRules.ts';
 
@@ -53,17 +53,7 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
         v?.endedAt ?? now,
       );
       out.push({
-        session: {
-          id: s.id,
-          communityId: s.communityId,
-          kind: s.kind,
-          mode: s.mode,
-          title: s.title,
-          subjectCode: s.subjectCode,
-          startsAt: s.startsAt.toISOString(),
-          endsAt: s.endsAt.toISOString(),
-          status: s.status,
-        },
+        session: sessionView(s),
         plannedSeconds: Math.round((s.endsAt.getTime() - s.startsAt.getTime()) / 1000),
         final: s.status !== 'live' && s.status !== 'scheduled',
         computedAt: now.toISOString(),

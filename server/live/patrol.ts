@@ -1,7 +1,8 @@
 import type { PatrolItem } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { isVisible } from './LiveRoom.ts';
-import { sessionView, type LiveService } from './service.ts';
+import { sessionView } from './directory.ts';
+import type { LiveService } from './service.ts';
 
 /**
  * Patrols 巡课 (issue #6): every session live now in the actor's scope (a

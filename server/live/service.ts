@@ -1,7 +1,7 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Server as IoServer, Socket } from 'socket.io';
 import { Room, ROOM_DEFAULTS, type WorkerPool } from '../../media/index.ts';
-import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, LiveSessionView, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
+import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
 import { notificationEvent } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { AppDeps } from '../app.ts';
@@ -12,7 +12,7 @@ import { NotFoundError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
 import { liveRoleOf } from './access.ts';
-import { scheduleDirectory, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
+import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
 import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from './evidence.ts';
 import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
@@ -50,18 +50,6 @@ export function liveServiceFor(deps: AppDeps): LiveService {
   if (!s) services.set(deps, (s = new LiveService({ db: deps.database.db, config: deps.config, log: deps.log, pool: poolOf(deps.media) })));
   return s;
 }
-
-export const sessionView = (s: LiveSessionInfo): LiveSessionView => ({
-  id: s.id,
-  communityId: s.communityId,
-  kind: s.kind,
-  mode: s.mode,
-  title: s.title,
-  subjectCode: s.subjectCode,
-  startsAt: s.startsAt.toISOString(),
-  endsAt: s.endsAt.toISOString(),
-  status: s.status,
-});
 
 /**
  * Live classrooms' state for this server process: the open rooms by session,

@@ -8,7 +8,8 @@ import { refusePublish } from './access.ts';
 import { LiveError, signalingErrorOf } from './errors.ts';
 import { iceServersFor } from './ice.ts';
 import type { LiveRoom, Participant } from './LiveRoom.ts';
-import { sessionView, type LiveService } from './service.ts';
+import { sessionView } from './directory.ts';
+import type { LiveService } from './service.ts';
 
 /**
  * Binds the signaling table (shared/signaling/live.ts) to a socket: each request
