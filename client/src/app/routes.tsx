@@ -3,6 +3,7 @@ import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
 import { liveRoutes } from '../live/routes.tsx';
+import { quotaRoutes } from '../quotas/routes.tsx';
 import { schoolRoutes } from '../schools/routes.tsx';
 import { scheduleRoutes } from '../schedule/routes.tsx';
 import type { AppRoute } from './router.tsx';
@@ -22,4 +23,5 @@ export const routes: readonly AppRoute[] = [
   ...accountRoutes,
   ...scheduleRoutes,
   ...liveRoutes,
+  ...quotaRoutes,
 ];

@@ -1,28 +1,12 @@
-import { lazy, Suspense, type ComponentType } from 'react';
-import type { AppRoute, RouteProps } from '../app/router.tsx';
-import { Spinner } from '../ui/index.ts';
+import { lazyPage } from '../app/lazyPage.tsx';
+import type { AppRoute } from '../app/router.tsx';
 
-// mediasoup-client and the consoles load only when a live page opens (the rest of the app stays small on a rural link).
-const LiveHomeLazy = lazy(() => import('./LiveHome.tsx').then((m) => ({ default: m.LiveHome })));
-const LivePageLazy = lazy(() => import('./LivePage.tsx').then((m) => ({ default: m.LivePage })));
-const PatrolHomeLazy = lazy(() => import('./PatrolHome.tsx').then((m) => ({ default: m.PatrolHome })));
-const ParticipationPageLazy = lazy(() => import('./ParticipationPage.tsx').then((m) => ({ default: m.ParticipationPage })));
-const RulesPageLazy = lazy(() => import('./RulesPage.tsx').then((m) => ({ default: m.RulesPage })));
-
-const suspended = (C: ComponentType<RouteProps>) =>
-  function Suspended(props: RouteProps) {
-    return (
-      <Suspense fallback={<Spinner />}>
-        <C {...props} />
-      </Suspense>
-    );
-  };
-
-const LiveHome = suspended(LiveHomeLazy);
-const LivePage = suspended(LivePageLazy);
-const PatrolHome = suspended(PatrolHomeLazy);
-const ParticipationPage = suspended(ParticipationPageLazy);
-const RulesPage = suspended(RulesPageLazy);
+// mediasoup-client and the consoles load only when a live page opens.
+const LiveHome = lazyPage(() => import('./LiveHome.tsx'), (m) => m.LiveHome);
+const LivePage = lazyPage(() => import('./LivePage.tsx'), (m) => m.LivePage);
+const PatrolHome = lazyPage(() => import('./PatrolHome.tsx'), (m) => m.PatrolHome);
+const ParticipationPage = lazyPage(() => import('./ParticipationPage.tsx'), (m) => m.ParticipationPage);
+const RulesPage = lazyPage(() => import('./RulesPage.tsx'), (m) => m.RulesPage);
 
 /**
  * Live classrooms (issue #4) and oversight (issue #6): coordinators and auditors

@@ -11,7 +11,7 @@ import { useQuery } from '../app/useQuery.ts';
 import { localName, useLocale, useT } from '../i18n/index.ts';
 import { Alert, Badge, Button, Card, CheckboxGroup, DateInput, Drawer, EmptyState, Field, FormErrors, LoadError, NotFoundState, PageHeader, Select, Table, TextArea, TextInput, toast, useApiForm } from '../ui/index.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
-import { adviceText, pct, ruleName, statusTone } from './format.ts';
+import { adviceText, pastOnly, pct, regionLabel, ruleName, statusTone } from './format.ts';
 import { useLiveProgress, useQuotaLive, useQuotaSocket } from './live.ts';
 import { LiveNotice } from './OverviewPage.tsx';
 import './quotas.css';
@@ -47,7 +47,7 @@ export function QuotaCommunityPage({ params }: RouteProps) {
         title={progress?.communityName ?? t('common.loading')}
         breadcrumbs={[{ label: t('quotas.title'), to: '/quotas' }, { label: progress?.communityName ?? '…' }]}
         meta={progress && <Badge tone={statusTone[progress.status]}>{t(`quotas.status.${progress.status}`)}</Badge>}
-        description={progress?.ruleSet ? t('quotas.ruleSet', { region: progress.ruleSet.region, version: progress.ruleSet.version }) : undefined}
+        description={progress?.ruleSet ? t('quotas.ruleSet', { region: regionLabel(t, progress.ruleSet.region, progress.countyName), version: progress.ruleSet.version }) : undefined}
         actions={
           <div className="q-actions">
             {d && d.years.length > 1 && <Select value={progress?.academicYear ?? ''} onChange={(y) => setQuery({ year: y })} options={d.years.map((y) => ({ value: y.label, label: y.label }))} aria-label={t('quotas.year')} />}
@@ -93,7 +93,7 @@ function Risks({ rules }: { rules: RuleProgress[] }) {
       <ul className="q-risk-list">
         {risky.map((r) => (
           <li key={r.ruleId}>
-            <strong>{ruleName(locale, r)}</strong>（{r.ruleId}）：{adviceText(t, r, rules) ?? t(`quotas.status.${r.status}`)}
+            {t('quotas.riskLine', { name: ruleName(locale, r), ruleId: r.ruleId, advice: adviceText(t, r, rules) ?? t(`quotas.status.${r.status}`) })}
           </li>
         ))}
       </ul>
@@ -140,18 +140,22 @@ function Trend({ detail }: { detail: CommunityQuotaDetail }) {
   const t = useT();
   const option = useMemo<ChartOption>(() => {
     const required = Object.fromEntries(detail.progress.rules.map((r) => [r.metric, r.required]));
+    const requiredOf = (kind: string) => required[kind === 'sync_lesson' ? 'sync_lessons' : kind] ?? 0;
     const months = detail.trend[0]?.points.map((p) => p.month) ?? [];
+    const today = todayIso();
+    // The axis reaches every required line (ECharts does not stretch it for mark lines).
+    const top = Math.max(0, ...detail.trend.map((s) => requiredOf(s.kind)));
     return {
       tooltip: { trigger: 'axis' },
       legend: { top: 0 },
-      grid: { left: 36, right: 16, top: 36, bottom: 28 },
+      grid: { left: 36, right: 32, top: 36, bottom: 28 },
       xAxis: { type: 'category', data: months },
-      yAxis: { type: 'value', minInterval: 1 },
+      yAxis: { type: 'value', minInterval: 1, max: (extent: { max: number }) => Math.max(extent.max, top) },
       series: detail.trend.map((s) => ({
         name: t(`quotas.kind.${s.kind}`),
         type: 'line',
-        data: s.points.map((p) => p.cumulative),
-        markLine: { silent: true, symbol: 'none', data: [{ yAxis: required[s.kind === 'sync_lesson' ? 'sync_lessons' : s.kind] ?? 0 }] },
+        data: s.points.map((p) => pastOnly(p.month, p.cumulative, today)),
+        markLine: { silent: true, symbol: 'none', data: [{ yAxis: requiredOf(s.kind) }] },
       })),
     };
   }, [detail, t]);
@@ -177,22 +181,36 @@ function Items({ items }: { items: CountedItemView[] }) {
           { key: 'on', header: t('quotas.item.date'), render: (i) => i.on },
           { key: 'kind', header: t('quotas.item.kind'), render: (i) => (
             <>
-              {t(`quotas.kind.${i.kind}`)} {i.source === 'correction' && <Badge tone="purple">{t('quotas.item.source.correction')}</Badge>}
+              {t(`quotas.itemKind.${i.kind}`)} {i.source === 'correction' && <Badge tone="purple">{t('quotas.item.source.correction')}</Badge>}
             </>
           ) },
           { key: 'title', header: t('quotas.item.title'), wrap: true, render: (i) => <>{i.title}{i.subjectCode ? <span className="muted"> · {subject(i.subjectCode)}</span> : null}</> },
-          { key: 'schools', header: t('quotas.item.schools'), secondary: true, wrap: true, render: (i) => i.memberSchools.join('、') },
-          { key: 'rules', header: t('quotas.item.rules'), render: (i) => (i.ruleIds.length ? i.ruleIds.join(' ') : <span className="muted">{t('quotas.item.notCounted')}</span>) },
-          { key: 'evidence', header: t('quotas.item.evidence'), render: (i) => (
-            <Link to={evidencePath(i)} data-testid="evidence-link">
-              {i.source === 'correction' || i.kind === 'offline_research'
-                ? t('quotas.item.attachments', { n: i.evidence.attachments })
-                : `${t('quotas.item.intervals', { n: i.evidence.intervals })}${i.evidence.verdictRuleIds.length ? ` · ${i.evidence.verdictRuleIds.join(' ')}` : ''}`}
-            </Link>
+          { key: 'schools', header: t('quotas.item.schools'), secondary: true, wrap: true, render: (i) => i.memberSchools.join(t('quotas.listSep')) },
+          { key: 'rules', header: t('quotas.item.rules'), wrap: true, render: (i) => (i.ruleIds.length ? <RuleIdList ids={i.ruleIds} /> : <span className="muted">{t('quotas.item.notCounted')}</span>) },
+          { key: 'evidence', header: t('quotas.item.evidence'), wrap: true, render: (i) => (
+            <>
+              <Link to={evidencePath(i)} data-testid="evidence-link">
+                {i.source === 'correction' || i.kind === 'offline_research'
+                  ? t('quotas.item.attachments', { n: i.evidence.attachments })
+                  : [t('quotas.item.intervals', { n: i.evidence.intervals }), ...(i.evidence.recordings ? [t('quotas.item.recordings', { n: i.evidence.recordings })] : [])].join(' · ')}
+              </Link>
+              {i.evidence.verdictRuleIds.length > 0 && <div className="muted"><RuleIdList ids={i.evidence.verdictRuleIds} small /></div>}
+            </>
           ) },
         ]}
       />
     </Card>
+  );
+}
+
+/** Rule IDs that wrap between IDs, never inside one. */
+function RuleIdList({ ids, small }: { ids: readonly string[]; small?: boolean }) {
+  return (
+    <span className={`q-ids${small ? ' q-ids--small' : ''}`}>
+      {ids.map((id) => (
+        <span key={id} className="q-id">{id}</span>
+      ))}
+    </span>
   );
 }
 
@@ -212,7 +230,7 @@ function Corrections({ detail, onChanged, canWithdraw }: { detail: CommunityQuot
         empty={<EmptyState title={t('quotas.corrections.none')} compact />}
         columns={[
           { key: 'on', header: t('quotas.item.date'), render: (c) => c.heldOn },
-          { key: 'kind', header: t('quotas.item.kind'), render: (c) => t(`quotas.kind.${c.kind}`) },
+          { key: 'kind', header: t('quotas.item.kind'), render: (c) => t(`quotas.itemKind.${c.kind}`) },
           { key: 'title', header: t('quotas.item.title'), wrap: true, render: (c) => <Link to={`/quotas/evidence/correction/${c.id}`}>{c.title}</Link> },
           { key: 'reason', header: t('quotas.correction.reason'), wrap: true, render: (c) => c.reason },
           { key: 'by', header: '', secondary: true, render: (c) => t('quotas.correction.by', { name: c.createdBy ?? '—', time: c.createdAt.slice(0, 10) }) },
@@ -258,7 +276,7 @@ function CorrectionDrawer({ communityId, detail, onClose, onSaved }: { community
       <p className="muted">{t('quotas.correction.help')}</p>
       <FormErrors form={form} />
       <Field label={t('quotas.correction.kind')} name="kind" required error={form.of('kind')}>
-        <Select value={kind} onChange={(v) => setKind(v as typeof kind)} options={(['sync_lesson', 'online_research', 'offline_research'] as const).map((k) => ({ value: k, label: t(`quotas.kind.${k}`) }))} />
+        <Select value={kind} onChange={(v) => setKind(v as typeof kind)} options={(['sync_lesson', 'online_research', 'offline_research'] as const).map((k) => ({ value: k, label: t(`quotas.itemKind.${k}`) }))} />
       </Field>
       <Field label={t('quotas.correction.title')} name="title" required error={form.of('title')}>
         <TextInput value={title} onChange={setTitle} />

@@ -122,10 +122,9 @@ export function QuotaOverviewPage() {
 function RuleHeader({ ruleId, nameZh, nameEn }: { ruleId: string; nameZh: string; nameEn: string }) {
   const locale = useLocale();
   return (
-    <span title={ruleId}>
+    <span className="q-rule-head" title={ruleId}>
       {ruleName(locale, { nameZh, nameEn })}
-      <br />
-      <small className="muted">{ruleId}</small>
+      <small className="muted q-id">{ruleId}</small>
     </span>
   );
 }
@@ -147,7 +146,7 @@ export function LiveNotice() {
   const connected = useQuotaLive((s) => s.connected);
   const last = useQuotaLive((s) => s.lastUpdate);
   return (
-    <p className="q-live" aria-live="polite">
+    <p className="q-live" aria-live="polite" data-testid="quota-live" data-connected={connected ? 'true' : 'false'}>
       <span className={`q-dot${connected ? ' q-dot--on' : ''}`} /> {t('quotas.live')}
       {last && <span className="muted"> · {t('quotas.updated', { name: last.name })} {new Date(last.at).toLocaleTimeString()}</span>}
     </p>

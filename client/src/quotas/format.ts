@@ -16,12 +16,29 @@ export const ruleName = (locale: Locale, r: Pick<RuleProgress, 'nameZh' | 'nameE
 export function adviceText(t: Translate, r: RuleProgress, all: readonly RuleProgress[]): string | null {
   const a = r.advice;
   if (!a) return null;
-  if (!a.before) return `${t(`quotas.advice.${r.metric}` as MessageKey, { more: a.more, before: '—', schools: (a.schools ?? []).map((s) => s.name).join('、') })}（${t('quotas.advice.noTime')}）`;
+  if (!a.before) return t('quotas.advice.withNote', { advice: t(`quotas.advice.${r.metric}` as MessageKey, { more: a.more, before: '—', schools: (a.schools ?? []).map((s) => s.name).join(t('quotas.listSep')) }), note: t('quotas.advice.noTime') });
   if (r.metric === 'sync_lessons') {
     const subjects = all.find((x) => x.metric === 'sync_subjects' && x.advice)?.advice?.newSubjects;
     if (subjects) return t('quotas.advice.sync_lessons_subjects', { more: a.more, subjects, before: a.before });
   }
-  return t(`quotas.advice.${r.metric}` as MessageKey, { more: a.newSubjects ?? a.more, before: a.before, schools: (a.schools ?? []).map((s) => s.name).join('、') });
+  return t(`quotas.advice.${r.metric}` as MessageKey, { more: a.newSubjects ?? a.more, before: a.before, schools: (a.schools ?? []).map((s) => s.name).join(t('quotas.listSep')) });
 }
 
 export const pct = (r: Pick<RuleProgress, 'counted' | 'required'>) => (r.required > 0 ? Math.min(100, Math.round((r.counted / r.required) * 100)) : 100);
+
+/**
+ * A rule set's region in words: `city:嘉兴市` → 嘉兴市, `county:<code>` → the county's name
+ * (the community's), `default` → 默认.
+ */
+export function regionLabel(t: Translate, region: string, countyName?: string): string {
+  if (region === 'default') return t('quotas.region.default');
+  const [level, ...rest] = region.split(':');
+  const name = rest.join(':');
+  return level === 'county' && countyName ? countyName : name || region;
+}
+
+/**
+ * The months of a trend that have happened: later ones are left empty (null) so the
+ * lines stop at the current month instead of running flat to the end of the year.
+ */
+export const pastOnly = (month: string, value: number, today: string): number | null => (month <= today.slice(0, 7) ? value : null);
