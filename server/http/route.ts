@@ -77,7 +77,7 @@ export function bind<E extends Endpoint>(router: Router, e: E, handler: Handler<
   const middlewares: ((req: Request, res: Response, next: (err?: unknown) => void) => void)[] = [];
   if (e.upload) {
     const upload = e.upload;
-    const mw = multer({ storage: multer.memoryStorage(), limits: { fileSize: upload.maxBytes, files: 1 } }).single(upload.field);
+    const mw = multer({ storage: multer.memoryStorage(), limits: { fileSize: upload.maxBytes, files: 1 }, defParamCharset: 'utf8' }).single(upload.field);
     middlewares.push((req, res, next) =>
       mw(req, res, (err: unknown) => {
         if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {

@@ -75,6 +75,8 @@ describe('Q-SYNC-LESSONS and Q-SYNC-SUBJECTS over a finished year (2025-2026)', 
       reason: '平台升级当天，使用其他会议工具完成授课，附课堂照片', schoolIds: [dir.school('海盐县澉浦小学')],
     });
     expect(created.status).toBe(201);
+    // The attachment keeps its Chinese file name (multipart filename parameters are UTF-8).
+    expect((created.body as unknown as { attachments: { fileName: string }[] }).attachments.map((a) => a.fileName)).toEqual(['课堂照片.png']);
     d = await detail(coord, SHIYAN, '2025-2026');
     expect(rule(d, RuleIds.syncLessons)).toMatchObject({ status: 'met', counted: 20, fromCorrections: 1 });
     const corrected = d.items.find((i) => i.id === created.body.id)!;
