@@ -99,7 +99,7 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
       ]);
     }
 
-    for (const y of haiyan.academicYears) {
+    for (const y of haiyan.academicYearsThrough(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()))) {
       const [year] = await tx.insert(academicYears).values({ label: y.label, startsOn: y.startsOn, endsOn: y.endsOn }).returning();
       await tx.insert(academicTerms).values(y.terms.map((t) => ({ ...t, yearId: year!.id })));
       await tx.insert(holidays).values(y.holidays.map((h) => ({ ...h, yearId: year!.id })));

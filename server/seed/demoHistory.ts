@@ -12,6 +12,7 @@ import { getLiveSessionForJoin, transitionSessionStatus, type SessionForJoin } f
 import { confirmOfflineResearch, createOfflineResearch } from '../schedule/offline.ts';
 import { createDispatch } from '../schedule/dispatch.ts';
 import { createSession } from '../schedule/sessions.ts';
+import { loadYears } from '../quotas/years.ts';
 import * as haiyan from './haiyan.ts';
 
 /**
@@ -115,10 +116,10 @@ export interface DemoHistoryResult {
 export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHistoryResult> {
   const result: DemoHistoryResult = { sessions: 0, delivered: 0, missed: 0, offlineResearch: 0, dispatches: 0 };
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
-  const year = haiyan.academicYears.find((y) => y.startsOn <= today && today <= y.endsOn);
+  const year = (await loadYears(db)).find((y) => y.startsOn <= today && today <= y.endsOn);
   if (!year) return result;
   // Plans run to the end of the term we are in (so forecasts have a "still to come").
-  const planUntil = year.terms.find((t) => today <= t.endsOn)?.endsOn ?? year.endsOn;
+  const planUntil = year.calendar.terms.find((t) => today <= t.endsOn)?.endsOn ?? year.endsOn;
   const people = await directory(db);
   const recorder = (await db.insert(liveRecorders).values({ host: 'demo-history', pid: 0, stoppedAt: now }).returning({ id: liveRecorders.id }))[0]!.id;
   const versions = await loadRuleVersions(db);

@@ -156,8 +156,8 @@ export const communities: DemoCommunity[] = [
   },
 ];
 
-/** Academic years with terms and the public holidays that fall inside them. */
-export const academicYears = [
+/** Academic years with terms and the public holidays that fall inside them (the published calendars). */
+export const academicYears: DemoAcademicYear[] = [
   {
     label: '2025-2026', startsOn: '2025-09-01', endsOn: '2026-08-31',
     terms: [
@@ -188,6 +188,40 @@ export const academicYears = [
     ],
   },
 ];
+
+export interface DemoAcademicYear {
+  label: string;
+  startsOn: string;
+  endsOn: string;
+  terms: { name: string; startsOn: string; endsOn: string }[];
+  holidays: { name: string; startsOn: string; endsOn: string }[];
+}
+
+/**
+ * The published years, then a usual one for every later year up to the one after
+ * `today` (1 September – 31 August; terms to about 20 January and from about 20
+ * February; the fixed-date holidays only — the lunar ones move, a coordinator adds
+ * them on the calendar page), so the demo works in any year it is started.
+ */
+export function academicYearsThrough(today: string): DemoAcademicYear[] {
+  const years = [...academicYears];
+  const last = Number(today.slice(0, 4)) + 1;
+  for (let y = Number(years.at(-1)!.label.slice(5)); y <= last; y++) {
+    years.push({
+      label: `${y}-${y + 1}`, startsOn: `${y}-09-01`, endsOn: `${y + 1}-08-31`,
+      terms: [
+        { name: '秋季学期', startsOn: `${y}-09-01`, endsOn: `${y + 1}-01-20` },
+        { name: '春季学期', startsOn: `${y + 1}-02-20`, endsOn: `${y + 1}-07-03` },
+      ],
+      holidays: [
+        { name: '国庆节', startsOn: `${y}-10-01`, endsOn: `${y}-10-07` },
+        { name: '元旦', startsOn: `${y + 1}-01-01`, endsOn: `${y + 1}-01-01` },
+        { name: '劳动节', startsOn: `${y + 1}-05-01`, endsOn: `${y + 1}-05-05` },
+      ],
+    });
+  }
+  return years;
+}
 
 /** One account of every role (and a few more), keyed to the schools above. */
 export const demoAccounts = [
