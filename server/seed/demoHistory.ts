@@ -71,6 +71,7 @@ const stories: CommunityStory[] = [
     dispatches: [
       { teacher: '徐静怡', school: '海盐县澉浦小学', fromDay: 6, toDay: 121, hours: 4 },
       { teacher: '陈志强', school: '海盐县六里小学', fromDay: 181, toDay: 302, hours: 6 },
+      { teacher: '王丽华', school: '海盐县明德新居民子女学校', fromDay: 181, toDay: 302, hours: 2 },
     ],
   },
   {
@@ -81,10 +82,12 @@ const stories: CommunityStory[] = [
       { subject: 'math', host: '金鑫', members: [['海盐县沈荡小学', '三年级(1)班']], weekday: 3, time: '09:00', everyWeeks: 1 },
       { subject: 'art', host: '顾晓红', members: [['海盐县通元小学', '三年级(1)班']], weekday: 5, time: '14:00', everyWeeks: 2 },
     ],
-    research: { host: '杨帆', invited: ['何建平', '郭晨'], weekday: 4, time: '15:30', everyWeeks: 3 },
+    research: { host: '杨帆', invited: ['何建平', '郭晨'], weekday: 4, time: '15:30', everyWeeks: 2 },
     offline: [
       { title: '融合型教共体教学常规检查', day: 44, place: '向阳小学 会议室' },
       { title: '美术跨校区联合教研', day: 79, place: '通元小学 美术室' },
+      { title: '期末联合命题研讨', day: 106, place: '沈荡小学 会议室' },
+      { title: '寒假作业设计交流', day: 134, place: '向阳小学 会议室' },
     ],
     dispatches: [],
   },
