@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
+import { createLiveSession } from '../support/live.ts';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 /**
@@ -89,5 +90,22 @@ describe('scheduling in the browser', () => {
     await expect.poll(() => refusal.textContent(), { timeout: 10_000 }).toContain(TITLE);
     expect(await refusal.textContent()).toContain('王丽华');
     await page.screenshot({ path: 'test-results/schedule-clash.png' }).catch(() => undefined);
+  });
+
+  it('the teacher finds a lesson starting in 10 minutes on the home page, one click from the live room (a classroom terminal\'s home is the live list)', async () => {
+    const id = await createLiveSession(p, { startsInMs: 10 * 60_000, durationMs: 40 * 60_000, members: ['ganpu'] });
+    const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1366, height: 768 } });
+    const home = await context.newPage();
+    await home.goto(`${p.url}/sign-in`);
+    await home.getByTestId('sign-in-username').fill('teacher.wang');
+    await home.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
+    await home.getByTestId('sign-in-submit').click();
+    await home.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    const upcoming = home.getByTestId('upcoming-sessions');
+    await expect.poll(() => upcoming.textContent(), { timeout: 10_000 }).toContain('分数的初步认识');
+    expect(await upcoming.textContent()).toContain('未开始');
+    await upcoming.getByTestId('upcoming-enter').first().click();
+    await home.waitForURL(`**/live/${id}`);
+    await context.close();
   });
 });

@@ -12,6 +12,7 @@ import { useAccountList } from '../accounts/store.ts';
 import { useCommunity, useCommunityList } from '../communities/store.ts';
 import { localName, useLocale, useT } from '../i18n/index.ts';
 import { Badge, Card, DescriptionList, EmptyState, Icon, LinkButton, PageHeader, Spinner, Stat, Table, type Column, type IconName } from '../ui/index.ts';
+import { UpcomingSessions } from './UpcomingSessions.tsx';
 
 export function HomePage() {
   const me = useMe();
@@ -303,6 +304,7 @@ function SchoolHome() {
           </Card>
         )}
       </div>
+      <UpcomingSessions teacherId={me.account.teacherId} classroomId={me.account.classroomId} />
       {s?.currentCommunity && <CommunityOverviewCard id={s.currentCommunity.id} />}
     </>
   );

@@ -1,3 +1,4 @@
+import { auditEn } from '../audit/messages.ts';
 import { liveEn } from '../live/messages.ts';
 import { quotasEn } from '../quotas/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
@@ -123,6 +124,11 @@ export const en: Record<MessageKey, string> = {
   'home.teachersTotal': '{n} teachers in all',
   'home.dispatchNote': 'A co-built community sends backbone teachers from the core school to every member school: {school} has {n} backbone teachers for {members} member schools.',
   'home.mySchool': 'My school',
+  'home.upcoming': 'Coming up',
+  'home.upcomingAll': 'Open the calendar',
+  'home.upcomingNone': 'Nothing scheduled in the next {days} days',
+  'home.upcomingWhen': 'When',
+  'home.upcomingTitle': 'Lesson / research',
   'home.myProfile': 'My profile',
   'home.myClassroom': 'This classroom',
   'home.noSchool': 'This account has no school',
@@ -358,4 +364,5 @@ export const en: Record<MessageKey, string> = {
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveEn,
   ...quotasEn,
+  ...auditEn,
 };

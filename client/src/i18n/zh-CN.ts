@@ -1,3 +1,4 @@
+import { auditZh } from '../audit/messages.ts';
 import { liveZh } from '../live/messages.ts';
 import { quotasZh } from '../quotas/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
@@ -125,6 +126,11 @@ export const zhCN = {
   'home.teachersTotal': '共 {n} 名教师',
   'home.dispatchNote': '共建型教共体需由核心校派驻骨干教师覆盖每一所成员校：{school} 现有骨干教师 {n} 名，成员校 {members} 所。',
   'home.mySchool': '我的学校',
+  'home.upcoming': '近期安排',
+  'home.upcomingAll': '查看课表',
+  'home.upcomingNone': '未来 {days} 天没有安排',
+  'home.upcomingWhen': '时间',
+  'home.upcomingTitle': '课程 / 研修',
   'home.myProfile': '我的信息',
   'home.myClassroom': '本教室',
   'home.noSchool': '账号未关联学校',
@@ -361,6 +367,8 @@ export const zhCN = {
   ...liveZh,
   // quota tracker and audit (issue #5): its own dictionary, client/src/quotas/messages.ts
   ...quotasZh,
+  // audit trail (issue #5): client/src/audit/messages.ts
+  ...auditZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;
