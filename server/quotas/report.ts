@@ -10,6 +10,8 @@ import { rollups } from './progress.ts';
 import { quotaSnapshots } from '../db/schema/index.ts';
 import { inArray } from 'drizzle-orm';
 import { loadYears, pickYear } from './years.ts';
+import { regionName } from '../../shared/quotas/regions.ts';
+import { toZoned } from '../../shared/schedule/time.ts';
 
 /**
  * The county's yearly report, in three forms from one gathering: XLSX (a sheet of
@@ -29,6 +31,17 @@ export interface ReportData {
   communities: { progress: CommunityProgress; items: CountedItemView[] }[];
   corrections: QuotaCorrection[];
   rollups: ReturnType<typeof rollups>;
+}
+
+/** An instant as the bureau reads it: `2026-12-04 16:05` in the schools' zone (the report's readers are there, not in UTC). */
+export function localTime(iso: string, timeZone = 'Asia/Shanghai'): string {
+  const z = toZoned(iso, timeZone);
+  return `${z.date} ${z.time}`;
+}
+
+/** A rule set as the client names it: `city:嘉兴市` v1 → "嘉兴市 v1", `county:<code>` → the county's name. */
+export function ruleSetLabel(p: Pick<CommunityProgress, 'ruleSet' | 'countyName'>): string {
+  return p.ruleSet ? `${regionName(p.ruleSet.region, { defaultName: '默认', countyName: p.countyName })} v${p.ruleSet.version}` : '';
 }
 
 const STATUS_ZH: Record<string, string> = { met: '已达标', on_track: '按计划可达标', at_risk: '有风险', will_miss: '将无法达标', not_applicable: '不适用' };
@@ -93,8 +106,8 @@ export function tables(d: ReportData): Record<'rules' | 'items' | 'corrections' 
       headers: ['省 Province', '市 City', '区县 County', '教共体 Community', '类型 Type', '规则编号 Rule ID', '规则 Rule', '要求 Required', '已计数 Counted', '其中更正 From corrections', '已安排 Planned', '剩余教学周 Weeks left', '状态 Status', '状态码 Status code', '建议 Advice', '规则版本 Rule set', '计数项 Counted item IDs'],
       rows: d.communities.flatMap(({ progress: p }) =>
         p.rules.map((r) => [
-          p.province, p.city, p.countyName, p.communityName, p.typeCode, r.ruleId, r.nameZh, r.required, r.counted, r.fromCorrections, r.planned, r.termWeeksLeft,
-          STATUS_ZH[r.status] ?? r.status, r.status, adviceZh(r), p.ruleSet ? `${p.ruleSet.region} v${p.ruleSet.version}` : '', r.itemIds.join(' '),
+          p.province, p.city, p.countyName, p.communityName, p.typeCode, r.ruleId, r.nameZh, r.required, r.counted, r.fromCorrections, r.planned, Math.floor(r.termWeeksLeft),
+          STATUS_ZH[r.status] ?? r.status, r.status, adviceZh(r), ruleSetLabel(p), r.itemIds.join(' '),
         ]),
       ),
     },
@@ -111,7 +124,7 @@ export function tables(d: ReportData): Record<'rules' | 'items' | 'corrections' 
     corrections: {
       name: '更正记录',
       headers: ['教共体 Community', '类别 Kind', '日期 Date', '名称 Title', '学科 Subject', '成员校 Schools', '理由 Reason', '附件 Attachments', '提交人 By', '提交时间 At', '编号 ID'],
-      rows: d.corrections.map((c) => [c.communityName, KIND_ZH[c.kind] ?? c.kind, c.heldOn, c.title, c.subjectCode, c.schools.map((s) => s.name).join('、'), c.reason, c.attachments.map((a) => a.fileName).join('、'), c.createdBy, c.createdAt, c.id]),
+      rows: d.corrections.map((c) => [c.communityName, KIND_ZH[c.kind] ?? c.kind, c.heldOn, c.title, c.subjectCode, c.schools.map((s) => s.name).join('、'), c.reason, c.attachments.map((a) => a.fileName).join('、'), c.createdBy, localTime(c.createdAt), c.id]),
     },
     participation: {
       name: '成员校参与',
@@ -131,8 +144,8 @@ export async function toXlsx(d: ReportData): Promise<Buffer> {
     ['报告 Report', d.title],
     ['学年 Academic year', d.academicYear],
     ['统计日期 As of', d.today],
-    ['生成时间 Generated', d.generatedAt],
-    ['状态 State', d.closed ? `已关账 closed ${d.closed.closedAt}${d.closed.closedBy ? ` by ${d.closed.closedBy}` : ''}` : '未关账（数字随平台数据更新） open'],
+    ['生成时间 Generated', localTime(d.generatedAt)],
+    ['状态 State', d.closed ? `已关账 closed ${localTime(d.closed.closedAt)}${d.closed.closedBy ? ` by ${d.closed.closedBy}` : ''}` : '未关账（数字随平台数据更新） open'],
     ['说明 Note', '计数仅包括平台判定为已完成的课程与研修、已确认的线下教研，以及协调员提交并附证明材料的更正（单列）。'],
   ]);
   info.getColumn(1).width = 22;
@@ -191,7 +204,7 @@ export function toHtml(d: ReportData): string {
 <body>
 <header>
 <h1>${esc(d.title)}</h1>
-<div class="meta">学年 Academic year ${esc(d.academicYear)} · 统计日期 As of ${esc(d.today)} · 生成 Generated ${esc(d.generatedAt)} · ${d.closed ? `已关账 Closed ${esc(d.closed.closedAt)}` : '未关账 Open (numbers follow the platform)'}</div>
+<div class="meta">学年 Academic year ${esc(d.academicYear)} · 统计日期 As of ${esc(d.today)} · 生成 Generated ${esc(localTime(d.generatedAt))} · ${d.closed ? `已关账 Closed ${esc(localTime(d.closed.closedAt))}` : '未关账 Open (numbers follow the platform)'}</div>
 </header>
 <h2>指标汇总 Summary</h2>
 <table class="summary"><thead><tr><th>区县</th><th>教共体</th>${ruleHeads}<th>总体</th></tr></thead><tbody>${summary}</tbody></table>

@@ -6,6 +6,7 @@ import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { hashPassword } from '../../server/accounts/password.ts';
 import { accounts, communities, communityMemberships, counties, schools } from '../../server/db/schema/index.ts';
+import { localTime, ruleSetLabel } from '../../server/quotas/report.ts';
 import { DEMO_PASSWORD, startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
 import { endSession, lesson, plan, PNG, postCorrection, settled, SHIYAN, XIANGYANG } from '../support/quotas.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
@@ -56,6 +57,13 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.close());
 
+/** Now in Asia/Shanghai as the report writes it, and a minute later (a download may straddle a minute). */
+function shanghaiMinutes(): string[] {
+  const at = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+  const now = Date.now();
+  return [at(now - 60_000), at(now), at(now + 60_000)];
+}
+
 async function download(user: SignedInClient, query: Record<string, string>): Promise<{ status: number; type: string; bytes: Buffer }> {
   const res = await fetch(`${platform.url}/api/quotas/report?${new URLSearchParams(query)}`, { headers: { cookie: user.cookie } });
   return { status: res.status, type: res.headers.get('content-type') ?? '', bytes: Buffer.from(await res.arrayBuffer()) };
@@ -68,6 +76,10 @@ describe('the county report', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.bytes as never);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['报告信息', '指标汇总', '计数明细', '更正记录', '成员校参与']);
+    // The generation time in the schools' zone, as people read it (not a UTC ISO string).
+    const info = Object.fromEntries(wb.getWorksheet('报告信息')!.getSheetValues().filter(Boolean).map((r) => [String((r as unknown[])[1]), String((r as unknown[])[2])]));
+    expect(info['生成时间 Generated']).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(shanghaiMinutes()).toContain(info['生成时间 Generated']);
     const rows = (name: string) => {
       const ws = wb.getWorksheet(name)!;
       const header = (ws.getRow(1).values as unknown[]).slice(1).map(String);
@@ -81,6 +93,9 @@ describe('the county report', () => {
     expect(summary).toHaveLength(3 * 5);
     const lessons = summary.find((r) => r['教共体 Community'] === '海盐县实验小学教育共同体' && r['规则编号 Rule ID'] === RuleIds.syncLessons)!;
     expect(lessons).toMatchObject({ '要求 Required': 20, '已计数 Counted': 7, '其中更正 From corrections': 1, '状态码 Status code': 'at_risk' });
+    // The rule set as the client names it, not the raw region key "city:嘉兴市".
+    expect(lessons['规则版本 Rule set']).toBe('嘉兴市 v1');
+    expect(Number.isInteger(lessons['剩余教学周 Weeks left'])).toBe(true);
     expect(String(lessons['建议 Advice'])).toBe('还需 13 节同步课，须在 2027-01-22 前完成');
     const items = rows('计数明细');
     const session = items.find((r) => r['证据编号 Evidence reference'] === `session/${sessionId}`)!;
@@ -115,6 +130,20 @@ describe('the county report', () => {
     expect(shiyan.querySelector(`[data-rule="${RuleIds.syncLessons}"]`)!.textContent).toBe('7/20');
     expect(document.querySelector('style')!.textContent).toContain('@media print');
     expect(document.querySelector('.sign')!.textContent).toContain('审核人签字');
+    const meta = document.querySelector('.meta')!.textContent!;
+    const generated = /生成 Generated (\S+ \S+)/.exec(meta)?.[1];
+    expect(shanghaiMinutes()).toContain(generated);
+    expect(meta).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    expect([...document.querySelectorAll('table.rules tbody tr')].every((r) => r.textContent!.includes('嘉兴市 v1'))).toBe(true);
+  });
+
+  it('times are shown in Asia/Shanghai and rule sets by region name and version', () => {
+    expect(localTime('2026-12-04T08:05:59.000Z')).toBe('2026-12-04 16:05');
+    expect(localTime('2026-12-31T16:30:00.000Z')).toBe('2027-01-01 00:30');
+    expect(ruleSetLabel({ countyName: '海盐县', ruleSet: { id: '00000000-0000-0000-0000-000000000000', region: 'city:嘉兴市', version: 1 } })).toBe('嘉兴市 v1');
+    expect(ruleSetLabel({ countyName: '海盐县', ruleSet: { id: '00000000-0000-0000-0000-000000000000', region: 'county:zj-jx-haiyan', version: 3 } })).toBe('海盐县 v3');
+    expect(ruleSetLabel({ countyName: '海盐县', ruleSet: { id: '00000000-0000-0000-0000-000000000000', region: 'default', version: 2 } })).toBe('默认 v2');
+    expect(ruleSetLabel({ countyName: '海盐县', ruleSet: null })).toBe('');
   });
 
   it('an auditor of another county gets a 404 for this county\'s report; a coordinator\'s report has only their community', async () => {

@@ -1,4 +1,5 @@
 import { accountRoutes } from '../accounts/routes.tsx';
+import { auditRoutes } from '../audit/routes.tsx';
 import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
@@ -24,4 +25,5 @@ export const routes: readonly AppRoute[] = [
   ...scheduleRoutes,
   ...liveRoutes,
   ...quotaRoutes,
+  ...auditRoutes,
 ];

@@ -13,6 +13,7 @@ export const serverMessagePatterns: readonly { pattern: RegExp; key: MessageKey 
   // zod's built-in checks (the server localizes them; these make the common ones read like a form)
   { pattern: /^(?:数值过小：期望 string >=1 字符|Too small: expected string to have >=1 characters?)$/, key: 'server.required' },
   { pattern: /^(?:无效输入：期望 (?:string|boolean|number|array)，实际接收 undefined|Invalid input: expected (?:string|boolean|number|array), received undefined)$/, key: 'server.required' },
+  { pattern: /^无效输入：期望 \S+，实际接收 undefined$/, key: 'server.required' },
   { pattern: /^(?:数值过小：期望 string >=(?<n>\d+) 字符|Too small: expected string to have >=(?<n2>\d+) characters)$/, key: 'server.minChars' },
   { pattern: /^(?:数值过大：期望 string <=(?<n>\d+) 字符|Too big: expected string to have <=(?<n2>\d+) characters)$/, key: 'server.maxChars' },
   { pattern: /^(?:数值过小：期望 number >=(?<n>-?\d+)|Too small: expected number to be >=(?<n2>-?\d+))$/, key: 'server.minNumber' },
@@ -44,6 +45,16 @@ export const serverMessagePatterns: readonly { pattern: RegExp; key: MessageKey 
   { pattern: /^you cannot disable your own account$/, key: 'server.cannotDisableSelf' },
   { pattern: /^only a coordinator account has communities, set by an administrator$/, key: 'server.onlyCoordinatorCommunities' },
   { pattern: /^not valid JSON$/, key: 'server.invalidJson' },
+  // quota rules and year closing (issue #5)
+  { pattern: /^(?:数值过小：期望 number >(?<n>-?\d+)|Too small: expected number to be >(?<n2>-?\d+))$/, key: 'server.aboveNumber' },
+  { pattern: /^rule (?<id>\S+) appears twice$/, key: 'server.ruleTwice' },
+  { pattern: /^like Q-SYNC-LESSONS$/, key: 'server.ruleIdFormat' },
+  { pattern: /^default, county:<code>, city:<name> or province:<name>$/, key: 'server.regionFormat' },
+  { pattern: /^like 2026-2027$/, key: 'server.yearFormat' },
+  { pattern: /^(?<county>.+) (?<year>\d{4}-\d{4}) is already closed$/, key: 'server.yearAlreadyClosed' },
+  { pattern: /^It was reopened on (?<at>\S+)$/, key: 'server.alreadyReopened' },
+  { pattern: /^Another version of (?<region>\S+) (?<year>\d{4}-\d{4}) was just saved; try again$/, key: 'server.ruleSetRace' },
+  { pattern: /^The academic year (?<year>\d{4}-\d{4}) is closed for this county/, key: 'server.yearClosed' },
   // conflicts
   { pattern: /^This school already has a classroom named (?<name>.+)$/, key: 'server.classroomNameTaken' },
   { pattern: /^A school named (?<name>.+) already exists in this county$/, key: 'server.schoolNameTaken' },

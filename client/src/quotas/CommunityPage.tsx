@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { RuleProgress } from '../../../shared/quotas/progress.ts';
 import type { CommunityQuotaDetail, CountedItemView, QuotaCorrection } from '../../../shared/schemas/quotas.ts';
 import { api, call } from '../app/api.ts';
-import { todayIso } from '../app/format.ts';
+import { localDateTime, todayIso } from '../app/format.ts';
 import { useSubjectLabel, useSubjects } from '../app/reference.ts';
 import type { RouteProps } from '../app/router.tsx';
 import { Link, setQuery, useLocation } from '../app/router.tsx';
@@ -56,7 +56,7 @@ export function QuotaCommunityPage({ params }: RouteProps) {
         }
       />
       <LiveNotice />
-      {d?.closure && <Alert tone="info" title={t('quotas.frozen', { date: d.closure.closedAt.slice(0, 10) })}>{d.closure.closedBy ? t('quotas.closedBy', { name: d.closure.closedBy }) : null}</Alert>}
+      {d?.closure && <Alert tone="info" title={t('quotas.frozen', { date: localDateTime(d.closure.closedAt).slice(0, 10) })}>{d.closure.closedBy ? t('quotas.closedBy', { name: d.closure.closedBy }) : null}</Alert>}
       {progress && <Risks rules={progress.rules} />}
       <div className="q-rules" data-testid="quota-rules">
         {progress?.rules.map((r) => <RuleCard key={r.ruleId} rule={r} all={progress.rules} />)}
@@ -119,14 +119,14 @@ function RuleCard({ rule: r, all }: { rule: RuleProgress; all: RuleProgress[] })
         <>
           <div className="q-figure">
             <span className="q-counted" data-testid={`counted-${r.ruleId}`}>{r.counted}</span>
-            <span className="muted"> / {r.required}</span>
+            <span className="muted"> / <span data-testid={`required-${r.ruleId}`}>{r.required}</span></span>
           </div>
           <div className="q-bar" role="progressbar" aria-valuenow={r.counted} aria-valuemin={0} aria-valuemax={r.required}>
             <span className="q-bar-done" style={{ width: `${pct(r)}%` }} />
             <span className="q-bar-planned" style={{ width: `${Math.min(100 - pct(r), r.required ? Math.round((r.planned / r.required) * 100) : 0)}%` }} />
           </div>
           <div className="muted q-rule-meta">
-            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: r.termWeeksLeft })}
+            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: Math.floor(r.termWeeksLeft) })}
             {r.fromCorrections > 0 && <> · {t('quotas.fromCorrections', { n: r.fromCorrections })}</>}
           </div>
           {advice && <p className="q-advice" data-testid={`advice-${r.ruleId}`}>{advice}</p>}
@@ -233,7 +233,7 @@ function Corrections({ detail, onChanged, canWithdraw }: { detail: CommunityQuot
           { key: 'kind', header: t('quotas.item.kind'), render: (c) => t(`quotas.itemKind.${c.kind}`) },
           { key: 'title', header: t('quotas.item.title'), wrap: true, render: (c) => <Link to={`/quotas/evidence/correction/${c.id}`}>{c.title}</Link> },
           { key: 'reason', header: t('quotas.correction.reason'), wrap: true, render: (c) => c.reason },
-          { key: 'by', header: '', secondary: true, render: (c) => t('quotas.correction.by', { name: c.createdBy ?? '—', time: c.createdAt.slice(0, 10) }) },
+          { key: 'by', header: '', secondary: true, render: (c) => t('quotas.correction.by', { name: c.createdBy ?? '—', time: localDateTime(c.createdAt).slice(0, 10) }) },
           ...(canWithdraw ? [{ key: 'x', header: '', align: 'right' as const, render: (c: QuotaCorrection) => <Button size="sm" variant="ghost" onClick={() => void withdraw(c.id)}>{t('quotas.correction.withdraw')}</Button> }] : []),
         ]}
       />

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { QuotaEvidence } from '../../../shared/schemas/quotas.ts';
+import { localDateTime } from '../app/format.ts';
 import { api } from '../app/api.ts';
 import { useSubjectLabel } from '../app/reference.ts';
 import type { RouteProps } from '../app/router.tsx';
@@ -95,7 +96,7 @@ function Evidence({ e, t }: { e: QuotaEvidence; t: Translate }) {
                 { label: t('quotas.item.schools'), value: e.correction.schools.join(t('quotas.listSep')) || '—' },
               ]}
             />
-            <p className="muted">{t('quotas.correction.by', { name: e.correction.createdBy ?? '—', time: e.correction.createdAt.slice(0, 10) })}</p>
+            <p className="muted">{t('quotas.correction.by', { name: e.correction.createdBy ?? '—', time: localDateTime(e.correction.createdAt).slice(0, 10) })}</p>
           </Card>
           <Attachments files={e.correction.attachments} t={t} />
         </>
@@ -294,7 +295,7 @@ function Attachments({ files, t }: { files: Attachment[]; t: Translate }) {
           { key: 'name', header: t('quotas.item.title'), wrap: true, render: (f) => <a href={f.url} target="_blank" rel="noreferrer">{f.fileName}</a> },
           { key: 'type', header: '', secondary: true, render: (f) => <span className="muted">{f.contentType}</span> },
           { key: 'size', header: '', align: 'right', render: (f) => `${Math.max(1, Math.round(f.sizeBytes / 1024))} KB` },
-          { key: 'at', header: t('quotas.item.date'), render: (f) => f.uploadedAt.slice(0, 10) },
+          { key: 'at', header: t('quotas.item.date'), render: (f) => localDateTime(f.uploadedAt).slice(0, 10) },
         ]}
       />
     </Card>

@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import type { CommunityProgress } from '../../../shared/schemas/quotas.ts';
 import type { QuotaStatus } from '../../../shared/quotas/rules.ts';
+import { localDateTime } from '../app/format.ts';
 import { api } from '../app/api.ts';
 import { Link, setQuery, useLocation } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useLocale, useT } from '../i18n/index.ts';
-import { Badge, Card, EmptyState, LoadError, PageHeader, Segmented, Select, Stat, Table } from '../ui/index.ts';
+import { Badge, Card, EmptyState, Icon, LoadError, PageHeader, Segmented, Select, Stat, Table } from '../ui/index.ts';
 import { pct, ruleName, statusOrder, statusTone, STATUSES } from './format.ts';
 import { useLiveProgress, useQuotaLive, useQuotaSocket } from './live.ts';
 import './quotas.css';
@@ -79,7 +80,10 @@ export function QuotaOverviewPage() {
         ))}
       </div>
       {data?.closures.filter((c) => !c.reopenedAt).map((c) => (
-        <p key={c.id} className="q-frozen">🔒 {c.countyName} · {t('quotas.frozen', { date: c.closedAt.slice(0, 10) })}</p>
+        <p key={c.id} className="q-frozen">
+          <Icon name="lock" size={14} /> {c.countyName} · {t('quotas.frozen', { date: localDateTime(c.closedAt).slice(0, 10) })}
+          {role === 'admin' && <> · <Link to={`/quota-rules?${new URLSearchParams({ tab: 'closures', year: c.academicYear })}`}>{t('rules.manageClosures')}</Link></>}
+        </p>
       ))}
       <Card flush>
         <div className="toolbar">

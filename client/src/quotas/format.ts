@@ -1,4 +1,5 @@
 import type { RuleProgress } from '../../../shared/quotas/progress.ts';
+import { regionName } from '../../../shared/quotas/regions.ts';
 import type { QuotaStatus } from '../../../shared/quotas/rules.ts';
 import { localName, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import type { BadgeTone } from '../ui/index.ts';
@@ -28,14 +29,15 @@ export const pct = (r: Pick<RuleProgress, 'counted' | 'required'>) => (r.require
 
 /**
  * A rule set's region in words: `city:嘉兴市` → 嘉兴市, `county:<code>` → the county's name
- * (the community's), `default` → 默认.
+ * (the community's, or looked up by code), `default` → 默认.
  */
-export function regionLabel(t: Translate, region: string, countyName?: string): string {
-  if (region === 'default') return t('quotas.region.default');
-  const [level, ...rest] = region.split(':');
-  const name = rest.join(':');
-  return level === 'county' && countyName ? countyName : name || region;
+export function regionLabel(t: Translate, region: string, countyName?: string | ((code: string) => string | undefined)): string {
+  return regionName(region, { defaultName: t('quotas.region.default'), countyName });
 }
+
+/** "嘉兴市 v2", as the report and the community page name a rule set. */
+export const ruleSetLabel = (t: Translate, rs: { region: string; version: number }, countyName?: string | ((code: string) => string | undefined)) =>
+  `${regionLabel(t, rs.region, countyName)} v${rs.version}`;
 
 /**
  * The months of a trend that have happened: later ones are left empty (null) so the
