@@ -5,16 +5,26 @@
  * lesson (a host `publishing` interval and a `receiving` interval per member classroom that
  * took part, and the attendance derived from them), offline research, dispatches,
  * corrections — on PostgreSQL (TEST_DATABASE_URL or the machine's, a database of its own,
- * dropped after) and on PGlite.
+ * dropped after) and on PGlite. The data is loaded with triggers off, then the maintained
+ * tallies are built from the evidence in one set-based pass (`quota_tally_rebuild()`,
+ * timed: it is also what the full recompute cost when it gathered from the evidence).
  *
  * Measured:
- * - full recompute: every community's facts gathered set-based (one grouped statement),
- *   judged by the pure evaluation, stored (quota_progress);
+ * - full recompute = gather (communities, rule sets, the maintained tallies of every
+ *   community: server/quotas/facts.ts `tallies`) + evaluate (the pure rule evaluation of
+ *   each community) + store (quota_progress: unchanged rows only confirmed, the rest
+ *   upserted), on a warm database:
+ *   - first run: quota_progress empty, every row written;
+ *   - steady state: nothing changed since the last run;
+ *   - a few changed: 20 communities' offline research confirmed between runs (their
+ *     tallies refreshed by the triggers at commit, timed too);
+ *   - every row changed: "today" moves a day (every forecast moves), and back;
  * - the baseline in the same run: the naive loop — per community, its items read one by
  *   one and judged (the drill-down path) — on a sample, extrapolated to the province;
  * - incremental update: a session ends (evidence, verdict, status change through
- *   scheduling's lifecycle) → NOTIFY → that community recomputed → progress emitted (the
- *   live dashboards' path, server/quotas/live.ts), from the commit to the emit.
+ *   scheduling's lifecycle; the tally refreshed at its commit) → NOTIFY → that community
+ *   recomputed → progress emitted (the live dashboards' path, server/quotas/live.ts), from
+ *   the commit of the evidence to the emit; and a community's tally refresh alone.
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
@@ -25,7 +35,7 @@ import { openDatabase, type Database, type Db } from '../server/db/client.ts';
 import { liveSessionVerdicts } from '../server/db/schema/index.ts';
 import { transitionSessionStatus } from '../server/schedule/lifecycle.ts';
 import { evaluateCommunityYear } from '../server/quotas/evaluate.ts';
-import { communitiesOf, itemFacts, rowsOf } from '../server/quotas/facts.ts';
+import { communitiesOf, itemFacts, rowsOf, tallyQuery } from '../server/quotas/facts.ts';
 import { startQuotaLive } from '../server/quotas/live.ts';
 import { computeProgress, recompute, ruleResolver, storeProgress } from '../server/quotas/progress.ts';
 import { ruleSetsOfYear } from '../server/quotas/ruleSets.ts';
@@ -34,6 +44,8 @@ import { createLogger } from '../server/log.ts';
 import { loadConfig } from '../server/config.ts';
 
 const TODAY = '2026-12-15';
+/** A school day after TODAY: every forecast (weeks left) moves. */
+const NEXT_DAY = '2026-12-16';
 const SESSIONS = 40;
 
 const exec = (db: Db, q: string) => db.execute(sql.raw(q));
@@ -115,6 +127,12 @@ export async function seed(db: Db, n: number, log: (m: string) => void) {
   await exec(db, `insert into quota_correction_attachments (correction_id, file_name, content_type, size_bytes, sha256, storage_key) select id, 'a.png', 'image/png', 100, 'x', id::text from quota_corrections`);
   await exec(db, `set session_replication_role = origin`);
   await exec(db, `analyze`);
+  // Loaded with triggers off: the maintained tallies are built from the evidence in one pass.
+  const r0 = performance.now();
+  await exec(db, `select quota_tally_rebuild()`);
+  const tallyRebuildMs = Math.round(performance.now() - r0);
+  await exec(db, `analyze quota_tallies`);
+  log(`tallies rebuilt from the evidence in ${tallyRebuildMs} ms`);
   const [counts] = await rowsOf<Record<string, number>>(
     db,
     sql.raw(`select (select count(*)::int from live_sessions) as sessions, (select count(*)::int from live_evidence_intervals) as intervals,
@@ -122,7 +140,7 @@ export async function seed(db: Db, n: number, log: (m: string) => void) {
       (select count(*)::int from teacher_dispatches) as dispatches, (select count(*)::int from community_memberships) as memberships`),
   );
   log(`seeded in ${Math.round(performance.now() - t0)} ms: ${JSON.stringify(counts)}`);
-  return { seedMs: Math.round(performance.now() - t0), rows: counts! };
+  return { seedMs: Math.round(performance.now() - t0), tallyRebuildMs, rows: counts! };
 }
 
 const stats = (xs: number[]) => {
@@ -131,23 +149,60 @@ const stats = (xs: number[]) => {
   return { n: s.length, p50: q(0.5), p95: q(0.95), min: Math.round(s[0]! * 10) / 10, max: Math.round(s.at(-1)! * 10) / 10 };
 };
 
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? Math.round(s[Math.floor((s.length - 1) / 2)]!) : null;
+};
+
 async function measure(ctx: BenchContext, database: Database, n: number) {
   const db = database.db;
   const seeded = await seed(db, n, ctx.log);
   const year = pickYear(await loadYears(db), TODAY);
 
-  // Full recompute, set-based: gather + evaluate, then store.
-  const full: { computeMs: number; storeMs: number; totalMs: number }[] = [];
-  for (let run = 0; run < 3; run++) {
+  // Full recompute = gather + evaluate + store, as server/quotas/live.ts runs it.
+  type Run = { kind: string; today: string; gatherMs: number; evaluateMs: number; storeMs: number; totalMs: number; written: number; changeTxMs?: number };
+  const runs: Run[] = [];
+  const full = async (kind: string, today: string, extra: Partial<Run> = {}) => {
     const t0 = performance.now();
-    const { progress } = await computeProgress(db, { all: true }, year, TODAY);
+    const { progress, timings } = await computeProgress(db, { all: true }, year, today);
     const t1 = performance.now();
-    await storeProgress(db, progress);
+    const changed = await storeProgress(db, progress);
     const t2 = performance.now();
-    full.push({ computeMs: Math.round(t1 - t0), storeMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) });
-    ctx.log(`full recompute #${run + 1}: ${progress.length} communities, gather+evaluate ${Math.round(t1 - t0)} ms, store ${Math.round(t2 - t1)} ms`);
+    const run = { kind, today, gatherMs: Math.round(timings.gatherMs), evaluateMs: Math.round(timings.evaluateMs), storeMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0), written: changed.length, ...extra };
+    runs.push(run);
+    ctx.log(`full recompute (${kind}): ${progress.length} communities, gather ${run.gatherMs} ms, evaluate ${run.evaluateMs} ms, store ${run.storeMs} ms (${run.written} rows written), total ${run.totalMs} ms`);
+  };
+  await full('first run', TODAY);
+  for (let i = 0; i < 5; i++) await full('steady state', TODAY);
+  for (let i = 0; i < 3; i++) {
+    // 20 communities change: a planned offline research of each is confirmed (one transaction).
+    const c0 = performance.now();
+    await exec(
+      db,
+      `update offline_research o set status = 'confirmed', confirmed_by = '00000000-0000-4000-8000-000000000001', confirmed_at = now()
+        where o.id in (select distinct on (r.community_id) r.id from offline_research r join bench_c b on b.community = r.community_id
+                        where r.status = 'planned' and b.n % ${Math.max(1, Math.floor(n / 20))} = ${i} order by r.community_id, r.held_on limit 20)`,
+    );
+    await full('a few changed', TODAY, { changeTxMs: Math.round(performance.now() - c0) });
   }
+  await full('every row changed', NEXT_DAY);
+  for (let i = 0; i < 2; i++) await full('steady state', NEXT_DAY);
+  await full('every row changed', TODAY);
+  const of = (kind: string) => runs.filter((r) => r.kind === kind);
+  const summary = Object.fromEntries(
+    ['first run', 'steady state', 'a few changed', 'every row changed'].map((kind) => [
+      kind,
+      { totalMs: median(of(kind).map((r) => r.totalMs)), gatherMs: median(of(kind).map((r) => r.gatherMs)), evaluateMs: median(of(kind).map((r) => r.evaluateMs)), storeMs: median(of(kind).map((r) => r.storeMs)), runs: of(kind).length },
+    ]),
+  );
   const statusCounts = await rowsOf<{ status: string; n: number }>(db, sql.raw(`select status, count(*)::int as n from quota_progress group by 1 order by 1`));
+
+  // The statement the full recompute reads the facts with, as tallies() runs it (warm, no parallel workers).
+  const plan = await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true)`);
+    return (await rowsOf<{ 'QUERY PLAN': string }>(tx as unknown as Db, sql`explain (analyze, buffers) ${tallyQuery({ all: true }, year, TODAY)}`)).map((r) => r['QUERY PLAN']);
+  });
+  ctx.log(`tally read: ${plan.at(-1)}`);
 
   // Baseline: the naive per-community loop (item rows of each community, judged one by one), on a sample.
   const sampleSize = Math.min(n, ctx.quick ? 100 : 300);
@@ -160,7 +215,7 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
   t0 = performance.now();
   await computeProgress(db, { ids: sample.map((c) => c.id) }, year, TODAY);
   const setSampleMs = performance.now() - t0;
-  ctx.log(`naive loop over ${sampleSize}: ${Math.round(naiveSampleMs)} ms (→ ${Math.round((naiveSampleMs / sampleSize) * n)} ms for ${n}); set-based over the same: ${Math.round(setSampleMs)} ms`);
+  ctx.log(`naive loop over ${sampleSize}: ${Math.round(naiveSampleMs)} ms (→ ${Math.round((naiveSampleMs / sampleSize) * n)} ms for ${n}); computeProgress over the same: ${Math.round(setSampleMs)} ms`);
 
   // Incremental: a session ends → NOTIFY → that community recomputed and emitted (the live path).
   const emitted = new Map<string, number>();
@@ -196,11 +251,20 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
   }
   await live.stop();
   ctx.log(`incremental: status change → emit ${JSON.stringify(stats(endToEnd))} ms; recompute of one community ${JSON.stringify(stats(recomputeOnly))} ms`);
+  // What the triggers add to a writing transaction: one community's tally recomputed from its evidence.
+  const refresh: number[] = [];
+  for (const c of candidates) {
+    const r0 = performance.now();
+    await db.execute(sql`select quota_tally_refresh(${c.community}::uuid)`);
+    refresh.push(performance.now() - r0);
+  }
+  ctx.log(`tally refresh of one community ${JSON.stringify(stats(refresh))} ms`);
 
-  const best = full.reduce((a, b) => (a.totalMs <= b.totalMs ? a : b));
+  const steady = summary['steady state']!.totalMs!;
   return {
     seed: seeded,
-    fullRecompute: { runs: full, bestTotalMs: best.totalMs, bestGatherEvaluateMs: Math.min(...full.map((f) => f.computeMs)) },
+    tallyRead: { executionTime: plan.at(-1), plan },
+    fullRecompute: { summary, runs },
     statuses: Object.fromEntries(statusCounts.map((s) => [s.status, s.n])),
     baselineNaiveLoop: {
       sampleCommunities: sampleSize,
@@ -208,9 +272,9 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
       extrapolatedMs: Math.round((naiveSampleMs / sampleSize) * n),
       setBasedSameSampleMs: Math.round(setSampleMs),
       speedupOnSample: Math.round((naiveSampleMs / setSampleMs) * 10) / 10,
-      speedupExtrapolated: Math.round(((naiveSampleMs / sampleSize) * n) / best.totalMs * 10) / 10,
+      speedupExtrapolatedVsSteadyState: Math.round((((naiveSampleMs / sampleSize) * n) / steady) * 10) / 10,
     },
-    incremental: { commitToEmitMs: stats(endToEnd), recomputeOneCommunityMs: stats(recomputeOnly) },
+    incremental: { commitToEmitMs: stats(endToEnd), recomputeOneCommunityMs: stats(recomputeOnly), tallyRefreshOneCommunityMs: stats(refresh) },
   };
 }
 

@@ -18,10 +18,19 @@ import type { YearCalendar } from './years.ts';
  * - dispatch coverage per member-school period: a dispatch that has begun overlapping it
  *   (covered), or one still to begin (planned).
  *
- * `tallies()` is set-based: one statement groups everything by community (the full
- * recompute of a province runs it once); `itemFacts()` lists one community's items with
- * their evidence (drill-down, exports). Both apply the same rules — an integration test
- * checks that `tallyOf(itemFacts)` equals `tallies()`.
+ * `tallies()` reads these facts grouped per community from `quota_tallies`, which the
+ * database keeps exact: the views of migration 0014 (`quota_tally_groups`,
+ * `quota_tally_member_periods`, `quota_tally_docs`) state the rules above in SQL, triggers
+ * note every community whose counted items, memberships, member-school names or dispatches
+ * change, and at commit its rows are recomputed from those views (in the same transaction
+ * as the change). A full recompute of a province thus reads one row per community instead
+ * of joining every session with its attendance and the memberships of its day (that join,
+ * set-based, is `quota_tally_rebuild()`: a bulk load, a change of the academic years).
+ * What depends on today is applied here: planned items whose day has passed are taken off,
+ * and a member period is covered once an overlapping dispatch has begun.
+ * `itemFacts()` lists one community's items with their evidence (drill-down, exports),
+ * straight from the evidence tables. Both apply the same rules — integration tests check
+ * that `tallyOf(itemFacts)` equals `tallies()` after every kind of change.
  */
 
 export async function rowsOf<T>(db: Db, query: SQL): Promise<T[]> {
@@ -73,150 +82,98 @@ export async function communitiesOf(db: Db, f: CommunityFilter): Promise<Communi
 }
 
 interface TallyRow {
-  id: string;
-  groups: [CountedItemKind, string | null, string | null, 'evidence' | 'correction', number][] | null;
-  planned: [CountedItemKind, string | null, string | null, number][] | null;
-  members: [string, string, string, string, number, boolean, boolean][] | null;
+  id: string | null;
+  counted: [CountedItemKind, string | null, string | null, 'evidence' | 'correction', number][] | string | null;
+  planned: [CountedItemKind, string | null, string | null, number][] | string | null;
+  members: [string, string, string, string, number, string | null, string | null][] | string | null;
+  /** A scheduled session or planned offline research whose day is past: no longer planned. */
+  past: [CountedItemKind, string | null, string | null] | string | null;
   at: string | Date;
 }
 
-/** The grouped-counts statement of `tallies()` (exported for EXPLAIN in benchmarks). */
+/**
+ * The statement of `tallies()` (exported for EXPLAIN in benchmarks): the maintained rows of
+ * the year, the planned items whose day has passed (a partial index finds the few still
+ * scheduled), and a last row with the database time the facts were read at.
+ */
 export function tallyQuery(f: CommunityFilter, year: YearCalendar, today: string): SQL {
   const start = year.startsOn;
-  const end = year.endsOn;
+  const lastPast = sql`least(${today}::date - 1, ${year.endsOn}::date)`;
   return sql`
-with c as (select c.id from communities c where ${where(f)}),
-mem as (
-  select m.community_id, m.school_id, s.name,
-         greatest(m.valid_from, ${start}::date) as from_day,
-         least(coalesce(m.valid_to - 1, ${end}::date), ${end}::date) as to_day
-    from community_memberships m join schools s on s.id = m.school_id
-   where ${inScope(f, sql`m.community_id`)} and m.role = 'member' and m.valid_from <= ${end}::date and (m.valid_to is null or m.valid_to > ${start}::date)
-),
-win as not materialized (
-  select ls.id, ls.community_id, ls.kind, ls.subject_code, ls.mode, ls.status,
-         (ls.starts_at at time zone ls.time_zone)::date as on_day
-    from live_sessions ls
-   where ${inScope(f, sql`ls.community_id`)} and ls.starts_at >= ${start}::date - 2 and ls.starts_at < ${end}::date + 2
-     and ls.status = 'delivered' and ls.kind = 'sync_lesson'
-),
-took_part as (
-  select w.id as item_id, w.community_id, w.subject_code, w.mode, 'evidence' as source, a.school_id, w.on_day
-    from win w join quota_lesson_attendance a on a.session_id = w.id
-   where w.kind = 'sync_lesson' and w.status = 'delivered' and w.on_day between ${start}::date and ${end}::date
-  union all
-  select q.id, q.community_id, q.subject_code, q.mode, 'correction', qs.school_id, q.held_on
-    from quota_corrections q join quota_correction_schools qs on qs.correction_id = q.id
-   where ${inScope(f, sql`q.community_id`)} and q.kind = 'sync_lesson' and q.held_on between ${start}::date and ${end}::date
-),
-lesson_members as (
-  select distinct t.item_id, t.community_id, t.subject_code, t.mode, t.source, t.school_id, t.on_day
-    from took_part t join community_memberships m
-      on m.community_id = t.community_id and m.school_id = t.school_id and m.role = 'member'
-     and m.valid_from <= t.on_day and (m.valid_to is null or m.valid_to > t.on_day)
-),
-sess_groups as (
-  -- One pass over the window's sessions for what needs no evidence join: delivered online
-  -- research (counted) and everything scheduled or live from today on (planned).
-  select community_id, kind, subject_code, mode, cls, count(*)::int as n
-    from (select ls.community_id, ls.kind, ls.subject_code, ls.mode, ls.status,
-                 case when ls.status = 'delivered' then 'done' else 'upcoming' end as cls,
-                 (ls.starts_at at time zone ls.time_zone)::date as on_day
-            from live_sessions ls
-           where ${inScope(f, sql`ls.community_id`)} and ls.starts_at >= ${start}::date - 2 and ls.starts_at < ${end}::date + 2
-             and (ls.status in ('scheduled', 'live') or (ls.status = 'delivered' and ls.kind = 'online_research'))) x
-   where (cls = 'done' and on_day between ${start}::date and ${end}::date)
-      or (cls = 'upcoming' and on_day between greatest(${today}::date, ${start}::date) and ${end}::date)
-   group by community_id, kind, subject_code, mode, cls
-),
-counted as (
-  select community_id, 'sync_lesson' as kind, subject_code, mode, source, count(*)::int as n
-    from (select distinct item_id, community_id, subject_code, mode, source from lesson_members) l
-   group by community_id, subject_code, mode, source
-  union all
-  select community_id, kind, subject_code, mode, 'evidence', n from sess_groups where cls = 'done'
-  union all
-  select o.community_id, 'offline_research', null, null, 'evidence', count(*)::int
-    from offline_research o
-   where ${inScope(f, sql`o.community_id`)} and o.status = 'confirmed' and o.held_on between ${start}::date and ${end}::date group by o.community_id
-  union all
-  select q.community_id, q.kind, null, null, 'correction', count(*)::int
-    from quota_corrections q
-   where ${inScope(f, sql`q.community_id`)} and q.kind <> 'sync_lesson' and q.held_on between ${start}::date and ${end}::date group by q.community_id, q.kind
-),
-groups as (
-  select community_id, json_agg(json_build_array(kind, subject_code, mode, source, n)) as g from counted group by community_id
-),
-planned_items as (
-  select community_id, kind, subject_code, mode, n from sess_groups where cls = 'upcoming'
-  union all
-  select o.community_id, 'offline_research', null, null, count(*)::int
-    from offline_research o
-   where ${inScope(f, sql`o.community_id`)} and o.status = 'planned' and o.held_on between greatest(${today}::date, ${start}::date) and ${end}::date group by o.community_id
-),
-planned as (
-  select community_id, json_agg(json_build_array(kind, subject_code, mode, n)) as p from planned_items group by community_id
-),
-participation as (
-  select p.community_id, p.school_id, p.from_day, count(*)::int as lessons
-    from mem p join lesson_members lm
-      on lm.community_id = p.community_id and lm.school_id = p.school_id and lm.on_day between p.from_day and p.to_day
-   group by 1, 2, 3
-),
-cover as (
-  select p.community_id, p.school_id, p.from_day,
-         bool_or(d.starts_on <= ${today}::date) as covered, bool_or(d.starts_on > ${today}::date) as planned
-    from mem p join teacher_dispatches d
-      on d.community_id = p.community_id and d.school_id = p.school_id and d.starts_on <= p.to_day and d.ends_on >= p.from_day
-   group by 1, 2, 3
-),
-members as (
-  select p.community_id,
-         json_agg(json_build_array(p.school_id, p.name, p.from_day, p.to_day, coalesce(pa.lessons, 0), coalesce(cv.covered, false), coalesce(cv.planned, false))
-           order by p.name, p.from_day) as m
-    from mem p
-    left join participation pa on pa.community_id = p.community_id and pa.school_id = p.school_id and pa.from_day = p.from_day
-    left join cover cv on cv.community_id = p.community_id and cv.school_id = p.school_id and cv.from_day = p.from_day
-   where p.from_day <= p.to_day
-   group by p.community_id
-)
-select c.id, g.g as groups, pl.p as planned, mb.m as members, statement_timestamp() as at
-  from c left join groups g on g.community_id = c.id left join planned pl on pl.community_id = c.id left join members mb on mb.community_id = c.id`;
+select t.community_id as id, t.counted, t.planned, t.members, null::json as past, statement_timestamp() as at
+  from quota_tallies t
+ where ${inScope(f, sql`t.community_id`)} and t.academic_year = ${year.label}
+union all
+select ls.community_id, null, null, null, json_build_array(ls.kind, ls.subject_code, ls.mode), statement_timestamp()
+  from live_sessions ls
+ where ${inScope(f, sql`ls.community_id`)} and ls.status in ('scheduled', 'live')
+   and ls.starts_at >= ${start}::date - 2 and ls.starts_at < ${lastPast} + 2
+   and (ls.starts_at at time zone ls.time_zone)::date between ${start}::date and ${lastPast}
+union all
+select o.community_id, null, null, null, json_build_array('offline_research', null, null), statement_timestamp()
+  from offline_research o
+ where ${inScope(f, sql`o.community_id`)} and o.status = 'planned' and o.held_on between ${start}::date and ${lastPast}
+union all
+select null, null, null, null, null, statement_timestamp()`;
 }
 
+const parsed = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
+const plannedKey = (kind: string, subjectCode: string | null, mode: string | null) => JSON.stringify([kind, subjectCode, mode]);
+
 /**
- * Grouped counts for every community of the filter, in one statement. Returns the
- * tallies by community id, and the database time the facts were read at.
+ * The grouped facts of every community of the filter (communities with nothing in the
+ * year get empty ones), and the database time they were read at.
  */
 export async function tallies(db: Db, f: CommunityFilter, year: YearCalendar, today: string, communities: readonly CommunityInfo[]): Promise<{ tallies: Map<string, CommunityYearTally>; at: Date }> {
-  const query = tallyQuery(f, year, today);
-  const start = year.startsOn;
-  const end = year.endsOn;
-  // A province-wide pass is an analytic scan: PostgreSQL's estimates of the CTEs are poor
-  // (it would pick index nested loops over hundreds of thousands of rows), and JIT compiling
-  // this statement costs more than running it. A few communities keep the default plan
-  // (index lookups). SET LOCAL ends with the transaction (a savepoint inside a caller's).
+  // Changes made earlier in the caller's transaction reach the tallies at its commit, or
+  // now (quota_tally_flush). A province-wide read runs without parallel workers: the one scan
+  // that could use them (sessions still scheduled on a past day) finds a handful, and
+  // starting workers costs more than the whole read. A few communities: two round trips.
   const wide = !('ids' in f) || f.ids.length > 50;
-  const rows = await db.transaction(async (tx) => {
-    await tx.execute(wide ? sql`select set_config('jit', 'off', true), set_config('enable_nestloop', 'off', true)` : sql`select set_config('jit', 'off', true)`);
-    return rowsOf<TallyRow>(tx as unknown as Db, query);
-  });
-  const info = new Map(communities.map((x) => [x.id, x]));
-  const out = new Map<string, CommunityYearTally>();
+  const rows = wide
+    ? await db.transaction(async (tx) => {
+        await tx.execute(sql`select quota_tally_flush(), set_config('max_parallel_workers_per_gather', '0', true)`);
+        return rowsOf<TallyRow>(tx as unknown as Db, tallyQuery(f, year, today));
+      })
+    : (await db.execute(sql`select quota_tally_flush()`), await rowsOf<TallyRow>(db, tallyQuery(f, year, today)));
+  const period = { startsOn: year.startsOn, endsOn: year.endsOn };
+  const stored = new Map<string, TallyRow>();
+  const past = new Map<string, Map<string, number>>();
   let at = new Date();
   for (const r of rows) {
-    at = new Date(r.at);
-    const ci = info.get(r.id);
-    if (!ci) continue;
-    const parse = <T>(v: T | string | null): T | null => (typeof v === 'string' ? (JSON.parse(v) as T) : v);
-    const counted: CountedGroup[] = (parse(r.groups) ?? []).map(([kind, subjectCode, mode, source, count]) => ({ kind, subjectCode, mode, source, count }));
-    const planned: PlannedGroup[] = (parse(r.planned) ?? []).map(([kind, subjectCode, mode, count]) => ({ kind, subjectCode, mode, count }));
-    const members: MemberPeriodTally[] = (parse(r.members) ?? []).map(([schoolId, name, from, to, lessons, covered, plannedCovered]) => ({ schoolId, name, from, to, lessons, covered, plannedCovered: !covered && plannedCovered }));
-    out.set(r.id, {
-      communityId: r.id,
+    if (r.id === null) {
+      at = new Date(r.at);
+      continue;
+    }
+    const p = parsed(r.past);
+    if (!p) {
+      stored.set(r.id, r);
+      continue;
+    }
+    let byKey = past.get(r.id);
+    if (!byKey) past.set(r.id, (byKey = new Map()));
+    const key = plannedKey(p[0], p[1], p[2]);
+    byKey.set(key, (byKey.get(key) ?? 0) + 1);
+  }
+  const out = new Map<string, CommunityYearTally>();
+  for (const ci of communities) {
+    const r = stored.get(ci.id);
+    const gone = past.get(ci.id);
+    const counted: CountedGroup[] = (parsed(r?.counted ?? null) ?? []).map(([kind, subjectCode, mode, source, count]) => ({ kind, subjectCode, mode, source, count }));
+    const planned: PlannedGroup[] = [];
+    for (const [kind, subjectCode, mode, n] of parsed(r?.planned ?? null) ?? []) {
+      const count = n - (gone?.get(plannedKey(kind, subjectCode, mode)) ?? 0);
+      if (count > 0) planned.push({ kind, subjectCode, mode, count });
+    }
+    const members: MemberPeriodTally[] = (parsed(r?.members ?? null) ?? []).map(([schoolId, name, from, to, lessons, firstDispatch, lastDispatch]) => {
+      const covered = firstDispatch !== null && firstDispatch <= today;
+      return { schoolId, name, from, to, lessons, covered, plannedCovered: !covered && lastDispatch !== null && lastDispatch > today };
+    });
+    out.set(ci.id, {
+      communityId: ci.id,
       typeCode: ci.typeCode,
       requiresDispatch: ci.requiresDispatch,
-      period: { startsOn: start, endsOn: end },
+      period,
       today,
       calendar: year.calendar,
       counted,

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, json, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, unique, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { classrooms, schools, subjects } from './schools.ts';
 import { communities } from './communities.ts';
@@ -119,6 +119,34 @@ export const quotaCorrectionAttachments = pgTable(
 );
 
 /**
+ * Each community's year as the tracker counts it (the facts of shared/quotas/facts.ts,
+ * grouped), kept exact by the database: triggers (migration `quota_tallies_maintained`)
+ * note every community whose counted items, memberships, member-school names or
+ * dispatches change, and at commit its rows are recomputed from the evidence by the
+ * views that define them (`quota_tally_docs`) — so the full recompute of a province reads
+ * 10,000 rows instead of joining 400,000 sessions with their attendance. What depends on
+ * today is left to the reader: `planned` counts every scheduled day of the year (the
+ * reader takes off the days already past) and member periods carry their first and last
+ * dispatch start (covered = one has begun).
+ * `json`, not `jsonb`: written whole, read whole, never queried inside.
+ */
+export const quotaTallies = pgTable(
+  'quota_tallies',
+  {
+    communityId: uuid('community_id').notNull().references(() => communities.id, { onDelete: 'cascade' }),
+    /** Academic year label (academic_years.label); a change of the years rebuilds every row. */
+    academicYear: text('academic_year').notNull(),
+    /** [kind, subjectCode, mode, source, count][] — counted items (evidence or correction). */
+    counted: json('counted'),
+    /** [kind, subjectCode, mode, count][] — scheduled or live sessions and planned offline research, every day of the year. */
+    planned: json('planned'),
+    /** [schoolId, name, from, to, lessons, firstDispatchStart, lastDispatchStart][] by name and from — member periods clipped to the year. */
+    members: json('members'),
+  },
+  (t) => [primaryKey({ columns: [t.communityId, t.academicYear] })],
+);
+
+/**
  * Each community's progress for an academic year, kept current: recomputed for
  * one community when something of it changes, for all at start and every hour.
  * `computed_at` is the database time the facts were read at: an older
@@ -132,8 +160,13 @@ export const quotaProgress = pgTable(
     ruleSetId: uuid('rule_set_id').references(() => quotaRuleSets.id),
     /** The worst status of the rules that apply (for sorting and filtering). */
     status: text('status').notNull(),
-    /** CommunityProgress (shared/schemas/quotas.ts). */
-    progress: jsonb('progress').notNull(),
+    /**
+     * CommunityProgress (shared/schemas/quotas.ts) without `computedAt`. `json`, not `jsonb`:
+     * written and read whole, never queried inside — a full recompute writes 10,000 of these
+     * and building jsonb from their text cost 3–4× checking json.
+     */
+    progress: json('progress').notNull(),
+    /** sha1 of `progress` as written: unchanged progress is not written again. */
     digest: text('digest').notNull(),
     computedAt: timestamp('computed_at', { withTimezone: true }).notNull(),
   },

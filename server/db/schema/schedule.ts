@@ -77,6 +77,8 @@ export const liveSessions = pgTable(
     index('live_sessions_community_starts_idx').on(t.communityId, t.startsAt),
     index('live_sessions_starts_idx').on(t.startsAt),
     index('live_sessions_series_idx').on(t.seriesId),
+    // Sessions still to come: the quota tracker takes the ones whose day has passed off its planned counts.
+    index('live_sessions_planned_idx').on(t.startsAt).where(sql`${t.status} in ('scheduled', 'live')`),
     check('live_sessions_kind_ck', sql`${t.kind} in ('sync_lesson', 'online_research')`),
     check('live_sessions_status_ck', sql`${t.status} in ('scheduled', 'live', 'delivered', 'missed', 'cancelled')`),
     check('live_sessions_mode_ck', sql`(${t.kind} = 'sync_lesson') = (${t.mode} is not null) and (${t.mode} is null or ${t.mode} in ('interactive', 'dedicated', 'master'))`),
@@ -214,6 +216,7 @@ export const offlineResearch = pgTable(
   },
   (t) => [
     index('offline_research_community_idx').on(t.communityId, t.heldOn),
+    index('offline_research_planned_idx').on(t.heldOn).where(sql`${t.status} = 'planned'`),
     check('offline_research_status_ck', sql`${t.status} in ('planned', 'confirmed', 'cancelled')`),
     check('offline_research_confirmed_ck', sql`(${t.status} = 'confirmed') = (${t.confirmedBy} is not null and ${t.confirmedAt} is not null)`),
   ],
