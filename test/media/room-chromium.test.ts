@@ -119,7 +119,8 @@ describe('Chromium pages through the Room API', () => {
       const connected = named(log, 'transportconnected').find((t) => t.args[0] === e.args[0])!;
       expect(e.at.getTime()).toBeGreaterThanOrEqual(connected.at.getTime());
     }
-    const stats = await teacher.peer.getProducerStats(ids.camera);
+    // All three simulcast layers reach the worker (Chromium enables the top one once its bandwidth estimate allows, which takes longer on a loaded machine).
+    const stats = await waitFor('three simulcast layers at the worker', () => teacher.peer.getProducerStats(ids.camera), (s) => s.length === 3, 30_000);
     expect(stats).toHaveLength(3);
   });
 
