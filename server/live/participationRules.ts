@@ -1,6 +1,7 @@
 import type { EvidenceRule, LiveRuleId, ParticipationRuleId, RuleOutcome, Verdict } from '../../shared/schemas/live.ts';
 import { clip, intersect, total, union, type Span } from './intervals.ts';
 import type { ParticipantSpans, ParticipationFacts } from './participation.ts';
+import { pct, round, single } from './verdict.ts';
 
 /**
  * The participation rules (issue #6): a pure function of the rule versions in
@@ -59,8 +60,6 @@ export function participationBookFor(versions: readonly EvidenceRule[], date: st
   return book as ParticipationRuleBook;
 }
 
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-const round = (x: number) => Math.round(x * 10_000) / 10_000;
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 /** 75 → "1 min 15 s"; 40 → "40 s". */
@@ -83,19 +82,8 @@ function measure(facts: ParticipationFacts, rule: EvidenceRule) {
 
 function teacherAv(rule: EvidenceRule, facts: ParticipationFacts): RuleOutcome {
   const host = facts.participants.find((p) => p.role === 'host');
-  const share = host ? measure(facts, rule).share(intersect(host.camera, host.microphone)) : 0;
-  const passed = share >= rule.minShare;
-  return {
-    ruleId: rule.ruleId,
-    passed,
-    measuredShare: round(share),
-    count: passed ? 1 : 0,
-    requiredShare: rule.minShare,
-    requiredCount: 1,
-    detail: host
-      ? `the teacher published camera and microphone together for ${pct(share)} of the scheduled time (needs ${pct(rule.minShare)})`
-      : 'the lesson has no teaching teacher',
-  };
+  if (!host) return { ...single(rule, 0, ''), detail: 'the lesson has no teaching teacher' };
+  return single(rule, measure(facts, rule).share(intersect(host.camera, host.microphone)), 'the teacher published camera and microphone together');
 }
 
 /**

@@ -55,10 +55,12 @@ function shareOf(spans: readonly Span[], scheduled: Span, rule: EvidenceRule): n
   return Math.min(1, covered / duration);
 }
 
-const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
-const round = (x: number) => Math.round(x * 10_000) / 10_000;
+/** 0.6 → "60%"; shares are stored to four decimals. */
+export const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+export const round = (x: number) => Math.round(x * 10_000) / 10_000;
 
-function single(rule: EvidenceRule, share: number, what: string): RuleOutcome {
+/** The outcome of a rule on one share of the scheduled time ("what … for 72% of the scheduled time (needs 60%)"). */
+export function single(rule: EvidenceRule, share: number, what: string): RuleOutcome {
   const passed = share >= rule.minShare;
   return {
     ruleId: rule.ruleId,

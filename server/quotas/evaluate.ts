@@ -1,4 +1,4 @@
-import type { CommunityYearFacts, CommunityYearTally, CountedGroup, CountedItem, MemberPeriodTally, PlannedGroup, PlannedItem } from '../../shared/quotas/facts.ts';
+import type { CommunityYearFacts, CommunityYearTally, CountedGroup, CountedItem, MemberPeriodTally, PlannedItem } from '../../shared/quotas/facts.ts';
 import type { MemberSchoolParticipation, QuotaAdvice, RuleProgress } from '../../shared/quotas/progress.ts';
 import type { QuotaRule, QuotaStatus } from '../../shared/quotas/rules.ts';
 import { currentOrNextTerm, teachingDayCount, termWeeksLeft } from './teachingCalendar.ts';
