@@ -28,9 +28,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import type { Server as IoServer } from 'socket.io';
 import type { BenchContext } from './run.ts';
+import { withAdmin, withDatabase } from '../test/support/pgAdmin.ts';
 import { openDatabase, type Database, type Db } from '../server/db/client.ts';
 import { liveSessionVerdicts } from '../server/db/schema/index.ts';
 import { transitionSessionStatus } from '../server/schedule/lifecycle.ts';
@@ -283,21 +283,11 @@ export default async function quotasBench(ctx: BenchContext) {
   const out: Record<string, unknown> = { communities: n, sessions: n * SESSIONS, today: TODAY };
 
   const adminUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (q: string) => withAdmin(adminUrl, async (c) => void (await c.query(q)));
   const name = `tongbu_bench_quotas_${randomBytes(4).toString('hex')}`;
   try {
     await admin(`create database ${name}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+    const database = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, name), poolSize: 4 });
     try {
       await database.migrate();
       ctx.log('PostgreSQL');

@@ -10,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import type { BenchContext } from './run.ts';
+import { withAdmin, withDatabase } from '../test/support/pgAdmin.ts';
 import type { Actor } from '../server/accounts/actor.ts';
 import { openDatabase, type Database, type Db } from '../server/db/client.ts';
 import { liveSessions, sessionClassrooms, sessionStatusHistory, sessionTeachers } from '../server/db/schema/index.ts';
@@ -210,22 +210,12 @@ export default async function scheduleBench(ctx: BenchContext) {
   });
 
   const adminUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = async (q: string) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
+  const admin = (q: string) => withAdmin(adminUrl, async (c) => void (await c.query(q)));
   try {
     out['postgres'] = await runEngine(ctx, 'postgres', communityCount, async (variant) => {
       const name = `tongbu_bench_${variant}_${randomBytes(4).toString('hex')}`;
       await admin(`create database ${name}`);
-      const url = new URL(adminUrl);
-      url.pathname = `/${name}`;
-      return { database: await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 }), drop: () => admin(`drop database if exists ${name} with (force)`) };
+      return { database: await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, name), poolSize: 2 }), drop: () => admin(`drop database if exists ${name} with (force)`) };
     });
   } catch (err) {
     out['postgres'] = { error: `PostgreSQL unavailable at ${adminUrl.replace(/\/\/[^@]*@/, '//')}: ${(err as Error).message}` };

@@ -55,13 +55,17 @@ export const TeachingCalendar = z.object({
 });
 export type TeachingCalendar = z.infer<typeof TeachingCalendar>;
 
-export interface CommunityYearFacts {
+/** Which community's year, counted when, on which calendar: what facts and tallies share. */
+export interface CommunityYear {
   readonly communityId: string;
   readonly typeCode: string;
   readonly requiresDispatch: boolean;
   readonly period: { readonly startsOn: string; readonly endsOn: string };
   readonly today: string;
   readonly calendar: TeachingCalendar;
+}
+
+export interface CommunityYearFacts extends CommunityYear {
   readonly memberSchools: readonly MemberSchoolPeriod[];
   readonly counted: readonly CountedItem[];
   readonly planned: readonly PlannedItem[];
@@ -102,13 +106,7 @@ export interface MemberPeriodTally extends MemberSchoolPeriod {
   readonly plannedCovered: boolean;
 }
 
-export interface CommunityYearTally {
-  readonly communityId: string;
-  readonly typeCode: string;
-  readonly requiresDispatch: boolean;
-  readonly period: { readonly startsOn: string; readonly endsOn: string };
-  readonly today: string;
-  readonly calendar: TeachingCalendar;
+export interface CommunityYearTally extends CommunityYear {
   readonly counted: readonly CountedGroup[];
   readonly planned: readonly PlannedGroup[];
   readonly members: readonly MemberPeriodTally[];

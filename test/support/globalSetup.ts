@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../server/db/client.ts';
-import { withAdmin, withDatabase } from './db.ts';
+import { withAdmin, withDatabase } from './pgAdmin.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
