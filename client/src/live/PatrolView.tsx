@@ -1,7 +1,7 @@
 import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Alert, Badge, LinkButton } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
 
@@ -40,12 +40,10 @@ export function PatrolView({ client, view }: { client: LiveClient; view: LiveVie
         </VideoTile>
         <div className="live-grid">
           {others.map((p) => (
-            <VideoTile
+            <PeerCameraTile
               key={p.peerId}
-              track={remoteOf(view, p.peerId, 'camera')?.track}
-              label={p.displayName}
-              placeholder={p.online ? t('live.cameraIsOff') : t('live.offline')}
-              highlight={view.activeSpeakerPeerId === p.peerId}
+              view={view}
+              peer={p}
               testId="live-patrol-tile"
               badges={
                 <>

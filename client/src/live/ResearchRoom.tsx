@@ -1,7 +1,7 @@
 import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
 
@@ -35,12 +35,10 @@ export function ResearchRoom({ client, view }: { client: LiveClient; view: LiveV
         {view.local.screen && <VideoTile track={view.local.screen} className="live-grid-wide" label={`${t('live.me')} · ${t('live.screen')}`} />}
         <VideoTile track={view.local.camera} mirrored label={t('live.me')} placeholder={t('live.cameraIsOff')} highlight={view.activeSpeakerPeerId === view.peerId} testId="live-self" />
         {others.map((p) => (
-          <VideoTile
+          <PeerCameraTile
             key={p.peerId}
-            track={remoteOf(view, p.peerId, 'camera')?.track}
-            label={p.displayName}
-            placeholder={p.online ? t('live.cameraIsOff') : t('live.offline')}
-            highlight={view.activeSpeakerPeerId === p.peerId}
+            view={view}
+            peer={p}
             testId="live-participant-tile"
             badges={
               <>

@@ -2,7 +2,7 @@ import { SignalingError } from '../../../shared/signaling/protocol.ts';
 import { currentLocale, isMessageKey, translate, useT, type Translate } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge, EmptyState, toast } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 
 /** A refusal in the UI language: the code's text, then the server's (English) detail. */
@@ -74,11 +74,9 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
                 const onStage = view.stagePeerId === p.peerId;
                 return (
                   <div key={p.peerId} className={`live-grid-cell${onStage ? ' live-grid-cell--stage' : ''}`} data-testid="live-classroom-tile" data-peer-id={p.peerId} data-account-id={p.accountId}>
-                    <VideoTile
-                      track={remoteOf(view, p.peerId, 'camera')?.track}
-                      label={p.displayName}
-                      placeholder={p.online ? t('live.cameraIsOff') : t('live.offline')}
-                      highlight={view.activeSpeakerPeerId === p.peerId}
+                    <PeerCameraTile
+                      view={view}
+                      peer={p}
                       badges={
                         <>
                           {onStage && <Badge tone="blue">{t('live.onStage')}</Badge>}

@@ -49,6 +49,21 @@ export function VideoTile({
   );
 }
 
+/** Another participant's camera, or why it is dark (camera off, offline); the active speaker highlighted. */
+export function PeerCameraTile({ view, peer, badges, testId }: { view: LiveView; peer: LivePeer; badges?: ReactNode; testId?: string }) {
+  const t = useT();
+  return (
+    <VideoTile
+      track={remoteOf(view, peer.peerId, 'camera')?.track}
+      label={peer.displayName}
+      placeholder={peer.online ? t('live.cameraIsOff') : t('live.offline')}
+      highlight={view.activeSpeakerPeerId === peer.peerId}
+      testId={testId}
+      badges={badges}
+    />
+  );
+}
+
 /** Plays every remote sound (one hidden <audio> per track). */
 export function AudioSinks({ remote }: { remote: readonly RemoteMedia[] }) {
   return (
