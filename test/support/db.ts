@@ -36,7 +36,7 @@ export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promi
   const adminUrl = inject('pgAdminUrl');
   const template = inject('pgTemplate');
   if (!adminUrl || !template) throw new Error('PostgreSQL tests need the globalSetup (TEST_DATABASE_URL)');
-  const name = `tongbu_test_${randomBytes(6).toString('hex')}`;
+  const name = `tongbu_test_${inject('pgRun') ?? 'norun'}_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));
   const url = withDatabase(adminUrl, name);
   const database = await openDatabase({ kind: 'postgres', url, poolSize: 5 });

@@ -7,12 +7,14 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string | null;
     pgTemplate: string | null;
+    pgRun: string | null;
   }
 }
 
 /**
  * For the PostgreSQL project: one migrated template database per run (test
- * files clone it), dropped with every test database of the run at the end.
+ * files clone it), dropped with every test database of this run (named
+ * `tongbu_test_<run>_*`) at the end.
  */
 export default async function setup(project: TestProject) {
   const adminUrl = process.env['TEST_DATABASE_URL'];
@@ -25,9 +27,11 @@ export default async function setup(project: TestProject) {
   await db.close();
   project.provide('pgAdminUrl', adminUrl);
   project.provide('pgTemplate', template);
+  project.provide('pgRun', run);
   return async () => {
     await withAdmin(adminUrl, async (c) => {
-      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'tongbu_test_%' OR datname = $1`, [template]);
+      // Only this run's databases: another run (another checkout, a benchmark) may be using the server.
+      const { rows } = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`, [`tongbu_test_${run}_%`, template]);
       for (const { datname } of rows) await c.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
     });
   };
