@@ -8,7 +8,7 @@ const integration = (db: 'pglite' | 'postgres') => ({
     name: `integration:${db}`,
     include: ['test/integration/**/*.test.ts'],
     env: { TEST_DB: db },
-    ...(db === 'postgres' ? { globalSetup: ['./test/support/globalSetup.ts'] } : {}),
+    globalSetup: [db === 'postgres' ? './test/support/globalSetup.ts' : './test/support/pgliteTemplate.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
@@ -24,7 +24,7 @@ export default defineConfig({
       integration('pglite'),
       integration('postgres'),
       { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
     ],
   },
 });

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
-import { openDatabase, pgliteClientOf, type Database } from '../../server/db/client.ts';
+import { openDatabase, type Database } from '../../server/db/client.ts';
 import { withAdmin, withDatabase } from './pgAdmin.ts';
 
 /**
  * A fresh, migrated database for one test file, on the engine the test project
- * names (TEST_DB=pglite | postgres). PGlite copies are loaded from a migrated
- * dump (≈0.5 s instead of initdb's 3 s); PostgreSQL ones are created from a
- * migrated template database (see globalSetup.ts) and dropped afterwards.
+ * names (TEST_DB=pglite | postgres). PGlite copies are loaded from the run's
+ * migrated dump (see pgliteTemplate.ts), skipping initdb and the migrations;
+ * PostgreSQL ones are created from a migrated template database (see
+ * globalSetup.ts) and dropped afterwards.
  */
 export type TestDbKind = 'pglite' | 'postgres';
 
@@ -16,11 +18,9 @@ export const testDbKind = (): TestDbKind => (process.env['TEST_DB'] === 'postgre
 let pgliteTemplate: Promise<Blob> | undefined;
 
 async function migratedPgliteDump(): Promise<Blob> {
-  const db = await openDatabase({ kind: 'pglite' });
-  await db.migrate();
-  const dump = await pgliteClientOf(db)!.dumpDataDir('none');
-  await db.close();
-  return dump;
+  const file = inject('pgliteTemplate');
+  if (!file) throw new Error('PGlite tests need the globalSetup test/support/pgliteTemplate.ts (see vitest.config.ts)');
+  return new Blob([await readFile(file)]);
 }
 
 export interface TestDatabase extends Database {
