@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Four kinds of tests (see test/README.md). Integration tests run twice: once on
 // embedded PGlite and once on a real PostgreSQL server (TEST_DATABASE_URL).
+// Timeouts are generous: CI runs on a developer's machine that may be busy, where
+// everything is slower, not wrong. Tests wait for events (test/support/waitFor.ts),
+// never assert on durations; a timeout only bounds how long a broken test hangs.
 const integration = (db: 'pglite' | 'postgres') => ({
   extends: true as const,
   test: {
@@ -9,8 +12,8 @@ const integration = (db: 'pglite' | 'postgres') => ({
     include: ['test/integration/**/*.test.ts'],
     env: { TEST_DB: db },
     globalSetup: [db === 'postgres' ? './test/support/globalSetup.ts' : './test/support/pgliteTemplate.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
   },
 });
 
@@ -18,13 +21,15 @@ export default defineConfig({
   test: {
     reporters: ['default', './test/support/summaryReporter.ts'],
     pool: 'forks',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'media/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
       integration('pglite'),
       integration('postgres'),
-      { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
+      { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000, fileParallelism: false } },
     ],
   },
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { inArray, sql } from 'drizzle-orm';
 import type { Server as IoServer } from 'socket.io';
 import type pg from 'pg';
@@ -34,6 +35,11 @@ export interface QuotaLiveDeps {
 export interface QuotaLive {
   /** Resolves when nothing is pending or running (tests). */
   idle(): Promise<void>;
+  /**
+   * Resolves once every notification committed before the call has been heard and its
+   * recompute is done (tests: a NOTIFY arrives some time after its commit, however busy the machine).
+   */
+  caughtUp(): Promise<void>;
   /** Queue a recompute of these communities (or all: '*') as a notification would. */
   notify(payload: string): void;
   stop(): Promise<void>;
@@ -54,6 +60,8 @@ export function startQuotaLive(deps: QuotaLiveDeps): QuotaLive {
   let running: Promise<void> | null = null;
   let stopped = false;
   const waiters: (() => void)[] = [];
+  // Our own markers on the channel (never a community id): notifications arrive in commit order.
+  const marks = new Map<string, () => void>();
 
   async function yearsFor(communityIds: readonly string[] | null): Promise<YearCalendar[]> {
     const years = await loadYears(db);
@@ -100,6 +108,11 @@ export function startQuotaLive(deps: QuotaLiveDeps): QuotaLive {
 
   function notify(payload: string) {
     if (stopped) return;
+    const mark = marks.get(payload);
+    if (mark) {
+      marks.delete(payload);
+      return mark();
+    }
     if (payload === '*') all = true;
     else if (/^[0-9a-f-]{36}$/i.test(payload)) pending.add(payload);
     else return;
@@ -147,9 +160,19 @@ export function startQuotaLive(deps: QuotaLiveDeps): QuotaLive {
   const every = deps.recomputeMinutes > 0 ? setInterval(() => notify('*'), deps.recomputeMinutes * 60_000) : null;
   every?.unref();
 
+  const idle = () => (!timer && !running && !all && !pending.size ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve)));
+
   return {
     notify,
-    idle: () => (!timer && !running && !all && !pending.size ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    idle,
+    caughtUp: async () => {
+      await listening;
+      const mark = `mark:${randomUUID()}`;
+      const heard = new Promise<void>((resolve) => marks.set(mark, resolve));
+      await db.execute(sql`select pg_notify(${CHANNEL}, ${mark})`);
+      await heard;
+      await idle();
+    },
     stop: async () => {
       stopped = true;
       if (every) clearInterval(every);

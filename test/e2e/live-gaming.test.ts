@@ -12,16 +12,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
+import type { SessionParticipation } from '../../shared/schemas/live.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { createLiveSession, memberClassrooms, participationReaches, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
 const data = tempDataDir();
 let pool: WorkerPool;
 let browser: Browser;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -64,14 +65,14 @@ describe('gaming does not count', () => {
     const sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 12_000, members: ['ganpu'] });
     const teacher = await goLive(sessionId, 'teacher.wang');
     const ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`, { beforeLoad: noDevices });
-    await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+    await ganpu.page.getByTestId('live-terminal').waitFor();
     // It watches the whole lesson…
     await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 20);
     expect(await ganpu.page.evaluate(() => window.tongbuLive!.view.local)).toMatchObject({ camera: null, microphone: false });
-    await sleep(8_000);
+    const coordinator = await platform.signIn('coord.shiyan');
+    await participationReaches(coordinator, sessionId, 'the dark classroom to receive for 8 s', (p) => memberClassrooms(p).some((c) => c.receivingSeconds > 8.5));
     expect(await end(teacher)).toBe('missed');
 
-    const coordinator = await platform.signIn('coord.shiyan');
     const p = await coordinator.call(api.liveParticipation, { params: { sessionId } });
     if (!p.ok) throw new Error(p.error.message);
     const g = p.data.participants.find((x) => x.kind === 'classroom' && !x.hostClassroom)!;
@@ -94,7 +95,7 @@ describe('gaming does not count', () => {
     // The session's page shows the failed rule.
     const page = await openLivePage(browser, platform, 'coord.shiyan', `/live/report/${sessionId}`);
     const failed = page.page.locator('[data-testid="live-report-rule"][data-passed="false"]');
-    await failed.first().waitFor({ timeout: 15_000 });
+    await failed.first().waitFor();
     expect(await failed.evaluateAll((els) => els.map((e) => e.getAttribute('data-rule-id')))).toEqual(['P-LESSON-CLASSROOM-PRESENT']);
     for (const p2 of [teacher, ganpu, page]) await p2.context.close();
   });
@@ -106,10 +107,13 @@ describe('gaming does not count', () => {
     const li = await goLive(sessionId, 'teacher.li', { microphone: false });
     await framesGrow(li, 'camera', await peerIdOf(wang), 20);
     await framesGrow(wang, 'camera', await peerIdOf(li), 10);
-    await sleep(8_000);
+    const coordinator = await platform.signIn('coord.shiyan');
+    // Eight seconds of the session as the server saw it: both cameras on, 王丽华 heard.
+    const named = (p: SessionParticipation, name: string) => p.participants.find((x) => x.name === name);
+    await participationReaches(coordinator, sessionId, '8 s of both cameras and 王丽华 speaking', (p) =>
+      ['王丽华', '李春燕'].every((n) => (named(p, n)?.cameraSeconds ?? 0) >= 8) && (named(p, '王丽华')?.speakingSeconds ?? 0) > 1.5);
     expect(await end(wang)).toBe('missed');
 
-    const coordinator = await platform.signIn('coord.shiyan');
     const p = await coordinator.call(api.liveParticipation, { params: { sessionId } });
     if (!p.ok) throw new Error(p.error.message);
     const byName = Object.fromEntries(p.data.participants.map((x) => [x.name, x]));

@@ -11,8 +11,9 @@ import type { Browser } from 'playwright-core';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -23,7 +24,6 @@ let sessionId: string;
 let teacher: LivePage;
 let ganpu: LivePage;
 let liuli: LivePage;
-let receivingSince: number;
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -49,7 +49,7 @@ describe('a synchronized lesson in Chromium', () => {
     await teacher.page.getByTestId('live-prejoin').waitFor();
     await waitFor('the network probe', () => teacher.page.getByTestId('live-network').textContent(), (t) => !!t && /\d+/.test(t));
     await teacher.page.getByTestId('live-golive').click();
-    await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+    await teacher.page.getByTestId('live-console').waitFor();
     await waitFor('camera and microphone on', () => teacher.page.evaluate(() => window.tongbuLive!.view.local), (l) => !!l.camera && l.microphone);
   });
 
@@ -59,11 +59,10 @@ describe('a synchronized lesson in Chromium', () => {
       openLivePage(browser, platform, 'class.liuli', `/live/${sessionId}`),
     ]);
     // class.ganpu sits on the list page: it moves into the live lesson without a click.
-    await ganpu.page.waitForURL(`**/live/${sessionId}`, { timeout: 20_000 });
+    await ganpu.page.waitForURL(`**/live/${sessionId}`);
     const host = await peerIdOf(teacher);
-    receivingSince = Date.now();
     for (const c of [ganpu, liuli]) {
-      await c.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+      await c.page.getByTestId('live-terminal').waitFor();
       const frames = await framesGrow(c, 'camera', host, 30);
       console.log(`${c.username}: teacher camera framesDecoded=${frames}`);
     }
@@ -78,14 +77,14 @@ describe('a synchronized lesson in Chromium', () => {
   it('stage: the teacher puts 澉浦 on stage and 六里 sees it', async () => {
     const ganpuPeer = await peerIdOf(ganpu);
     await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`).click();
-    await liuli.page.getByTestId('live-stage-video').waitFor({ timeout: 15_000 });
+    await liuli.page.getByTestId('live-stage-video').waitFor();
     await framesGrow(liuli, 'camera', ganpuPeer, 20);
     // (it stays on stage for the rest of the lesson)
   });
 
   it('a raised hand shows on the teacher\'s console', async () => {
     await liuli.page.getByTestId('live-hand').click();
-    await teacher.page.getByTestId('live-hands').getByText('六里小学').waitFor({ timeout: 10_000 });
+    await teacher.page.getByTestId('live-hands').getByText('六里小学').waitFor();
   });
 
   it('screen share: the classrooms get the teacher\'s screen full size', async () => {
@@ -97,9 +96,9 @@ describe('a synchronized lesson in Chromium', () => {
 
   it('recording: everyone sees the indicator; the file plays with range requests', async () => {
     await teacher.page.getByTestId('live-record').click();
-    await liuli.page.getByTestId('live-recording').waitFor({ timeout: 15_000 });
-    await ganpu.page.getByTestId('live-recording').waitFor({ timeout: 15_000 });
-    await new Promise((r) => setTimeout(r, 4000));
+    await liuli.page.getByTestId('live-recording').waitFor();
+    await ganpu.page.getByTestId('live-recording').waitFor();
+    await sleep(4000); // four seconds of lesson on record
     await teacher.page.getByTestId('live-record').click();
     await waitFor('the indicator to go', () => liuli.page.getByTestId('live-recording').count(), (n) => n === 0, 15_000);
 
@@ -119,8 +118,7 @@ describe('a synchronized lesson in Chromium', () => {
 
   it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
     // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
-    const wait = receivingSince + 21_000 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classrooms to receive for 70%', receivedFor(0.7));
     await teacher.page.getByTestId('live-end').click();
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
@@ -150,15 +148,15 @@ describe('an online research session in Chromium', () => {
     const researchId = await createLiveSession(platform, { kind: 'online_research', startsInMs: 2_000, durationMs: 60_000 });
     const host = await openLivePage(browser, platform, 'teacher.wang', `/live/${researchId}`);
     await host.page.getByTestId('live-golive').click();
-    await host.page.getByTestId('live-research').waitFor({ timeout: 20_000 });
+    await host.page.getByTestId('live-research').waitFor();
     const li = await openLivePage(browser, platform, 'teacher.li', `/live/${researchId}`);
     await li.page.getByTestId('live-golive').click();
-    await li.page.getByTestId('live-research').waitFor({ timeout: 20_000 });
+    await li.page.getByTestId('live-research').waitFor();
     await framesGrow(li, 'camera', await peerIdOf(host), 20);
     await framesGrow(host, 'camera', await peerIdOf(li), 20);
     // The fake microphones beep: somebody becomes the active speaker, and a tile is highlighted.
     await waitFor('an active speaker', () => host.page.evaluate(() => window.tongbuLive!.view.activeSpeakerPeerId), (id) => id !== null, 20_000);
-    await host.page.locator('.live-tile--speaking').first().waitFor({ timeout: 10_000 });
+    await host.page.locator('.live-tile--speaking').first().waitFor();
     await host.page.getByTestId('live-end').click();
     await waitFor('the research session to end', () => li.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await host.context.close();

@@ -18,8 +18,9 @@ import { api } from '../../shared/api/index.ts';
 import type { ParticipantFigures } from '../../shared/schemas/live.ts';
 import { liveActivityIntervals, liveEvidenceIntervals } from '../../server/db/schema/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, liveService, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { createLiveSession, liveService, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, type LivePage } from '../support/liveBrowser.ts';
+import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -30,9 +31,10 @@ let sessionId: string;
 let teacher: LivePage;
 let ganpu: LivePage;
 let patrol: LivePage;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Script timestamps (ms since epoch) of what was done through the clients. */
 const script: Record<string, number> = {};
+/** The longest a scripted action took: the server stamps it somewhere within that time (long on a busy machine). */
+let slowestStepMs = 0;
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -61,11 +63,11 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     await teacher.page.getByTestId('live-prejoin').waitFor();
     for (const label of ['摄像头', '麦克风']) await teacher.page.getByTestId('live-prejoin').getByText(label, { exact: true }).last().click();
     await teacher.page.getByTestId('live-golive').click();
-    await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+    await teacher.page.getByTestId('live-console').waitFor();
     expect(await teacher.page.evaluate(() => window.tongbuLive!.view.local)).toMatchObject({ camera: null, microphone: false });
 
     ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`, { beforeLoad: logLocalMedia });
-    await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+    await ganpu.page.getByTestId('live-terminal').waitFor();
     await waitFor('the classroom camera and microphone', () => ganpu.page.evaluate(() => window.tongbuLive!.view.local), (l) => !!l.camera && l.microphone);
     const settings = await ganpu.page.evaluate(() => window.tongbuLive!.microphoneSettings());
     expect(settings).toMatchObject({ echoCancellation: true, noiseSuppression: true, autoGainControl: true });
@@ -74,13 +76,14 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     script.teacherMicOn = Date.now();
     await client(teacher).microphone(true);
     await client(teacher).camera(true);
+    slowestStepMs = Date.now() - script.teacherMicOn;
     await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 20);
   });
 
   it('a coordinator opens the patrol list: a live thumbnail of the lesson at the lowest layer, one click in', async () => {
     patrol = await openLivePage(browser, platform, 'coord.shiyan', '/live/patrol');
     const item = patrol.page.locator(`[data-testid="patrol-item"]:has([data-session-id="${sessionId}"])`);
-    await item.waitFor({ timeout: 15_000 });
+    await item.waitFor();
     const thumb = await waitFor(
       'the thumbnail to decode the teacher',
       () => patrol.page.evaluate((id) => window.tongbuPatrol?.get(id)?.inboundVideo() ?? Promise.resolve([]), sessionId),
@@ -96,7 +99,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     expect(thumbRemote.filter(([, paused]) => !paused).map(([s]) => s)).toEqual(['camera']);
 
     await item.getByTestId('patrol-enter').click();
-    await patrol.page.getByTestId('live-patrol-view').waitFor({ timeout: 20_000 });
+    await patrol.page.getByTestId('live-patrol-view').waitFor();
   });
 
   it('the patrol receives frames, publishes nothing, and is invisible: no peer for it anywhere; the teacher sees the marker', async () => {
@@ -113,7 +116,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     expect(room.mediaPeer(p).producers).toEqual([]);
     expect(room.mediaPeer(p).transports.map((t) => t.direction)).toEqual(['recv']);
 
-    await teacher.page.getByTestId('live-observed').waitFor({ timeout: 10_000 });
+    await teacher.page.getByTestId('live-observed').waitFor();
     expect(await teacher.page.getByTestId('live-observed').getAttribute('data-patrols')).toBe('1');
     for (const page of [teacher, ganpu]) {
       const peers = await page.page.evaluate(() => window.tongbuLive!.view.peers.map((x) => [x.peerId, x.role]));
@@ -125,10 +128,12 @@ describe('a patrolled, scripted lesson in Chromium', () => {
 
   it('the script: camera and microphone on and off at known times, hands raised, the stage', async () => {
     const ganpuPeer = await peerIdOf(ganpu);
-    const step = async (name: string, fn: () => Promise<unknown>, waitMs = 2000) => {
+    const step = async (name: string, fn: () => Promise<unknown>, holdMs = 2000) => {
+      const asked = Date.now();
       await fn();
       script[name] = Date.now();
-      await sleep(waitMs);
+      slowestStepMs = Math.max(slowestStepMs, script[name] - asked);
+      await sleep(holdMs);
     };
     await step('ganpuCameraOff', () => client(ganpu).camera(false));
     await step('ganpuCameraOn', () => client(ganpu).camera(true));
@@ -159,7 +164,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     await ganpu.page.getByTestId('live-audiocheck-toggle').dispatchEvent('click');
     await ganpu.page.getByTestId('live-audiocheck-run').dispatchEvent('click');
     const result = ganpu.page.getByTestId('live-audiocheck-result');
-    await result.waitFor({ timeout: 15_000 });
+    await result.waitFor();
     const verdict = await ganpu.page.getByTestId('live-audiocheck').getAttribute('data-verdict');
     // A headless machine has no speaker-to-microphone path: the fake microphone never hears the tone.
     expect(verdict).toBe('not-heard');
@@ -168,8 +173,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
 
   it('the lesson ends: the participation figures match what the pages did within a second; the patrol left no trace', async () => {
     // Enough of the lesson for the classroom to have received ≥ 60 % of its 30 s.
-    const wait = script.teacherMicOn! + 20_000 - Date.now();
-    if (wait > 0) await sleep(wait);
+    await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classroom to receive for 70%', receivedFor(0.7));
     await teacher.page.getByTestId('live-end').click();
     await waitFor('the end', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await waitFor('the patrol to see the end', () => patrol.page.getByTestId('live-ended-status').count(), (n) => n === 1, 20_000);
@@ -192,9 +196,11 @@ describe('a patrolled, scripted lesson in Chromium', () => {
       ['澉浦 receiving', g.receivingSeconds, (end - script.teacherMicOn!) / 1000],
       ['澉浦 on stage', g.stageSeconds, (script.stageOff! - script.stageOn!) / 1000],
     ] as const;
+    // Within a second; more only when the scripted actions themselves were slow (a figure has up to four edges, each stamped within its action's time).
+    const tolerance = Math.max(1, (4 * slowestStepMs) / 1000);
     for (const [what, server, truth] of rows) {
       console.log(`${what}: server ${server} s, page ${truth.toFixed(1)} s`);
-      expect(Math.abs(server - truth), `${what}: server ${server} s, page ${truth} s`).toBeLessThanOrEqual(1);
+      expect(Math.abs(server - truth), `${what}: server ${server} s, page ${truth} s (tolerance ${tolerance} s)`).toBeLessThanOrEqual(tolerance);
     }
     expect(g.handRaises).toBe(2);
     // The fake microphone beeps: some speaking, never more than the microphone was on.
@@ -216,7 +222,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
 
   it('the session page shows the participation data and the rules it was judged by', async () => {
     await patrol.page.goto(`${platform.url}/live/report/${sessionId}`);
-    await patrol.page.getByTestId('live-report-table').waitFor({ timeout: 15_000 });
+    await patrol.page.getByTestId('live-report-table').waitFor();
     expect(await patrol.page.getByTestId('live-report-rule').count()).toBe(4);
     expect(await patrol.page.getByTestId('live-report-table').textContent()).toContain('三年级(1)班');
   });

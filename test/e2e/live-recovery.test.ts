@@ -10,7 +10,8 @@ import type { Browser } from 'playwright-core';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, liveService, tempDataDir } from '../support/live.ts';
-import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -48,18 +49,18 @@ beforeAll(async () => {
 
   teacher = await openLivePage(browser, platform, 'teacher.wang', `/live/${sessionId}`);
   await teacher.page.getByTestId('live-golive').click();
-  await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+  await teacher.page.getByTestId('live-console').waitFor();
   [ganpu, liuli] = await Promise.all([
     openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`),
     openLivePage(browser, platform, 'class.liuli', `/live/${sessionId}`),
   ]);
-  await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
-  await liuli.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+  await ganpu.page.getByTestId('live-terminal').waitFor();
+  await liuli.page.getByTestId('live-terminal').waitFor();
   const ganpuPeer = await peerIdOf(ganpu);
   await waitFor('澉浦 tile on the console', () => teacher.page.locator(`[data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`).count(), (n) => n === 1);
   await teacher.page.locator(`[data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`).click();
   await everythingBack('start');
-}, 120_000);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -90,7 +91,7 @@ describe('recovery', () => {
     await ganpu.context.setOffline(true);
     await ganpu.page.evaluate(() => window.tongbuLive!.signaling.socket.io.engine.close());
     await waitFor('澉浦 to notice', () => liveState(ganpu), (s) => s === 'reconnecting', 10_000);
-    await new Promise((r) => setTimeout(r, 6000));
+    await sleep(6000); // the outage lasts six seconds
     // Still down: every reconnection attempt during the outage failed.
     expect(await ganpu.page.evaluate(() => window.tongbuLive!.signaling.connected)).toBe(false);
     expect(await liveState(ganpu)).toBe('reconnecting');

@@ -10,7 +10,8 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startCoturn, type Coturn } from '../support/coturn.ts';
 import { createLiveSession, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let turn: Coturn;
@@ -42,10 +43,10 @@ describe('TURN relay', () => {
     const sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 5 * 60_000, members: ['ganpu'] });
     const teacher: LivePage = await openLivePage(browser, platform, 'teacher.wang', `/live/${sessionId}`);
     await teacher.page.getByTestId('live-golive').click();
-    await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+    await teacher.page.getByTestId('live-console').waitFor();
 
     const ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}?ice=relay`);
-    await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+    await ganpu.page.getByTestId('live-terminal').waitFor();
     expect(await ganpu.page.evaluate(() => window.tongbuLive!.view.state)).toBe('live');
     const frames = await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 40, 40_000);
     const types = await waitFor('selected candidate types', () => ganpu.page.evaluate(() => window.tongbuLive!.candidateTypes()), (t) => t.recv !== null);

@@ -15,6 +15,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { lesson, plan, settled, SHIYAN } from '../support/quotas.ts';
 import { demoDirectory } from '../support/schedule.ts';
+import { GENEROUS_DEADLINE_MS } from '../support/waitFor.ts';
 
 const SYNC = RuleIds.syncLessons;
 const REGION = 'city:嘉兴市';
@@ -78,7 +79,7 @@ describe('quota rules, closing a year and the audit trail', () => {
     await coord.goto(`${platform.url}/quotas/communities/${communityId}?year=${YEAR}`);
     const required = coord.getByTestId(`required-${SYNC}`);
     await expect.poll(() => required.textContent()).toBe('20');
-    await coord.locator('[data-testid="quota-live"][data-connected="true"]').waitFor({ timeout: 10_000 });
+    await coord.locator('[data-testid="quota-live"][data-connected="true"]').waitFor();
     // Teaching weeks left are shown as whole weeks (rounded down), not as the API's fraction.
     const detail = await (await platform.signIn('coord.shiyan')).call(api.communityQuota, { params: { communityId }, query: { academicYear: YEAR } });
     const exact = detail.ok ? detail.data.progress.rules.find((r) => r.ruleId === SYNC)!.termWeeksLeft : NaN;
@@ -131,7 +132,7 @@ describe('quota rules, closing a year and the audit trail', () => {
     expect(await card.getByTestId(`minimum-${SYNC}`).textContent()).toBe('20');
 
     // The coordinator's open dashboard follows, without a reload: 24 required, judged by 嘉兴市 v2.
-    await expect.poll(() => required.textContent(), { timeout: 15_000, interval: 200 }).toBe('24');
+    await expect.poll(() => required.textContent(), { timeout: GENEROUS_DEADLINE_MS, interval: 200 }).toBe('24');
     expect(await text(coord.locator('.page-header'))).toContain(sq('规则版本 嘉兴市 v2'));
 
     // A past year keeps the rules it was judged by.

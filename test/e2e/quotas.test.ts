@@ -13,8 +13,9 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { GENEROUS_DEADLINE_MS, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { settled, SHIYAN } from '../support/quotas.ts';
 import { demoDirectory } from '../support/schedule.ts';
@@ -87,7 +88,7 @@ describe('the quota dashboard follows a live lesson', () => {
     await coord.goto(`${platform.url}/quotas/communities/${communityId}`);
     await coord.getByTestId(`counted-${SYNC}`).waitFor();
     // The live channel is up before anything happens (an update is never missed).
-    await coord.locator('[data-testid="quota-live"][data-connected="true"]').waitFor({ timeout: 10_000 });
+    await coord.locator('[data-testid="quota-live"][data-connected="true"]').waitFor();
     const before = await countedOf(coord);
     expect(Number.isInteger(before)).toBe(true);
     const evidenceLink = coord.locator(`[data-testid="quota-items"] a[href="/quotas/evidence/session/${sessionId}"]`);
@@ -103,26 +104,24 @@ describe('the quota dashboard follows a live lesson', () => {
     await teacher.page.getByTestId('live-prejoin').waitFor();
     await waitFor('the network probe', () => teacher.page.getByTestId('live-network').textContent(), (t) => !!t && /\d+/.test(t));
     await teacher.page.getByTestId('live-golive').click();
-    await teacher.page.getByTestId('live-console').waitFor({ timeout: 20_000 });
+    await teacher.page.getByTestId('live-console').waitFor();
     const ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`);
     contexts.push(ganpu.context);
-    await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: 20_000 });
+    await ganpu.page.getByTestId('live-terminal').waitFor();
     await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 30);
-    const receivingSince = Date.now();
 
     // While it is live it is planned, not counted.
     expect(await countedOf(coord)).toBe(before);
 
     // Keep teaching until the classroom has received for 70% of the scheduled time, then end it.
-    const wait = receivingSince + LESSON_MS * 0.7 - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classroom to receive for 70%', receivedFor(0.7));
     await teacher.page.getByTestId('live-end').click();
     const status = await waitFor('the verdict on the teacher\'s page', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     expect(status, (await teacher.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
     const endedAt = Date.now();
 
-    // The open dashboard moves by itself: counted + 1 within a few seconds.
-    await expect.poll(() => countedOf(coord), { timeout: 5_000, interval: 100 }).toBe(before + 1);
+    // The open dashboard moves by itself (pushed; no reload): counted + 1.
+    await expect.poll(() => countedOf(coord), { timeout: GENEROUS_DEADLINE_MS, interval: 100 }).toBe(before + 1);
     const ms = Date.now() - endedAt;
     console.log(`${SYNC} counted ${before} → ${before + 1} on the open dashboard ${ms} ms after the lesson was judged delivered`);
 
@@ -132,7 +131,7 @@ describe('the quota dashboard follows a live lesson', () => {
     expect(new URL(coord.url()).pathname).toBe(`/quotas/communities/${communityId}`);
 
     // The lesson is among the counted items, counted for Q-SYNC-LESSONS, with a link to its evidence.
-    await evidenceLink.waitFor({ timeout: 5_000 });
+    await evidenceLink.waitFor();
     const row = coord.getByTestId('quota-items').locator('tbody tr', { has: coord.locator(`a[href="/quotas/evidence/session/${sessionId}"]`) });
     expect(await row.textContent()).toContain('分数的初步认识');
     expect(await row.textContent()).toContain(SYNC);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession } from '../support/live.ts';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { GENEROUS_DEADLINE_MS } from '../support/waitFor.ts';
 
 /**
  * A coordinator, in real Chromium against the built client: schedules a weekly
@@ -56,7 +57,7 @@ describe('scheduling in the browser', () => {
     await form.getByRole('radio', { name: '每周，直到' }).click();
     await form.getByTestId('session-until').fill('2027-01-12');
     // The live check says there is no clash and how many lessons the series has (New Year falls on a Friday).
-    await expect.poll(() => form.getByTestId('session-check-ok').textContent(), { timeout: 10_000 }).toContain('将安排 7 次');
+    await expect.poll(() => form.getByTestId('session-check-ok').textContent(), { timeout: GENEROUS_DEADLINE_MS }).toContain('将安排 7 次');
     await form.getByTestId('session-save').click();
     await page.getByTestId('session-form').waitFor({ state: 'detached' });
 
@@ -81,13 +82,13 @@ describe('scheduling in the browser', () => {
     const form = await fillLesson({ start: '09:20', end: '10:00' });
     await form.getByTestId('session-title').fill('临时加课');
     const conflicts = form.getByTestId('session-check-conflicts');
-    await expect.poll(() => conflicts.textContent(), { timeout: 10_000 }).toContain(TITLE);
+    await expect.poll(() => conflicts.textContent(), { timeout: GENEROUS_DEADLINE_MS }).toContain(TITLE);
     expect(await conflicts.textContent()).toContain('王丽华');
     expect(await conflicts.textContent()).toContain('2026-12-08 09:00–09:40');
 
     await form.getByTestId('session-save').click();
     const refusal = form.getByTestId('conflict');
-    await expect.poll(() => refusal.textContent(), { timeout: 10_000 }).toContain(TITLE);
+    await expect.poll(() => refusal.textContent(), { timeout: GENEROUS_DEADLINE_MS }).toContain(TITLE);
     expect(await refusal.textContent()).toContain('王丽华');
     await page.screenshot({ path: 'test-results/schedule-clash.png' }).catch(() => undefined);
   });
@@ -102,7 +103,7 @@ describe('scheduling in the browser', () => {
     await home.getByTestId('sign-in-submit').click();
     await home.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
     const upcoming = home.getByTestId('upcoming-sessions');
-    await expect.poll(() => upcoming.textContent(), { timeout: 10_000 }).toContain('分数的初步认识');
+    await expect.poll(() => upcoming.textContent(), { timeout: GENEROUS_DEADLINE_MS }).toContain('分数的初步认识');
     expect(await upcoming.textContent()).toContain('未开始');
     await upcoming.getByTestId('upcoming-enter').first().click();
     await home.waitForURL(`**/live/${id}`);

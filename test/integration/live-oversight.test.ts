@@ -17,6 +17,8 @@ import { participationOfSessions } from '../../server/live/participationService.
 import { createLiveSession, fakeDtls, fakeRtpParameters, liveService, liveSocket, nextNotification, shortSessionRules, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { drained } from '../support/sockets.ts';
+import { sleep } from '../support/waitFor.ts';
 
 let platform: TestPlatform;
 const data = tempDataDir();
@@ -65,7 +67,6 @@ let ssrc = 5000;
 const produce = (s: LiveSocket, transportId: string, source: 'camera' | 'microphone', paused = false) =>
   s.signaling.request('produce', { transportId, kind: source === 'microphone' ? 'audio' : 'video', source, rtpParameters: fakeRtpParameters(source === 'microphone' ? 'audio' : 'video', ssrc++), paused });
 
-const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -128,7 +129,7 @@ describe('patrols 巡课', () => {
     expect((await refusal(coord.signaling.request('createTransport', { direction: 'send' }))).code).toBe('forbidden');
     expect((await refusal(coord.signaling.request('raiseHand', { raised: true }))).code).toBe('forbidden');
 
-    await settle();
+    await drained(platform.server.io, ganpu.socket);
     expect(ganpuSeen.filter((n) => JSON.stringify(n.data).includes(coordPeerId))).toEqual([]);
     // Joining again, a classroom's snapshot has no patrol in it; the host's does not either (only the count).
     const again = await ganpu.signaling.request('join', { sessionId });
@@ -177,7 +178,7 @@ describe('patrols 巡课', () => {
     const patrolLeft = nextNotification(teacher.signaling, 'patrolChanged', (d) => d.patrols === 0);
     await coord.signaling.request('leave', {});
     await patrolLeft;
-    await settle();
+    await drained(platform.server.io, ganpu.socket);
     expect(ganpuSeen.filter((n) => JSON.stringify(n.data).includes(coordPeerId))).toEqual([]);
     await liveService(platform).evidence.flush();
     const db = platform.database.db;
@@ -201,7 +202,7 @@ describe('patrols 巡课', () => {
       const told = recordNotifications(host, ['patrolChanged']);
       const c = await open('coord.shiyan');
       await c.signaling.request('join', { sessionId: other });
-      await settle();
+      await drained(platform.server.io, host.socket);
       expect(told).toEqual([]);
       const again = await host.signaling.request('join', { sessionId: other });
       expect(again.room.patrols).toBe(0);
@@ -269,13 +270,18 @@ describe('muting and unmuting a classroom', () => {
 
   it('raised hands and the stage are recorded as activity intervals; the participation data counts them', async () => {
     await ganpu.signaling.request('raiseHand', { raised: true });
-    await settle(200);
+    await sleep(200); // a hand raised for a while: its interval has a length
     await teacher.signaling.request('lowerHand', { peerId: ganpuPeerId });
     await ganpu.signaling.request('raiseHand', { raised: true });
     await ganpu.signaling.request('raiseHand', { raised: false });
+    // The stage was surely on between the two answers, and at most from the first request to the last answer.
+    const stageAsked = Date.now();
     await teacher.signaling.request('setStage', { peerId: ganpuPeerId });
-    await settle(1200);
+    const staged = Date.now();
+    await sleep(1200);
+    const unstageAsked = Date.now();
     await teacher.signaling.request('setStage', { peerId: null });
+    const unstaged = Date.now();
     await teacher.signaling.request('endSession', {});
     const rows = await platform.database.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
     expect(rows.map((r) => r.kind).sort()).toEqual(['hand', 'hand', 'stage']);
@@ -286,8 +292,9 @@ describe('muting and unmuting a classroom', () => {
     if (!p.ok) throw new Error(p.error.message);
     const g = p.data.participants.find((x) => x.kind === 'classroom' && !x.hostClassroom)!;
     expect(g).toMatchObject({ name: '三年级(1)班', schoolName: '海盐县澉浦小学', handRaises: 2, visits: 1 });
-    expect(g.stageSeconds).toBeGreaterThanOrEqual(1.1);
-    expect(g.stageSeconds).toBeLessThan(2.5);
+    // Rounding to a tenth of a second at most.
+    expect(g.stageSeconds).toBeGreaterThanOrEqual((unstageAsked - staged) / 1000 - 0.1);
+    expect(g.stageSeconds).toBeLessThanOrEqual((unstaged - stageAsked) / 1000 + 0.1);
     // No packet ever flowed (fake DTLS): no media evidence, the lesson is missed and every failing rule is named.
     expect(p.data.final).toBe(true);
     expect(p.data.verdict?.status).toBe('missed');

@@ -6,6 +6,8 @@ import { createLogger } from '../../server/log.ts';
 import { rooms } from '../../server/realtime/io.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { drained } from '../support/sockets.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 /**
  * Two server processes' worth of Socket.IO on one database and one Redis (the
@@ -52,11 +54,13 @@ describe('realtime across server nodes (Redis streams adapter)', () => {
     otherOnB.on('test:progress', (m: unknown) => heardByOther.push(m));
     const received = new Promise<unknown>((resolve) => onB.once('test:progress', resolve));
 
-    // Joining rooms happens on connection; give the adapter a moment to learn B's rooms.
-    await new Promise((r) => setTimeout(r, 200));
-    nodeA.server.io.to(rooms.community(coord.me.account.communityIds[0]!)).emit('test:progress', { changed: true });
+    const room = rooms.community(coord.me.account.communityIds[0]!);
+    // Rooms are joined on connection, on the node the socket is connected to.
+    await waitFor('node B to place the coordinator in the room', () => nodeB.io.in(room).local.fetchSockets(), (s) => s.some((x) => x.id === onB.id));
+    nodeA.server.io.to(room).emit('test:progress', { changed: true });
     await expect(received).resolves.toEqual({ changed: true });
-    await new Promise((r) => setTimeout(r, 200));
+    // Node B has handed the event to its sockets (the coordinator heard it); the other one was sent nothing.
+    await drained(nodeB.io, otherOnB);
     expect(heardByOther).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import { REMINDER_EVENT, type Reminder } from '../../shared/schemas/schedule.ts'
 import { createReminderScheduler } from '../../server/schedule/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
+import { drained } from '../support/sockets.ts';
 
 let p: TestPlatform;
 let dir: DemoDirectory;
@@ -34,7 +35,8 @@ async function listen(username: string) {
   return received;
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 150));
+/** Every reminder the server sent so far has reached every listening socket. */
+const settle = () => drained(p.server.io, ...sockets);
 
 describe('reminders over Socket.IO', () => {
   it('10 minutes before and at the start, once each, to the teacher and the classroom terminals taking part', async () => {

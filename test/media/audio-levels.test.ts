@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AudioLevel } from '../../media/types.ts';
 import { Room } from '../../media/Room.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
-import { named, opusParameters, recordEvents, sleep, waitFor } from './helpers/rtp.ts';
+import { named, opusParameters, recordEvents } from './helpers/rtp.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 let pool: WorkerPool;
@@ -100,13 +101,13 @@ describe('audio levels and the active speaker', () => {
     classroom.voice.dbov = -127;
 
     await waitFor('the teacher as active speaker', () => room.activeSpeaker, (s) => s === 'teacher');
-    await waitFor('audio levels naming the teacher', () => named(log, 'audiolevels').length, (n) => n >= 3);
-    const levels = named(log, 'audiolevels').at(-1)!.args[0] as AudioLevel[];
-    expect(levels.map((l) => l.peerId)).toEqual(['teacher']); // the silent classroom is below the −60 dBov threshold
+    // The latest report that names anyone (a sender stalled by a busy machine reports silence meanwhile).
+    const levels = await waitFor('audio levels naming someone', () => named(log, 'audiolevels').at(-1)?.args[0] as AudioLevel[] | undefined, (l) => !!l?.length);
+    expect(levels!.map((l) => l.peerId)).toEqual(['teacher']); // the silent classroom is below the −60 dBov threshold
     // The average over the interval (syllables included).
-    expect(levels[0]!.volume).toBeGreaterThan(-45);
-    expect(levels[0]!.volume).toBeLessThan(-15);
-    expect(levels[0]!.source).toBe('microphone');
+    expect(levels![0]!.volume).toBeGreaterThan(-45);
+    expect(levels![0]!.volume).toBeLessThan(-15);
+    expect(levels![0]!.source).toBe('microphone');
     expect(teacher.peer.audioLevel?.volume).toBeGreaterThan(-45);
     expect(classroom.peer.audioLevel).toBeUndefined();
     expect(room.audioLevels().has('teacher')).toBe(true);
@@ -114,7 +115,7 @@ describe('audio levels and the active speaker', () => {
     // The classroom answers, the teacher listens.
     teacher.voice.dbov = -127;
     classroom.voice.dbov = -15;
-    await waitFor('the classroom as active speaker', () => room.activeSpeaker, (s) => s === 'classroom', 20_000);
+    await waitFor('the classroom as active speaker', () => room.activeSpeaker, (s) => s === 'classroom');
     const speakers = named(log, 'activespeaker').map((e) => e.args[0]);
     expect(speakers.slice(0, 2)).toEqual(['teacher', 'classroom']);
     await waitFor('levels naming the classroom only', () => named(log, 'audiolevels').at(-1)!.args[0] as AudioLevel[], (l) => l.length === 1 && l[0]!.peerId === 'classroom');
@@ -125,9 +126,8 @@ describe('audio levels and the active speaker', () => {
 
     // The active speaker stops publishing audio: nobody is the active speaker.
     classroom.peer.closeProducer(classroom.producer.id);
-    await sleep(50);
+    await waitFor('nobody as active speaker', () => named(log, 'activespeaker').at(-1)!.args[0], (s) => s === null);
     expect(room.activeSpeaker).toBeNull();
-    expect(named(log, 'activespeaker').at(-1)!.args[0]).toBeNull();
     await room.close();
   });
 });

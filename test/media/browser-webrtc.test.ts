@@ -13,7 +13,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { resolveWorkerBinary } from '../../media/workerBinary.ts';
 import { bundleBrowserEntry, serveBrowserBundle, type BrowserBundle, type BundleServer } from '../support/bundleBrowserEntry.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { BrowserRoom, waitFor, type Direction, type Peer, type SendingPeer } from './fixtures/browserRoom.ts';
+import { BrowserRoom, type Direction, type Peer, type SendingPeer } from './fixtures/browserRoom.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const entry = fileURLToPath(new URL('./fixtures/webrtcClient.ts', import.meta.url));
 

@@ -14,7 +14,8 @@ import type { Room } from '../../media/Room.ts';
 import { bundleBrowserEntry, serveBrowserBundle, type BrowserBundle, type BundleServer } from '../support/bundleBrowserEntry.ts';
 import { launchChromium, newMediaContext } from '../support/chromium.ts';
 import type { PageFigures, RoomSignal } from './fixtures/roomClient.ts';
-import { named, recordEvents, waitFor, type RecordedEvent } from './helpers/rtp.ts';
+import { named, recordEvents, type RecordedEvent } from './helpers/rtp.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 const entry = fileURLToPath(new URL('./fixtures/roomClient.ts', import.meta.url));
 

@@ -7,7 +7,8 @@ import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Room } from '../../media/Room.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
-import { named, publishFromFfmpeg, receiveIntoSink, recordEvents, sleep, stopProcess, waitFor, type RecordedEvent, type RtpSink } from './helpers/rtp.ts';
+import { moreSound, named, publishFromFfmpeg, receiveIntoSink, recordEvents, sinkGrows, stopProcess, type RecordedEvent, type RtpSink } from './helpers/rtp.ts';
+import { sleep, waitFor } from '../support/waitFor.ts';
 
 let pool: WorkerPool;
 const processes: ChildProcess[] = [];
@@ -56,7 +57,7 @@ describe('Room evidence events', () => {
     expect(videoConsumer.producerPeerId).toBe('teacher');
     expect(videoConsumer.source).toBe('camera');
     expect(classroom.transportInfo(rx.transportId).connected).toBe(true);
-    await sleep(300);
+    await moreSound(teacher, audioId, 0.3);
     expect(named(log, 'receivingstarted')).toHaveLength(0);
     expect(rx.sink.total()).toBe(0);
 
@@ -77,9 +78,11 @@ describe('Room evidence events', () => {
     let mark = log.length;
     await teacher.pauseProducer(videoId);
     expect(log.slice(mark).filter((e) => e.event !== 'audiolevels').map((e) => e.event)).toEqual(['receivingstopped', 'publishingstopped', 'producerpaused']);
-    await sleep(300);
+    // Sound shares the sink's socket: once more of it is in, so is every video packet sent before the pause.
+    await sinkGrows(rx.sink, rx.ssrcOf(audioConsumer.id), 10);
     const frozen = rx.sink.count(rx.ssrcOf(videoConsumer.id));
-    await sleep(700);
+    // Paused for a second at least, with sound flowing all the while.
+    await Promise.all([sleep(1000), sinkGrows(rx.sink, rx.ssrcOf(audioConsumer.id), 35)]);
     expect(rx.sink.count(rx.ssrcOf(videoConsumer.id))).toBe(frozen);
     expect(classroom.consumerInfo(videoConsumer.id).producerPaused).toBe(true);
 
@@ -150,7 +153,9 @@ describe('Room evidence events', () => {
     const ff = ffmpegSender({ audio: { port: t.port, rtcpPort: t.rtcpPort! } });
     processes.push(ff);
     await waitFor('transport connected', () => named(log, 'transportconnected').length, (n) => n === 1);
-    await sleep(200);
+    const bytesIn = async () => (await teacher.getTransportStats(t.id)).reduce((n, x) => n + x.bytesReceived, 0);
+    const before = await bytesIn();
+    await waitFor('sound arriving at the paused producer', bytesIn, (n) => n > before + 2000);
     expect(named(log, 'publishingstarted')).toHaveLength(0);
     await teacher.resumeProducer(p.id);
     expect(named(log, 'publishingstarted')).toHaveLength(1);

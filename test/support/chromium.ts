@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { GENEROUS_DEADLINE_MS } from './waitFor.ts';
 
 /**
  * Debian's Chromium (apt-get install chromium). playwright-core never downloads a
@@ -31,13 +32,25 @@ export const chromiumArgs: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Launches headless Chromium with the flags above (plus any extra ones). */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({
+/**
+ * Launches headless Chromium with the flags above (plus any extra ones). Its contexts
+ * wait generously by default (a busy machine is slower, not wrong): a page's waits end
+ * when the event happens, the deadline only bounds a broken test.
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,
     args: [...chromiumArgs, ...extraArgs],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    context.setDefaultTimeout(GENEROUS_DEADLINE_MS);
+    context.setDefaultNavigationTimeout(GENEROUS_DEADLINE_MS);
+    return context;
+  };
+  return browser;
 }
 
 /** A browser context allowed to use the (fake) camera and microphone. */

@@ -4,6 +4,7 @@ import { createSocket } from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { patient } from './waitFor.ts';
 
 /**
  * A throwaway TURN server: Debian's coturn (`apt-get install coturn`) on
@@ -87,7 +88,9 @@ export async function startCoturn(options: { relayMinPort?: number; relayMaxPort
     if (child.exitCode === null) child.kill('SIGKILL');
     await rm(dir, { recursive: true, force: true });
   };
-  for (let i = 0; i < 50; i++) {
+  // A STUN probe every 200 ms until it answers; a busy machine may take a while to start it.
+  const deadline = Date.now() + patient();
+  while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     if (await stunAnswers(port, 200)) {
       return { port, url: `turn:127.0.0.1:${port}?transport=udp`, username, credential, output: () => out, stop };

@@ -1,14 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { api } from '../../shared/api/index.ts';
 import { SignalingClient } from '../../client/src/media/signaling.ts';
 import type { LessonMode, SessionKind } from '../../shared/schemas/schedule.ts';
 import type { NotificationName, NotificationOf } from '../../shared/signaling/protocol.ts';
+import type { ParticipantFigures, SessionParticipation } from '../../shared/schemas/live.ts';
 import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
 import { demoDirectory } from './schedule.ts';
 import type { SignedInClient, TestPlatform } from './platform.ts';
+import { nextEvent, waitFor } from './waitFor.ts';
 
 /**
  * Live-classroom test helpers: scheduled sessions of the demo county, and
@@ -77,6 +79,8 @@ export async function createLiveSession(platform: TestPlatform, spec: LiveSessio
 export interface LiveSocket {
   readonly user: SignedInClient;
   readonly signaling: SignalingClient;
+  /** The connection underneath (for drained()). */
+  readonly socket: Socket;
   close(): void;
 }
 
@@ -89,7 +93,7 @@ export async function liveSocket(platform: TestPlatform, username: string): Prom
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  return { user, signaling, close: () => signaling.close() };
+  return { user, signaling, socket, close: () => signaling.close() };
 }
 
 export function liveService(platform: TestPlatform): LiveService {
@@ -98,26 +102,35 @@ export function liveService(platform: TestPlatform): LiveService {
   return s;
 }
 
-/** Waits for one notification (rejects after `timeoutMs`). */
+/** Waits for one notification (rejects at a generous deadline). */
 export function nextNotification<N extends NotificationName>(
   s: SignalingClient,
   name: N,
   where: (data: NotificationOf<N>) => boolean = () => true,
-  timeoutMs = 10_000,
+  timeoutMs?: number,
 ): Promise<NotificationOf<N>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`no ${name} notification within ${timeoutMs} ms`));
-    }, timeoutMs);
-    const off = s.on(name, (data) => {
-      if (!where(data)) return;
-      clearTimeout(timer);
-      off();
-      resolve(data);
-    });
-  });
+  return nextEvent(`a ${name} notification`, (on: (data: NotificationOf<N>) => void) => s.on(name, on), where, timeoutMs);
 }
+
+/**
+ * Waits until the server's own participation figures of a live session (open intervals
+ * count until now) satisfy `done` — "keep teaching until the classrooms have received
+ * for 70 %" as the server sees it, not as a clock on the test's side guesses it.
+ */
+export async function participationReaches(user: SignedInClient, sessionId: string, what: string, done: (p: SessionParticipation) => boolean): Promise<SessionParticipation> {
+  const read = async () => {
+    const r = await user.call(api.liveParticipation, { params: { sessionId } });
+    if (!r.ok) throw new Error(`participation of ${sessionId}: ${r.status} ${r.error.message}`);
+    return r.data;
+  };
+  return waitFor(what, read, done, 180_000, 500);
+}
+
+/** The member classrooms of a session (not the host's own). */
+export const memberClassrooms = (p: SessionParticipation): ParticipantFigures[] => p.participants.filter((x) => x.kind === 'classroom' && !x.hostClassroom);
+
+/** Every member classroom has received for at least `share` of the scheduled time. */
+export const receivedFor = (share: number) => (p: SessionParticipation): boolean => memberClassrooms(p).length > 0 && memberClassrooms(p).every((c) => c.receivingSeconds >= share * p.plannedSeconds);
 
 /** RTP parameters like a browser's, for producing without a browser (the worker never sees a packet). */
 export function fakeRtpParameters(kind: 'audio' | 'video', ssrc: number) {

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { newMediaContext } from './chromium.ts';
 import type { TestPlatform } from './platform.ts';
+import { waitFor } from './waitFor.ts';
 
 /**
  * Live-classroom pages of the built client in Chromium, signed in as a demo
@@ -56,16 +57,6 @@ export function peerIdOf(p: LivePage): Promise<string | null> {
   return p.page.evaluate(() => window.tongbuLive?.view.peerId ?? null);
 }
 
-export async function waitFor<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
 /** Frames of one remote source (of `peerId`, or any peer) decoded so far. */
 export async function framesOf(p: LivePage, source: string, peerId?: string | null): Promise<number> {
   const figures = await inboundVideo(p);
@@ -76,19 +67,18 @@ export async function framesOf(p: LivePage, source: string, peerId?: string | nu
  * Waits until `source` (of `peerId`) decodes `more` frames beyond what it has
  * now. A count that drops (a new consumer after a recovery) restarts the count.
  */
-export async function framesGrow(p: LivePage, source: string, peerId?: string | null, more = 20, timeoutMs = 30_000): Promise<number> {
+export async function framesGrow(p: LivePage, source: string, peerId?: string | null, more = 20, timeoutMs?: number): Promise<number> {
   let baseline = await framesOf(p, source, peerId);
   let last = baseline;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const n = await framesOf(p, source, peerId);
-    if (n < last) baseline = n;
-    last = n;
-    if (n >= baseline + more) return n;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${p.username}: ${source}${peerId ? ` of ${peerId}` : ''} frames to grow by ${more}; at ${n} from ${baseline}; ${JSON.stringify(await inboundVideo(p))}`);
-    }
-    await new Promise((r) => setTimeout(r, 300));
+  try {
+    return await waitFor(`${p.username}: ${source}${peerId ? ` of ${peerId}` : ''} frames to grow by ${more}`, async () => {
+      const n = await framesOf(p, source, peerId);
+      if (n < last) baseline = n;
+      last = n;
+      return n;
+    }, (n) => n >= baseline + more, timeoutMs, 300);
+  } catch (error) {
+    throw new Error(`${(error as Error).message} (from ${baseline}); ${JSON.stringify(await inboundVideo(p))}`);
   }
 }
 

@@ -5,6 +5,7 @@ import type { Db } from '../../server/db/client.ts';
 import { liveEvidenceIntervals, liveRecorders, liveSessionVerdicts, liveSessions, sessionClassrooms, accounts, classrooms } from '../../server/db/schema/index.ts';
 import { transitionSessionStatus } from '../../server/schedule/lifecycle.ts';
 import { quotaLiveOf } from '../../server/quotas/realtime.ts';
+import type { RunningServer } from '../../server/server.ts';
 import type { SignedInClient, TestPlatform } from './platform.ts';
 import { demoDirectory, type DemoDirectory } from './schedule.ts';
 
@@ -118,10 +119,10 @@ export async function endSession(db: Db, sessionId: string, outcome: 'delivered'
   await transitionSessionStatus(db, sessionId, outcome, { system: 'live:evidence', reason: passed ? null : 'E-TEACHER-PUBLISHED failed' });
 }
 
-/** Waits until the platform's live recompute has caught up with every notification. */
-export async function settled(platform: TestPlatform): Promise<void> {
-  await new Promise((r) => setTimeout(r, 30));
-  await quotaLiveOf(platform.server.io)?.idle();
+/** Waits until the platform's live recompute has caught up with every notification committed so far. */
+export async function settled(platform: TestPlatform | RunningServer): Promise<void> {
+  const server = 'server' in platform ? platform.server : platform;
+  await quotaLiveOf(server.io)?.caughtUp();
 }
 
 export async function directory(platform: TestPlatform) {

@@ -9,6 +9,7 @@ import type { types } from 'mediasoup';
 import type { Peer } from '../../../media/Peer.ts';
 import type { Room } from '../../../media/Room.ts';
 import type { ConsumerOptionsForClient, RoomEvents } from '../../../media/types.ts';
+import { waitFor } from '../../support/waitFor.ts';
 
 export const VIDEO_PT = 101;
 export const AUDIO_PT = 100;
@@ -26,25 +27,7 @@ export const opusParameters = (ssrc = AUDIO_SSRC, headerExtensions: types.RtpHea
   headerExtensions,
 });
 
-export async function waitFor<T>(what: string, read: () => T | Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${safeJson(value)}`);
-    await sleep(100);
-  }
-}
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function safeJson(value: unknown): string {
-  try {
-    return JSON.stringify(value)?.slice(0, 500) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
 
 /** mediasoup's bandwidth probation packets (padding) carry this SSRC. */
 export const PROBATOR_SSRC = 1234;
@@ -174,6 +157,27 @@ export async function publishFromFfmpeg(
     sender.audio = { port: t.port, rtcpPort: t.rtcpPort! };
   }
   return { ffmpeg: ffmpegSender(sender), ...result };
+}
+
+/**
+ * Media time, not the clock's: seconds of sound a peer's producer has received (ffmpeg's
+ * opus, one 20 ms packet each). A busy machine delivers it late, never less.
+ */
+export async function soundReceived(peer: Peer, audioProducerId: string): Promise<number> {
+  const stats = await peer.getProducerStats(audioProducerId);
+  return stats.reduce((n, s) => n + s.packetCount, 0) / 50;
+}
+
+/** Waits until `seconds` more of sound have reached the producer; returns the total. */
+export async function moreSound(peer: Peer, audioProducerId: string, seconds: number): Promise<number> {
+  const from = await soundReceived(peer, audioProducerId);
+  return waitFor(`${seconds} s more of sound from ${peer.id}`, () => soundReceived(peer, audioProducerId), (s) => s >= from + seconds);
+}
+
+/** Waits until the sink has `more` packets of `ssrc` beyond what it has now (what was sent before them is in too: one socket). */
+export async function sinkGrows(sink: RtpSink, ssrc: number, more: number): Promise<number> {
+  const from = sink.count(ssrc);
+  return waitFor(`${more} more packets of ${ssrc} at the sink`, () => sink.count(ssrc), (n) => n >= from + more);
 }
 
 /** A peer receiving through one plain transport into an RtpSink; consume() then resumeConsumer() per producer. */
