@@ -6,7 +6,7 @@ import express, { type Express, Router } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { WorkerPool } from '../media/WorkerPool.ts';
-import { accountRoutes } from './accounts/routes.ts';
+import { accountRoutes, type SessionWiring } from './accounts/routes.ts';
 import { actorOfSession, SESSION_COOKIE } from './accounts/sessions.ts';
 import { calendarRoutes } from './calendar/routes.ts';
 import { communityRoutes } from './communities/routes.ts';
@@ -34,7 +34,7 @@ export const clientDist = fileURLToPath(new URL('../client/dist', import.meta.ur
 /** Path segments that are secrets (calendar feed tokens) are replaced before logging. */
 export const redactUrl = (url: string) => url.replace(/(\/api\/calendar-feeds\/)[^/?#.]+/g, '$1[redacted]');
 
-export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []): Express {
+export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = [], sessionWiring: SessionWiring = {}): Express {
   const { config, database, log } = deps;
   const db = database.db;
   const app = express();
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
 
   const router = Router();
   systemRoutes(router, database, deps.media, deps.media ? config.media.workers : 0);
-  accountRoutes(router, db, config);
+  accountRoutes(router, db, config, sessionWiring);
   placesRoutes(router, db);
   communityRoutes(router, db);
   calendarRoutes(router, db);

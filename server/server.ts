@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server as IoServer } from 'socket.io';
 import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
+import { RedisRateLimitStore } from './accounts/RedisRateLimitStore.ts';
 import { createRealtime } from './realtime/io.ts';
 
 export interface RunningServer {
@@ -22,7 +23,9 @@ export async function startServer(
   deps: AppDeps,
   options: { routes?: readonly FeatureRoutes[]; realtime?: readonly RealtimeFeature[]; port?: number; host?: string } = {},
 ): Promise<RunningServer> {
-  const app = createApp(deps, options.routes);
+  // With Redis, every process counts sign-in attempts in one place.
+  const signInLimitStore = deps.config.redis ? new RedisRateLimitStore(deps.config.redis.url, `${deps.config.redis.streamName}:sign-in:`) : undefined;
+  const app = createApp(deps, options.routes, { signInLimitStore });
   const httpServer = createServer(app);
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
@@ -41,6 +44,7 @@ export async function startServer(
       // Features stop in reverse order of starting, each finishing before the next.
       for (const stop of [...stops].reverse()) await stop();
       await realtime.close();
+      await signInLimitStore?.shutdown();
       httpServer.closeAllConnections();
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },

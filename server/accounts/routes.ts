@@ -1,7 +1,7 @@
 import type { Router } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { api } from '../../shared/api/index.ts';
-import type { Me } from '../../shared/schemas/accounts.ts';
+import { SignInUsername, type Me } from '../../shared/schemas/accounts.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { sessionTokenOf } from '../http/context.ts';
@@ -21,7 +21,22 @@ async function meOf(db: Db, actor: Actor): Promise<Me> {
   };
 }
 
-export function accountRoutes(router: Router, db: Db, config: Config): void {
+/**
+ * The username the limiter counts under: the one sign-in will look up. Anything that is not a
+ * username (an array, an object) counts under the address alone and is refused by validation (400).
+ */
+function limiterUsername(body: unknown): string {
+  const raw = typeof body === 'object' && body !== null ? (body as { username?: unknown }).username : undefined;
+  const parsed = SignInUsername.safeParse(raw);
+  return parsed.success ? parsed.data : '';
+}
+
+export interface SessionWiring {
+  /** Where the sign-in limiter counts (Redis when several processes serve; in memory by default). */
+  readonly signInLimitStore?: Store;
+}
+
+export function accountRoutes(router: Router, db: Db, config: Config, { signInLimitStore: store }: SessionWiring = {}): void {
   const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.session.cookieSecure, path: '/' };
 
   // Guessing passwords is slowed per address and username; the message says when to retry.
@@ -32,7 +47,8 @@ export function accountRoutes(router: Router, db: Db, config: Config): void {
       limit: config.signInRateLimit.max,
       standardHeaders: 'draft-8',
       legacyHeaders: false,
-      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
+      keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? '')}|${limiterUsername(req.body)}`,
+      ...(store ? { store } : {}),
       handler: (_req, _res, next) => next(new HttpError(429, 'rate_limited', `Too many sign-in attempts; try again in ${config.signInRateLimit.windowSeconds} seconds`)),
     }),
   );

@@ -7,6 +7,8 @@ import type { Actor } from './actor.ts';
 
 export type Access = 'read' | 'manage';
 
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
 /**
  * How the actor stands to a community: they manage it, may read it, or it does
  * not exist for them (then every answer about it is a 404, whether it exists or not).
@@ -40,20 +42,38 @@ export function visibleCommunitiesWhere(actor: Actor) {
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return eq(communities.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000');
+      return eq(communities.countyId, actor.countyId ?? NO_ID);
     default:
       return actor.communityIds.length ? inArray(communities.id, [...actor.communityIds]) : sql`false`;
   }
 }
 
-/** Schools that are, were or will be members of the given communities. */
+const uuidList = (ids: readonly string[]) => (ids.length ? sql`(${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`(null)`);
+
+/** Schools that are, were or will be members of the given communities (history: quota evidence, reading). */
 export function schoolsOfCommunities(communityIds: readonly string[]) {
-  return sql`select ${communityMemberships.schoolId} from ${communityMemberships} where ${communityMemberships.communityId} in ${communityIds.length ? sql`(${sql.join(communityIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`(null)`}`;
+  return sql`select ${communityMemberships.schoolId} from ${communityMemberships} where ${communityMemberships.communityId} in ${uuidList(communityIds)}`;
+}
+
+/** A membership row `m` in force today. */
+const inForceToday = sql`m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date)`;
+
+/**
+ * Schools that are members of the given communities today. Management follows this (S-MANAGE-TODAY):
+ * a school that left a community is no longer its coordinators' to run.
+ */
+export function schoolsOfCommunitiesToday(communityIds: readonly string[]) {
+  return sql`select m.school_id from ${communityMemberships} m where m.community_id in ${uuidList(communityIds)} and ${inForceToday}`;
+}
+
+/** Schools sharing a community with this school today (its own included). */
+function schoolsBesideToday(schoolId: string | null) {
+  return sql`select m.school_id from ${communityMemberships} m where ${inForceToday} and m.community_id in (select o.community_id from ${communityMemberships} o where o.school_id = ${schoolId ?? NO_ID}::uuid and o.valid_from <= current_date and (o.valid_to is null or o.valid_to > current_date))`;
 }
 
 /** Counties the actor works in: where their communities are (for coordinators adding schools). */
 export function countiesOfCommunities(communityIds: readonly string[]) {
-  return sql`select ${communities.countyId} from ${communities} where ${communities.id} in ${communityIds.length ? sql`(${sql.join(communityIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql`(null)`}`;
+  return sql`select ${communities.countyId} from ${communities} where ${communities.id} in ${uuidList(communityIds)}`;
 }
 
 /** A school with no membership covering today. */
@@ -65,7 +85,7 @@ export function visibleSchoolsWhere(actor: Actor) {
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return eq(schools.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000');
+      return eq(schools.countyId, actor.countyId ?? NO_ID);
     case 'coordinator':
       // Their communities' schools, and schools of their counties that belong to no community today
       // (candidates to join); a school of another community stays invisible.
@@ -82,22 +102,52 @@ export function visibleSchoolsWhere(actor: Actor) {
 }
 
 /**
- * Of these schools, the ones the actor may manage (details, classrooms, teachers):
- * all for admins; for coordinators, schools that belong (or belonged, or will) to one of their communities.
+ * SQL condition on `schools` whose staff, classrooms and accounts the actor may see today
+ * (S-MANAGE-TODAY): like `visibleSchoolsWhere`, but by the memberships in force today.
+ */
+export function staffSchoolsWhere(actor: Actor) {
+  switch (actor.role) {
+    case 'admin':
+      return sql`true`;
+    case 'auditor':
+      return eq(schools.countyId, actor.countyId ?? NO_ID);
+    case 'coordinator':
+      return or(
+        sql`${schools.id} in (${schoolsOfCommunitiesToday(actor.communityIds)})`,
+        and(sql`${schools.countyId} in (${countiesOfCommunities(actor.communityIds)})`, unaffiliatedToday),
+      )!;
+    default:
+      return or(actor.schoolId ? eq(schools.id, actor.schoolId) : sql`false`, sql`${schools.id} in (${schoolsBesideToday(actor.schoolId)})`)!;
+  }
+}
+
+/**
+ * Of these schools, the ones the actor may manage (details, classrooms, teachers, their accounts):
+ * all for admins; for coordinators, schools that are members of one of their communities today (S-MANAGE-TODAY).
  */
 export async function managedSchoolIds(db: Db, actor: Actor, schoolIds: readonly string[]): Promise<Set<string>> {
   if (actor.role === 'admin') return new Set(schoolIds);
   if (actor.role !== 'coordinator' || schoolIds.length === 0 || actor.communityIds.length === 0) return new Set();
   const rows = await db
-    .selectDistinct({ id: communityMemberships.schoolId })
-    .from(communityMemberships)
-    .where(and(inArray(communityMemberships.schoolId, [...schoolIds]), inArray(communityMemberships.communityId, [...actor.communityIds])));
+    .select({ id: schools.id })
+    .from(schools)
+    .where(and(inArray(schools.id, [...schoolIds]), sql`${schools.id} in (${schoolsOfCommunitiesToday(actor.communityIds)})`));
   return new Set(rows.map((r) => r.id));
 }
 
-/** The school row if the actor may `need` it: 404 when it is not theirs to see, 403 when only to read. */
-export async function requireSchool(db: Db, actor: Actor, schoolId: string, need: Access) {
+/** The school row if the actor may read it (history included: quota evidence names former members); 404 otherwise. */
+export async function requireSchool(db: Db, actor: Actor, schoolId: string) {
   const [row] = await db.select().from(schools).where(and(eq(schools.id, schoolId), visibleSchoolsWhere(actor)));
+  if (!row) throw new NotFoundError('School');
+  return row;
+}
+
+/**
+ * The school row for an operation on the school itself, its classrooms, teachers or accounts:
+ * 404 unless it is the actor's today (S-MANAGE-TODAY), 403 when they may only read it.
+ */
+export async function requireSchoolStaff(db: Db, actor: Actor, schoolId: string, need: Access) {
+  const [row] = await db.select().from(schools).where(and(eq(schools.id, schoolId), staffSchoolsWhere(actor)));
   if (!row) throw new NotFoundError('School');
   if (need === 'manage' && !(await managedSchoolIds(db, actor, [schoolId])).has(schoolId)) {
     throw new ForbiddenError('You may read this school but not change it');

@@ -7,7 +7,7 @@ import { accountCommunities, accounts, classrooms, communities, counties, school
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
-import { schoolsOfCommunities } from './scope.ts';
+import { schoolsOfCommunitiesToday } from './scope.ts';
 
 type AccountRow = typeof accounts.$inferSelect;
 
@@ -46,9 +46,9 @@ export async function accountDto(db: Db, accountId: string): Promise<Account> {
   return (await toDtos(db, [row]))[0]!;
 }
 
-/** Accounts a coordinator manages: teacher and classroom accounts of their communities' schools. */
+/** Accounts a coordinator manages: teacher and classroom accounts of their communities' schools today (S-MANAGE-TODAY). */
 function managedByCoordinator(actor: Actor) {
-  const inSchools = schoolsOfCommunities(actor.communityIds);
+  const inSchools = schoolsOfCommunitiesToday(actor.communityIds);
   return or(
     sql`${accounts.teacherId} in (select id from teachers where school_id in (${inSchools}))`,
     sql`${accounts.classroomId} in (select id from classrooms where school_id in (${inSchools}))`,
@@ -62,7 +62,7 @@ export async function listAccounts(db: Db, actor: Actor): Promise<Account[]> {
 }
 
 async function assertInCoordinatorScope(db: Db, actor: Actor, kind: 'teacher' | 'classroom', id: string) {
-  const inSchools = schoolsOfCommunities(actor.communityIds);
+  const inSchools = schoolsOfCommunitiesToday(actor.communityIds);
   const table = kind === 'teacher' ? teachers : classrooms;
   const [row] = await db.select({ id: table.id }).from(table).where(and(eq(table.id, id), sql`${table.schoolId} in (${inSchools})`));
   if (!row) throw ValidationError.field(`${kind}Id`, `unknown ${kind}`, 'unknown');

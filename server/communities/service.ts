@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Community, CommunityCreate, CommunitySummary, CommunityUpdate, Membership, MembershipCreate, MembershipUpdate } from '../../shared/schemas/communities.ts';
 import type { Actor } from '../accounts/actor.ts';
-import { communityAccess, requireCommunity, visibleCommunitiesWhere, visibleSchoolsWhere } from '../accounts/scope.ts';
+import { communityAccess, requireCommunity, staffSchoolsWhere, visibleCommunitiesWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { qualified } from '../db/sql.ts';
 import { accountCommunities, accounts, communities, communityMemberships, communityTypes, counties, schools } from '../db/schema/index.ts';
@@ -172,7 +172,7 @@ export async function updateCommunity(db: Db, actor: Actor, communityId: string,
 export async function addMembership(db: Db, actor: Actor, communityId: string, input: z.output<typeof MembershipCreate>): Promise<Membership> {
   await requireCommunity(db, actor, communityId, 'manage');
   if (input.role === 'core' && actor.role !== 'admin') throw new ForbiddenError('Only an administrator changes a community\'s core school');
-  const [school] = await db.select().from(schools).where(and(eq(schools.id, input.schoolId), visibleSchoolsWhere(actor)));
+  const [school] = await db.select().from(schools).where(and(eq(schools.id, input.schoolId), staffSchoolsWhere(actor)));
   if (!school) throw ValidationError.field('schoolId', 'unknown school', 'unknown');
   const row = await insertMembership(db, actor, { communityId, ...input });
   return { id: row.id, schoolId: row.schoolId, schoolName: school.name, role: row.role as Membership['role'], validFrom: row.validFrom, validTo: row.validTo };

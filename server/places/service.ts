@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ClassroomCreate, ClassroomUpdate, County, CountyCreate, School, SchoolCreate, SchoolListQuery, SchoolUpdate, SubjectCreate, Teacher, TeacherCreate, TeacherUpdate } from '../../shared/schemas/places.ts';
 import type { Actor } from '../accounts/actor.ts';
-import { communityAccess, countiesOfCommunities, managedSchoolIds, requireSchool, unaffiliatedToday, visibleSchoolsWhere } from '../accounts/scope.ts';
+import { communityAccess, countiesOfCommunities, managedSchoolIds, requireSchool, requireSchoolStaff, unaffiliatedToday, visibleSchoolsWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { classrooms, communities, communityMemberships, counties, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
@@ -113,7 +113,7 @@ export async function listSchools(db: Db, actor: Actor, q: z.output<typeof Schoo
 }
 
 export async function getSchool(db: Db, actor: Actor, id: string): Promise<School> {
-  const row = await requireSchool(db, actor, id, 'read');
+  const row = await requireSchool(db, actor, id);
   return (await toSchoolDtos(db, actor, [row]))[0]!;
 }
 
@@ -144,7 +144,7 @@ export async function createSchool(db: Db, actor: Actor, input: z.output<typeof 
 }
 
 export async function updateSchool(db: Db, actor: Actor, id: string, input: z.output<typeof SchoolUpdate>): Promise<School> {
-  const existing = await requireSchool(db, actor, id, 'manage');
+  const existing = await requireSchoolStaff(db, actor, id, 'manage');
   const row = await db
     .update(schools)
     .set(input)
@@ -166,13 +166,13 @@ function classroomConflict(err: unknown, name: string): never {
 }
 
 export async function listClassrooms(db: Db, actor: Actor, schoolId: string) {
-  await requireSchool(db, actor, schoolId, 'read');
+  await requireSchoolStaff(db, actor, schoolId, 'read');
   const rows = await db.select().from(classrooms).where(eq(classrooms.schoolId, schoolId)).orderBy(asc(classrooms.name));
   return rows.map(classroomDto);
 }
 
 export async function createClassroom(db: Db, actor: Actor, schoolId: string, input: z.output<typeof ClassroomCreate>) {
-  await requireSchool(db, actor, schoolId, 'manage');
+  await requireSchoolStaff(db, actor, schoolId, 'manage');
   const row = await db.insert(classrooms).values({ ...input, schoolId }).returning().then((r) => r[0]!, (err) => classroomConflict(err, input.name));
   return classroomDto(row);
 }
@@ -180,7 +180,7 @@ export async function createClassroom(db: Db, actor: Actor, schoolId: string, in
 export async function updateClassroom(db: Db, actor: Actor, id: string, input: z.output<typeof ClassroomUpdate>) {
   const [existing] = await db.select().from(classrooms).where(eq(classrooms.id, id));
   if (!existing) throw new NotFoundError('Classroom');
-  await requireSchool(db, actor, existing.schoolId, 'manage').catch((err: unknown) => {
+  await requireSchoolStaff(db, actor, existing.schoolId, 'manage').catch((err: unknown) => {
     throw err instanceof NotFoundError ? new NotFoundError('Classroom') : err;
   });
   const row = await db.update(classrooms).set(input).where(eq(classrooms.id, id)).returning().then((r) => r[0]!, (err) => classroomConflict(err, input.name ?? existing.name));
@@ -209,12 +209,12 @@ async function assertSubjectsExist(db: Db, codes: readonly string[]) {
 }
 
 export async function listTeachers(db: Db, actor: Actor, schoolId: string) {
-  await requireSchool(db, actor, schoolId, 'read');
+  await requireSchoolStaff(db, actor, schoolId, 'read');
   return teacherDtos(db, await db.select().from(teachers).where(eq(teachers.schoolId, schoolId)).orderBy(asc(teachers.name)));
 }
 
 export async function createTeacher(db: Db, actor: Actor, schoolId: string, input: z.output<typeof TeacherCreate>) {
-  await requireSchool(db, actor, schoolId, 'manage');
+  await requireSchoolStaff(db, actor, schoolId, 'manage');
   await assertSubjectsExist(db, input.subjects);
   const row = await db.transaction(async (tx) => {
     const [t] = await tx.insert(teachers).values({ schoolId, name: input.name, isBackbone: input.isBackbone }).returning();
@@ -228,7 +228,7 @@ export async function createTeacher(db: Db, actor: Actor, schoolId: string, inpu
 export async function updateTeacher(db: Db, actor: Actor, id: string, input: z.output<typeof TeacherUpdate>) {
   const [existing] = await db.select().from(teachers).where(eq(teachers.id, id));
   if (!existing) throw new NotFoundError('Teacher');
-  await requireSchool(db, actor, existing.schoolId, 'manage').catch((err: unknown) => {
+  await requireSchoolStaff(db, actor, existing.schoolId, 'manage').catch((err: unknown) => {
     throw err instanceof NotFoundError ? new NotFoundError('Teacher') : err;
   });
   if (input.subjects) await assertSubjectsExist(db, input.subjects);

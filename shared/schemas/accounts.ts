@@ -54,7 +54,16 @@ export const AccountUpdate = z.object({
   communityIds: z.array(Id).min(1).optional(),
 });
 
-export const SignIn = z.object({ username: z.string().trim().toLowerCase().min(1), password: z.string().min(1) });
+/**
+ * A username as typed at sign-in, normalised once — for the account lookup and the rate limiter's key alike,
+ * so no padding (spaces, U+2003…), width or case variant is a different name to either.
+ */
+export const SignInUsername = z
+  .string()
+  .max(200)
+  .overwrite((raw) => raw.normalize('NFKC').trim().toLowerCase())
+  .min(1);
+export const SignIn = z.object({ username: SignInUsername, password: z.string().min(1) });
 
 /** Who is signed in, what they may see, and the token to send with writes. */
 export const Me = z
