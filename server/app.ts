@@ -14,6 +14,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { setRequestState } from './http/context.ts';
 import { errorHandler } from './http/errorHandler.ts';
+import { inputGuard } from './http/inputGuard.ts';
 import { NotFoundError } from './http/errors.ts';
 import type { Logger } from './log.ts';
 import { placesRoutes } from './places/routes.ts';
@@ -65,6 +66,7 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
   );
   app.use(express.json({ limit: '1mb' }));
   app.use(cookieParser());
+  app.use('/api', inputGuard());
 
   // Who is calling: resolved once per request from the session cookie.
   app.use('/api', async (req, _res, next) => {

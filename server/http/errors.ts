@@ -57,6 +57,20 @@ export class PayloadTooLargeError extends HttpError {
   }
 }
 
+export class UnsupportedMediaTypeError extends HttpError {
+  constructor(message: string) {
+    super(415, 'unsupported_media_type', message);
+  }
+}
+
+/** The client went away mid-request (an aborted upload): nobody to answer, nothing to alarm anyone about. */
+export class ClientGoneError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** PostgreSQL error codes we translate (drizzle wraps them: the code is on `.cause.code`). */
 export const PgCode = {
   uniqueViolation: '23505',

@@ -6,7 +6,8 @@ import type { FieldError } from '../../shared/schemas/errors.ts';
 import type { Locale } from '../../shared/schemas/common.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { actorOf, localeOf } from './context.ts';
-import { ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, ValidationError } from './errors.ts';
+import { ClientGoneError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from './errors.ts';
+import { assertInputShape, inputShapeProblem } from './inputGuard.ts';
 
 export interface UploadedFile {
   readonly originalName: string;
@@ -59,13 +60,67 @@ function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string
 /** Multipart bodies carry JSON in a `data` field beside the file. */
 function bodyOf(req: Request, e: Endpoint): unknown {
   if (!e.upload) return req.body;
+  assertInputShape(req.body, '');
   const raw = (req.body as { data?: unknown } | undefined)?.data;
   if (typeof raw !== 'string') return {};
+  let data: unknown;
   try {
-    return JSON.parse(raw);
+    data = JSON.parse(raw);
   } catch {
     throw ValidationError.field('data', 'not valid JSON', 'invalid_json');
   }
+  assertInputShape(data, '');
+  return data;
+}
+
+type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
+
+/**
+ * Who may call, checked before anything reads the body: an anonymous or forged upload is
+ * refused without reading (up to) megabytes of multipart into memory.
+ */
+function admission(e: Endpoint): Middleware {
+  return (req, _res, next) => {
+    const actor = actorOf(req);
+    if (e.access !== 'public') {
+      if (!actor) return next(new UnauthenticatedError());
+      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== actor.csrfToken) {
+        return next(new ForbiddenError('Missing or wrong CSRF token (x-csrf-token header)'));
+      }
+    }
+    try {
+      assertInputShape(req.params, 'params');
+      if (hasBody(req)) assertContentType(req, e);
+    } catch (err) {
+      return next(err);
+    }
+    next();
+  };
+}
+
+const hasBody = (req: Request) => req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+
+/** A body of the wrong kind is a 415 naming what the endpoint reads, not a validation error about missing fields. */
+function assertContentType(req: Request, e: Endpoint): void {
+  const expected = e.upload ? 'multipart/form-data' : e.body ? 'application/json' : null;
+  if (expected && !req.is(expected)) throw new UnsupportedMediaTypeError(`content-type: send ${expected}`);
+}
+
+/** Multer reads the upload; what it refuses is the client's error (413 too large, 400 malformed), an abort is no error at all. */
+function multipart(upload: NonNullable<Endpoint['upload']>): Middleware {
+  const mw = multer({ storage: multer.memoryStorage(), limits: { fileSize: upload.maxBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 }, defParamCharset: 'utf8' }).single(upload.field);
+  return (req, res, next) =>
+    mw(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (req.socket.destroyed || req.readableAborted) return next(new ClientGoneError(`upload of ${upload.field} aborted by the client`));
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        return next(new PayloadTooLargeError(`${upload.field}: larger than ${Math.round(upload.maxBytes / 1024)} KiB`));
+      }
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FIELD_VALUE') return next(new PayloadTooLargeError(`${err.field ?? 'data'}: larger than 1024 KiB`));
+      if (err instanceof multer.MulterError) return next(ValidationError.field(err.field ?? upload.field, err.message, 'upload'));
+      // Busboy's own refusals (truncated body, bad part headers, no boundary) are malformed input.
+      return next(ValidationError.field(upload.field, `malformed multipart body (${err instanceof Error ? err.message : 'unreadable'})`, 'multipart'));
+    });
 }
 
 /**
@@ -74,29 +129,11 @@ function bodyOf(req: Request, e: Endpoint): unknown {
  * the handler and validates what it answers, so the contract cannot drift.
  */
 export function bind<E extends Endpoint>(router: Router, e: E, handler: Handler<E>): void {
-  const middlewares: ((req: Request, res: Response, next: (err?: unknown) => void) => void)[] = [];
-  if (e.upload) {
-    const upload = e.upload;
-    const mw = multer({ storage: multer.memoryStorage(), limits: { fileSize: upload.maxBytes, files: 1 }, defParamCharset: 'utf8' }).single(upload.field);
-    middlewares.push((req, res, next) =>
-      mw(req, res, (err: unknown) => {
-        if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
-          next(new PayloadTooLargeError(`${upload.field}: larger than ${Math.round(upload.maxBytes / 1024)} KiB`));
-        } else if (err instanceof multer.MulterError) {
-          next(ValidationError.field(err.field ?? upload.field, err.message, 'upload'));
-        } else next(err);
-      }),
-    );
-  }
+  const middlewares: Middleware[] = [admission(e)];
+  if (e.upload) middlewares.push(multipart(e.upload));
 
   router[e.method](e.path, ...middlewares, async (req: Request, res: Response) => {
     const actor = actorOf(req);
-    if (e.access !== 'public') {
-      if (!actor) throw new UnauthenticatedError();
-      if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && req.get('x-csrf-token') !== actor.csrfToken) {
-        throw new ForbiddenError('Missing or wrong CSRF token (x-csrf-token header)');
-      }
-    }
     const locale = localeOf(req);
     const fields: FieldError[] = [];
     const paramFields: FieldError[] = [];
@@ -108,7 +145,9 @@ export function bind<E extends Endpoint>(router: Router, e: E, handler: Handler<
 
     let file: UploadedFile | null = null;
     if (e.upload && req.file) {
-      if (!e.upload.contentTypes.includes(req.file.mimetype)) {
+      if (inputShapeProblem(req.file.originalname, e.upload.field)) {
+        fields.push({ field: e.upload.field, code: 'control_character', message: 'the file name contains a control character (NUL or similar)' });
+      } else if (!e.upload.contentTypes.includes(req.file.mimetype)) {
         fields.push({ field: e.upload.field, code: 'content_type', message: `must be one of ${e.upload.contentTypes.join(', ')}` });
       } else {
         file = { originalName: req.file.originalname, contentType: req.file.mimetype, bytes: req.file.buffer };

@@ -12,6 +12,7 @@ import { inArray } from 'drizzle-orm';
 import { loadYears, pickYear } from './years.ts';
 import { regionName } from '../../shared/quotas/regions.ts';
 import { toZoned } from '../../shared/schedule/time.ts';
+import { csvFile, spreadsheetCell } from '../http/spreadsheetCell.ts';
 
 /**
  * The county's yearly report, in three forms from one gathering: XLSX (a sheet of
@@ -140,35 +141,30 @@ export async function toXlsx(d: ReportData): Promise<Buffer> {
   wb.created = new Date(d.generatedAt);
   wb.title = d.title;
   const info = wb.addWorksheet('报告信息');
-  info.addRows([
+  const infoRows = [
     ['报告 Report', d.title],
     ['学年 Academic year', d.academicYear],
     ['统计日期 As of', d.today],
     ['生成时间 Generated', localTime(d.generatedAt)],
     ['状态 State', d.closed ? `已关账 closed ${localTime(d.closed.closedAt)}${d.closed.closedBy ? ` by ${d.closed.closedBy}` : ''}` : '未关账（数字随平台数据更新） open'],
     ['说明 Note', '计数仅包括平台判定为已完成的课程与研修、已确认的线下教研，以及协调员提交并附证明材料的更正（单列）。'],
-  ]);
+  ];
+  info.addRows(infoRows.map((r) => r.map(spreadsheetCell)));
   info.getColumn(1).width = 22;
   info.getColumn(2).width = 80;
   for (const t of Object.values(tables(d))) {
     const ws = wb.addWorksheet(t.name);
     ws.addRow(t.headers).font = { bold: true };
-    ws.addRows(t.rows.map((r) => r.map((c) => c ?? '')));
+    ws.addRows(t.rows.map((r) => r.map(spreadsheetCell)));
     ws.views = [{ state: 'frozen', ySplit: 1 }];
     t.headers.forEach((h, i) => (ws.getColumn(i + 1).width = Math.min(40, Math.max(10, h.length + 2))));
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-const csvCell = (v: string | number | null) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 export function toCsv(d: ReportData, sheet: keyof ReturnType<typeof tables>): Buffer {
   const t = tables(d)[sheet];
-  const text = [t.headers, ...t.rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
-  return Buffer.from('\ufeff' + text, 'utf8');
+  return csvFile([t.headers, ...t.rows]);
 }
 
 const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import { classrooms, communityMemberships, schools, subjects, teachers } from '../db/schema/index.ts';
 import { ConflictError, HttpError, ValidationError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { csvFile, spreadsheetCell } from '../http/spreadsheetCell.ts';
 import { insertPlanned, planDraft } from './sessions.ts';
 
 /**
@@ -45,29 +46,24 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 
 export async function importTemplate(format: 'xlsx' | 'csv') {
   if (format === 'csv') {
-    const line = (cells: readonly string[]) => cells.map(csvCell).join(',');
-    const text = [line(COLUMNS.map((c) => c.zh)), line(COLUMNS.map((c, i) => (i === 0 ? `# ${c.en}` : c.en))), ''].join('\r\n');
-    return { contentType: 'text/csv; charset=utf-8', filename: '排课导入模板.csv', bytes: Buffer.from('\uFEFF' + text, 'utf8') };
+    const bytes = csvFile([COLUMNS.map((c) => c.zh), COLUMNS.map((c, i) => (i === 0 ? `# ${c.en}` : c.en))]);
+    return { contentType: 'text/csv; charset=utf-8', filename: '排课导入模板.csv', bytes };
   }
   const wb = new ExcelJS.Workbook();
   wb.creator = 'tongbu';
   const plan = wb.addWorksheet('排课计划');
-  plan.addRow(COLUMNS.map((c) => c.zh)).font = { bold: true };
-  const note = plan.addRow(COLUMNS.map((c, i) => (i === 0 ? `# ${c.en}` : c.en)));
+  plan.addRow(COLUMNS.map((c) => spreadsheetCell(c.zh))).font = { bold: true };
+  const note = plan.addRow(COLUMNS.map((c, i) => spreadsheetCell(i === 0 ? `# ${c.en}` : c.en)));
   note.font = { italic: true, color: { argb: 'FF666666' } };
   plan.columns.forEach((col) => (col.width = 22));
   plan.views = [{ state: 'frozen', ySplit: 2 }];
   const help = wb.addWorksheet('Explanations');
   help.addRow(['列 Column', 'Meaning', '示例 Example']).font = { bold: true };
-  for (const c of COLUMNS) help.addRow([c.zh, c.en, c.example]);
+  for (const c of COLUMNS) help.addRow([c.zh, c.en, c.example].map(spreadsheetCell));
   help.addRow([]);
   help.addRow(['', 'Rows whose first cell starts with # are ignored. Dates YYYY-MM-DD, times HH:MM (24 h). One row per session or weekly series.']);
   help.columns = [{ width: 18 }, { width: 90 }, { width: 50 }];
   return { contentType: XLSX_TYPE, filename: '排课导入模板.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) };
-}
-
-function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 // ---- reading files ----

@@ -9,6 +9,7 @@ export const ErrorCode = z.enum([
   'rate_limited',
   'payload_too_large',
   'internal',
+  'unsupported_media_type',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

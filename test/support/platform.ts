@@ -4,7 +4,7 @@ import type { Me } from '../../shared/schemas/accounts.ts';
 import type { WorkerPool } from '../../media/WorkerPool.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { features } from '../../server/features.ts';
-import { createLogger } from '../../server/log.ts';
+import { createLogger, type Logger } from '../../server/log.ts';
 import { seedDemo } from '../../server/seed/demo.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
@@ -35,14 +35,14 @@ export interface SignedInClient {
  * free loopback port. `seed` loads the Haiyan demo county (password DEMO_PASSWORD).
  */
 export async function startTestPlatform(
-  options: { seed?: boolean; media?: WorkerPool | null; env?: Record<string, string>; beforeStart?: (db: TestDatabase['db']) => Promise<void> } = {},
+  options: { seed?: boolean; media?: WorkerPool | null; env?: Record<string, string>; beforeStart?: (db: TestDatabase['db']) => Promise<void>; log?: Logger } = {},
 ): Promise<TestPlatform> {
   const database = await createTestDatabase();
   if (options.seed ?? true) await seedDemo(database.db, { password: DEMO_PASSWORD });
   // Data written before the server starts, as main.ts seeds (no live recompute per row).
   await options.beforeStart?.(database.db);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'true', MEDIA_WORKERS: '1', ...options.env });
-  const log = createLogger(config);
+  const log = options.log ?? createLogger(config);
   const server = await startServer({ config, database, media: options.media ?? null, log }, { ...features, port: 0, host: '127.0.0.1' });
 
   const anonymous = () => createCaller({ baseUrl: server.url });
