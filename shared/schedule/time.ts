@@ -64,3 +64,24 @@ export function mondayOf(date: string): string {
 
 /** Minutes between two instants. */
 export const minutesBetween = (a: Date | string, b: Date | string) => Math.round((new Date(b).getTime() - new Date(a).getTime()) / 60_000);
+
+/**
+ * A calendar date written YYYY-MM-DD that exists (2027-02-31, month 13 → null, never
+ * rolled over into the next month the way Date.UTC would).
+ */
+export function parseLocalDate(text: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= daysInMonth ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+/** A wall-clock time H:MM or HH:MM of one day, as HH:MM (25:00, 09:60 → null). */
+export function parseLocalTime(text: string): string | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  return h <= 23 && min <= 59 ? `${String(h).padStart(2, '0')}:${m[2]}` : null;
+}
