@@ -85,3 +85,12 @@ export function parseLocalTime(text: string): string | null {
   const [h, min] = [Number(m[1]), Number(m[2])];
   return h <= 23 && min <= 59 ? `${String(h).padStart(2, '0')}:${m[2]}` : null;
 }
+
+/**
+ * The instants bounding whole local days `from`…`to` (inclusive) in a zone: from the start
+ * of `from` to the start of the day after `to` (exclusive). Calendar windows are in the
+ * school's days, not UTC days (a 07:30 Beijing lesson is on the day before in UTC).
+ */
+export function localDaysWindow(from: string, to: string, timeZone: string): { from: Date; to: Date } {
+  return { from: fromZoned(from, '00:00', timeZone), to: fromZoned(addDays(to, 1), '00:00', timeZone) };
+}

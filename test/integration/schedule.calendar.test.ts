@@ -68,6 +68,19 @@ describe('iCalendar export', () => {
     expect(new Set(events.map(({ e }) => e.uid)).size).toBe(6);
   });
 
+  it('from/to are the school\'s local days (Asia/Shanghai), not UTC days', async () => {
+    const communityId = dir.community('实验小学教育共同体');
+    const starts = async (query: { from: string; to: string }) => {
+      const res = await coord.call(api.exportCalendar, { query: { communityId, ...query } });
+      return parse(await textOf(res.ok ? res.data : null)).events.map(({ e }) => e.startDate.toJSDate().toISOString());
+    };
+    // The 07:30 lesson of 4 December starts at 23:30 UTC on 3 December: it is on the 4th, not the 3rd.
+    expect(await starts({ from: '2026-12-03', to: '2026-12-03' })).toEqual([]);
+    expect(await starts({ from: '2026-12-04', to: '2026-12-04' })).toEqual(['2026-12-03T23:30:00.000Z']);
+    // The last day of the window is included whole: the lesson of 18 December (a Friday) ends at 08:30 local.
+    expect(await starts({ from: '2026-12-05', to: '2026-12-18' })).toEqual(['2026-12-10T23:30:00.000Z', '2026-12-17T23:30:00.000Z']);
+  });
+
   it('a private subscription URL works without a session, and stops working when revoked', async () => {
     const teacher = await p.signIn('teacher.wang');
     expect((await teacher.call(api.getCalendarFeed)).ok && ((await teacher.call(api.getCalendarFeed)) as { data: { active: boolean } }).data.active).toBe(false);

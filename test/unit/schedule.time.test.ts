@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, fromZoned, mondayOf, parseLocalDate, parseLocalTime, toZoned, zoneOffsetMinutes } from '../../shared/schedule/time.ts';
+import { addDays, fromZoned, localDaysWindow, mondayOf, parseLocalDate, parseLocalTime, toZoned, zoneOffsetMinutes } from '../../shared/schedule/time.ts';
 import { calendarIssueOn, expandWeekly, type SchoolCalendar } from '../../server/schedule/calendarRules.ts';
 
 const calendar: SchoolCalendar = {
@@ -86,5 +86,12 @@ describe('strict local dates and times', () => {
     expect(parseLocalTime('09:60')).toBeNull();
     expect(parseLocalTime('9:05')).toBe('09:05');
     expect(parseLocalTime('23:59')).toBe('23:59');
+  });
+});
+
+describe('localDaysWindow', () => {
+  it('bounds whole local days: Beijing 4 December is 3 Dec 16:00 UTC to 4 Dec 16:00 UTC', () => {
+    const w = localDaysWindow('2026-12-04', '2026-12-04', 'Asia/Shanghai');
+    expect([w.from.toISOString(), w.to.toISOString()]).toEqual(['2026-12-03T16:00:00.000Z', '2026-12-04T16:00:00.000Z']);
   });
 });
