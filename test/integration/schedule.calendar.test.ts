@@ -4,6 +4,8 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
+import { todayOf } from '../../server/quotas/years.ts';
+import { addDays } from '../../shared/schedule/time.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
 import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
 
@@ -118,7 +120,7 @@ describe('offline research and dispatch over the API', () => {
 
   it('records, attaches evidence (served only within the community and to auditors) and confirms', async () => {
     const created = await coord.call(api.createOfflineResearch, {
-      body: { communityId: dir.community('实验小学教育共同体'), title: '城乡同课异构', heldOn: '2026-12-09', place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'), teacherIds: [dir.teacher('王丽华'), dir.teacher('李春燕')] },
+      body: { communityId: dir.community('实验小学教育共同体'), title: '城乡同课异构', heldOn: '2026-12-02', place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'), teacherIds: [dir.teacher('王丽华'), dir.teacher('李春燕')] },
     });
     expect(created.status).toBe(201);
     const id = created.ok ? created.data.id : '';
@@ -144,6 +146,25 @@ describe('offline research and dispatch over the API', () => {
     expect((await download(await p.signIn('teacher.li'))).status).toBe(200);
     expect((await download(await p.signIn('coord.xiangyang'))).status).toBe(404);
     expect((await p.anonymous()(api.downloadOfflineAttachment, { params: { id, attachmentId } })).status).toBe(401);
+  });
+
+  it('E-OFFLINE-RESEARCH-HELD: research still to come cannot be confirmed (409 naming it and its day); from its day on it can', async () => {
+    const today = todayOf(null);
+    const tomorrow = addDays(today, 1);
+    const body = (heldOn: string) => ({
+      communityId: dir.community('实验小学教育共同体'), title: `提前确认 ${heldOn}`, heldOn, place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'),
+      teacherIds: [dir.teacher('王丽华')], minutes: '会议纪要已提前写好。',
+    });
+    const future = await coord.call(api.createOfflineResearch, { body: body(tomorrow) });
+    if (!future.ok) throw new Error(JSON.stringify(future));
+    const early = await coord.call(api.confirmOfflineResearch, { params: { id: future.data.id } });
+    expect(early.status).toBe(409);
+    expect(!early.ok && early.error.conflict).toMatchObject({ kind: 'offline_research_not_held', id: future.data.id, startsAt: tomorrow, description: expect.stringContaining('E-OFFLINE-RESEARCH-HELD') });
+    const still = await coord.call(api.getOfflineResearch, { params: { id: future.data.id } });
+    expect(still.ok && still.data).toMatchObject({ status: 'planned', confirmedAt: null });
+    const sameDay = await coord.call(api.createOfflineResearch, { body: body(today) });
+    if (!sameDay.ok) throw new Error(JSON.stringify(sameDay));
+    expect((await coord.call(api.confirmOfflineResearch, { params: { id: sameDay.data.id } })).ok).toBe(true);
   });
 
   it('dispatches a backbone teacher; a second overlapping dispatch is a 409 naming the first', async () => {
