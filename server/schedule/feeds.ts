@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { z } from 'zod';
+import { addDays, localDaysWindow, toZoned } from '../../shared/schedule/time.ts';
 import type { CalendarExportQuery } from '../../shared/schemas/schedule.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { actorOfAccount } from '../accounts/sessions.ts';
 import type { Db } from '../db/client.ts';
+import { rowsOf } from './sqlRows.ts';
 import { accounts, calendarFeeds } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
 import { buildIcal } from './ical.ts';
@@ -12,12 +14,30 @@ import { listOfflineResearch } from './offline.ts';
 import { listSessions } from './sessions.ts';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
-const DAY = 86400_000;
+
+/**
+ * The zone whose days `from`/`to` name: the classroom's or teacher's school, the community's
+ * core school today, the caller's school; Asia/Shanghai otherwise.
+ */
+async function zoneOfExport(db: Db, actor: Actor, q: z.output<typeof CalendarExportQuery>): Promise<string> {
+  const rows = await rowsOf<{ zone: string }>(
+    db,
+    sql`select coalesce(
+          (select s.time_zone from classrooms c join schools s on s.id = c.school_id where c.id = ${q.classroomId ?? null}::uuid),
+          (select s.time_zone from teachers t join schools s on s.id = t.school_id where t.id = ${q.teacherId ?? null}::uuid),
+          (select s.time_zone from community_memberships m join schools s on s.id = m.school_id
+            where m.community_id = ${q.communityId ?? null}::uuid and m.role = 'core' order by m.valid_from desc limit 1),
+          (select s.time_zone from schools s where s.id = ${actor.schoolId}::uuid),
+          'Asia/Shanghai') as zone`,
+  );
+  return rows[0]?.zone ?? 'Asia/Shanghai';
+}
 
 /** The iCalendar of what the actor may see (their own schedule, or a community's, teacher's, classroom's). */
 export async function exportCalendar(db: Db, actor: Actor, q: z.output<typeof CalendarExportQuery>, appUrl: string | undefined, now = new Date()): Promise<string> {
-  const from = q.from ? new Date(`${q.from}T00:00:00Z`) : new Date(now.getTime() - 60 * DAY);
-  const to = q.to ? new Date(`${q.to}T23:59:59Z`) : new Date(now.getTime() + 330 * DAY);
+  const zone = await zoneOfExport(db, actor, q);
+  const today = toZoned(now, zone).date;
+  const { from, to } = localDaysWindow(q.from ?? addDays(today, -60), q.to ?? addDays(today, 330), zone);
   const sessions = await listSessions(db, actor, {
     from: from.toISOString(),
     to: to.toISOString(),
@@ -30,7 +50,7 @@ export async function exportCalendar(db: Db, actor: Actor, q: z.output<typeof Ca
   // Offline research is a community's record: shown to those who see the community, not per teacher or classroom.
   const research = q.teacherId || q.classroomId || actor.role === 'teacher' || actor.role === 'classroom'
     ? []
-    : await listOfflineResearch(db, actor, { communityId: q.communityId, from: from.toISOString().slice(0, 10), to: to.toISOString().slice(0, 10) });
+    : await listOfflineResearch(db, actor, { communityId: q.communityId, from: toZoned(from, zone).date, to: addDays(toZoned(to, zone).date, -1) });
   return buildIcal(sessions, research, { name: `同步 tongbu — ${actor.displayName}`, appUrl, now });
 }
 

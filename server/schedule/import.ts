@@ -3,7 +3,7 @@ import { eq, inArray } from 'drizzle-orm';
 import type { ImportResult } from '../../shared/schemas/schedule.ts';
 import { SessionCreate } from '../../shared/schemas/schedule.ts';
 import type { ConflictDetail } from '../../shared/schemas/errors.ts';
-import { fromZoned } from '../../shared/schedule/time.ts';
+import { fromZoned, parseLocalDate, parseLocalTime } from '../../shared/schedule/time.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { requireCommunity } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
@@ -256,26 +256,29 @@ export async function importSchedule(db: Db, actor: Actor, communityId: string, 
         const split = (s: string | undefined) => (s ?? '').split(/[;；、\n]/).map((x) => x.trim()).filter(Boolean);
         resolved.memberClassroomIds = split(v.rooms).map((r) => resolve('rooms', () => names.classroom(r)));
         resolved.invitedTeacherIds = split(v.invited).map((t) => resolve('invited', () => names.teacher(t)));
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(v.date ?? '')) rowError(row, 'date', 'write the date as YYYY-MM-DD');
-        if (!/^\d{1,2}:\d{2}$/.test(v.start ?? '')) rowError(row, 'start', 'write the time as HH:MM');
-        if (!/^\d{1,2}:\d{2}$/.test(v.end ?? '')) rowError(row, 'end', 'write the time as HH:MM');
-        if (v.until && !/^\d{4}-\d{2}-\d{2}$/.test(v.until)) rowError(row, 'until', 'write the date as YYYY-MM-DD');
+        // Impossible dates and times are refused, never rolled over (31 February is not 3 March).
+        const date = parseLocalDate(v.date ?? '');
+        const start = parseLocalTime(v.start ?? '');
+        const end = parseLocalTime(v.end ?? '');
+        if (!date) rowError(row, 'date', 'write an existing date as YYYY-MM-DD');
+        if (!start) rowError(row, 'start', 'write an existing time as HH:MM (00:00–23:59)');
+        if (!end) rowError(row, 'end', 'write an existing time as HH:MM (00:00–23:59)');
+        if (v.until && !parseLocalDate(v.until)) rowError(row, 'until', 'write an existing date as YYYY-MM-DD');
         if (v.count && !/^\d+$/.test(v.count)) rowError(row, 'count', 'a whole number');
         if (errors.length > before) continue;
 
         const tz = names.zoneOfTeacher(host as string);
-        const hm = (t: string) => t.padStart(5, '0');
         const draftInput = {
           communityId,
           kind,
           title: v.title ?? '',
           topic: v.topic ?? '',
           ...resolved,
-          startsAt: fromZoned(v.date!, hm(v.start!), tz).toISOString(),
-          endsAt: fromZoned(v.date!, hm(v.end!), tz).toISOString(),
+          startsAt: fromZoned(date!, start!, tz).toISOString(),
+          endsAt: fromZoned(date!, end!, tz).toISOString(),
           timeZone: tz,
           hostTeacherId: host,
-          recurrence: v.until || v.count ? { intervalWeeks: 1, ...(v.until ? { until: v.until } : {}), ...(v.count ? { count: Number(v.count) } : {}) } : null,
+          recurrence: v.until || v.count ? { intervalWeeks: 1, ...(v.until ? { until: parseLocalDate(v.until)! } : {}), ...(v.count ? { count: Number(v.count) } : {}) } : null,
           override: v.override ? { reason: v.override } : null,
         };
         const parsed = SessionCreate.safeParse(draftInput);

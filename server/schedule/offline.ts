@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { and, asc, desc, eq, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
+import { OfflineResearchRuleIds } from '../../shared/quotas/rules.ts';
 import type { OfflineResearch, OfflineResearchCreate, OfflineResearchListQuery, OfflineResearchUpdate } from '../../shared/schemas/schedule.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { requireCommunity, visibleCommunitiesWhere } from '../accounts/scope.ts';
@@ -140,11 +141,18 @@ export async function updateOfflineResearch(db: Db, actor: Actor, id: string, in
   return getOfflineResearch(db, actor, id);
 }
 
-/** A coordinator confirms it happened: it then counts (needs minutes or an attachment; the database checks too). */
-export async function confirmOfflineResearch(db: Db, actor: Actor, id: string): Promise<OfflineResearch> {
+/**
+ * A coordinator confirms it happened: it then counts (needs minutes or an attachment; the
+ * database checks too). E-OFFLINE-RESEARCH-HELD: not before its day (`today`, the quota
+ * tracker's today) — a meeting still to come has not happened.
+ */
+export async function confirmOfflineResearch(db: Db, actor: Actor, id: string, today: string): Promise<OfflineResearch> {
   const row = await requireResearch(db, actor, id, 'manage');
   if (row.status === 'confirmed') return getOfflineResearch(db, actor, id);
   if (row.status === 'cancelled') throw new ConflictError({ kind: 'offline_research', id, title: row.title, description: 'A cancelled record cannot be confirmed' });
+  if (row.heldOn > today) {
+    throw new ConflictError({ kind: 'offline_research_not_held', id, title: row.title, startsAt: row.heldOn, description: `${OfflineResearchRuleIds.held}: it takes place on ${row.heldOn} and can be confirmed from that day on` });
+  }
   try {
     await db.transaction((tx) => tx.update(offlineResearch).set({ status: 'confirmed', confirmedBy: actor.accountId, confirmedAt: new Date(), updatedAt: new Date() }).where(eq(offlineResearch.id, id)));
   } catch (err) {

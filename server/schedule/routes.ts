@@ -3,6 +3,7 @@ import { api } from '../../shared/api/index.ts';
 import type { AppDeps } from '../app.ts';
 import { withActor } from '../audit/actor.ts';
 import { bind } from '../http/route.ts';
+import { todayOf } from '../quotas/years.ts';
 import * as dispatch from './dispatch.ts';
 import * as feeds from './feeds.ts';
 import { importSchedule, importTemplate } from './import.ts';
@@ -30,7 +31,7 @@ export function scheduleRoutes(router: Router, deps: AppDeps): void {
   bind(router, api.createOfflineResearch, ({ actor, body }) => withActor(db, actor, (tx) => offline.createOfflineResearch(tx, actor, body)));
   bind(router, api.getOfflineResearch, ({ actor, params }) => offline.getOfflineResearch(db, actor, params.id));
   bind(router, api.updateOfflineResearch, ({ actor, params, body }) => withActor(db, actor, (tx) => offline.updateOfflineResearch(tx, actor, params.id, body)));
-  bind(router, api.confirmOfflineResearch, ({ actor, params }) => withActor(db, actor, (tx) => offline.confirmOfflineResearch(tx, actor, params.id)));
+  bind(router, api.confirmOfflineResearch, ({ actor, params }) => withActor(db, actor, (tx) => offline.confirmOfflineResearch(tx, actor, params.id, todayOf(deps.config.quotas.today))));
   bind(router, api.uploadOfflineAttachment, ({ actor, params, file }) => withActor(db, actor, (tx) => offline.addAttachment(tx, actor, dataDir, params.id, file)));
   bind(router, api.downloadOfflineAttachment, ({ actor, params }) => offline.attachmentFile(db, actor, dataDir, params.id, params.attachmentId));
 

@@ -196,7 +196,7 @@ export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHis
         teacherIds: [],
         minutes: held ? `${o.title}：核心校与成员校教师参加，听课、评课并形成改进意见。` : '',
       });
-      if (held) await confirmOfflineResearch(db, coordinator, row.id);
+      if (held) await confirmOfflineResearch(db, coordinator, row.id, today);
       result.offlineResearch++;
     }
     for (const d of story.dispatches) {

@@ -14,6 +14,17 @@ export const RuleIds = {
   dispatchCoverage: 'Q-DISPATCH-COVERAGE',
 } as const;
 
+/**
+ * Rules an offline research record must satisfy to count toward `Q-RESEARCH-OFFLINE`
+ * (SPEC.md, "Offline research"): the platform did not see it, so these stand in for evidence.
+ */
+export const OfflineResearchRuleIds = {
+  /** Confirmed only from the day it is held on: a meeting still to come has not happened. */
+  held: 'E-OFFLINE-RESEARCH-HELD',
+  /** Joint participation: the core school and at least one school that was a member on that day. */
+  schools: 'P-OFFLINE-RESEARCH-SCHOOLS',
+} as const;
+
 /** What a rule counts. New rules reuse these with other minimums, filters or community types. */
 export const QuotaMetric = z.enum([
   /** Delivered synchronized lessons between the core school and member schools (plus corrections). */

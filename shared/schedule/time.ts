@@ -64,3 +64,33 @@ export function mondayOf(date: string): string {
 
 /** Minutes between two instants. */
 export const minutesBetween = (a: Date | string, b: Date | string) => Math.round((new Date(b).getTime() - new Date(a).getTime()) / 60_000);
+
+/**
+ * A calendar date written YYYY-MM-DD that exists (2027-02-31, month 13 → null, never
+ * rolled over into the next month the way Date.UTC would).
+ */
+export function parseLocalDate(text: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= daysInMonth ? `${m[1]}-${m[2]}-${m[3]}` : null;
+}
+
+/** A wall-clock time H:MM or HH:MM of one day, as HH:MM (25:00, 09:60 → null). */
+export function parseLocalTime(text: string): string | null {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  return h <= 23 && min <= 59 ? `${String(h).padStart(2, '0')}:${m[2]}` : null;
+}
+
+/**
+ * The instants bounding whole local days `from`…`to` (inclusive) in a zone: from the start
+ * of `from` to the start of the day after `to` (exclusive). Calendar windows are in the
+ * school's days, not UTC days (a 07:30 Beijing lesson is on the day before in UTC).
+ */
+export function localDaysWindow(from: string, to: string, timeZone: string): { from: Date; to: Date } {
+  return { from: fromZoned(from, '00:00', timeZone), to: fromZoned(addDays(to, 1), '00:00', timeZone) };
+}

@@ -4,6 +4,8 @@ import path from 'node:path';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
+import { todayOf } from '../../server/quotas/years.ts';
+import { addDays } from '../../shared/schedule/time.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
 import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
 
@@ -68,6 +70,19 @@ describe('iCalendar export', () => {
     expect(new Set(events.map(({ e }) => e.uid)).size).toBe(6);
   });
 
+  it('from/to are the school\'s local days (Asia/Shanghai), not UTC days', async () => {
+    const communityId = dir.community('实验小学教育共同体');
+    const starts = async (query: { from: string; to: string }) => {
+      const res = await coord.call(api.exportCalendar, { query: { communityId, ...query } });
+      return parse(await textOf(res.ok ? res.data : null)).events.map(({ e }) => e.startDate.toJSDate().toISOString());
+    };
+    // The 07:30 lesson of 4 December starts at 23:30 UTC on 3 December: it is on the 4th, not the 3rd.
+    expect(await starts({ from: '2026-12-03', to: '2026-12-03' })).toEqual([]);
+    expect(await starts({ from: '2026-12-04', to: '2026-12-04' })).toEqual(['2026-12-03T23:30:00.000Z']);
+    // The last day of the window is included whole: the lesson of 18 December (a Friday) ends at 08:30 local.
+    expect(await starts({ from: '2026-12-05', to: '2026-12-18' })).toEqual(['2026-12-10T23:30:00.000Z', '2026-12-17T23:30:00.000Z']);
+  });
+
   it('a private subscription URL works without a session, and stops working when revoked', async () => {
     const teacher = await p.signIn('teacher.wang');
     expect((await teacher.call(api.getCalendarFeed)).ok && ((await teacher.call(api.getCalendarFeed)) as { data: { active: boolean } }).data.active).toBe(false);
@@ -105,7 +120,7 @@ describe('offline research and dispatch over the API', () => {
 
   it('records, attaches evidence (served only within the community and to auditors) and confirms', async () => {
     const created = await coord.call(api.createOfflineResearch, {
-      body: { communityId: dir.community('实验小学教育共同体'), title: '城乡同课异构', heldOn: '2026-12-09', place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'), teacherIds: [dir.teacher('王丽华'), dir.teacher('李春燕')] },
+      body: { communityId: dir.community('实验小学教育共同体'), title: '城乡同课异构', heldOn: '2026-12-02', place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'), teacherIds: [dir.teacher('王丽华'), dir.teacher('李春燕')] },
     });
     expect(created.status).toBe(201);
     const id = created.ok ? created.data.id : '';
@@ -131,6 +146,25 @@ describe('offline research and dispatch over the API', () => {
     expect((await download(await p.signIn('teacher.li'))).status).toBe(200);
     expect((await download(await p.signIn('coord.xiangyang'))).status).toBe(404);
     expect((await p.anonymous()(api.downloadOfflineAttachment, { params: { id, attachmentId } })).status).toBe(401);
+  });
+
+  it('E-OFFLINE-RESEARCH-HELD: research still to come cannot be confirmed (409 naming it and its day); from its day on it can', async () => {
+    const today = todayOf(null);
+    const tomorrow = addDays(today, 1);
+    const body = (heldOn: string) => ({
+      communityId: dir.community('实验小学教育共同体'), title: `提前确认 ${heldOn}`, heldOn, place: '澉浦小学 会议室', hostSchoolId: dir.school('海盐县澉浦小学'),
+      teacherIds: [dir.teacher('王丽华')], minutes: '会议纪要已提前写好。',
+    });
+    const future = await coord.call(api.createOfflineResearch, { body: body(tomorrow) });
+    if (!future.ok) throw new Error(JSON.stringify(future));
+    const early = await coord.call(api.confirmOfflineResearch, { params: { id: future.data.id } });
+    expect(early.status).toBe(409);
+    expect(!early.ok && early.error.conflict).toMatchObject({ kind: 'offline_research_not_held', id: future.data.id, startsAt: tomorrow, description: expect.stringContaining('E-OFFLINE-RESEARCH-HELD') });
+    const still = await coord.call(api.getOfflineResearch, { params: { id: future.data.id } });
+    expect(still.ok && still.data).toMatchObject({ status: 'planned', confirmedAt: null });
+    const sameDay = await coord.call(api.createOfflineResearch, { body: body(today) });
+    if (!sameDay.ok) throw new Error(JSON.stringify(sameDay));
+    expect((await coord.call(api.confirmOfflineResearch, { params: { id: sameDay.data.id } })).ok).toBe(true);
   });
 
   it('dispatches a backbone teacher; a second overlapping dispatch is a 409 naming the first', async () => {

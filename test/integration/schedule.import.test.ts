@@ -106,6 +106,27 @@ describe('bulk import', () => {
     expect(list.ok && list.data[0]!.teachers.map((t) => t.name).sort()).toEqual(['周敏', '张伟', '王丽华'].sort());
   });
 
+  it('impossible dates and times are refused, naming row and cell, never rolled over (31 February, month 13, 25:00)', async () => {
+    const file = csvFile(
+      csv([
+        lesson('二月三十一日', '2027-02-31', '09:00', '09:40'),
+        lesson('第十三个月', '2027-13-01', '09:00', '09:40'),
+        lesson('二十五点', '2027-03-03', '25:00', '09:40'),
+        lesson('六十分', '2027-03-03', '09:00', '09:60'),
+        lesson('重复至不存在的日期', '2027-03-03', '09:00', '09:40', { 每周重复至: '2027-04-31' }),
+        lesson('闰日之外', '2027-02-29', '09:00', '09:40'),
+      ]),
+    );
+    const before = await count();
+    const res = await coord.call(api.importSchedule, { params: { communityId }, body: { dryRun: false }, file });
+    expect(res.ok, JSON.stringify(res)).toBe(true);
+    if (!res.ok) return;
+    expect(res.data).toMatchObject({ committed: false, sessions: 0 });
+    const cells = res.data.errors.map((e) => [e.row, e.column]);
+    expect(cells).toEqual([[2, '日期'], [3, '日期'], [4, '开始时间'], [5, '结束时间'], [6, '每周重复至'], [7, '日期']]);
+    expect(await count('2027-02-01T00:00:00Z', '2027-08-01T00:00:00Z')).toBe(before);
+  });
+
   it('only the community\'s coordinators import', async () => {
     const file = csvFile(csv([lesson('x', '2027-03-23', '11:00', '11:40')]));
     expect((await (await p.signIn('teacher.wang')).call(api.importSchedule, { params: { communityId }, body: { dryRun: true }, file })).status).toBe(403);

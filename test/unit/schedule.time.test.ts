@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, fromZoned, mondayOf, toZoned, zoneOffsetMinutes } from '../../shared/schedule/time.ts';
+import { addDays, fromZoned, localDaysWindow, mondayOf, parseLocalDate, parseLocalTime, toZoned, zoneOffsetMinutes } from '../../shared/schedule/time.ts';
 import { calendarIssueOn, expandWeekly, type SchoolCalendar } from '../../server/schedule/calendarRules.ts';
 
 const calendar: SchoolCalendar = {
@@ -67,5 +67,31 @@ describe('weekly recurrence', () => {
     const plan = expandWeekly(first, 'Asia/Shanghai', { intervalWeeks: 1, until: '2035-01-01' }, { terms: [{ name: 't', startsOn: '2000-01-01', endsOn: '2100-01-01' }], holidays: [] });
     expect(plan.occurrences.length).toBeLessThanOrEqual(100);
     expect(plan.occurrences.at(-1)!.date <= addDays('2026-09-24', 400)).toBe(true);
+  });
+});
+
+describe('strict local dates and times', () => {
+  it('refuses days and months that do not exist instead of rolling them over', () => {
+    expect(parseLocalDate('2027-02-31')).toBeNull();
+    expect(parseLocalDate('2027-13-01')).toBeNull();
+    expect(parseLocalDate('2027-00-10')).toBeNull();
+    expect(parseLocalDate('2027-02-29')).toBeNull();
+    expect(parseLocalDate('2028-02-29')).toBe('2028-02-29');
+    expect(parseLocalDate('2027-04-30')).toBe('2027-04-30');
+    expect(parseLocalDate('2027/04/30')).toBeNull();
+  });
+  it('refuses hours past 23 and minutes past 59; pads H:MM', () => {
+    expect(parseLocalTime('25:00')).toBeNull();
+    expect(parseLocalTime('24:00')).toBeNull();
+    expect(parseLocalTime('09:60')).toBeNull();
+    expect(parseLocalTime('9:05')).toBe('09:05');
+    expect(parseLocalTime('23:59')).toBe('23:59');
+  });
+});
+
+describe('localDaysWindow', () => {
+  it('bounds whole local days: Beijing 4 December is 3 Dec 16:00 UTC to 4 Dec 16:00 UTC', () => {
+    const w = localDaysWindow('2026-12-04', '2026-12-04', 'Asia/Shanghai');
+    expect([w.from.toISOString(), w.to.toISOString()]).toEqual(['2026-12-03T16:00:00.000Z', '2026-12-04T16:00:00.000Z']);
   });
 });
