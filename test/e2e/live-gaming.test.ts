@@ -14,7 +14,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -55,7 +55,7 @@ async function goLive(sessionId: string, username: string, opts: { microphone?: 
 }
 
 async function end(host: LivePage): Promise<string> {
-  await host.page.getByTestId('live-end').click();
+  await endFromPage(host.page);
   return waitFor('the end', () => host.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000) as Promise<string>;
 }
 

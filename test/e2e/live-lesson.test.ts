@@ -12,7 +12,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, liveState, openLivePage, peerIdOf, waitFor, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -121,7 +121,7 @@ describe('a synchronized lesson in Chromium', () => {
     // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
     const wait = receivingSince + 21_000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
       expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
@@ -159,7 +159,7 @@ describe('an online research session in Chromium', () => {
     // The fake microphones beep: somebody becomes the active speaker, and a tile is highlighted.
     await waitFor('an active speaker', () => host.page.evaluate(() => window.tongbuLive!.view.activeSpeakerPeerId), (id) => id !== null, 20_000);
     await host.page.locator('.live-tile--speaking').first().waitFor({ timeout: 10_000 });
-    await host.page.getByTestId('live-end').click();
+    await endFromPage(host.page);
     await waitFor('the research session to end', () => li.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await host.context.close();
     await li.context.close();

@@ -19,7 +19,7 @@ import type { ParticipantFigures } from '../../shared/schemas/live.ts';
 import { liveActivityIntervals, liveEvidenceIntervals } from '../../server/db/schema/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, liveService, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, waitFor, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -170,7 +170,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     // Enough of the lesson for the classroom to have received ≥ 60 % of its 30 s.
     const wait = script.teacherMicOn! + 20_000 - Date.now();
     if (wait > 0) await sleep(wait);
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     await waitFor('the end', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await waitFor('the patrol to see the end', () => patrol.page.getByTestId('live-ended-status').count(), (n) => n === 1, 20_000);
 

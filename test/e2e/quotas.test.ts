@@ -14,7 +14,7 @@ import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, openLivePage, peerIdOf, waitFor, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { settled, SHIYAN } from '../support/quotas.ts';
 import { demoDirectory } from '../support/schedule.ts';
@@ -116,7 +116,7 @@ describe('the quota dashboard follows a live lesson', () => {
     // Keep teaching until the classroom has received for 70% of the scheduled time, then end it.
     const wait = receivingSince + LESSON_MS * 0.7 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     const status = await waitFor('the verdict on the teacher\'s page', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     expect(status, (await teacher.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
     const endedAt = Date.now();
