@@ -1,7 +1,7 @@
 import type { EvidenceRule, LiveRuleId, ParticipationRuleId, RuleOutcome, Verdict } from '../../shared/schemas/live.ts';
 import { clip, intersect, total, union, type Span } from './intervals.ts';
 import type { ParticipantSpans, ParticipationFacts } from './participation.ts';
-import { pct, round, single } from './verdict.ts';
+import { pct, round, scheduledShare, single } from './verdict.ts';
 
 /**
  * The participation rules (issue #6): a pure function of the rule versions in
@@ -10,9 +10,10 @@ import { pct, round, single } from './verdict.ts';
  * (delivered) only if every rule of its kind passes; otherwise it is missed and
  * the reason names each failing rule with its figures.
  *
- * Every rule looks inside the window [scheduled start − margin, scheduled end +
- * margin]; a share is the time covered there divided by the scheduled duration
- * (capped at 1).
+ * A share is the time covered inside the scheduled window [start, end] divided
+ * by its duration (as in verdict.ts: early minutes never count toward it); the
+ * seconds a classroom was seen or a school spoke are counted inside
+ * [start − margin, end + margin] (greetings before the bell count).
  *
  * Lessons (sync_lesson):
  * - P-LESSON-TEACHER-AV: the host teacher published camera AND microphone at
@@ -72,10 +73,9 @@ export function duration(secondsValue: number): string {
 function measure(facts: ParticipationFacts, rule: EvidenceRule) {
   const margin = rule.marginMinutes * 60_000;
   const window: Span = { start: facts.scheduled.start - margin, end: facts.scheduled.end + margin };
-  const planned = facts.scheduled.end - facts.scheduled.start;
   const inWindow = (spans: readonly Span[]) => total(clip(spans, window));
   return {
-    share: (spans: readonly Span[]) => (planned <= 0 ? 0 : Math.min(1, inWindow(spans) / planned)),
+    share: (spans: readonly Span[]) => scheduledShare(spans, facts.scheduled),
     seconds: (spans: readonly Span[]) => inWindow(spans) / 1000,
   };
 }

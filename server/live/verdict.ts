@@ -6,8 +6,9 @@ import { clip, intersect, total, union, type Span } from './intervals.ts';
  * the facts gathered from the evidence intervals (server/live/facts.ts).
  *
  * Every rule measures a *share*: the time covered by its evidence inside the
- * window [scheduled start − margin, scheduled end + margin], divided by the
- * scheduled duration, capped at 1.
+ * scheduled window [start, end], divided by the scheduled duration. Minutes
+ * before the start (a teacher may go live early) or after the end never make up
+ * for minutes missing inside it: a lesson ended early is short by that much.
  *
  * Lessons (sync_lesson):
  * - E-TEACHER-PUBLISHED: the host teacher sent picture and sound at once —
@@ -47,12 +48,11 @@ export const rulesOfKind: Record<SessionFacts['kind'], readonly EvidenceRuleId[]
   online_research: ['E-RESEARCH-PUBLISHED', 'E-RESEARCH-PARTICIPANTS'],
 };
 
-function shareOf(spans: readonly Span[], scheduled: Span, rule: EvidenceRule): number {
+/** The share of the scheduled window that `spans` cover. */
+export function scheduledShare(spans: readonly Span[], scheduled: Span): number {
   const duration = scheduled.end - scheduled.start;
   if (duration <= 0) return 0;
-  const margin = rule.marginMinutes * 60_000;
-  const covered = total(clip(spans, { start: scheduled.start - margin, end: scheduled.end + margin }));
-  return Math.min(1, covered / duration);
+  return Math.min(1, total(clip(spans, scheduled)) / duration);
 }
 
 /** 0.6 → "60%"; shares are stored to four decimals. */
@@ -95,16 +95,16 @@ export function evaluate(rules: RuleBook, facts: SessionFacts): Verdict {
     const t = facts.teacher;
     const published = intersect(union([...t.camera, ...t.screen]), t.microphone);
     const teacherRule = rules['E-TEACHER-PUBLISHED'];
-    outcomes.push(single(teacherRule, shareOf(published, facts.scheduled, teacherRule), 'the teacher sent picture and sound'));
+    outcomes.push(single(teacherRule, scheduledShare(published, facts.scheduled), 'the teacher sent picture and sound'));
     const classRule = rules['E-CLASSROOM-RECEIVED'];
-    const shares = facts.classrooms.map((c) => shareOf(intersect(c.video, c.audio), facts.scheduled, classRule));
+    const shares = facts.classrooms.map((c) => scheduledShare(intersect(c.video, c.audio), facts.scheduled));
     outcomes.push(counting(classRule, shares, 'member classrooms received the teacher'));
   } else {
     const pubRule = rules['E-RESEARCH-PUBLISHED'];
     const anyone = union(facts.participants.flatMap((p) => p.publishing));
-    outcomes.push(single(pubRule, shareOf(anyone, facts.scheduled, pubRule), 'somebody was speaking or showing'));
+    outcomes.push(single(pubRule, scheduledShare(anyone, facts.scheduled), 'somebody was speaking or showing'));
     const partRule = rules['E-RESEARCH-PARTICIPANTS'];
-    const shares = facts.participants.map((p) => shareOf(p.receiving, facts.scheduled, partRule));
+    const shares = facts.participants.map((p) => scheduledShare(p.receiving, facts.scheduled));
     outcomes.push(counting(partRule, shares, 'teachers took part'));
   }
   const failed = outcomes.filter((o) => !o.passed);

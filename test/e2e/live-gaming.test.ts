@@ -15,7 +15,7 @@ import { api } from '../../shared/api/index.ts';
 import type { SessionParticipation } from '../../shared/schemas/live.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, memberClassrooms, participationReaches, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -56,7 +56,7 @@ async function goLive(sessionId: string, username: string, opts: { microphone?: 
 }
 
 async function end(host: LivePage): Promise<string> {
-  await host.page.getByTestId('live-end').click();
+  await endFromPage(host.page);
   return waitFor('the end', () => host.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000) as Promise<string>;
 }
 

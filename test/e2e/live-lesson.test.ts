@@ -12,7 +12,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -119,7 +119,7 @@ describe('a synchronized lesson in Chromium', () => {
   it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
     // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
     await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classrooms to receive for 70%', receivedFor(0.7));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
       expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
@@ -157,7 +157,7 @@ describe('an online research session in Chromium', () => {
     // The fake microphones beep: somebody becomes the active speaker, and a tile is highlighted.
     await waitFor('an active speaker', () => host.page.evaluate(() => window.tongbuLive!.view.activeSpeakerPeerId), (id) => id !== null, 20_000);
     await host.page.locator('.live-tile--speaking').first().waitFor();
-    await host.page.getByTestId('live-end').click();
+    await endFromPage(host.page);
     await waitFor('the research session to end', () => li.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await host.context.close();
     await li.context.close();

@@ -19,7 +19,7 @@ import type { ParticipantFigures } from '../../shared/schemas/live.ts';
 import { liveActivityIntervals, liveEvidenceIntervals } from '../../server/db/schema/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, liveService, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, logLocalMedia, mediaLog, openLivePage, peerIdOf, secondsOn, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -174,7 +174,7 @@ describe('a patrolled, scripted lesson in Chromium', () => {
   it('the lesson ends: the participation figures match what the pages did within a second; the patrol left no trace', async () => {
     // Enough of the lesson for the classroom to have received ≥ 60 % of its 30 s.
     await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classroom to receive for 70%', receivedFor(0.7));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     await waitFor('the end', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     await waitFor('the patrol to see the end', () => patrol.page.getByTestId('live-ended-status').count(), (n) => n === 1, 20_000);
 

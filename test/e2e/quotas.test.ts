@@ -14,7 +14,7 @@ import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
-import { framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { GENEROUS_DEADLINE_MS, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { settled, SHIYAN } from '../support/quotas.ts';
@@ -115,7 +115,7 @@ describe('the quota dashboard follows a live lesson', () => {
 
     // Keep teaching until the classroom has received for 70% of the scheduled time, then end it.
     await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classroom to receive for 70%', receivedFor(0.7));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     const status = await waitFor('the verdict on the teacher\'s page', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     expect(status, (await teacher.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
     const endedAt = Date.now();

@@ -31,8 +31,6 @@ export async function openLivePage(
   page.on('console', (msg) => {
     if (msg.type() === 'error' || msg.type() === 'warning') console.log(`[${username} ${msg.type()}] ${msg.text()}`);
   });
-  // The end-lesson button asks for confirmation.
-  page.on('dialog', (d) => void d.accept());
   await page.goto(platform.url + path);
   return { page, context, username };
 }
@@ -136,4 +134,13 @@ export function secondsOn(log: readonly MediaLogEntry[], source: 'camera' | 'mic
   }
   if (since !== null) total += until - since;
   return total / 1000;
+}
+
+/** Clicks "end" and confirms in the end dialog (which says whether the session ends early); returns what it said. */
+export async function endFromPage(page: Page): Promise<string> {
+  await page.getByTestId('live-end').click();
+  const dialog = page.getByTestId('live-end-dialog');
+  const said = (await dialog.textContent()) ?? '';
+  await dialog.getByTestId('live-end-confirm').click();
+  return said;
 }

@@ -224,10 +224,10 @@ describe('lesson rules', () => {
     expect(o.detail).toMatch(/master-teacher lesson/);
   });
 
-  it('P-LESSON-TEACHER-AV: only the scheduled time ± margin counts', () => {
+  it('P-LESSON-TEACHER-AV: only the scheduled time counts toward the share (not the margin before the start)', () => {
     const facts = participationFacts(lessonPlan(), [connected(host, 'send', -30, 10), publishing(host, 'camera', -30, 10), publishing(host, 'microphone', -30, 10), ...watching(ganpu), ...seen(ganpu, 0, 40)], [], at(40));
-    // 10 minutes of margin before the start + 10 minutes of lesson = 20 of 40.
-    expect(outcome(evaluateParticipation(defaults, facts), 'P-LESSON-TEACHER-AV')).toMatchObject({ passed: false, measuredShare: 0.5 });
+    // 40 minutes published, 10 of them inside the lesson = 10 of 40.
+    expect(outcome(evaluateParticipation(defaults, facts), 'P-LESSON-TEACHER-AV')).toMatchObject({ passed: false, measuredShare: 0.25 });
   });
 });
 

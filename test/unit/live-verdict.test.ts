@@ -68,13 +68,21 @@ describe('lesson verdict', () => {
     expect(outcome(evaluate(rules, lesson(under, [fullClass])), 'E-TEACHER-PUBLISHED').passed).toBe(false);
   });
 
-  it('E-TEACHER-PUBLISHED: evidence outside the scheduled window ± margin does not count', () => {
-    // 30 minutes, but 25 of them long before the lesson: only the 5 inside (plus margin) count.
+  it('E-TEACHER-PUBLISHED: evidence outside the scheduled window does not count', () => {
+    // 30 minutes, but 25 of them long before the lesson: only the 5 inside count.
     const early = { camera: [span(-60, -35), span(0, 5)], microphone: [span(-60, -35), span(0, 5)] };
     expect(outcome(evaluate(rules, lesson(early, [fullClass])), 'E-TEACHER-PUBLISHED')).toMatchObject({ passed: false, measuredShare: 0.125 });
-    // The margin (10 min) lets a lesson that started 8 minutes early and ended on time count in full.
+    // 40 minutes sent, 8 of them before the start (inside the rule's margin): 32 of 40 count.
     const shifted = { camera: [span(-8, 32)], microphone: [span(-8, 32)] };
-    expect(outcome(evaluate(rules, lesson(shifted, [fullClass])), 'E-TEACHER-PUBLISHED').measuredShare).toBe(1);
+    expect(outcome(evaluate(rules, lesson(shifted, [fullClass])), 'E-TEACHER-PUBLISHED').measuredShare).toBe(0.8);
+  });
+
+  it('E-TEACHER-PUBLISHED + E-CLASSROOM-RECEIVED: a lesson live 10 minutes early and ended 2.5 minutes before its end is not 100%', () => {
+    const teacher = { camera: [span(-10, 37.5)], microphone: [span(-10, 37.5)] };
+    const v = evaluate(rules, lesson(teacher, [{ classroomId: 'c1', video: [span(-10, 37.5)], audio: [span(-10, 37.5)] }]));
+    expect(outcome(v, 'E-TEACHER-PUBLISHED')).toMatchObject({ passed: true, measuredShare: 0.9375 });
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: true, measuredShare: 0.9375 });
+    expect(outcome(v, 'E-TEACHER-PUBLISHED').detail).toContain('93.8%');
   });
 
   it('E-CLASSROOM-RECEIVED: no member classroom received enough → missed with the reason', () => {

@@ -2,6 +2,7 @@ import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Alert, Badge, LinkButton } from '../ui/index.ts';
 import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
 
@@ -18,11 +19,6 @@ export function PatrolView({ client, view }: { client: LiveClient; view: LiveVie
   const main = remoteOf(view, host?.peerId, 'screen') ?? remoteOf(view, host?.peerId, 'camera');
   const pip = main?.source === 'screen' ? remoteOf(view, host?.peerId, 'camera') : undefined;
   const others = view.peers.filter((p) => p.peerId !== view.peerId && p.role !== 'observer' && p.peerId !== host?.peerId);
-  const end = act(async () => {
-    if (!window.confirm(t('live.endConfirm'))) return;
-    await client.endSession();
-  });
-
   return (
     <div className="live-patrol" data-testid="live-patrol-view">
       <StatusBanner view={view} />
@@ -61,7 +57,7 @@ export function PatrolView({ client, view }: { client: LiveClient; view: LiveVie
         <LinkButton to="/live/patrol" icon="chevronLeft" data-testid="live-patrol-leave">
           {t('live.patrol.leave')}
         </LinkButton>
-        {view.permissions?.endSession && <ToolButton icon="end" label={t('live.end')} danger onClick={end} testId="live-end" />}
+        <EndSessionButton client={client} view={view} />
       </div>
       <AudioSinks remote={view.remote} />
     </div>

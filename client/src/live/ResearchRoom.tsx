@@ -2,6 +2,7 @@ import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge } from '../ui/index.ts';
 import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
 
@@ -14,11 +15,6 @@ export function ResearchRoom({ client, view }: { client: LiveClient; view: LiveV
   const publish = new Set(view.permissions?.publish ?? []);
   const others = view.peers.filter((p) => p.peerId !== view.peerId && p.role !== 'observer');
   const screens = view.remote.filter((r) => r.source === 'screen' && !r.producerPaused);
-  const end = act(async () => {
-    if (!window.confirm(t('live.endConfirm'))) return;
-    await client.endSession();
-  });
-
   return (
     <div className="live-research" data-testid="live-research">
       <StatusBanner view={view} />
@@ -65,7 +61,7 @@ export function ResearchRoom({ client, view }: { client: LiveClient; view: LiveV
           <ToolButton icon="record" label={view.recording.active ? t('live.recordStop') : t('live.record')} active={view.recording.active} onClick={act(() => (view.recording.active ? client.stopRecording() : client.startRecording()))} testId="live-record" />
         )}
         <BandwidthChooser client={client} view={view} />
-        {view.permissions?.endSession && <ToolButton icon="end" label={t('live.end')} danger onClick={end} testId="live-end" />}
+        <EndSessionButton client={client} view={view} />
       </div>
       <AudioSinks remote={view.remote} />
     </div>

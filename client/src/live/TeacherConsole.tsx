@@ -3,6 +3,7 @@ import { currentLocale, isMessageKey, translate, useT, type Translate } from '..
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge, EmptyState, toast } from '../ui/index.ts';
 import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
 
 /** A refusal in the UI language: the code's text, then the server's (English) detail. */
@@ -29,11 +30,6 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
   const publish = new Set(view.permissions?.publish ?? []);
   const classrooms = view.peers.filter((p) => p.role === 'classroom');
   const hands = classrooms.filter((p) => p.handRaised);
-
-  const end = act(async () => {
-    if (!window.confirm(t('live.endConfirm'))) return;
-    await client.endSession();
-  });
 
   return (
     <div className="live-console" data-testid="live-console">
@@ -123,7 +119,7 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
           />
         )}
         <BandwidthChooser client={client} view={view} />
-        {view.permissions?.endSession && <ToolButton icon="end" label={t('live.end')} danger onClick={end} testId="live-end" />}
+        <EndSessionButton client={client} view={view} />
       </div>
       <AudioSinks remote={view.remote} />
     </div>

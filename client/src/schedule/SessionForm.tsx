@@ -60,6 +60,11 @@ export function SessionForm({ open, onClose, communityId, directory, initial, ca
   const [overrideReason, setOverrideReason] = useState('');
   const [check, setCheck] = useState<{ result?: SessionCheckResult; checking: boolean }>({ checking: false });
 
+  // A teacher plans as themselves: the form is mounted before the directory that names them loads.
+  useEffect(() => {
+    if (ownTeacherId) setHostTeacherId(ownTeacherId);
+  }, [ownTeacherId]);
+
   // A click on another slot re-opens the form there.
   useEffect(() => {
     if (!open) return;
