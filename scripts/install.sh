@@ -46,4 +46,7 @@ bash media/worker-build/build.sh >/dev/null
 # 4. The web client bundle that the server serves.
 bash scripts/build-client.sh
 
+# 5. The server compiled to JavaScript (build/), so `npm start` loads no TypeScript at runtime.
+bash scripts/build-server.sh
+
 echo "installed in $(( $(date +%s) - started )) s"

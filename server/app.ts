@@ -16,6 +16,7 @@ import { setRequestState } from './http/context.ts';
 import { errorHandler } from './http/errorHandler.ts';
 import { inputGuard } from './http/inputGuard.ts';
 import { NotFoundError } from './http/errors.ts';
+import { strictTransportSecurity } from './http/transportSecurity.ts';
 import type { Logger } from './log.ts';
 import { placesRoutes } from './places/routes.ts';
 import { systemRoutes } from './system/routes.ts';
@@ -40,7 +41,8 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
   const db = database.db;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For/-Proto only from the proxies TRUST_PROXY names: otherwise any client could claim HTTPS or another address.
+  app.set('trust proxy', config.trustProxy);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -52,9 +54,10 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
           'upgrade-insecure-requests': null,
         },
       },
-      strictTransportSecurity: config.session.cookieSecure,
+      strictTransportSecurity: false,
     }),
   );
+  app.use(strictTransportSecurity(config));
   app.use(
     pinoHttp({
       logger: log,

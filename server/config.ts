@@ -1,6 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isIpOrHostName, parseTrustProxy } from './system/addresses.ts';
+import { ConfigError } from './system/ConfigError.ts';
 
 /**
  * The only place that reads environment variables. Every setting has a safe
@@ -19,7 +22,7 @@ const list = z
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().default('127.0.0.1'),
+  HOST: z.string().refine(isIpOrHostName, 'not an IP address or host name').default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   /** Public URL used in printed links and calendar subscriptions. */
   PUBLIC_URL: z.string().url().optional(),
@@ -38,8 +41,8 @@ const EnvSchema = z.object({
   SIGNIN_RATE_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   /** mediasoup */
   MEDIA_WORKERS: z.coerce.number().int().min(0).optional(),
-  MEDIA_LISTEN_IP: z.string().default('127.0.0.1'),
-  MEDIA_ANNOUNCED_ADDRESS: z.string().optional(),
+  MEDIA_LISTEN_IP: z.string().refine((v) => isIP(v) !== 0, 'not an IP address').default('127.0.0.1'),
+  MEDIA_ANNOUNCED_ADDRESS: z.string().refine(isIpOrHostName, 'not an IP address or host name').optional(),
   MEDIA_RTC_MIN_PORT: z.coerce.number().int().min(1024).max(65535).default(40000),
   MEDIA_RTC_MAX_PORT: z.coerce.number().int().min(1024).max(65535).default(49999),
   MEDIA_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
@@ -78,6 +81,11 @@ const EnvSchema = z.object({
   QUOTA_RECOMPUTE_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60),
   /** Skip starting the client bundle build check (tests serve the API only). */
   SERVE_CLIENT: bool(true),
+  /** Serve HTTPS (and WSS) on PORT with this PEM certificate chain and key; both or neither. */
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  /** Behind a TLS-terminating proxy: which proxies' X-Forwarded-For/-Proto to believe (hops, or addresses/subnets, or loopback). Unset: nobody's. */
+  TRUST_PROXY: z.string().optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -85,10 +93,16 @@ export type Env = z.input<typeof EnvSchema>;
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    const [first, ...others] = parsed.error.issues;
+    const also = others.map((i) => `; also ${i.path.join('.')}: ${i.message}`).join('');
+    throw new ConfigError(first!.path.join('.'), `${first!.message}${also}`);
   }
   const e = parsed.data;
+  if (Boolean(e.TLS_CERT_FILE) !== Boolean(e.TLS_KEY_FILE)) {
+    throw new ConfigError(e.TLS_CERT_FILE ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE', 'HTTPS needs both TLS_CERT_FILE and TLS_KEY_FILE');
+  }
+  const trustProxy = parseTrustProxy(e.TRUST_PROXY);
+  if (trustProxy === undefined) throw new ConfigError('TRUST_PROXY', `"${e.TRUST_PROXY}" is not a hop count or a list of proxy addresses, subnets or loopback/linklocal/uniquelocal`);
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -129,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS },
     quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
+    tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,
+    trustProxy,
   };
 }
 

@@ -6,11 +6,28 @@ import { seedDemo } from './seed/demo.ts';
 import { seedDemoHistory } from './seed/demoHistory.ts';
 import { startServer } from './server.ts';
 import { features } from './features.ts';
+import { ConfigError } from './system/ConfigError.ts';
+import { exposureWarnings } from './system/exposure.ts';
+import { loadTls } from './system/tls.ts';
 
 // Boot in one readable sequence: config → database (+ migrations) → demo seed → media workers → HTTP + Socket.IO.
 const bootStarted = performance.now();
-const config = loadConfig();
+// A setting the server cannot work with is refused before anything opens: one line naming it, exit EX_CONFIG.
+const { config, tls } = (() => {
+  try {
+    const config = loadConfig();
+    return { config, tls: loadTls(config.tls) };
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(`tongbu: refusing to start: ${err.message}`);
+    process.exit(ConfigError.exitCode);
+  }
+})();
 const log = createLogger(config);
+for (const w of exposureWarnings(config)) {
+  console.warn(`tongbu: warning ${w.rule}: ${w.message}`);
+  log.warn({ rule: w.rule }, w.message);
+}
 
 const database = await openDatabase(config.database);
 await database.migrate();
@@ -41,7 +58,7 @@ const media =
 media?.on('workerdied', (dead, replacement, error) => log.error({ deadPid: dead.pid, newPid: replacement.pid, err: error }, 'mediasoup worker died and was replaced'));
 log.info({ workers: media?.size ?? 0 }, 'media workers ready');
 
-const server = await startServer({ config, database, media, log }, features);
+const server = await startServer({ config, database, media, log }, { ...features, tls });
 const url = config.publicUrl ?? server.url;
 const bootMs = Math.round(performance.now() - bootStarted);
 

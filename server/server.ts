@@ -1,12 +1,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Server as IoServer } from 'socket.io';
 import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
 import { RedisRateLimitStore } from './accounts/RedisRateLimitStore.ts';
 import { createRealtime } from './realtime/io.ts';
+import { loadTls, type TlsMaterial } from './system/tls.ts';
 
 export interface RunningServer {
-  readonly httpServer: HttpServer;
+  readonly httpServer: HttpServer | HttpsServer;
   readonly io: IoServer;
   readonly url: string;
   close(): Promise<void>;
@@ -18,15 +20,20 @@ export interface RunningServer {
  */
 export type RealtimeFeature = (io: IoServer, deps: AppDeps) => (() => void | Promise<void>) | void;
 
-/** HTTP + Socket.IO on one port; `close()` stops both and everything features started. */
+/**
+ * HTTP (or HTTPS with TLS_CERT_FILE/TLS_KEY_FILE) + Socket.IO on one port;
+ * `close()` stops both and everything features started.
+ */
 export async function startServer(
   deps: AppDeps,
-  options: { routes?: readonly FeatureRoutes[]; realtime?: readonly RealtimeFeature[]; port?: number; host?: string } = {},
+  options: { routes?: readonly FeatureRoutes[]; realtime?: readonly RealtimeFeature[]; port?: number; host?: string; tls?: TlsMaterial | null } = {},
 ): Promise<RunningServer> {
   // With Redis, every process counts sign-in attempts in one place.
   const signInLimitStore = deps.config.redis ? new RedisRateLimitStore(deps.config.redis.url, `${deps.config.redis.streamName}:sign-in:`) : undefined;
+  const tls = options.tls === undefined ? loadTls(deps.config.tls) : options.tls;
   const app = createApp(deps, options.routes, { signInLimitStore });
-  const httpServer = createServer(app);
+  // HTTP/1.1 only: Socket.IO's WebSocket upgrade and long polling need it, and so do older classroom browsers.
+  const httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createServer(app);
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
@@ -39,7 +46,7 @@ export async function startServer(
   return {
     httpServer,
     io,
-    url: `http://${host}:${port}`,
+    url: `${tls ? 'https' : 'http'}://${host}:${port}`,
     close: async () => {
       // Features stop in reverse order of starting, each finishing before the next.
       for (const stop of [...stops].reverse()) await stop();

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { api } from '../../shared/api/index.ts';
 import { SignInUsername, type Me } from '../../shared/schemas/accounts.ts';
@@ -6,6 +6,7 @@ import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { sessionTokenOf } from '../http/context.ts';
 import { HttpError } from '../http/errors.ts';
+import { overHttps } from '../http/transportSecurity.ts';
 import { bind } from '../http/route.ts';
 import type { Actor } from './actor.ts';
 import * as accountsService from './service.ts';
@@ -37,7 +38,8 @@ export interface SessionWiring {
 }
 
 export function accountRoutes(router: Router, db: Db, config: Config, { signInLimitStore: store }: SessionWiring = {}): void {
-  const cookieOptions = { httpOnly: true, sameSite: 'lax' as const, secure: config.session.cookieSecure, path: '/' };
+  // Secure whenever the request came over HTTPS (directly or through a trusted proxy), so nobody has to remember a setting.
+  const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: overHttps(req, config), path: '/' });
 
   // Guessing passwords is slowed per address and username; the message says when to retry.
   router.use(
@@ -53,18 +55,18 @@ export function accountRoutes(router: Router, db: Db, config: Config, { signInLi
     }),
   );
 
-  bind(router, api.signIn, async ({ body, res }) => {
+  bind(router, api.signIn, async ({ req, body, res }) => {
     const account = await accountsService.authenticate(db, body.username, body.password);
     if (!account) throw new HttpError(401, 'unauthenticated', 'Wrong username or password');
     const session = await createSession(db, account.id, config.session.ttlHours);
-    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions, expires: session.expiresAt });
+    res.cookie(SESSION_COOKIE, session.token, { ...cookieOptions(req), expires: session.expiresAt });
     return meOf(db, await actorOfAccount(db, account, session.csrfToken, session.expiresAt));
   });
 
   bind(router, api.signOut, async ({ req, res }) => {
     const token = sessionTokenOf(req);
     if (token) await endSession(db, token);
-    res.clearCookie(SESSION_COOKIE, cookieOptions);
+    res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   });
 
   bind(router, api.me, ({ actor }) => meOf(db, actor));

@@ -1,4 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import { parse as parseCookie } from 'cookie';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
@@ -30,7 +31,7 @@ export interface Realtime {
  * With Redis, several server processes share rooms (and connection-state
  * recovery), so a dashboard on one node hears what happened on another.
  */
-export async function createRealtime(httpServer: HttpServer, db: Db, redis: { url: string; streamName: string } | null): Promise<Realtime> {
+export async function createRealtime(httpServer: HttpServer | HttpsServer, db: Db, redis: { url: string; streamName: string } | null): Promise<Realtime> {
   const redisClient = redis ? createClient({ url: redis.url }) : null;
   if (redisClient) {
     redisClient.on('error', () => {}); // reconnects by itself; a failed command surfaces where it was issued
