@@ -31,10 +31,10 @@ export const chromiumArgs: readonly string[] = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-/** Launches headless Chromium with the flags above (plus any extra ones). */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/** Launches headless Chromium with the flags above (plus any extra ones); `executablePath` may wrap it (e.g. into a network namespace). */
+export function launchChromium(extraArgs: readonly string[] = [], executablePath = chromiumPath): Promise<Browser> {
   return chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     headless: true,
     args: [...chromiumArgs, ...extraArgs],
   });
