@@ -32,6 +32,7 @@ import { createTestCa, type TestCa } from './testCa.ts';
  * browsers through nginx.
  */
 export const SITE = 'tongbu.test';
+const TURN_NAME = `turn.${SITE}`;
 export const COUNTY_ADDRESSES = { web: '198.18.0.2', turn: '198.18.0.3' } as const;
 export type SchoolHost = 'core' | 'ganpu' | 'liuli';
 const SCHOOLS = { core: '198.18.0.10', ganpu: '198.18.0.20', liuli: '198.18.0.21' } as const;
@@ -158,7 +159,7 @@ export async function startCountyNetwork(options: { env?: Record<string, string>
       ...Object.entries(SCHOOLS).map(([name, address]) => ({ name, addresses: [address] })),
     ]);
     undo.push(() => network.remove());
-    const ca = await createTestCa({ names: [SITE], ips: [COUNTY_ADDRESSES.turn] });
+    const ca = await createTestCa({ names: [SITE, TURN_NAME] });
     undo.push(() => ca.remove());
 
     // The run's database, reached by the server through PostgreSQL's Unix socket.
@@ -173,7 +174,7 @@ export async function startCountyNetwork(options: { env?: Record<string, string>
     const auth = admin.password ? `${admin.username}:${admin.password}` : admin.username;
     const databaseUrl = `postgres://${auth}@/${dbName}?host=${encodeURIComponent(socketDir)}&port=${where.port}`;
 
-    const turnSecret = randomBytes(18).toString('base64url');
+    const turnSecret = options.env?.['ICE_SERVER_SECRET'] ?? randomBytes(18).toString('base64url');
     const coturn = new ServiceProcess('coturn', network.spawn('county', [TURNSERVER,
       '--listening-ip', COUNTY_ADDRESSES.turn, '--relay-ip', COUNTY_ADDRESSES.turn,
       '--listening-port', '3478', '--tls-listening-port', '443',
@@ -207,7 +208,10 @@ export async function startCountyNetwork(options: { env?: Record<string, string>
         MEDIA_WORKERS: '1',
         MEDIA_LISTEN_IP: COUNTY_ADDRESSES.web,
         MEDIA_ANNOUNCED_ADDRESS: COUNTY_ADDRESSES.web,
-        ICE_SERVER_URLS: `turn:${COUNTY_ADDRESSES.turn}:3478?transport=udp,turns:${COUNTY_ADDRESSES.turn}:443?transport=tcp`,
+        // TURN/TLS by name (its certificate's), which Chromium resolves through --host-resolver-rules; those
+        // rules also match IP literals, so a TCP TURN URL with an address would be refused. TURN/UDP names
+        // are looked up without those rules (and the test network has no DNS): it gets the address.
+        ICE_SERVER_URLS: `turn:${COUNTY_ADDRESSES.turn}:3478?transport=udp,turns:${TURN_NAME}:443?transport=tcp`,
         ICE_SERVER_SECRET: turnSecret,
         LIVE_SWEEP_SECONDS: '0',
         // Chromium's fake microphone, through echo cancellation and noise suppression, beeps at about −60 dBov.
@@ -250,7 +254,7 @@ export async function startCountyNetwork(options: { env?: Record<string, string>
     };
     const launchBrowser = async (school: SchoolHost) => {
       const browser = await launchChromium(
-        [...ca.chromiumFlags, `--host-resolver-rules=MAP ${SITE} ${COUNTY_ADDRESSES.web}, MAP * ~NOTFOUND`],
+        [...ca.chromiumFlags, `--host-resolver-rules=MAP ${SITE} ${COUNTY_ADDRESSES.web}, MAP ${TURN_NAME} ${COUNTY_ADDRESSES.turn}, MAP * ~NOTFOUND`],
         await network.wrapper(school, chromiumPath),
       );
       undo.push(() => browser.close());
