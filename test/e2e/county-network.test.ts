@@ -59,6 +59,14 @@ describe('a county deployment across network namespaces', () => {
   it('the teacher in the core school goes live over https://tongbu.test', async () => {
     teacher = await openLivePage(browsers.core, county.platform, 'teacher.wang', `/live/${sessionId}`);
     expect(await teacher.page.evaluate(() => window.isSecureContext && location.origin)).toBe('https://tongbu.test');
+    // Through nginx: the server sees https (HSTS), the hashed bundle comes from disk with nginx's long cache.
+    const headers = await teacher.page.evaluate(async () => {
+      const script = document.querySelector<HTMLScriptElement>('script[src^="/assets/"]')!;
+      const [api, asset] = await Promise.all([fetch('/api/health'), fetch(script.src)]);
+      return { hsts: api.headers.get('strict-transport-security'), assetCache: asset.headers.get('cache-control') };
+    });
+    expect(headers.hsts).toMatch(/max-age=\d+/);
+    expect(headers.assetCache).toContain('immutable');
     await teacher.page.getByTestId('live-golive').click({ timeout: 60_000 });
     await teacher.page.getByTestId('live-console').waitFor({ timeout: 60_000 });
     await waitFor('camera and microphone on', () => teacher.page.evaluate(() => window.tongbuLive!.view.local), (l) => !!l.camera && l.microphone, 60_000);
