@@ -33,13 +33,14 @@ export const chromiumArgs: readonly string[] = [
 ];
 
 /**
- * Launches headless Chromium with the flags above (plus any extra ones). Its contexts
- * wait generously by default (a busy machine is slower, not wrong): a page's waits end
- * when the event happens, the deadline only bounds a broken test.
+ * Launches headless Chromium with the flags above (plus any extra ones); `executablePath` may
+ * wrap it (e.g. into a network namespace). Its contexts wait generously by default (a busy
+ * machine is slower, not wrong): a page's waits end when the event happens, the deadline only
+ * bounds a broken test.
  */
-export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchChromium(extraArgs: readonly string[] = [], executablePath = chromiumPath): Promise<Browser> {
   const browser = await chromium.launch({
-    executablePath: chromiumPath,
+    executablePath,
     headless: true,
     args: [...chromiumArgs, ...extraArgs],
   });

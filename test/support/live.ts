@@ -35,7 +35,7 @@ export interface LiveSessionSpec {
 /** The demo teacher may not be booked twice: each new session starts after the previous one's scheduled end. */
 let nextFree = 0;
 
-export async function createLiveSession(platform: TestPlatform, spec: LiveSessionSpec = {}): Promise<string> {
+export async function createLiveSession(platform: Pick<TestPlatform, 'database' | 'signIn'>, spec: LiveSessionSpec = {}): Promise<string> {
   const dir = await demoDirectory(platform.database.db);
   const coordinator = await platform.signIn('coord.shiyan');
   const starts = new Date(Math.max(Date.now() + (spec.startsInMs ?? 5_000), nextFree));
@@ -164,7 +164,7 @@ export function tempDataDir(): { env: { DATA_DIR: string }; cleanup(): void } {
  * (issue #6) with second-sized thresholds, effective from yesterday (Asia/Shanghai)
  * so every session of the test platform uses them. Added through the admin API.
  */
-export async function shortSessionRules(platform: TestPlatform, seconds: { classroomPresent?: number; researchSpoke?: number } = {}): Promise<void> {
+export async function shortSessionRules(platform: Pick<TestPlatform, 'signIn'>, seconds: { classroomPresent?: number; researchSpoke?: number } = {}): Promise<void> {
   const admin = await platform.signIn('admin');
   const yesterday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 24 * 3600_000));
   const versions = [

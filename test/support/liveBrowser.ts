@@ -16,7 +16,7 @@ export interface LivePage {
 
 export async function openLivePage(
   browser: Browser,
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'url' | 'signIn'>,
   username: string,
   path: string,
   options: { beforeLoad?: (context: BrowserContext) => Promise<void> } = {},

@@ -47,30 +47,31 @@ export async function startTestPlatform(
 
   const anonymous = () => createCaller({ baseUrl: server.url });
 
-  async function signIn(username: string, password = DEMO_PASSWORD): Promise<SignedInClient> {
-    let cookie = '';
-    const keepCookie = (res: Response) => {
-      const set = res.headers.getSetCookie().find((c) => c.startsWith('tongbu_sid='));
-      if (set) cookie = set.split(';')[0]!;
-    };
-    const signInCall = createCaller({ baseUrl: server.url, onResponse: keepCookie });
-    const result = await signInCall(api.signIn, { body: { username, password } });
-    if (!result.ok) throw new Error(`sign-in of ${username} failed: ${result.status} ${result.error.message}`);
-    const me = result.data;
-    const call = createCaller({ baseUrl: server.url, headers: () => ({ cookie, 'x-csrf-token': me.csrfToken }), onResponse: keepCookie });
-    return { call, me, get cookie() { return cookie; } };
-  }
-
   return {
     url: server.url,
     database,
     server,
     config,
-    signIn,
+    signIn: (username, password) => signInAt(server.url, username, password),
     anonymous,
     close: async () => {
       await server.close();
       await database.close();
     },
   };
+}
+
+/** Signs in at a running platform's API (`baseUrl`) and keeps its session cookie. */
+export async function signInAt(baseUrl: string, username: string, password = DEMO_PASSWORD): Promise<SignedInClient> {
+  let cookie = '';
+  const keepCookie = (res: Response) => {
+    const set = res.headers.getSetCookie().find((c) => c.startsWith('tongbu_sid='));
+    if (set) cookie = set.split(';')[0]!;
+  };
+  const signInCall = createCaller({ baseUrl, onResponse: keepCookie });
+  const result = await signInCall(api.signIn, { body: { username, password } });
+  if (!result.ok) throw new Error(`sign-in of ${username} failed: ${result.status} ${result.error.message}`);
+  const me = result.data;
+  const call = createCaller({ baseUrl, headers: () => ({ cookie, 'x-csrf-token': me.csrfToken }), onResponse: keepCookie });
+  return { call, me, get cookie() { return cookie; } };
 }
