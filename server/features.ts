@@ -1,6 +1,7 @@
 import type { FeatureRoutes } from './app.ts';
 import type { RealtimeFeature } from './server.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { countyRoutes } from './county/routes.ts';
 import { liveRealtime, liveRoutes } from './live/index.ts';
 import { quotaRealtime, quotaRoutes } from './quotas/index.ts';
 import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
@@ -10,6 +11,6 @@ import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
  * harness start exactly the same platform.
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
-  routes: [scheduleRoutes, liveRoutes, quotaRoutes, auditRoutes],
+  routes: [scheduleRoutes, liveRoutes, quotaRoutes, auditRoutes, countyRoutes],
   realtime: [scheduleRealtime, liveRealtime, quotaRealtime],
 };

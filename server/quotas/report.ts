@@ -98,7 +98,7 @@ export async function reportData(ctx: QuotaContext, actor: Actor, q: { countyId?
 
 // ---- tables (shared by XLSX, CSV and HTML) -------------------------------------------------------
 
-type Table = { name: string; headers: string[]; rows: (string | number | null)[][] };
+export type Table = { name: string; headers: string[]; rows: (string | number | null)[][] };
 
 export function tables(d: ReportData): Record<'rules' | 'items' | 'corrections' | 'participation', Table> {
   return {
@@ -152,22 +152,29 @@ export async function toXlsx(d: ReportData): Promise<Buffer> {
   info.addRows(infoRows.map((r) => r.map(spreadsheetCell)));
   info.getColumn(1).width = 22;
   info.getColumn(2).width = 80;
-  for (const t of Object.values(tables(d))) {
-    const ws = wb.addWorksheet(t.name);
-    ws.addRow(t.headers).font = { bold: true };
-    ws.addRows(t.rows.map((r) => r.map(spreadsheetCell)));
-    ws.views = [{ state: 'frozen', ySplit: 1 }];
-    t.headers.forEach((h, i) => (ws.getColumn(i + 1).width = Math.min(40, Math.max(10, h.length + 2))));
-  }
+  for (const t of Object.values(tables(d))) addTableSheet(wb, t);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** One table as a worksheet: bold frozen header row, user text never a formula. */
+export function addTableSheet(wb: ExcelJS.Workbook, t: Table): void {
+  const ws = wb.addWorksheet(t.name);
+  ws.addRow(t.headers).font = { bold: true };
+  ws.addRows(t.rows.map((r) => r.map(spreadsheetCell)));
+  ws.views = [{ state: 'frozen', ySplit: 1 }];
+  t.headers.forEach((h, i) => (ws.getColumn(i + 1).width = Math.min(40, Math.max(10, h.length + 2))));
+}
+
 export function toCsv(d: ReportData, sheet: keyof ReturnType<typeof tables>): Buffer {
-  const t = tables(d)[sheet];
+  return tableCsv(tables(d)[sheet]);
+}
+
+/** One table as a CSV file (every CSV the server writes goes through here). */
+export function tableCsv(t: Table): Buffer {
   return csvFile([t.headers, ...t.rows]);
 }
 
-const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+export const esc = (v: unknown) => String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function toHtml(d: ReportData): string {
   const t = tables(d);

@@ -17,6 +17,7 @@ import {
 } from '../db/schema/index.ts';
 import { hashPassword } from '../accounts/password.ts';
 import * as haiyan from './haiyan.ts';
+import { seedDemoCounty } from './demoCounty.ts';
 
 export interface DemoSignIn {
   role: string;
@@ -99,11 +100,13 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
       ]);
     }
 
-    for (const y of haiyan.academicYearsThrough(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()))) {
+    const years = haiyan.academicYearsThrough(new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()));
+    for (const y of years) {
       const [year] = await tx.insert(academicYears).values({ label: y.label, startsOn: y.startsOn, endsOn: y.endsOn }).returning();
       await tx.insert(academicTerms).values(y.terms.map((t) => ({ ...t, yearId: year!.id })));
       await tx.insert(holidays).values(y.holidays.map((h) => ({ ...h, yearId: year!.id })));
     }
+    await seedDemoCounty(tx, schoolIds, new Set(haiyan.schools.filter((s) => s.locality === 'rural').map((s) => s.key)), teacherIds, years);
 
     for (const [i, a] of haiyan.demoAccounts.entries()) {
       const [row] = await tx

@@ -1,3 +1,4 @@
+import { countyApi } from './county.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
 import { quotasApi } from './quotas.ts';
@@ -9,6 +10,7 @@ export const api = {
   ...scheduleApi,
   ...liveApi,
   ...quotasApi,
+  ...countyApi,
 } as const;
 
 export type Api = typeof api;

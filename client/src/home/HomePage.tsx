@@ -13,6 +13,7 @@ import { useCommunity, useCommunityList } from '../communities/store.ts';
 import { localName, useLocale, useT } from '../i18n/index.ts';
 import { Badge, Card, DescriptionList, EmptyState, Icon, LinkButton, PageHeader, Spinner, Stat, Table, type Column, type IconName } from '../ui/index.ts';
 import { UpcomingSessions } from './UpcomingSessions.tsx';
+import { CountySection } from '../county/CountySection.tsx';
 
 export function HomePage() {
   const me = useMe();
@@ -135,6 +136,7 @@ function CountyOverview({ admin }: { admin?: boolean }) {
           </Card>
         </div>
       </div>
+      <CountySection />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { auditEn } from '../audit/messages.ts';
 import { liveEn } from '../live/messages.ts';
 import { quotasEn } from '../quotas/messages.ts';
+import { countyEn } from '../county/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -365,4 +366,6 @@ export const en: Record<MessageKey, string> = {
   ...liveEn,
   ...quotasEn,
   ...auditEn,
+  // county section (coverage, balance, rotation): client/src/county/messages.ts
+  ...countyEn,
 };

@@ -1,6 +1,7 @@
 import { auditZh } from '../audit/messages.ts';
 import { liveZh } from '../live/messages.ts';
 import { quotasZh } from '../quotas/messages.ts';
+import { countyZh } from '../county/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
@@ -369,6 +370,8 @@ export const zhCN = {
   ...quotasZh,
   // audit trail (issue #5): client/src/audit/messages.ts
   ...auditZh,
+  // county section (coverage, balance, rotation): client/src/county/messages.ts
+  ...countyZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

@@ -8,3 +8,4 @@ export * from './schedule.ts';
 export * from './live.ts';
 export * from './quotas.ts';
 export * from './audit.ts';
+export * from './county.ts';

@@ -1,0 +1,123 @@
+import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { ASSESSED_STAGES, COUNTY_RULE_IDS, currentBalanceStandard, currentRotationStandard, type IndicatorCode } from '../../shared/county/standards.ts';
+import type { CountyReport, CountyReports } from '../../shared/schemas/county.ts';
+import type { Actor } from '../accounts/actor.ts';
+import type { Db } from '../db/client.ts';
+import { classrooms, communityMemberships, counties, schoolResources, schools, teacherDispatches, teacherRotations, teachers, teacherSubjects } from '../db/schema/index.ts';
+import { ForbiddenError, NotFoundError } from '../http/errors.ts';
+import { teachingDays } from '../quotas/teachingCalendar.ts';
+import { loadYears, pickYear, type YearCalendar } from '../quotas/years.ts';
+import { balanceOfStage, type SchoolResourceInput } from './balance.ts';
+import { coverage } from './coverage.ts';
+import { rotationSummary } from './rotation.ts';
+
+export interface CountyContext {
+  db: Db;
+  today: () => string;
+}
+
+/** PE and arts (美术、音乐) teachers, as the balance assessment counts them. */
+const PE_ARTS_SUBJECTS = ['pe', 'music', 'art'];
+
+/** Admins see every county (or the one asked for); an auditor their own; other roles have no county view. */
+async function visibleCounties(db: Db, actor: Actor, countyId: string | undefined) {
+  if (actor.role === 'auditor') {
+    if (!actor.countyId || (countyId && countyId !== actor.countyId)) throw new NotFoundError('County');
+    countyId = actor.countyId;
+  } else if (actor.role !== 'admin') throw new ForbiddenError('Only admins and auditors see county reports');
+  const rows = await db.select().from(counties).where(countyId ? eq(counties.id, countyId) : undefined).orderBy(asc(counties.province), asc(counties.city), asc(counties.name));
+  if (countyId && !rows.length) throw new NotFoundError('County');
+  return rows;
+}
+
+/** The county reports (coverage, balance, rotation) of the counties the actor may see, for one academic year. */
+export async function countyReports(ctx: CountyContext, actor: Actor, q: { countyId?: string | undefined; academicYear?: string | undefined }): Promise<CountyReports> {
+  const list = await visibleCounties(ctx.db, actor, q.countyId);
+  const today = ctx.today();
+  const year = pickYear(await loadYears(ctx.db), today, q.academicYear);
+  const reports: CountyReport[] = [];
+  for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, today)) });
+  return { academicYear: year.label, today, counties: reports };
+}
+
+async function countyFigures(db: Db, countyId: string, year: YearCalendar, today: string): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {
+  const schoolRows = await db.select().from(schools).where(eq(schools.countyId, countyId)).orderBy(asc(schools.name));
+  const ids = schoolRows.map((s) => s.id);
+  const any = ids.length ? ids : ['00000000-0000-0000-0000-000000000000'];
+
+  // Coverage: every school day of the year, against the memberships of each day.
+  const memberships = await db
+    .select({ schoolId: communityMemberships.schoolId, validFrom: communityMemberships.validFrom, validTo: communityMemberships.validTo })
+    .from(communityMemberships)
+    .where(inArray(communityMemberships.schoolId, any));
+  const days = teachingDays(year.calendar, year.startsOn, year.endsOn);
+  const pick = (f: (s: (typeof schoolRows)[number]) => boolean) => schoolRows.filter(f).map((s) => ({ schoolId: s.id, name: s.name }));
+  const cover = {
+    rural: coverage(COUNTY_RULE_IDS.coverageRural, pick((s) => s.locality === 'rural'), memberships, days, today),
+    newResident: coverage(COUNTY_RULE_IDS.coverageNewResident, pick((s) => s.newResident), memberships, days, today),
+  };
+
+  // Balance: what the county entered for the year, else what the platform counts.
+  const [resources, backbone, peArts, terminals, teacherCount] = await Promise.all([
+    db.select().from(schoolResources).where(and(inArray(schoolResources.schoolId, any), eq(schoolResources.academicYear, year.label))),
+    db.select({ schoolId: teachers.schoolId, n: sql<number>`count(*)::int` }).from(teachers).where(and(inArray(teachers.schoolId, any), eq(teachers.isBackbone, true))).groupBy(teachers.schoolId),
+    db
+      .select({ schoolId: teachers.schoolId, n: sql<number>`count(distinct ${teachers.id})::int` })
+      .from(teachers)
+      .innerJoin(teacherSubjects, eq(teacherSubjects.teacherId, teachers.id))
+      .where(and(inArray(teachers.schoolId, any), inArray(teacherSubjects.subjectCode, PE_ARTS_SUBJECTS)))
+      .groupBy(teachers.schoolId),
+    db.select({ schoolId: classrooms.schoolId, n: sql<number>`count(*)::int` }).from(classrooms).where(and(inArray(classrooms.schoolId, any), eq(classrooms.hasJoinTerminal, true))).groupBy(classrooms.schoolId),
+    db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(inArray(teachers.schoolId, any)),
+  ]);
+  const count = (rows: { schoolId: string; n: number }[], id: string) => rows.find((r) => r.schoolId === id)?.n ?? 0;
+  const inputs = schoolRows.map((s): SchoolResourceInput & { stage: string } => {
+    const r = resources.find((x) => x.schoolId === s.id);
+    const entered: Partial<Record<IndicatorCode, number | null>> = {
+      qualifiedTeachers: r?.teachersAboveQualification ?? null,
+      backboneTeachers: r?.backboneTeachers ?? null,
+      peArtsTeachers: r?.peArtsTeachers ?? null,
+      teachingFloorArea: r?.teachingFloorArea ?? null,
+      sportsGroundArea: r?.sportsGroundArea ?? null,
+      equipmentValue: r?.equipmentValue ?? null,
+      multimediaClassrooms: r?.multimediaClassrooms ?? null,
+    };
+    const platform = { backboneTeachers: count(backbone, s.id), peArtsTeachers: count(peArts, s.id), multimediaClassrooms: count(terminals, s.id) };
+    return { schoolId: s.id, name: s.name, stage: s.stage, pupils: r?.pupils ?? null, entered, platform };
+  });
+  const standard = currentBalanceStandard();
+  const stages = ASSESSED_STAGES.map((stage) => balanceOfStage(inputs.filter((i) => i.stage === stage || i.stage === 'nine_year'), standard, stage));
+
+  // Rotation: recorded rotations and long dispatches overlapping the year, by teachers of the county.
+  const rotationStd = currentRotationStandard();
+  const names = new Map(schoolRows.map((s) => [s.id, s.name]));
+  const [rotations, dispatches] = await Promise.all([
+    db
+      .select({ r: teacherRotations, name: teachers.name, backbone: teachers.isBackbone })
+      .from(teacherRotations)
+      .innerJoin(teachers, eq(teachers.id, teacherRotations.teacherId))
+      .where(and(inArray(teacherRotations.fromSchoolId, any), lte(teacherRotations.startsOn, year.endsOn), gte(teacherRotations.endsOn, year.startsOn))),
+    db
+      .select({ d: teacherDispatches, name: teachers.name, backbone: teachers.isBackbone, fromSchoolId: teachers.schoolId })
+      .from(teacherDispatches)
+      .innerJoin(teachers, eq(teachers.id, teacherDispatches.teacherId))
+      .where(
+        and(
+          inArray(teachers.schoolId, any),
+          lte(teacherDispatches.startsOn, year.endsOn),
+          gte(teacherDispatches.endsOn, year.startsOn),
+          sql`${teacherDispatches.endsOn} - ${teacherDispatches.startsOn} + 1 >= ${rotationStd.dispatchMinDays}`,
+        ),
+      ),
+  ]);
+  const entries = [
+    ...rotations.map(({ r, name, backbone: b }) => ({ teacherId: r.teacherId, teacherName: name, backbone: b, fromSchool: names.get(r.fromSchoolId) ?? '', toSchool: names.get(r.toSchoolId) ?? '', startsOn: r.startsOn, endsOn: r.endsOn, source: 'rotation' as const })),
+    ...dispatches.map(({ d, name, backbone: b, fromSchoolId }) => ({ teacherId: d.teacherId, teacherName: name, backbone: b, fromSchool: names.get(fromSchoolId) ?? '', toSchool: names.get(d.schoolId) ?? '', startsOn: d.startsOn, endsOn: d.endsOn, source: 'dispatch' as const })),
+  ].sort((a, b) => a.startsOn.localeCompare(b.startsOn) || a.teacherName.localeCompare(b.teacherName));
+
+  return {
+    coverage: cover,
+    balance: { standardId: standard.id, stages },
+    rotation: rotationSummary(teacherCount[0]?.n ?? 0, entries, rotationStd),
+  };
+}

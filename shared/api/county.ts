@@ -1,0 +1,10 @@
+import { endpoint, file } from '../http/endpoint.ts';
+import { CountyReportFileQuery, CountyReportQuery, CountyReports } from '../schemas/county.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The county's own rules: coverage, balance (差异系数), teacher rotation. */
+export const countyApi = {
+  countyReports: endpoint({ method: 'get', path: '/api/county/reports', summary: 'Coverage, balance (coefficient of variation) and teacher rotation of the counties the caller may see, for an academic year', tag: 'county', query: CountyReportQuery, response: CountyReports }),
+  countyReportFile: endpoint({ method: 'get', path: '/api/county/report', summary: 'The county report: XLSX, CSV (one sheet per file) or printable HTML', tag: 'county', query: CountyReportFileQuery, response: file(XLSX, 'text/csv', 'text/html') }),
+} as const;

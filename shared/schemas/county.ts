@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { AcademicYearLabel } from './quotas.ts';
+import { Id } from './common.ts';
+
+/** Why a figure has no value: never a division by zero or a misleading 0. */
+export const NotComputableReason = z.enum(['no_pupils', 'not_entered', 'too_few_schools', 'zero_mean', 'no_eligible_teachers', 'no_rotations']);
+export type NotComputableReason = z.infer<typeof NotComputableReason>;
+
+/** A computed figure, or the reason it cannot be computed. */
+export const Figure = z.object({ value: z.number().nullable(), reason: NotComputableReason.nullable() });
+export type Figure = z.infer<typeof Figure>;
+
+const RuleStatus = z.enum(['met', 'not_met', 'at_risk', 'not_computable']);
+
+export const CoverageGap = z.object({
+  schoolId: Id,
+  name: z.string(),
+  /** School days so far (through today) the school belonged to no community. */
+  daysOut: z.number().int(),
+  /** School days after today it belongs to none, as memberships stand now. */
+  daysOutAhead: z.number().int(),
+  ranges: z.array(z.object({ from: z.string(), to: z.string(), days: z.number().int() })),
+});
+export type CoverageGap = z.infer<typeof CoverageGap>;
+
+export const CountyCoverage = z.object({
+  ruleId: z.string(),
+  status: RuleStatus,
+  schoolsChecked: z.number().int(),
+  schoolDays: z.number().int(),
+  gaps: z.array(CoverageGap),
+});
+export type CountyCoverage = z.infer<typeof CountyCoverage>;
+
+export const IndicatorValue = Figure.extend({
+  code: z.string(),
+  /** `entered` by the county, or counted by the `platform` (teachers, classrooms with a terminal). */
+  source: z.enum(['entered', 'platform']).nullable(),
+  meetsStandard: z.boolean().nullable(),
+});
+
+export const BalanceSchool = z.object({
+  schoolId: Id,
+  name: z.string(),
+  pupils: z.number().int().nullable(),
+  values: z.array(IndicatorValue),
+  meets: z.number().int(),
+  belowFloor: z.number().int(),
+  /** B-SCHOOL-STANDARD */
+  schoolRuleMet: z.boolean().nullable(),
+  /** The school's mean share of the weighted squared deviations (how much it pulls the coefficient up). */
+  pull: z.number().nullable(),
+});
+export type BalanceSchool = z.infer<typeof BalanceSchool>;
+
+export const BalanceStage = z.object({
+  stage: z.enum(['primary', 'junior_middle']),
+  threshold: z.number(),
+  combined: Figure,
+  combinedStatus: RuleStatus,
+  indicators: z.array(Figure.extend({ code: z.string(), mean: z.number().nullable(), standard: z.number(), status: RuleStatus })),
+  schools: z.array(BalanceSchool),
+  /** Schools that pull the coefficient up the most (largest `pull` first). */
+  pullingUp: z.array(z.object({ schoolId: Id, name: z.string(), pull: z.number() })),
+});
+export type BalanceStage = z.infer<typeof BalanceStage>;
+
+export const RotationEntry = z.object({
+  teacherId: Id,
+  teacherName: z.string(),
+  backbone: z.boolean(),
+  fromSchool: z.string(),
+  toSchool: z.string(),
+  startsOn: z.string(),
+  endsOn: z.string(),
+  source: z.enum(['rotation', 'dispatch']),
+});
+
+export const CountyRotation = z.object({
+  standardId: z.string(),
+  minShare: z.number(),
+  minBackboneShare: z.number(),
+  eligible: z.number().int(),
+  rotated: z.number().int(),
+  backboneRotated: z.number().int(),
+  share: Figure,
+  backboneShare: Figure,
+  shareStatus: RuleStatus,
+  backboneStatus: RuleStatus,
+  entries: z.array(RotationEntry),
+});
+export type CountyRotation = z.infer<typeof CountyRotation>;
+
+export const CountyReport = z.object({
+  countyId: Id,
+  countyName: z.string(),
+  city: z.string(),
+  province: z.string(),
+  coverage: z.object({ rural: CountyCoverage, newResident: CountyCoverage }),
+  balance: z.object({ standardId: z.string(), stages: z.array(BalanceStage) }),
+  rotation: CountyRotation,
+});
+export type CountyReport = z.infer<typeof CountyReport>;
+
+export const CountyReports = z.object({
+  academicYear: z.string(),
+  today: z.string(),
+  counties: z.array(CountyReport),
+});
+export type CountyReports = z.infer<typeof CountyReports>;
+
+export const CountyReportQuery = z.object({
+  countyId: Id.optional(),
+  academicYear: AcademicYearLabel.optional(),
+});
+
+export const CountyReportFileQuery = CountyReportQuery.extend({
+  format: z.enum(['xlsx', 'csv', 'html']).default('xlsx'),
+  /** CSV has one table per file. */
+  sheet: z.enum(['coverage', 'balance', 'schools', 'rotation']).default('balance'),
+});

@@ -1,0 +1,156 @@
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../shared/api/index.ts';
+import { hashPassword } from '../../server/accounts/password.ts';
+import { accounts, counties, schoolResources, schools } from '../../server/db/schema/index.ts';
+import { teachingDays } from '../../server/quotas/teachingCalendar.ts';
+import { loadYears, pickYear } from '../../server/quotas/years.ts';
+import { DEMO_PASSWORD, startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
+
+/**
+ * The county report (coverage, balance, rotation) computed from the demo county's data, read
+ * back as JSON and with real parsers (exceljs, csv-parse), and who may see it.
+ */
+let platform: TestPlatform;
+let admin: SignedInClient;
+let auditor: SignedInClient;
+let otherAuditor: SignedInClient;
+let coord: SignedInClient;
+let pinghuId = '';
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ env: { QUOTA_TODAY: '2026-11-23' } });
+  const db = platform.database.db;
+  // A second county with a single, rural school in no community and no figures entered.
+  const [county] = await db.insert(counties).values({ code: 'zj-jx-pinghu', name: '平湖市', city: '嘉兴市', province: '浙江省' }).returning();
+  pinghuId = county!.id;
+  await db.insert(schools).values({ countyId: pinghuId, name: '平湖市新埭小学', stage: 'primary', locality: 'rural' });
+  await db.insert(accounts).values({ username: 'auditor.pinghu', displayName: '平湖市教育局督导', passwordHash: await hashPassword(DEMO_PASSWORD), role: 'auditor', countyId: pinghuId });
+  [admin, auditor, otherAuditor, coord] = (await Promise.all(['admin', 'auditor.haiyan', 'auditor.pinghu', 'coord.shiyan'].map((u) => platform.signIn(u)))) as [SignedInClient, SignedInClient, SignedInClient, SignedInClient];
+}, 180_000);
+afterAll(() => platform?.close());
+
+async function haiyanReport() {
+  const r = await auditor.call(api.countyReports, { query: { academicYear: '2026-2027' } });
+  if (!r.ok) throw new Error(r.error.message);
+  expect(r.data.counties.map((c) => c.countyName)).toEqual(['海盐县']);
+  return r.data.counties[0]!;
+}
+
+async function download(user: SignedInClient, query: Record<string, string>) {
+  const res = await fetch(`${platform.url}/api/county/report?${new URLSearchParams(query)}`, { headers: { cookie: user.cookie } });
+  return { status: res.status, type: res.headers.get('content-type') ?? '', bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+describe('county report', () => {
+  it('C-COVERAGE-RURAL: 秦山小学 belongs to no community and is listed with every school day so far; C-COVERAGE-NEW-RESIDENT is met', async () => {
+    const c = await haiyanReport();
+    const year = pickYear(await loadYears(platform.database.db), '2026-11-23', '2026-2027');
+    const days = teachingDays(year.calendar, year.startsOn, year.endsOn);
+    expect(c.coverage.rural.status).toBe('not_met');
+    expect(c.coverage.rural.schoolDays).toBe(days.length);
+    expect(c.coverage.rural.gaps.map((g) => g.name)).toEqual(['海盐县秦山小学']);
+    const gap = c.coverage.rural.gaps[0]!;
+    expect(gap.daysOut).toBe(days.filter((d) => d <= '2026-11-23').length);
+    expect(gap.daysOut + gap.daysOutAhead).toBe(days.length);
+    expect(gap.ranges[0]!.from).toBe(days[0]);
+    expect(c.coverage.newResident).toMatchObject({ status: 'met', schoolsChecked: 2, gaps: [] });
+  });
+
+  it('B-CV-COMBINED / B-SCHOOL-STANDARD: the demo county\'s coefficients per stage are the mean of the seven, within the thresholds; the two rural junior-middle schools with sports grounds above 85 % still meet six of seven', async () => {
+    const c = await haiyanReport();
+    expect(c.balance.standardId).toBe('B-STD-2017');
+    const [primary, junior] = c.balance.stages;
+    expect(primary!.stage).toBe('primary');
+    // nine primary schools and the nine-year new-resident school, which is assessed in both stages
+    expect(primary!.schools).toHaveLength(10);
+    expect(junior!.schools.map((s) => s.name).sort()).toEqual(['海盐县于城中学', '海盐县实验中学', '海盐县澉浦中学', '海盐县百步中学', '海盐县育才新居民子女学校'].sort());
+    for (const s of [primary!, junior!]) {
+      const mean = s.indicators.reduce((a, i) => a + i.value!, 0) / 7;
+      expect(s.combined.value).toBeCloseTo(mean, 12);
+      expect(s.combinedStatus).toBe('met');
+      expect(s.pullingUp.length).toBeGreaterThan(0);
+    }
+    const yucheng = junior!.schools.find((s) => s.name === '海盐县于城中学')!;
+    expect([yucheng.meets, yucheng.belowFloor, yucheng.schoolRuleMet]).toEqual([6, 0, true]);
+    expect(yucheng.values.find((v) => v.code === 'sportsGroundArea')).toMatchObject({ meetsStandard: false, source: 'entered' });
+    // the figures of the latest year are tighter than the year before (rural schools caught up)
+    const before = await auditor.call(api.countyReports, { query: { academicYear: '2025-2026' } });
+    expect(before.ok && before.data.counties[0]!.balance.stages[0]!.combined.value!).toBeGreaterThan(primary!.combined.value!);
+  });
+
+  it('what the county did not enter is counted by the platform, and says so', async () => {
+    const db = platform.database.db;
+    const [qinshan] = await db.select().from(schools).where(eq(schools.name, '海盐县秦山小学'));
+    await db.update(schoolResources).set({ backboneTeachers: null, multimediaClassrooms: null }).where(and(eq(schoolResources.schoolId, qinshan!.id), eq(schoolResources.academicYear, '2026-2027')));
+    try {
+      const s = (await haiyanReport()).balance.stages[0]!.schools.find((x) => x.schoolId === qinshan!.id)!;
+      // no backbone teacher on the platform at 秦山小学; one classroom, without a join terminal
+      expect(s.values.find((v) => v.code === 'backboneTeachers')).toMatchObject({ value: 0, source: 'platform', meetsStandard: false });
+      expect(s.values.find((v) => v.code === 'multimediaClassrooms')).toMatchObject({ value: 0, source: 'platform' });
+    } finally {
+      await db.update(schoolResources).set({ backboneTeachers: 3, multimediaClassrooms: 8 }).where(and(eq(schoolResources.schoolId, qinshan!.id), eq(schoolResources.academicYear, '2026-2027')));
+    }
+  });
+
+  it('R-ROTATION-SHARE / R-ROTATION-BACKBONE: the year\'s rotations over the county\'s teachers, backbone share among them', async () => {
+    const r = (await haiyanReport()).rotation;
+    expect(r.standardId).toBe('R-STD-2014');
+    expect(r.eligible).toBe(26);
+    expect([r.rotated, r.backboneRotated]).toEqual([3, 1]);
+    expect(r.share.value).toBeCloseTo(3 / 26, 12);
+    expect(r.backboneShare.value).toBeCloseTo(1 / 3, 12);
+    expect([r.shareStatus, r.backboneStatus]).toEqual(['met', 'met']);
+    expect(r.entries.map((e) => e.teacherName)).toContain('王丽华');
+  });
+
+  it('a county with one school of a stage and no figures: not computable, with the reason — never a 0', async () => {
+    const r = await otherAuditor.call(api.countyReports, {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const c = r.data.counties[0]!;
+    expect(c.countyName).toBe('平湖市');
+    expect(c.balance.stages[0]!.schools[0]!.values.every((v) => v.value === null && v.reason === 'no_pupils')).toBe(true);
+    expect(c.balance.stages[0]!.combined).toEqual({ value: null, reason: 'too_few_schools' });
+    expect(c.balance.stages[0]!.combinedStatus).toBe('not_computable');
+    expect(c.balance.stages[1]!.combined).toEqual({ value: null, reason: 'too_few_schools' });
+    expect([c.rotation.share, c.rotation.backboneShare]).toEqual([{ value: null, reason: 'no_eligible_teachers' }, { value: null, reason: 'no_rotations' }]);
+    expect(c.coverage.rural.gaps.map((g) => g.name)).toEqual(['平湖市新埭小学']);
+  });
+
+  it('an admin sees the counties side by side; an auditor of another county gets 404; a coordinator may not', async () => {
+    const all = await admin.call(api.countyReports, { query: { academicYear: '2026-2027' } });
+    expect(all.ok && all.data.counties.map((c) => c.countyName).sort()).toEqual(['平湖市', '海盐县'].sort());
+    const other = await otherAuditor.call(api.countyReports, { query: { countyId: auditor.me.account.countyId! } });
+    expect(other.ok ? 200 : other.status).toBe(404);
+    const c = await coord.call(api.countyReports, {});
+    expect(c.ok ? 200 : c.status).toBe(403);
+    expect((await download(otherAuditor, { countyId: auditor.me.account.countyId!, format: 'csv' })).status).toBe(404);
+  });
+
+  it('XLSX, CSV and print: the same figures', async () => {
+    const c = await haiyanReport();
+    const xlsx = await download(auditor, { academicYear: '2026-2027', format: 'xlsx' });
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.bytes as unknown as ArrayBuffer);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['报告信息', '覆盖情况', '校际差异系数', '各校指标', '交流轮岗']);
+    const balance = wb.getWorksheet('校际差异系数')!;
+    const combined = balance.getSheetValues().filter((r) => Array.isArray(r) && String(r[9]).includes('B-CV-COMBINED')) as unknown[][];
+    expect(combined.map((r) => r[4])).toEqual(c.balance.stages.map((s) => Number(s.combined.value!.toFixed(3))));
+
+    const csv = parseCsv((await download(auditor, { academicYear: '2026-2027', format: 'csv', sheet: 'coverage' })).bytes, { bom: true, columns: true }) as Record<string, string>[];
+    const qinshan = csv.find((r) => r['未入共同体学校 School left out'] === '海盐县秦山小学')!;
+    expect(qinshan['规则编号 Rule ID']).toBe('C-COVERAGE-RURAL');
+    expect(Number(qinshan['至今未覆盖教学日 Days out so far'])).toBe(c.coverage.rural.gaps[0]!.daysOut);
+
+    const html = await download(auditor, { academicYear: '2026-2027', format: 'html' });
+    expect(html.type).toContain('text/html');
+    const text = html.bytes.toString('utf8');
+    expect(text).toContain('海盐县秦山小学');
+    expect(text).toContain('R-ROTATION-SHARE');
+    expect(text).toContain(String(Number(c.balance.stages[1]!.combined.value!.toFixed(3))));
+  });
+});
