@@ -4,6 +4,7 @@ import type { Server as IoServer } from 'socket.io';
 import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
 import { RedisRateLimitStore } from './accounts/RedisRateLimitStore.ts';
 import { createRealtime } from './realtime/io.ts';
+import { SessionSockets } from './realtime/SessionSockets.ts';
 
 export interface RunningServer {
   readonly httpServer: HttpServer;
@@ -25,10 +26,12 @@ export async function startServer(
 ): Promise<RunningServer> {
   // With Redis, every process counts sign-in attempts in one place.
   const signInLimitStore = deps.config.redis ? new RedisRateLimitStore(deps.config.redis.url, `${deps.config.redis.streamName}:sign-in:`) : undefined;
-  const app = createApp(deps, options.routes, { signInLimitStore });
+  const sessionSockets = new SessionSockets();
+  const app = createApp(deps, options.routes, { signInLimitStore, sessionSockets });
   const httpServer = createServer(app);
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
+  sessionSockets.attach(io);
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
