@@ -19,6 +19,8 @@ export const rooms = {
   account: (accountId: string) => `account:${accountId}`,
   community: (communityId: string) => `community:${communityId}`,
   county: (countyId: string) => `county:${countyId}`,
+  /** Sockets allowed to see a community's quotas (joined by the quota feature; not classroom terminals). */
+  communityQuotas: (communityId: string) => `community-quotas:${communityId}`,
   admins: 'role:admin',
 } as const;
 
