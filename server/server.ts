@@ -6,6 +6,7 @@ import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
 import { RedisRateLimitStore } from './accounts/RedisRateLimitStore.ts';
 import { createRealtime } from './realtime/io.ts';
 import { loadTls, type TlsMaterial } from './system/tls.ts';
+import { SessionSockets } from './realtime/SessionSockets.ts';
 
 export interface RunningServer {
   readonly httpServer: HttpServer | HttpsServer;
@@ -30,12 +31,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   // With Redis, every process counts sign-in attempts in one place.
   const signInLimitStore = deps.config.redis ? new RedisRateLimitStore(deps.config.redis.url, `${deps.config.redis.streamName}:sign-in:`) : undefined;
+  const sessionSockets = new SessionSockets();
   const tls = options.tls === undefined ? loadTls(deps.config.tls) : options.tls;
-  const app = createApp(deps, options.routes, { signInLimitStore });
+  const app = createApp(deps, options.routes, { signInLimitStore, sessionSockets });
   // HTTP/1.1 only: Socket.IO's WebSocket upgrade and long polling need it, and so do older classroom browsers.
   const httpServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, app) : createServer(app);
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
+  sessionSockets.attach(io);
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -10,7 +10,8 @@ import { overHttps } from '../http/transportSecurity.ts';
 import { bind } from '../http/route.ts';
 import type { Actor } from './actor.ts';
 import * as accountsService from './service.ts';
-import { actorOfAccount, createSession, endSession, SESSION_COOKIE } from './sessions.ts';
+import { actorOfAccount, createSession, endSession, SESSION_COOKIE, sessionKeyOf } from './sessions.ts';
+import type { SessionSockets } from '../realtime/SessionSockets.ts';
 
 async function meOf(db: Db, actor: Actor): Promise<Me> {
   return {
@@ -35,9 +36,11 @@ function limiterUsername(body: unknown): string {
 export interface SessionWiring {
   /** Where the sign-in limiter counts (Redis when several processes serve; in memory by default). */
   readonly signInLimitStore?: Store;
+  /** Closes the sockets of sessions that end (S-SESSION-END). */
+  readonly sessionSockets?: SessionSockets;
 }
 
-export function accountRoutes(router: Router, db: Db, config: Config, { signInLimitStore: store }: SessionWiring = {}): void {
+export function accountRoutes(router: Router, db: Db, config: Config, { signInLimitStore: store, sessionSockets }: SessionWiring = {}): void {
   // Secure whenever the request came over HTTPS (directly or through a trusted proxy), so nobody has to remember a setting.
   const cookieOptions = (req: Request) => ({ httpOnly: true, sameSite: 'lax' as const, secure: overHttps(req, config), path: '/' });
 
@@ -65,7 +68,7 @@ export function accountRoutes(router: Router, db: Db, config: Config, { signInLi
 
   bind(router, api.signOut, async ({ req, res }) => {
     const token = sessionTokenOf(req);
-    if (token) await endSession(db, token);
+    if (token) sessionSockets?.end([await endSession(db, token)]);
     res.clearCookie(SESSION_COOKIE, cookieOptions(req));
   });
 
@@ -77,5 +80,10 @@ export function accountRoutes(router: Router, db: Db, config: Config, { signInLi
 
   bind(router, api.listAccounts, ({ actor }) => accountsService.listAccounts(db, actor));
   bind(router, api.createAccount, ({ actor, body }) => accountsService.createAccount(db, actor, body));
-  bind(router, api.updateAccount, ({ actor, params, body }) => accountsService.updateAccount(db, actor, params.id, body));
+  bind(router, api.updateAccount, async ({ actor, req, params, body }) => {
+    const token = sessionTokenOf(req);
+    const { account, endedSessions } = await accountsService.updateAccount(db, actor, params.id, body, token ? sessionKeyOf(token) : null);
+    sessionSockets?.end(endedSessions);
+    return account;
+  });
 }

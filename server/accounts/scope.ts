@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { qualified } from '../db/sql.ts';
-import { communities, communityMemberships, schools } from '../db/schema/index.ts';
+import { communities, communityMemberships, counties, schools } from '../db/schema/index.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 
@@ -74,6 +74,18 @@ function schoolsBesideToday(schoolId: string | null) {
 /** Counties the actor works in: where their communities are (for coordinators adding schools). */
 export function countiesOfCommunities(communityIds: readonly string[]) {
   return sql`select ${communities.countyId} from ${communities} where ${communities.id} in ${uuidList(communityIds)}`;
+}
+
+/** SQL condition on `counties` for the ones the actor may see: where their communities' schools are (auditors: theirs). */
+export function visibleCountiesWhere(actor: Actor) {
+  switch (actor.role) {
+    case 'admin':
+      return sql`true`;
+    case 'auditor':
+      return eq(counties.id, actor.countyId ?? NO_ID);
+    default:
+      return sql`${counties.id} in (select ${schools.countyId} from ${schools} where ${schools.id} in (${schoolsOfCommunities(actor.communityIds)}))`;
+  }
 }
 
 /** A school with no membership covering today. */

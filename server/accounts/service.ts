@@ -7,6 +7,7 @@ import { accountCommunities, accounts, classrooms, communities, counties, school
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
+import { endAccountSessions } from './sessions.ts';
 import { schoolsOfCommunitiesToday } from './scope.ts';
 
 type AccountRow = typeof accounts.$inferSelect;
@@ -124,7 +125,17 @@ export async function createAccount(db: Db, actor: Actor, input: z.output<typeof
   }
 }
 
-export async function updateAccount(db: Db, actor: Actor, id: string, input: z.output<typeof AccountUpdate>): Promise<Account> {
+/**
+ * Changes an account. Disabling it or setting its password ends its sessions (all but `keepSessionKey`,
+ * the caller's own), in the same transaction; the keys ended are returned so their sockets close (S-SESSION-END).
+ */
+export async function updateAccount(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: z.output<typeof AccountUpdate>,
+  keepSessionKey: string | null = null,
+): Promise<{ account: Account; endedSessions: string[] }> {
   const [row] = await db
     .select()
     .from(accounts)
@@ -134,7 +145,7 @@ export async function updateAccount(db: Db, actor: Actor, id: string, input: z.o
     throw ValidationError.field('communityIds', 'only a coordinator account has communities, set by an administrator', 'not_applicable');
   }
   if (row.id === actor.accountId && input.disabled) throw ValidationError.field('disabled', 'you cannot disable your own account', 'self');
-  await db.transaction(async (tx) => {
+  const endedSessions = await db.transaction(async (tx) => {
     const set: Partial<AccountRow> = {};
     if (input.displayName !== undefined) set.displayName = input.displayName;
     if (input.disabled !== undefined) set.disabled = input.disabled;
@@ -145,8 +156,10 @@ export async function updateAccount(db: Db, actor: Actor, id: string, input: z.o
       await tx.delete(accountCommunities).where(eq(accountCommunities.accountId, id));
       await tx.insert(accountCommunities).values(input.communityIds.map((communityId) => ({ accountId: id, communityId })));
     }
+    const endsSessions = input.disabled === true || input.password !== undefined;
+    return endsSessions ? endAccountSessions(tx as unknown as Db, id, keepSessionKey) : [];
   });
-  return accountDto(db, id);
+  return { account: await accountDto(db, id), endedSessions };
 }
 
 /** The account for these credentials, or null; takes about as long either way. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountCommunities, accounts, authSessions, classrooms, communityMemberships, teachers } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
@@ -10,6 +10,9 @@ export const SESSION_COOKIE = 'tongbu_sid';
 
 const sha256 = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/** What names a session outside the cookie (stored row, socket room): the hash of its token. */
+export const sessionKeyOf = sha256;
+
 /** Starts a session; returns the cookie token (only its hash is stored). */
 export async function createSession(db: Db, accountId: string, ttlHours: number) {
   const token = randomBytes(32).toString('base64url');
@@ -19,8 +22,20 @@ export async function createSession(db: Db, accountId: string, ttlHours: number)
   return { token, csrfToken, expiresAt };
 }
 
-export async function endSession(db: Db, token: string): Promise<void> {
-  await db.delete(authSessions).where(eq(authSessions.tokenHash, sha256(token)));
+/** Ends one session; returns its key (its sockets are to be disconnected, S-SESSION-END). */
+export async function endSession(db: Db, token: string): Promise<string> {
+  const key = sha256(token);
+  await db.delete(authSessions).where(eq(authSessions.tokenHash, key));
+  return key;
+}
+
+/** Ends every session of an account but `keepKey` (the caller's own); returns the keys ended. */
+export async function endAccountSessions(db: Db, accountId: string, keepKey: string | null): Promise<string[]> {
+  const rows = await db
+    .delete(authSessions)
+    .where(and(eq(authSessions.accountId, accountId), keepKey ? ne(authSessions.tokenHash, keepKey) : undefined))
+    .returning({ key: authSessions.tokenHash });
+  return rows.map((r) => r.key);
 }
 
 export async function purgeExpiredSessions(db: Db): Promise<void> {

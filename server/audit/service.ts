@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AuditEntry, AuditPage, AuditQuery } from '../../shared/schemas/audit.ts';
 import type { Actor } from '../accounts/actor.ts';
@@ -6,10 +6,11 @@ import { requireCommunity } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, auditLog, communities } from '../db/schema/index.ts';
 import { ForbiddenError } from '../http/errors.ts';
+import { visibleRegions } from '../quotas/ruleSets.ts';
 
 /**
  * Browsing the audit trail: administrators everything; auditors their county's rows
- * and region-level ones (rules); coordinators their communities' rows. Newest first,
+ * and region-level ones (evidence rules, the rule sets of their regions); coordinators their communities' rows. Newest first,
  * paged by id; filters by community, table, row, actor, operation and dates (local days
  * in Asia/Shanghai).
  */
@@ -18,9 +19,18 @@ export async function auditPage(db: Db, actor: Actor, q: z.output<typeof AuditQu
   switch (actor.role) {
     case 'admin':
       break;
-    case 'auditor':
-      where.push(or(eq(auditLog.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000'), and(isNull(auditLog.countyId), isNull(auditLog.communityId)))!);
+    case 'auditor': {
+      // Region-level rows: evidence rules (everyone's) and the rule sets of the regions judging their county (R-RULES-SCOPE).
+      const regions = await visibleRegions(db, actor);
+      const ruleSetRegion = sql`coalesce(${auditLog.after} ->> 'region', ${auditLog.before} ->> 'region')`;
+      const regionLevel = and(
+        isNull(auditLog.countyId),
+        isNull(auditLog.communityId),
+        or(ne(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions)),
+      );
+      where.push(or(eq(auditLog.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000'), regionLevel)!);
       break;
+    }
     case 'coordinator':
       where.push(actor.communityIds.length ? inArray(auditLog.communityId, [...actor.communityIds]) : sql`false`);
       break;

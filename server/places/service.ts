@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { ClassroomCreate, ClassroomUpdate, County, CountyCreate, School, SchoolCreate, SchoolListQuery, SchoolUpdate, SubjectCreate, Teacher, TeacherCreate, TeacherUpdate } from '../../shared/schemas/places.ts';
 import type { Actor } from '../accounts/actor.ts';
-import { communityAccess, countiesOfCommunities, managedSchoolIds, requireSchool, requireSchoolStaff, unaffiliatedToday, visibleSchoolsWhere } from '../accounts/scope.ts';
+import { communityAccess, countiesOfCommunities, managedSchoolIds, requireSchool, requireSchoolStaff, unaffiliatedToday, visibleCountiesWhere, visibleSchoolsWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { classrooms, communities, communityMemberships, counties, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
@@ -14,13 +14,7 @@ const requireAdmin = (actor: Actor) => {
 // ---- counties and subjects ------------------------------------------------
 
 export async function listCounties(db: Db, actor: Actor): Promise<County[]> {
-  const where =
-    actor.role === 'admin'
-      ? sql`true`
-      : actor.role === 'auditor'
-        ? eq(counties.id, actor.countyId!)
-        : sql`${counties.id} in (select county_id from schools where id in (select school_id from community_memberships where community_id in ${actor.communityIds.length ? sql`(${sql.join(actor.communityIds.map((c) => sql`${c}::uuid`), sql`, `)})` : sql`(null)`}))`;
-  return db.select({ id: counties.id, code: counties.code, name: counties.name, city: counties.city, province: counties.province }).from(counties).where(where).orderBy(asc(counties.name));
+  return db.select({ id: counties.id, code: counties.code, name: counties.name, city: counties.city, province: counties.province }).from(counties).where(visibleCountiesWhere(actor)).orderBy(asc(counties.name));
 }
 
 export async function createCounty(db: Db, actor: Actor, input: z.output<typeof CountyCreate>): Promise<County> {

@@ -17,7 +17,7 @@ import { loadYears, pickYear, type YearCalendar } from './years.ts';
  * a verdict, a recording, offline research and its files, a dispatch, a correction, a
  * membership), or `*` (rules, closures, the calendar). Each server process LISTENs; on a
  * notification it recomputes only that community (set-based, a few ms), stores it, and —
- * if the stored progress changed — emits `quotas:progress` to `community:<id>`,
+ * if the stored progress changed — emits `quotas:progress` to `community-quotas:<id>`,
  * `county:<id>` and the admins. Every process hears every notification; the upsert's time
  * guard and the digest make one of them (usually) the one that emits, and the Redis
  * adapter carries the emit to the sockets of every process.
@@ -49,7 +49,8 @@ const CHANNEL = 'tongbu_quota';
 
 export function emitProgress(io: IoServer, p: CommunityProgress): void {
   const event: QuotaProgressEvent = { progress: p };
-  io.to([rooms.community(p.communityId), rooms.county(p.countyId), rooms.admins]).emit(QUOTA_PROGRESS_EVENT, event);
+  // Only to whom REST shows the quotas (R-QUOTA-AUDIENCE): not the community room, which classroom terminals join.
+  io.to([rooms.communityQuotas(p.communityId), rooms.county(p.countyId), rooms.admins]).emit(QUOTA_PROGRESS_EVENT, event);
 }
 
 export function startQuotaLive(deps: QuotaLiveDeps): QuotaLive {

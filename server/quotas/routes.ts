@@ -11,7 +11,6 @@ import { createRuleSet, listRuleSets, resolveRuleSet } from './ruleSets.ts';
 import { communityDetail, overview, visibleFilter, type QuotaContext } from './service.ts';
 import { todayOf } from './years.ts';
 import { pickYear, loadYears } from './years.ts';
-import { NotFoundError } from '../http/errors.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -40,13 +39,11 @@ export function quotaRoutes(router: Router, deps: AppDeps): void {
   bind(router, api.deleteCorrection, ({ actor, params }) => deleteCorrection(ctx, actor, params.id));
   bind(router, api.downloadCorrectionAttachment, ({ actor, params }) => correctionFile(ctx, actor, params.id, params.attachmentId));
 
-  bind(router, api.listQuotaRuleSets, ({ query }) => listRuleSets(db, query));
+  bind(router, api.listQuotaRuleSets, ({ actor, query }) => listRuleSets(db, actor, query));
   bind(router, api.resolveQuotaRuleSet, async ({ actor, query }) => {
-    // Auditors ask about their county; coordinators about the counties of their communities.
-    if (actor.role === 'auditor' && actor.countyId !== query.countyId) throw new NotFoundError('County');
-    visibleFilter(actor);
+    visibleFilter(actor); // classroom terminals do not see quotas
     const year = pickYear(await loadYears(db), ctx.today(), query.academicYear);
-    return resolveRuleSet(db, query.countyId, year.label);
+    return resolveRuleSet(db, actor, query.countyId, year.label);
   });
   bind(router, api.createQuotaRuleSet, ({ actor, body }) => withActor(db, actor, (tx) => createRuleSet(tx, actor, body)));
 

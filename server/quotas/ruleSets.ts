@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { jiaxingDefaultRules, QuotaRule } from '../../shared/quotas/rules.ts';
 import type { QuotaRuleSet, QuotaRuleSetCreate } from '../../shared/schemas/quotas.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { visibleCountiesWhere } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, counties, quotaRuleSets } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode } from '../http/errors.ts';
@@ -64,17 +65,35 @@ async function toDtos(db: Db, rows: RuleSetRow[]): Promise<QuotaRuleSet[]> {
   }));
 }
 
-export async function listRuleSets(db: Db, q: { academicYear?: string | undefined; region?: string | undefined }): Promise<QuotaRuleSet[]> {
+/**
+ * The regions whose rules the actor may read (R-RULES-SCOPE): those that judge a county they see
+ * (county, city, province, default); every region for administrators.
+ */
+export async function visibleRegions(db: Db, actor: Actor): Promise<string[] | 'all'> {
+  if (actor.role === 'admin') return 'all';
+  const rows = await db.select({ code: counties.code, city: counties.city, province: counties.province }).from(counties).where(visibleCountiesWhere(actor));
+  return [...new Set(['default', ...rows.flatMap(regionsOf)])];
+}
+
+export async function listRuleSets(db: Db, actor: Actor, q: { academicYear?: string | undefined; region?: string | undefined }): Promise<QuotaRuleSet[]> {
+  const regions = await visibleRegions(db, actor);
   const rows = await db
     .select()
     .from(quotaRuleSets)
-    .where(and(q.academicYear ? eq(quotaRuleSets.academicYear, q.academicYear) : sql`true`, q.region ? eq(quotaRuleSets.region, q.region) : sql`true`))
+    .where(
+      and(
+        q.academicYear ? eq(quotaRuleSets.academicYear, q.academicYear) : sql`true`,
+        q.region ? eq(quotaRuleSets.region, q.region) : sql`true`,
+        regions === 'all' ? sql`true` : inArray(quotaRuleSets.region, regions),
+      ),
+    )
     .orderBy(desc(quotaRuleSets.academicYear), quotaRuleSets.region, desc(quotaRuleSets.version));
   return toDtos(db, rows);
 }
 
-export async function resolveRuleSet(db: Db, countyId: string, academicYear: string) {
-  const [county] = await db.select().from(counties).where(eq(counties.id, countyId));
+/** Which rule set judges a county's communities in a year; a county the actor may not see is a 404, like one that does not exist (R-RULES-SCOPE). */
+export async function resolveRuleSet(db: Db, actor: Actor, countyId: string, academicYear: string) {
+  const [county] = await db.select().from(counties).where(and(eq(counties.id, countyId), visibleCountiesWhere(actor)));
   if (!county) throw new NotFoundError('County');
   const tried = regionsOf(county);
   const row = pickRuleSet(newestByRegion(await ruleSetsOfYear(db, academicYear)), tried);

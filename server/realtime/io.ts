@@ -3,13 +3,16 @@ import type { Server as HttpsServer } from 'node:https';
 import { parse as parseCookie } from 'cookie';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../accounts/actor.ts';
-import { actorOfSession, SESSION_COOKIE } from '../accounts/sessions.ts';
+import { actorOfSession, SESSION_COOKIE, sessionKeyOf } from '../accounts/sessions.ts';
+import { sessionRoom } from './SessionSockets.ts';
 import type { Db } from '../db/client.ts';
 
 export interface SocketData {
   actor: Actor;
+  /** The sign-in session's key: its sockets close when it ends (S-SESSION-END). */
+  sessionKey: string;
 }
 
 /** Rooms every socket joins, so services can reach people without knowing sockets. */
@@ -17,12 +20,25 @@ export const rooms = {
   account: (accountId: string) => `account:${accountId}`,
   community: (communityId: string) => `community:${communityId}`,
   county: (countyId: string) => `county:${countyId}`,
+  /** Sockets allowed to see a community's quotas (joined by the quota feature; not classroom terminals). */
+  communityQuotas: (communityId: string) => `community-quotas:${communityId}`,
   admins: 'role:admin',
 } as const;
 
 export interface Realtime {
   readonly io: Server;
   close(): Promise<void>;
+}
+
+/** A session that expires takes its sockets with it (S-SESSION-END). Timers cap at ~24.8 days: re-armed until then. */
+function disconnectAtExpiry(socket: Socket, expiresAt: Date): { timer: NodeJS.Timeout } {
+  const handle = { timer: undefined as unknown as NodeJS.Timeout };
+  const arm = () => {
+    const left = expiresAt.getTime() - Date.now();
+    handle.timer = left <= 0 ? setTimeout(() => socket.disconnect(true), 0) : setTimeout(arm, Math.min(left, 2 ** 31 - 1));
+  };
+  arm();
+  return handle;
 }
 
 /**
@@ -50,15 +66,19 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
     try {
       const token = parseCookie(socket.handshake.headers.cookie ?? '')[SESSION_COOKIE];
       const actor = token ? await actorOfSession(db, token) : null;
-      if (!actor) return next(new Error('unauthenticated'));
+      if (!token || !actor) return next(new Error('unauthenticated'));
       (socket.data as SocketData).actor = actor;
+      (socket.data as SocketData).sessionKey = sessionKeyOf(token);
       next();
     } catch (err) {
       next(err as Error);
     }
   });
   io.on('connection', (socket) => {
-    const { actor } = socket.data as SocketData;
+    const { actor, sessionKey } = socket.data as SocketData;
+    void socket.join(sessionRoom(sessionKey));
+    const expiry = disconnectAtExpiry(socket, actor.sessionExpiresAt);
+    socket.once('disconnect', () => clearTimeout(expiry.timer));
     void socket.join(rooms.account(actor.accountId));
     for (const id of actor.communityIds) void socket.join(rooms.community(id));
     if (actor.countyId) void socket.join(rooms.county(actor.countyId));
