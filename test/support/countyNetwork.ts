@@ -195,6 +195,8 @@ export async function startCountyNetwork(options: { env?: Record<string, string>
       env: {
         ...process.env,
         NODE_ENV: 'production',
+        // nginx runs beside the server and reaches it over loopback: trust its X-Forwarded-* only.
+        TRUST_PROXY: 'loopback',
         HOST: '127.0.0.1',
         PORT: String(SERVER_PORT),
         PUBLIC_URL: `https://${SITE}`,

@@ -44,6 +44,10 @@ export async function startTestPlatform(
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'true', MEDIA_WORKERS: '1', ...options.env });
   const log = options.log ?? createLogger(config);
   const server = await startServer({ config, database, media: options.media ?? null, log }, { ...features, port: 0, host: '127.0.0.1' });
+  // Server and test share one event loop: on a busy machine the client's fetch may reuse an
+  // idle connection just as the server's 5 s keep-alive closes it (ECONNRESET). Idle
+  // connections stay open for the test's lifetime instead; close() ends them all.
+  server.httpServer.keepAliveTimeout = 10 * 60_000;
 
   const anonymous = () => createCaller({ baseUrl: server.url });
 

@@ -27,8 +27,6 @@ export const opusParameters = (ssrc = AUDIO_SSRC, headerExtensions: types.RtpHea
   headerExtensions,
 });
 
-
-
 /** mediasoup's bandwidth probation packets (padding) carry this SSRC. */
 export const PROBATOR_SSRC = 1234;
 
