@@ -12,7 +12,8 @@ import type { Browser } from 'playwright-core';
 import { api } from '../../shared/api/index.ts';
 import { COUNTY_ADDRESSES, startCountyNetwork, UDP_BLOCKED_SCHOOL, type CountyNetwork, type SchoolHost } from '../support/countyNetwork.ts';
 import { createLiveSession, shortSessionRules } from '../support/live.ts';
-import { framesGrow, framesOf, liveState, openLivePage, peerIdOf, waitFor, type LivePage } from '../support/liveBrowser.ts';
+import { endFromPage, framesGrow, framesOf, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { waitFor } from '../support/waitFor.ts';
 
 let county: CountyNetwork;
 const browsers = {} as Record<SchoolHost, Browser>;
@@ -97,7 +98,7 @@ describe('a county deployment across network namespaces', () => {
     // Keep teaching until the classrooms have received for 75% of the scheduled 30 s.
     const wait = Math.max(startsAt, receivingSince) + 22_500 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    await teacher.page.getByTestId('live-end').click();
+    await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 60_000);
       expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
