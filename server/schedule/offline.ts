@@ -189,6 +189,8 @@ export async function storeEvidenceFile(dir: string, storageKey: string, file: U
   const target = path.join(dir, storageKey);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, file.bytes, { mode: 0o600 });
+  // Control characters are what this strips from a client's file name.
+  // eslint-disable-next-line no-control-regex
   const fileName = path.basename(file.originalName).replace(/[\u0000-\u001f]/g, '').slice(0, 200) || 'attachment';
   return { fileName, contentType: file.contentType, sizeBytes: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex'), storageKey };
 }

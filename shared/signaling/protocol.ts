@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { liveBroadcasts, liveNotifications, liveRequests } from './live.ts';
+import { type liveBroadcasts, liveNotifications, liveRequests } from './live.ts';
 
 /**
  * How the signaling table travels over Socket.IO (default namespace, session

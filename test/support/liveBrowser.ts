@@ -76,7 +76,7 @@ export async function framesGrow(p: LivePage, source: string, peerId?: string | 
       return n;
     }, (n) => n >= baseline + more, timeoutMs, 300);
   } catch (error) {
-    throw new Error(`${(error as Error).message} (from ${baseline}); ${JSON.stringify(await inboundVideo(p))}`);
+    throw new Error(`${(error as Error).message} (from ${baseline}); ${JSON.stringify(await inboundVideo(p))}`, { cause: error });
   }
 }
 

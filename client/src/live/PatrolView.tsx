@@ -1,10 +1,9 @@
 import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Alert, Badge, LinkButton } from '../ui/index.ts';
-import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, PeerCameraTile, StatusBanner, VideoTile } from './components.tsx';
 import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
-import { act } from './TeacherConsole.tsx';
 
 /**
  * A patrol 巡课 inside one session (issue #6): a coordinator or an auditor

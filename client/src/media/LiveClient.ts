@@ -129,6 +129,8 @@ export class LiveClient {
   #iceServers: RTCIceServer[] = [];
   #iceTransportPolicy: 'all' | 'relay' = 'all';
   #recovery: RecoveryState | null = null;
+  // Read by `??=` below (one recovery at a time), which the lint rule does not count as a read.
+  // eslint-disable-next-line no-unused-private-class-members
   #recovering: Promise<void> | null = null;
   #wake: (() => void) | null = null;
   #closed = false;
