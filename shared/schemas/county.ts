@@ -97,7 +97,12 @@ export const CountyReport = z.object({
   city: z.string(),
   province: z.string(),
   coverage: z.object({ rural: CountyCoverage, newResident: CountyCoverage }),
-  balance: z.object({ standardId: z.string(), stages: z.array(BalanceStage) }),
+  balance: z.object({
+    standardId: z.string(),
+    stages: z.array(BalanceStage),
+    /** The combined coefficient per stage over the years with figures, up to the year reported. */
+    history: z.array(z.object({ academicYear: z.string(), primary: z.number().nullable(), juniorMiddle: z.number().nullable() })),
+  }),
   rotation: CountyRotation,
 });
 export type CountyReport = z.infer<typeof CountyReport>;

@@ -56,6 +56,7 @@ describe('the auditor\'s county section', () => {
     const c = report.counties[0]!;
     for (const s of c.balance.stages) expect(await page.getByTestId(`county-combined-${s.stage}`).textContent()).toBe(s.combined.value!.toFixed(3));
     await page.getByTestId('county-spread-primary').waitFor();
+    await page.getByTestId('county-history').waitFor();
     expect(await page.getByTestId('county-rotation-share').textContent()).toContain(`${Math.round((c.rotation.rotated / c.rotation.eligible) * 1000) / 10}%`);
     expect(await section.textContent()).toContain('综合差异系数');
     await page.screenshot({ path: 'test-results/county-section-zh.png', fullPage: true }).catch(() => undefined);

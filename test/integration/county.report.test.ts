@@ -79,6 +79,10 @@ describe('county report', () => {
     // the figures of the latest year are tighter than the year before (rural schools caught up)
     const before = await auditor.call(api.countyReports, { query: { academicYear: '2025-2026' } });
     expect(before.ok && before.data.counties[0]!.balance.stages[0]!.combined.value!).toBeGreaterThan(primary!.combined.value!);
+    // …and the report carries the coefficient over the years up to the one reported
+    expect(c.balance.history.map((h) => h.academicYear)).toEqual(['2025-2026', '2026-2027']);
+    expect(c.balance.history[1]).toEqual({ academicYear: '2026-2027', primary: primary!.combined.value, juniorMiddle: junior!.combined.value });
+    expect(before.ok && c.balance.history[0]!.primary).toBe(before.ok && before.data.counties[0]!.balance.stages[0]!.combined.value);
   });
 
   it('what the county did not enter is counted by the platform, and says so', async () => {
