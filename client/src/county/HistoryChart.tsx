@@ -20,7 +20,8 @@ export default function HistoryChart({ c }: { c: CountyReport }) {
       legend: { bottom: 0 },
       grid: { left: 48, right: 96, top: 16, bottom: 40 },
       xAxis: { type: 'category', data: h.map((x) => x.academicYear) },
-      yAxis: { type: 'value', min: 0 },
+      // Up to the limits, so the distance to them shows.
+      yAxis: { type: 'value', min: 0, max: (v: { max: number }) => Math.ceil(Math.max(0.55, v.max * 1.1) * 10) / 10 },
       series: [series('primary', (x) => x.primary), series('junior_middle', (x) => x.juniorMiddle)],
     };
   }, [c, t]);
