@@ -33,6 +33,9 @@ export function weightedCv(points: readonly { value: number; weight: number }[])
   return { ...figure(sd / mean), mean };
 }
 
+/** `value` reaches `standard`: a school exactly at the standard meets it, whatever the binary rounding (9 teachers for 1000 pupils is 0.9 per 100). */
+const atLeast = (value: number, standard: number) => value >= standard - 1e-9 * Math.max(1, Math.abs(standard));
+
 /** One school's seven indicators against the standard of `stage`. */
 export function schoolIndicators(s: SchoolResourceInput, standard: BalanceStandard, stage: AssessedStage): BalanceSchool {
   const values = standard.indicators.map((ind) => {
@@ -42,12 +45,12 @@ export function schoolIndicators(s: SchoolResourceInput, standard: BalanceStanda
     const source = entered !== null && entered !== undefined ? ('entered' as const) : platform !== undefined ? ('platform' as const) : null;
     if (!s.pupils) return { code: ind.code, ...figure(null, 'no_pupils'), source, meetsStandard: null };
     if (amount === null) return { code: ind.code, ...figure(null, 'not_entered'), source, meetsStandard: null };
-    const value = (amount / s.pupils) * ind.perPupils;
-    return { code: ind.code, ...figure(value), source, meetsStandard: value >= ind.standard[stage] };
+    const value = (amount * ind.perPupils) / s.pupils;
+    return { code: ind.code, ...figure(value), source, meetsStandard: atLeast(value, ind.standard[stage]) };
   });
   const computed = values.filter((v) => v.value !== null);
   const meets = computed.filter((v) => v.meetsStandard).length;
-  const belowFloor = standard.indicators.filter((ind, i) => values[i]!.value !== null && values[i]!.value! < ind.standard[stage] * standard.schoolRule.floorShare).length;
+  const belowFloor = standard.indicators.filter((ind, i) => values[i]!.value !== null && !atLeast(values[i]!.value!, ind.standard[stage] * standard.schoolRule.floorShare)).length;
   return {
     schoolId: s.schoolId,
     name: s.name,

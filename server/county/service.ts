@@ -34,13 +34,14 @@ async function visibleCounties(db: Db, actor: Actor, countyId: string | undefine
 export async function countyReports(ctx: CountyContext, actor: Actor, q: { countyId?: string | undefined; academicYear?: string | undefined }): Promise<CountyReports> {
   const list = await visibleCounties(ctx.db, actor, q.countyId);
   const today = ctx.today();
-  const year = pickYear(await loadYears(ctx.db), today, q.academicYear);
+  const years = await loadYears(ctx.db);
+  const year = pickYear(years, today, q.academicYear);
   const reports: CountyReport[] = [];
-  for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, today)) });
+  for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, years, today)) });
   return { academicYear: year.label, today, counties: reports };
 }
 
-async function countyFigures(db: Db, countyId: string, year: YearCalendar, today: string): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {
+async function countyFigures(db: Db, countyId: string, year: YearCalendar, years: readonly YearCalendar[], today: string): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {
   const schoolRows = await db.select().from(schools).where(eq(schools.countyId, countyId)).orderBy(asc(schools.name));
   const ids = schoolRows.map((s) => s.id);
   const any = ids.length ? ids : ['00000000-0000-0000-0000-000000000000'];
@@ -57,36 +58,16 @@ async function countyFigures(db: Db, countyId: string, year: YearCalendar, today
     newResident: coverage(COUNTY_RULE_IDS.coverageNewResident, pick((s) => s.newResident), memberships, days, today),
   };
 
-  // Balance: what the county entered for the year, else what the platform counts.
-  const [resources, backbone, peArts, terminals, teacherCount] = await Promise.all([
-    db.select().from(schoolResources).where(and(inArray(schoolResources.schoolId, any), eq(schoolResources.academicYear, year.label))),
-    db.select({ schoolId: teachers.schoolId, n: sql<number>`count(*)::int` }).from(teachers).where(and(inArray(teachers.schoolId, any), eq(teachers.isBackbone, true))).groupBy(teachers.schoolId),
-    db
-      .select({ schoolId: teachers.schoolId, n: sql<number>`count(distinct ${teachers.id})::int` })
-      .from(teachers)
-      .innerJoin(teacherSubjects, eq(teacherSubjects.teacherId, teachers.id))
-      .where(and(inArray(teachers.schoolId, any), inArray(teacherSubjects.subjectCode, PE_ARTS_SUBJECTS)))
-      .groupBy(teachers.schoolId),
-    db.select({ schoolId: classrooms.schoolId, n: sql<number>`count(*)::int` }).from(classrooms).where(and(inArray(classrooms.schoolId, any), eq(classrooms.hasJoinTerminal, true))).groupBy(classrooms.schoolId),
-    db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(inArray(teachers.schoolId, any)),
-  ]);
-  const count = (rows: { schoolId: string; n: number }[], id: string) => rows.find((r) => r.schoolId === id)?.n ?? 0;
-  const inputs = schoolRows.map((s): SchoolResourceInput & { stage: string } => {
-    const r = resources.find((x) => x.schoolId === s.id);
-    const entered: Partial<Record<IndicatorCode, number | null>> = {
-      qualifiedTeachers: r?.teachersAboveQualification ?? null,
-      backboneTeachers: r?.backboneTeachers ?? null,
-      peArtsTeachers: r?.peArtsTeachers ?? null,
-      teachingFloorArea: r?.teachingFloorArea ?? null,
-      sportsGroundArea: r?.sportsGroundArea ?? null,
-      equipmentValue: r?.equipmentValue ?? null,
-      multimediaClassrooms: r?.multimediaClassrooms ?? null,
-    };
-    const platform = { backboneTeachers: count(backbone, s.id), peArtsTeachers: count(peArts, s.id), multimediaClassrooms: count(terminals, s.id) };
-    return { schoolId: s.id, name: s.name, stage: s.stage, pupils: r?.pupils ?? null, entered, platform };
-  });
+  // Balance: this year, and the combined coefficient of every earlier year with figures.
   const standard = currentBalanceStandard();
-  const stages = ASSESSED_STAGES.map((stage) => balanceOfStage(inputs.filter((i) => i.stage === stage || i.stage === 'nine_year'), standard, stage));
+  const stages = await balanceOf(db, schoolRows, year.label);
+  const history = [];
+  for (const y of years.filter((x) => x.startsOn < year.startsOn)) {
+    const past = await balanceOf(db, schoolRows, y.label);
+    if (past.some((st) => st.schools.some((x) => x.pupils))) history.push({ academicYear: y.label, primary: past[0]!.combined.value, juniorMiddle: past[1]!.combined.value });
+  }
+  history.push({ academicYear: year.label, primary: stages[0]!.combined.value, juniorMiddle: stages[1]!.combined.value });
+  const teacherCount = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(inArray(teachers.schoolId, any));
 
   // Rotation: recorded rotations and long dispatches overlapping the year, by teachers of the county.
   const rotationStd = currentRotationStandard();
@@ -117,7 +98,40 @@ async function countyFigures(db: Db, countyId: string, year: YearCalendar, today
 
   return {
     coverage: cover,
-    balance: { standardId: standard.id, stages },
+    balance: { standardId: standard.id, stages, history },
     rotation: rotationSummary(teacherCount[0]?.n ?? 0, entries, rotationStd),
   };
+}
+
+/** The balance of a county's schools for one academic year: what the county entered, else what the platform counts (as it stands today). */
+async function balanceOf(db: Db, schoolRows: (typeof schools.$inferSelect)[], academicYear: string) {
+  const any = schoolRows.length ? schoolRows.map((s) => s.id) : ['00000000-0000-0000-0000-000000000000'];
+  const [resources, backbone, peArts, terminals] = await Promise.all([
+    db.select().from(schoolResources).where(and(inArray(schoolResources.schoolId, any), eq(schoolResources.academicYear, academicYear))),
+    db.select({ schoolId: teachers.schoolId, n: sql<number>`count(*)::int` }).from(teachers).where(and(inArray(teachers.schoolId, any), eq(teachers.isBackbone, true))).groupBy(teachers.schoolId),
+    db
+      .select({ schoolId: teachers.schoolId, n: sql<number>`count(distinct ${teachers.id})::int` })
+      .from(teachers)
+      .innerJoin(teacherSubjects, eq(teacherSubjects.teacherId, teachers.id))
+      .where(and(inArray(teachers.schoolId, any), inArray(teacherSubjects.subjectCode, PE_ARTS_SUBJECTS)))
+      .groupBy(teachers.schoolId),
+    db.select({ schoolId: classrooms.schoolId, n: sql<number>`count(*)::int` }).from(classrooms).where(and(inArray(classrooms.schoolId, any), eq(classrooms.hasJoinTerminal, true))).groupBy(classrooms.schoolId),
+  ]);
+  const count = (rows: { schoolId: string; n: number }[], id: string) => rows.find((r) => r.schoolId === id)?.n ?? 0;
+  const inputs = schoolRows.map((s): SchoolResourceInput & { stage: string } => {
+    const r = resources.find((x) => x.schoolId === s.id);
+    const entered: Partial<Record<IndicatorCode, number | null>> = {
+      qualifiedTeachers: r?.teachersAboveQualification ?? null,
+      backboneTeachers: r?.backboneTeachers ?? null,
+      peArtsTeachers: r?.peArtsTeachers ?? null,
+      teachingFloorArea: r?.teachingFloorArea ?? null,
+      sportsGroundArea: r?.sportsGroundArea ?? null,
+      equipmentValue: r?.equipmentValue ?? null,
+      multimediaClassrooms: r?.multimediaClassrooms ?? null,
+    };
+    const platform = { backboneTeachers: count(backbone, s.id), peArtsTeachers: count(peArts, s.id), multimediaClassrooms: count(terminals, s.id) };
+    return { schoolId: s.id, name: s.name, stage: s.stage, pupils: r?.pupils ?? null, entered, platform };
+  });
+  return ASSESSED_STAGES.map((stage) => balanceOfStage(inputs.filter((i) => i.stage === stage || i.stage === 'nine_year'), currentBalanceStandard(), stage));
+
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AcademicYearLabel } from './quotas.ts';
-import { Id } from './common.ts';
+import { Id, IsoDate } from './common.ts';
 
 /** Why a figure has no value: never a division by zero or a misleading 0. */
 export const NotComputableReason = z.enum(['no_pupils', 'not_entered', 'too_few_schools', 'zero_mean', 'no_eligible_teachers', 'no_rotations']);
@@ -97,7 +97,12 @@ export const CountyReport = z.object({
   city: z.string(),
   province: z.string(),
   coverage: z.object({ rural: CountyCoverage, newResident: CountyCoverage }),
-  balance: z.object({ standardId: z.string(), stages: z.array(BalanceStage) }),
+  balance: z.object({
+    standardId: z.string(),
+    stages: z.array(BalanceStage),
+    /** The combined coefficient per stage over the years with figures, up to the year reported. */
+    history: z.array(z.object({ academicYear: z.string(), primary: z.number().nullable(), juniorMiddle: z.number().nullable() })),
+  }),
   rotation: CountyRotation,
 });
 export type CountyReport = z.infer<typeof CountyReport>;
@@ -119,3 +124,26 @@ export const CountyReportFileQuery = CountyReportQuery.extend({
   /** CSV has one table per file. */
   sheet: z.enum(['coverage', 'balance', 'schools', 'rotation']).default('balance'),
 });
+
+const Count = z.number().int().nonnegative().nullable();
+const Amount = z.number().nonnegative().max(1e12).nullable();
+
+/** A school's figures for a year as the county enters them (amounts, not ratios; null = not entered, the platform's count is used where it has one). */
+export const SchoolResourcesInput = z.object({
+  pupils: Count,
+  teachersAboveQualification: Count,
+  backboneTeachers: Count,
+  peArtsTeachers: Count,
+  teachingFloorArea: Amount,
+  sportsGroundArea: Amount,
+  equipmentValue: Amount,
+  multimediaClassrooms: Count,
+});
+export const SchoolResources = SchoolResourcesInput.extend({ schoolId: Id, academicYear: z.string() });
+export type SchoolResources = z.infer<typeof SchoolResources>;
+export const SchoolResourcesParams = z.object({ schoolId: Id, academicYear: AcademicYearLabel });
+
+/** 交流轮岗: a teacher serving at another school of the county (dates inclusive). */
+export const TeacherRotationCreate = z.object({ teacherId: Id, toSchoolId: Id, startsOn: IsoDate, endsOn: IsoDate });
+export const TeacherRotation = TeacherRotationCreate.extend({ id: Id, fromSchoolId: Id });
+export type TeacherRotation = z.infer<typeof TeacherRotation>;

@@ -4,7 +4,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import { hashPassword } from '../../server/accounts/password.ts';
-import { accounts, counties, schoolResources, schools } from '../../server/db/schema/index.ts';
+import { accounts, counties, schoolResources, schools, teachers } from '../../server/db/schema/index.ts';
 import { teachingDays } from '../../server/quotas/teachingCalendar.ts';
 import { loadYears, pickYear } from '../../server/quotas/years.ts';
 import { DEMO_PASSWORD, startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
@@ -79,6 +79,10 @@ describe('county report', () => {
     // the figures of the latest year are tighter than the year before (rural schools caught up)
     const before = await auditor.call(api.countyReports, { query: { academicYear: '2025-2026' } });
     expect(before.ok && before.data.counties[0]!.balance.stages[0]!.combined.value!).toBeGreaterThan(primary!.combined.value!);
+    // …and the report carries the coefficient over the years up to the one reported
+    expect(c.balance.history.map((h) => h.academicYear)).toEqual(['2025-2026', '2026-2027']);
+    expect(c.balance.history[1]).toEqual({ academicYear: '2026-2027', primary: primary!.combined.value, juniorMiddle: junior!.combined.value });
+    expect(before.ok && c.balance.history[0]!.primary).toBe(before.ok && before.data.counties[0]!.balance.stages[0]!.combined.value);
   });
 
   it('what the county did not enter is counted by the platform, and says so', async () => {
@@ -152,5 +156,42 @@ describe('county report', () => {
     expect(text).toContain('海盐县秦山小学');
     expect(text).toContain('R-ROTATION-SHARE');
     expect(text).toContain(String(Number(c.balance.stages[1]!.combined.value!.toFixed(3))));
+  });
+});
+
+describe('the county enters its figures and rotations', () => {
+  it('an admin sets a school\'s figures for a year: the report computes from them, the audit trail records who; bad input is a 400 naming the field; an auditor may not', async () => {
+    const db = platform.database.db;
+    const [wuyuan] = await db.select().from(schools).where(eq(schools.name, '海盐县武原小学'));
+    const figures = { pupils: 1000, teachersAboveQualification: 50, backboneTeachers: 10, peArtsTeachers: 9, teachingFloorArea: 4500, sportsGroundArea: 7500, equipmentValue: 2_000_000, multimediaClassrooms: 23 };
+    const put = await admin.call(api.putSchoolResources, { params: { schoolId: wuyuan!.id, academicYear: '2026-2027' }, body: figures });
+    expect(put.ok).toBe(true);
+    const s = (await haiyanReport()).balance.stages[0]!.schools.find((x) => x.schoolId === wuyuan!.id)!;
+    // exactly at every standard value: 5.0, 1.0, 0.9 per 100 pupils, 4.5 m², 7.5 m², 2000 yuan, 2.3 per 100
+    expect(s.values.map((v) => Number(v.value!.toFixed(6)))).toEqual([5, 1, 0.9, 4.5, 7.5, 2000, 2.3]);
+    expect([s.meets, s.schoolRuleMet]).toEqual([7, true]);
+    const trail = await admin.call(api.auditLog, { query: { table: 'school_resources', rowId: `${wuyuan!.id}/2026-2027` } });
+    expect(trail.ok && trail.data.entries.some((e) => e.op === 'update' && e.actor?.id === admin.me.account.id)).toBe(true);
+
+    const bad = await admin.call(api.putSchoolResources, { params: { schoolId: wuyuan!.id, academicYear: '2026-2027' }, body: { ...figures, pupils: -3 } });
+    expect(bad.ok ? 200 : [bad.status, bad.error.fields?.map((f) => f.field)]).toEqual([400, ['pupils']]);
+    const byAuditor = await auditor.call(api.putSchoolResources, { params: { schoolId: wuyuan!.id, academicYear: '2026-2027' }, body: figures });
+    expect(byAuditor.ok ? 200 : byAuditor.status).toBe(403);
+  });
+
+  it('R-ROTATION-SHARE: a recorded rotation counts; one to the teacher\'s own school or another county is a 400 naming toSchoolId', async () => {
+    const db = platform.database.db;
+    const [lin] = await db.select().from(teachers).where(eq(teachers.name, '林国华'));
+    const [baibu] = await db.select().from(schools).where(eq(schools.name, '海盐县百步中学'));
+    const [xindai] = await db.select().from(schools).where(eq(schools.name, '平湖市新埭小学'));
+    const before = (await haiyanReport()).rotation;
+    const created = await admin.call(api.createTeacherRotation, { body: { teacherId: lin!.id, toSchoolId: baibu!.id, startsOn: '2027-02-22', endsOn: '2027-07-02' } });
+    expect(created.ok ? created.status : created.status).toBe(201);
+    const after = (await haiyanReport()).rotation;
+    expect([after.rotated, after.backboneRotated]).toEqual([before.rotated + 1, before.backboneRotated + 1]);
+    for (const toSchoolId of [lin!.schoolId, xindai!.id]) {
+      const r = await admin.call(api.createTeacherRotation, { body: { teacherId: lin!.id, toSchoolId, startsOn: '2027-02-22', endsOn: '2027-07-02' } });
+      expect(r.ok ? 201 : [r.status, r.error.fields?.[0]?.field]).toEqual([400, 'toSchoolId']);
+    }
   });
 });

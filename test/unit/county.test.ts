@@ -62,6 +62,12 @@ describe('B-STD-2017: the coefficient of variation (差异系数), weighted by p
     expect([c.meets, c.belowFloor, c.schoolRuleMet]).toEqual([6, 1, false]);
   });
 
+  it('B-SCHOOL-STANDARD: a school exactly at every standard value meets all seven (9 PE/arts teachers for 1000 pupils is 0.9, not 0.8999…)', () => {
+    const exact = schoolIndicators({ schoolId: 'e', name: 'E', pupils: 1000, platform: {}, entered: { qualifiedTeachers: 42, backboneTeachers: 10, peArtsTeachers: 9, teachingFloorArea: 4500, sportsGroundArea: 7500, equipmentValue: 2_000_000, multimediaClassrooms: 23 } }, std, 'primary');
+    expect(exact.values.map((v) => v.meetsStandard)).toEqual([true, true, true, true, true, true, true]);
+    expect(exact.meets).toBe(7);
+  });
+
   it('a school with no pupils is not computable (named reason), and what the platform counts fills what was not entered', () => {
     const empty = schoolIndicators({ ...schoolA, pupils: 0 }, std, 'primary');
     expect(empty.values.every((v) => v.value === null && v.reason === 'no_pupils')).toBe(true);

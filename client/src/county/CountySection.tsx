@@ -7,6 +7,7 @@ import { Badge, Card, Spinner, Stat, type BadgeTone } from '../ui/index.ts';
 import './county.css';
 
 const SpreadChart = lazy(() => import('./SpreadChart.tsx'));
+const HistoryChart = lazy(() => import('./HistoryChart.tsx'));
 
 const tone: Record<string, BadgeTone> = { met: 'green', not_met: 'red', at_risk: 'orange', not_computable: 'gray' };
 const num = (f: Figure, t: Translate, digits = 3) => (f.value === null ? `${t('county.status.not_computable')}：${t(`county.reason.${f.reason!}`)}` : f.value.toFixed(digits));
@@ -54,6 +55,14 @@ function CountyBlock({ c, several }: { c: CountyReport; several: boolean }) {
       <CoverageRule cov={c.coverage.newResident} />
       <h4>{t('county.balance')} <small className="muted">{c.balance.standardId}</small></h4>
       {c.balance.stages.map((s) => <StageBalance key={s.stage} s={s} chart={!several} />)}
+      {!several && c.balance.history.length > 1 && (
+        <>
+          <h4>{t('county.historyChart')}</h4>
+          <Suspense fallback={<Spinner />}>
+            <HistoryChart c={c} />
+          </Suspense>
+        </>
+      )}
       <h4>{t('county.rotation')} <small className="muted">{c.rotation.standardId}</small></h4>
       <div className="stats stats--inline">
         <Stat label={t('county.rotation.share')} value={c.rotation.share.value === null ? t('county.status.not_computable') : pct(c.rotation.share.value)} hint={t('county.rotation.shareHint', { rotated: c.rotation.rotated, eligible: c.rotation.eligible, min: pct(c.rotation.minShare) })} tone={c.rotation.shareStatus === 'met' ? 'teal' : 'orange'} testId="county-rotation-share" />

@@ -12,7 +12,7 @@ export default function SpreadChart({ stage }: { stage: BalanceStage }) {
     return {
       tooltip: { trigger: 'axis' },
       legend: { type: 'scroll', bottom: 0 },
-      grid: { left: 48, right: 16, top: 16, bottom: 72 },
+      grid: { left: 48, right: 40, top: 16, bottom: 72 },
       xAxis: { type: 'category', data: schools.map((s) => s.name.replace(/^.{2,3}县/, '')), axisLabel: { interval: 0, rotate: 30 } },
       yAxis: { type: 'value', name: '%' },
       series: INDICATOR_CODES.map((code, k) => ({

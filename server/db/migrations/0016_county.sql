@@ -36,4 +36,8 @@ ALTER TABLE "teacher_rotations" ADD CONSTRAINT "teacher_rotations_teacher_id_tea
 ALTER TABLE "teacher_rotations" ADD CONSTRAINT "teacher_rotations_from_school_id_schools_id_fk" FOREIGN KEY ("from_school_id") REFERENCES "public"."schools"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teacher_rotations" ADD CONSTRAINT "teacher_rotations_to_school_id_schools_id_fk" FOREIGN KEY ("to_school_id") REFERENCES "public"."schools"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "teacher_rotations" ADD CONSTRAINT "teacher_rotations_created_by_accounts_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-CREATE INDEX "teacher_rotations_teacher_idx" ON "teacher_rotations" USING btree ("teacher_id");
+CREATE INDEX "teacher_rotations_teacher_idx" ON "teacher_rotations" USING btree ("teacher_id");--> statement-breakpoint
+-- The county's figures and rotations are in the audit trail (audit_row(), migration 0009).
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON school_resources FOR EACH ROW EXECUTE FUNCTION audit_row('school_id,academic_year', '');
+--> statement-breakpoint
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON teacher_rotations FOR EACH ROW EXECUTE FUNCTION audit_row('id', '');

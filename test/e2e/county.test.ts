@@ -1,0 +1,76 @@
+/**
+ * The county section on the auditor's home in real Chromium: coverage (C-COVERAGE-RURAL not
+ * met, 秦山小学 listed), the combined coefficient per stage (B-CV-COMBINED) as the API computes
+ * it, the spread chart, rotation (R-ROTATION-SHARE); in English too; the XLSX downloads.
+ * (client/dist must be built: `bash scripts/build-client.sh`.)
+ */
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api } from '../../shared/api/index.ts';
+import type { CountyReports } from '../../shared/schemas/county.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+
+let platform: TestPlatform;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let report: CountyReports;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  platform = await startTestPlatform({ env: { QUOTA_TODAY: '2026-11-23' } });
+  const auditor = await platform.signIn('auditor.haiyan');
+  const r = await auditor.call(api.countyReports, {});
+  if (!r.ok) throw new Error(r.error.message);
+  report = r.data;
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', acceptDownloads: true });
+  page = await context.newPage();
+  await page.goto(`${platform.url}/`);
+  await page.getByTestId('sign-in-username').fill('auditor.haiyan');
+  await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
+  await page.getByTestId('sign-in-submit').click();
+  await page.getByTestId('current-user').waitFor();
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
+});
+
+afterAll(async () => {
+  await context?.close().catch(() => undefined);
+  await browser?.close();
+  await platform?.close();
+});
+
+describe('the auditor\'s county section', () => {
+  it('C-COVERAGE-RURAL, B-CV-COMBINED and R-ROTATION-SHARE on the home page, as computed, in Chinese and English; the XLSX downloads', async () => {
+    const section = page.getByTestId('county-section');
+    await section.waitFor();
+    const rural = page.getByTestId('county-C-COVERAGE-RURAL');
+    expect(await rural.getAttribute('data-status')).toBe('not_met');
+    expect(await rural.textContent()).toContain('海盐县秦山小学');
+    expect(await page.getByTestId('county-C-COVERAGE-NEW-RESIDENT').getAttribute('data-status')).toBe('met');
+    const c = report.counties[0]!;
+    for (const s of c.balance.stages) expect(await page.getByTestId(`county-combined-${s.stage}`).textContent()).toBe(s.combined.value!.toFixed(3));
+    await page.getByTestId('county-spread-primary').waitFor();
+    await page.getByTestId('county-history').waitFor();
+    expect(await page.getByTestId('county-rotation-share').textContent()).toContain(`${Math.round((c.rotation.rotated / c.rotation.eligible) * 1000) / 10}%`);
+    expect(await section.textContent()).toContain('综合差异系数');
+    await page.screenshot({ path: 'test-results/county-section-zh.png', fullPage: true }).catch(() => undefined);
+
+    await page.getByTestId('lang-switch').getByText('English').click();
+    await expect.poll(() => section.textContent()).toContain('Combined coefficient');
+    expect(await rural.textContent()).toContain('Every rural school in a community');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('county-export-xlsx').click()]);
+    const wb = new ExcelJS.Workbook();
+    const path = await download.path();
+    await wb.xlsx.readFile(path);
+    expect(wb.worksheets.map((w) => w.name)).toContain('校际差异系数');
+    expect(download.suggestedFilename()).toBe(`tongbu-county-${report.academicYear}.xlsx`);
+    expect(errors).toEqual([]);
+  });
+});
