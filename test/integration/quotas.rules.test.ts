@@ -136,6 +136,26 @@ describe('Q-RESEARCH-ONLINE and Q-RESEARCH-OFFLINE', () => {
     expect(rule(d, RuleIds.researchOffline)).toMatchObject({ status: 'met', counted: 4 });
     expect(d.items.filter((i) => i.kind === 'offline_research').every((i) => i.evidence.minutes)).toBe(true);
   });
+
+  it('P-OFFLINE-RESEARCH-SCHOOLS: offline research of the core school alone does not count; with a member school it does', async () => {
+    const before = rule(await detail(coord, SHIYAN, '2025-2026'), RuleIds.researchOffline).counted;
+    const create = async (title: string, schoolIds: string[]) => {
+      const r = await coord.call(api.createOfflineResearch, {
+        body: { communityId: dir.community(SHIYAN), title, heldOn: '2026-06-10', place: '实验小学会议室', hostSchoolId: dir.school('海盐县实验小学'), schoolIds, minutes: '研讨了作业设计。' },
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      expect((await coord.call(api.confirmOfflineResearch, { params: { id: r.data.id } })).ok).toBe(true);
+      return r.data.id;
+    };
+    const alone = await create('核心校单独教研', []);
+    let d = await detail(coord, SHIYAN, '2025-2026');
+    expect(rule(d, RuleIds.researchOffline).counted).toBe(before);
+    expect(d.items.map((i) => i.id)).not.toContain(alone);
+    const joint = await create('城乡联合教研', [dir.school('海盐县六里小学')]);
+    d = await detail(coord, SHIYAN, '2025-2026');
+    expect(rule(d, RuleIds.researchOffline).counted).toBe(before + 1);
+    expect(d.items.find((i) => i.id === joint)).toMatchObject({ kind: 'offline_research', ruleIds: [RuleIds.researchOffline] });
+  });
 });
 
 describe('the year under way (2026-2027, today 2026-11-23): forecast, advice, membership dates, dispatch', () => {
