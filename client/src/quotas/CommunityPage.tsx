@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RuleProgress } from '../../../shared/quotas/progress.ts';
+import { wholeWeeksLeft, type RuleProgress } from '../../../shared/quotas/progress.ts';
 import type { CommunityQuotaDetail, CountedItemView, QuotaCorrection } from '../../../shared/schemas/quotas.ts';
 import { api, call } from '../app/api.ts';
 import { localDateTime, todayIso } from '../app/format.ts';
@@ -126,7 +126,7 @@ function RuleCard({ rule: r, all }: { rule: RuleProgress; all: RuleProgress[] })
             <span className="q-bar-planned" style={{ width: `${Math.min(100 - pct(r), r.required ? Math.round((r.planned / r.required) * 100) : 0)}%` }} />
           </div>
           <div className="muted q-rule-meta">
-            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: Math.floor(r.termWeeksLeft) })}
+            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: wholeWeeksLeft(r.termWeeksLeft) })}
             {r.fromCorrections > 0 && <> · {t('quotas.fromCorrections', { n: r.fromCorrections })}</>}
           </div>
           {advice && <p className="q-advice" data-testid={`advice-${r.ruleId}`}>{advice}</p>}
