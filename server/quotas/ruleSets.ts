@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { jiaxingDefaultRules, QuotaRule } from '../../shared/quotas/rules.ts';
 import type { QuotaRuleSet, QuotaRuleSetCreate } from '../../shared/schemas/quotas.ts';
@@ -47,6 +47,26 @@ export async function ruleSetsOfYear(db: Db, academicYear: string): Promise<Rule
   return db.select().from(quotaRuleSets).where(eq(quotaRuleSets.academicYear, academicYear));
 }
 
+/** Rule sets of the year and of every earlier year (for the fallback of `pickInForce`). */
+export async function ruleSetsUpTo(db: Db, academicYear: string): Promise<RuleSetRow[]> {
+  return db.select().from(quotaRuleSets).where(lte(quotaRuleSets.academicYear, academicYear));
+}
+
+/**
+ * The rule set judging a county's communities in a year: the year's own (region order as
+ * above); a year with none of its own falls back to the most recent earlier year that has
+ * one — its `academicYear` differs from the year asked for, which the caller shows as such
+ * (`fallbackFrom`) until a version for the year is published.
+ */
+export function pickInForce(rows: readonly RuleSetRow[], regions: readonly string[], academicYear: string): RuleSetRow | null {
+  const years = [...new Set(rows.map((r) => r.academicYear))].filter((y) => y <= academicYear).sort().reverse();
+  for (const y of years) {
+    const row = pickRuleSet(newestByRegion(rows.filter((r) => r.academicYear === y)), regions);
+    if (row) return row;
+  }
+  return null;
+}
+
 async function toDtos(db: Db, rows: RuleSetRow[]): Promise<QuotaRuleSet[]> {
   const names = new Map((await db.select({ id: accounts.id, name: accounts.displayName }).from(accounts)).map((a) => [a.id, a.name]));
   const newest = new Map<string, number>();
@@ -77,8 +97,8 @@ export async function resolveRuleSet(db: Db, countyId: string, academicYear: str
   const [county] = await db.select().from(counties).where(eq(counties.id, countyId));
   if (!county) throw new NotFoundError('County');
   const tried = regionsOf(county);
-  const row = pickRuleSet(newestByRegion(await ruleSetsOfYear(db, academicYear)), tried);
-  return { countyId, academicYear, tried, ruleSet: row ? (await toDtos(db, [row]))[0]! : null };
+  const row = pickInForce(await ruleSetsUpTo(db, academicYear), tried, academicYear);
+  return { countyId, academicYear, tried, ruleSet: row ? (await toDtos(db, [row]))[0]! : null, fallbackFrom: row && row.academicYear !== academicYear ? row.academicYear : null };
 }
 
 /** The regions a region falls back to (itself first), for copying rules into a new version. */

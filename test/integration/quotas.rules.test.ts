@@ -249,3 +249,24 @@ describe('the year under way (2026-2027, today 2026-11-23): forecast, advice, me
     expect(filtered.ok && filtered.data.communities.every((c) => c.status === 'at_risk')).toBe(true);
   });
 });
+
+describe('a year without rules of its own (2027-2028)', () => {
+  it('falls back to the region\'s most recent rules, marked fallbackFrom, until a version for the year is published', async () => {
+    const before = await detail(coord, SHIYAN, '2027-2028');
+    expect(before.progress.ruleSet).toMatchObject({ fallbackFrom: '2026-2027' });
+    expect(rule(before, RuleIds.syncLessons)).toMatchObject({ required: 20 });
+    expect(before.progress.rules.filter((r) => r.status !== 'not_applicable').length).toBeGreaterThan(0);
+    expect(before.progress.status).not.toBe('not_applicable');
+    const countyId = (await platform.signIn('auditor.haiyan')).me.account.countyId!;
+    const admin = await platform.signIn('admin');
+    const resolved = await admin.call(api.resolveQuotaRuleSet, { query: { countyId, academicYear: '2027-2028' } });
+    expect(resolved.ok && resolved.data).toMatchObject({ fallbackFrom: '2026-2027', ruleSet: { academicYear: '2026-2027' } });
+
+    const published = await admin.call(api.createQuotaRuleSet, { body: { region: 'city:嘉兴市', academicYear: '2027-2028', note: '2027-2028 学年' } });
+    expect(published.status).toBe(201);
+    const after = await detail(coord, SHIYAN, '2027-2028');
+    expect(after.progress.ruleSet).toMatchObject({ region: 'city:嘉兴市', fallbackFrom: null });
+    const again = await admin.call(api.resolveQuotaRuleSet, { query: { countyId, academicYear: '2027-2028' } });
+    expect(again.ok && again.data).toMatchObject({ fallbackFrom: null, ruleSet: { academicYear: '2027-2028' } });
+  });
+});

@@ -47,7 +47,11 @@ export function QuotaCommunityPage({ params }: RouteProps) {
         title={progress?.communityName ?? t('common.loading')}
         breadcrumbs={[{ label: t('quotas.title'), to: '/quotas' }, { label: progress?.communityName ?? '…' }]}
         meta={progress && <Badge tone={statusTone[progress.status]}>{t(`quotas.status.${progress.status}`)}</Badge>}
-        description={progress?.ruleSet ? t('quotas.ruleSet', { region: regionLabel(t, progress.ruleSet.region, progress.countyName), version: progress.ruleSet.version }) : undefined}
+        description={
+          progress?.ruleSet
+            ? t(progress.ruleSet.fallbackFrom ? 'quotas.ruleSetFallback' : 'quotas.ruleSet', { region: regionLabel(t, progress.ruleSet.region, progress.countyName), version: progress.ruleSet.version, year: progress.ruleSet.fallbackFrom ?? '' })
+            : undefined
+        }
         actions={
           <div className="q-actions">
             {d && d.years.length > 1 && <Select value={progress?.academicYear ?? ''} onChange={(y) => setQuery({ year: y })} options={d.years.map((y) => ({ value: y.label, label: y.label }))} aria-label={t('quotas.year')} />}
