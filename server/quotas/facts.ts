@@ -21,7 +21,7 @@ import type { YearCalendar } from './years.ts';
  *   (covered), or one still to begin (planned).
  *
  * `tallies()` reads these facts grouped per community from `quota_tallies`, which the
- * database keeps exact: the views of migration 0014 (`quota_tally_groups`,
+ * database keeps exact: the views of migration 0014 (`quota_tally_groups`, restated in 0015,
  * `quota_tally_member_periods`, `quota_tally_docs`) state the rules above in SQL, triggers
  * note every community whose counted items, memberships, member-school names or dispatches
  * change, and at commit its rows are recomputed from those views (in the same transaction
