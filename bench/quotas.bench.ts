@@ -38,7 +38,7 @@ import { evaluateCommunityYear } from '../server/quotas/evaluate.ts';
 import { communitiesOf, itemFacts, rowsOf, tallyQuery } from '../server/quotas/facts.ts';
 import { startQuotaLive } from '../server/quotas/live.ts';
 import { computeProgress, recompute, ruleResolver, storeProgress } from '../server/quotas/progress.ts';
-import { ruleSetsOfYear } from '../server/quotas/ruleSets.ts';
+import { ruleSetsUpTo } from '../server/quotas/ruleSets.ts';
 import { loadYears, pickYear } from '../server/quotas/years.ts';
 import { createLogger } from '../server/log.ts';
 import { loadConfig } from '../server/config.ts';
@@ -208,7 +208,7 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
   const sampleSize = Math.min(n, ctx.quick ? 100 : 300);
   const all = await communitiesOf(db, { all: true });
   const sample = all.filter((_, i) => i % Math.floor(all.length / sampleSize) === 0).slice(0, sampleSize);
-  const rulesFor = ruleResolver(await ruleSetsOfYear(db, year.label));
+  const rulesFor = ruleResolver(await ruleSetsUpTo(db, year.label), year.label);
   let t0 = performance.now();
   for (const ci of sample) evaluateCommunityYear(rulesFor(ci).rules, (await itemFacts(db, ci, year, TODAY)).facts);
   const naiveSampleMs = performance.now() - t0;

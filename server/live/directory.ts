@@ -89,7 +89,7 @@ export function scheduleDirectory(db: Db): LiveSessionDirectory {
       const rows = await db
         .select({ id: liveSessions.id })
         .from(liveSessions)
-        .where(and(eq(liveSessions.status, 'live'), lte(liveSessions.endsAt, before)))
+        .where(and(inArray(liveSessions.status, ['live', 'scheduled']), lte(liveSessions.endsAt, before)))
         .limit(200);
       return rows.map((r) => r.id);
     },

@@ -21,6 +21,9 @@ import { RecordingStore } from './recordings.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
 
+/** The reason of a session nobody started, missed once past its end and the auto-close delay. */
+export const NEVER_STARTED = 'never_started';
+
 export interface LiveServiceDeps {
   readonly db: Db;
   readonly config: Config;
@@ -269,7 +272,11 @@ export class LiveService {
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
     const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
-    const { verdict, rules } = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt);
+    const judged = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt);
+    // Nobody went live: missed, and the reason says so (not the evidence rules nobody could meet).
+    const neverStarted = session.status === 'scheduled';
+    const { rules } = judged;
+    const verdict: Verdict = neverStarted ? { ...judged.verdict, status: 'missed', reason: NEVER_STARTED } : judged.verdict;
     await this.db
       .insert(liveSessionVerdicts)
       .values({
@@ -291,7 +298,10 @@ export class LiveService {
     return verdict;
   }
 
-  /** Ends live (and never-started) sessions whose scheduled end is LIVE_AUTO_CLOSE_MINUTES past. */
+  /**
+   * Ends live sessions whose scheduled end is LIVE_AUTO_CLOSE_MINUTES past, and marks the
+   * scheduled ones nobody started as missed (reason `never_started`): none stays scheduled forever.
+   */
   async sweep(now = new Date()): Promise<string[]> {
     const before = new Date(now.getTime() - this.config.live.autoCloseMinutes * 60_000);
     const ids = await this.directory.overdueLive(before);

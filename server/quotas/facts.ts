@@ -10,7 +10,9 @@ import type { YearCalendar } from './years.ts';
  *   evidence) and a member classroom that received the host's media (quota_lesson_attendance,
  *   derived from the evidence when the verdict was written) belongs to a school that was a
  *   member of the community **on that day** (community_memberships valid_from/valid_to);
- * - online research counts when `delivered`; offline research when `confirmed`;
+ * - online research counts when `delivered`; offline research when `confirmed` and held
+ *   jointly: the core school and a school that was a member that day took part
+ *   (P-OFFLINE-RESEARCH-SCHOOLS);
  * - coordinators' corrections count the same way, marked `correction`;
  * - planned = scheduled (or live) sessions and planned offline research from today on (a
  *   planned lesson's member classrooms were checked against the memberships of its date
@@ -19,7 +21,7 @@ import type { YearCalendar } from './years.ts';
  *   (covered), or one still to begin (planned).
  *
  * `tallies()` reads these facts grouped per community from `quota_tallies`, which the
- * database keeps exact: the views of migration 0014 (`quota_tally_groups`,
+ * database keeps exact: the views of migration 0014 (`quota_tally_groups`, restated in 0015,
  * `quota_tally_member_periods`, `quota_tally_docs`) state the rules above in SQL, triggers
  * note every community whose counted items, memberships, member-school names or dispatches
  * change, and at commit its rows are recomputed from those views (in the same transaction
@@ -221,6 +223,12 @@ interface ItemRow {
   reason: string | null;
 }
 
+/** P-OFFLINE-RESEARCH-SCHOOLS (migration 0015): a school of this role that day took part in offline research `o`. */
+const jointlyHeld = (role: 'core' | 'member') =>
+  sql`exists (select 1 from offline_research_schools x join community_memberships m on m.school_id = x.school_id
+               where x.research_id = o.id and m.community_id = o.community_id and m.role = ${role}
+                 and m.valid_from <= o.held_on and (m.valid_to is null or m.valid_to > o.held_on))`;
+
 const day = (d: unknown) => (d instanceof Date ? d.toISOString().slice(0, 10) : String(d).slice(0, 10));
 
 /** Every counted (or countable-looking) and planned item of one community's year, with evidence summaries. */
@@ -257,7 +265,7 @@ select 'offline_research', o.id, o.title, o.held_on::text, null, null,
        (select count(*)::int from offline_research_attachments a where a.research_id = o.id), btrim(o.minutes) <> '', null
   from offline_research o
  where o.community_id = ${id}::uuid and o.held_on between ${start}::date and ${end}::date
-   and (o.status = 'confirmed' or (o.status = 'planned' and o.held_on >= ${today}::date))
+   and ((o.status = 'confirmed' and ${jointlyHeld('core')} and ${jointlyHeld('member')}) or (o.status = 'planned' and o.held_on >= ${today}::date))
 union all
 select q.kind, q.id, q.title, q.held_on::text, q.subject_code, q.mode,
        (select array_agg(x.school_id::text) from quota_correction_schools x where x.correction_id = q.id),

@@ -6,7 +6,7 @@ import type { Db } from '../db/client.ts';
 import { quotaProgress } from '../db/schema/index.ts';
 import { evaluateTally, type CommunityYearProgress } from './evaluate.ts';
 import { communitiesOf, rowsOf, tallies, type CommunityFilter, type CommunityInfo } from './facts.ts';
-import { newestByRegion, pickRuleSet, regionsOf, ruleSetsOfYear, rulesOf, type RuleSetRow } from './ruleSets.ts';
+import { pickInForce, regionsOf, ruleSetsUpTo, rulesOf, type RuleSetRow } from './ruleSets.ts';
 import type { YearCalendar } from './years.ts';
 
 /**
@@ -33,7 +33,7 @@ export function progressDto(ci: CommunityInfo, year: string, ruleSet: RuleSetRow
     city: ci.city,
     province: ci.province,
     academicYear: year,
-    ruleSet: ruleSet ? { id: ruleSet.id, region: ruleSet.region, version: ruleSet.version } : null,
+    ruleSet: ruleSet ? { id: ruleSet.id, region: ruleSet.region, version: ruleSet.version, fallbackFrom: ruleSet.academicYear !== year ? ruleSet.academicYear : null } : null,
     status: overallStatus(p),
     rules: p.rules,
     memberSchools: p.memberSchools,
@@ -42,14 +42,13 @@ export function progressDto(ci: CommunityInfo, year: string, ruleSet: RuleSetRow
   };
 }
 
-/** Rules of each community by its county's region chain (parsed once per rule set). */
-export function ruleResolver(rows: readonly RuleSetRow[]) {
-  const newest = newestByRegion(rows);
+/** Rules of each community by its county's region chain, for `academicYear` or its fallback (parsed once per rule set). */
+export function ruleResolver(rows: readonly RuleSetRow[], academicYear: string) {
   const parsed = new Map<string, QuotaRule[]>();
   const byCounty = new Map<string, RuleSetRow | null>();
   return (ci: CommunityInfo): { row: RuleSetRow | null; rules: QuotaRule[] } => {
     let row = byCounty.get(ci.countyId);
-    if (row === undefined) byCounty.set(ci.countyId, (row = pickRuleSet(newest, regionsOf({ code: ci.countyCode, city: ci.city, province: ci.province }))));
+    if (row === undefined) byCounty.set(ci.countyId, (row = pickInForce(rows, regionsOf({ code: ci.countyCode, city: ci.city, province: ci.province }), academicYear)));
     if (!row) return { row: null, rules: [] };
     let rules = parsed.get(row.id);
     if (!rules) parsed.set(row.id, (rules = rulesOf(row)));
@@ -68,11 +67,11 @@ export async function computeProgress(
   today: string,
 ): Promise<{ progress: CommunityProgress[]; at: Date; timings: { gatherMs: number; evaluateMs: number } }> {
   const t0 = performance.now();
-  const [communities, ruleRows] = await Promise.all([communitiesOf(db, filter), ruleSetsOfYear(db, year.label)]);
+  const [communities, ruleRows] = await Promise.all([communitiesOf(db, filter), ruleSetsUpTo(db, year.label)]);
   if (!communities.length) return { progress: [], at: new Date(), timings: { gatherMs: performance.now() - t0, evaluateMs: 0 } };
   const { tallies: byId, at } = await tallies(db, filter, year, today, communities);
   const t1 = performance.now();
-  const rulesFor = ruleResolver(ruleRows);
+  const rulesFor = ruleResolver(ruleRows, year.label);
   const progress: CommunityProgress[] = [];
   for (const ci of communities) {
     const t = byId.get(ci.id);

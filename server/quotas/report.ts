@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import type { QuotaAdvice, RuleProgress } from '../../shared/quotas/progress.ts';
+import { wholeWeeksLeft, type QuotaAdvice, type RuleProgress } from '../../shared/quotas/progress.ts';
 import type { CommunityProgress, CountedItemView, QuotaCorrection } from '../../shared/schemas/quotas.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { listClosures } from './closures.ts';
@@ -98,6 +98,15 @@ export async function reportData(ctx: QuotaContext, actor: Actor, q: { countyId?
 
 // ---- tables (shared by XLSX, CSV and HTML) -------------------------------------------------------
 
+/**
+ * The items a rule counted: the stored progress carries no item list (the tallies are
+ * grouped), so it comes from the community's counted items and the rules each counts for.
+ */
+function countedItemIds(r: RuleProgress, items: readonly CountedItemView[]): string[] {
+  if (r.itemIds.length) return r.itemIds;
+  return items.filter((i) => i.ruleIds.includes(r.ruleId)).map((i) => i.id);
+}
+
 export type Table = { name: string; headers: string[]; rows: (string | number | null)[][] };
 
 export function tables(d: ReportData): Record<'rules' | 'items' | 'corrections' | 'participation', Table> {
@@ -105,10 +114,10 @@ export function tables(d: ReportData): Record<'rules' | 'items' | 'corrections' 
     rules: {
       name: '指标汇总',
       headers: ['省 Province', '市 City', '区县 County', '教共体 Community', '类型 Type', '规则编号 Rule ID', '规则 Rule', '要求 Required', '已计数 Counted', '其中更正 From corrections', '已安排 Planned', '剩余教学周 Weeks left', '状态 Status', '状态码 Status code', '建议 Advice', '规则版本 Rule set', '计数项 Counted item IDs'],
-      rows: d.communities.flatMap(({ progress: p }) =>
+      rows: d.communities.flatMap(({ progress: p, items }) =>
         p.rules.map((r) => [
-          p.province, p.city, p.countyName, p.communityName, p.typeCode, r.ruleId, r.nameZh, r.required, r.counted, r.fromCorrections, r.planned, Math.floor(r.termWeeksLeft),
-          STATUS_ZH[r.status] ?? r.status, r.status, adviceZh(r), ruleSetLabel(p), r.itemIds.join(' '),
+          p.province, p.city, p.countyName, p.communityName, p.typeCode, r.ruleId, r.nameZh, r.required, r.counted, r.fromCorrections, r.planned, wholeWeeksLeft(r.termWeeksLeft),
+          STATUS_ZH[r.status] ?? r.status, r.status, adviceZh(r), ruleSetLabel(p), countedItemIds(r, items).join(' '),
         ]),
       ),
     },

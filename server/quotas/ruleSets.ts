@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { jiaxingDefaultRules, QuotaRule } from '../../shared/quotas/rules.ts';
 import type { QuotaRuleSet, QuotaRuleSetCreate } from '../../shared/schemas/quotas.ts';
@@ -46,6 +46,26 @@ export const rulesOf = (row: RuleSetRow | null): QuotaRule[] => (row ? (row.rule
 
 export async function ruleSetsOfYear(db: Db, academicYear: string): Promise<RuleSetRow[]> {
   return db.select().from(quotaRuleSets).where(eq(quotaRuleSets.academicYear, academicYear));
+}
+
+/** Rule sets of the year and of every earlier year (for the fallback of `pickInForce`). */
+export async function ruleSetsUpTo(db: Db, academicYear: string): Promise<RuleSetRow[]> {
+  return db.select().from(quotaRuleSets).where(lte(quotaRuleSets.academicYear, academicYear));
+}
+
+/**
+ * The rule set judging a county's communities in a year: the year's own (region order as
+ * above); a year with none of its own falls back to the most recent earlier year that has
+ * one — its `academicYear` differs from the year asked for, which the caller shows as such
+ * (`fallbackFrom`) until a version for the year is published.
+ */
+export function pickInForce(rows: readonly RuleSetRow[], regions: readonly string[], academicYear: string): RuleSetRow | null {
+  const years = [...new Set(rows.map((r) => r.academicYear))].filter((y) => y <= academicYear).sort().reverse();
+  for (const y of years) {
+    const row = pickRuleSet(newestByRegion(rows.filter((r) => r.academicYear === y)), regions);
+    if (row) return row;
+  }
+  return null;
 }
 
 async function toDtos(db: Db, rows: RuleSetRow[]): Promise<QuotaRuleSet[]> {
@@ -96,8 +116,8 @@ export async function resolveRuleSet(db: Db, actor: Actor, countyId: string, aca
   const [county] = await db.select().from(counties).where(and(eq(counties.id, countyId), visibleCountiesWhere(actor)));
   if (!county) throw new NotFoundError('County');
   const tried = regionsOf(county);
-  const row = pickRuleSet(newestByRegion(await ruleSetsOfYear(db, academicYear)), tried);
-  return { countyId, academicYear, tried, ruleSet: row ? (await toDtos(db, [row]))[0]! : null };
+  const row = pickInForce(await ruleSetsUpTo(db, academicYear), tried, academicYear);
+  return { countyId, academicYear, tried, ruleSet: row ? (await toDtos(db, [row]))[0]! : null, fallbackFrom: row && row.academicYear !== academicYear ? row.academicYear : null };
 }
 
 /** The regions a region falls back to (itself first), for copying rules into a new version. */

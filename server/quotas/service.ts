@@ -11,7 +11,7 @@ import { listCorrections } from './corrections.ts';
 import { evaluateCommunityYear, isCountable, monthlyTrend, rulesOfItem } from './evaluate.ts';
 import { communitiesOf, itemFacts, type CommunityFilter, type CommunityInfo, type DetailedFacts } from './facts.ts';
 import { computeProgress, progressDto, rollups, ruleResolver, storedProgress, storeProgress } from './progress.ts';
-import { ruleSetsOfYear } from './ruleSets.ts';
+import { ruleSetsUpTo } from './ruleSets.ts';
 import { loadYears, pickYear, type YearCalendar } from './years.ts';
 
 /** What quota services need besides the database: "today" (QUOTA_TODAY or the date in Asia/Shanghai) and DATA_DIR. */
@@ -111,8 +111,8 @@ const KINDS: CountedItemKind[] = ['sync_lesson', 'online_research', 'offline_res
 /** A community's year computed from its items (the detail page, snapshots, reports). */
 export async function communityYear(ctx: QuotaContext, ci: CommunityInfo, year: YearCalendar) {
   const today = ctx.today();
-  const [d, ruleRows] = await Promise.all([itemFacts(ctx.db, ci, year, today), ruleSetsOfYear(ctx.db, year.label)]);
-  const { row, rules } = ruleResolver(ruleRows)(ci);
+  const [d, ruleRows] = await Promise.all([itemFacts(ctx.db, ci, year, today), ruleSetsUpTo(ctx.db, year.label)]);
+  const { row, rules } = ruleResolver(ruleRows, year.label)(ci);
   const evaluated = evaluateCommunityYear(rules, d.facts);
   const items = itemViews(rules, d);
   const countable = d.facts.counted.filter((i) => isCountable(i, d.facts));

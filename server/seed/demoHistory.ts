@@ -192,7 +192,8 @@ export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHis
         heldOn,
         place: o.place,
         hostSchoolId: people.school(core),
-        schoolIds: [],
+        // Held jointly (P-OFFLINE-RESEARCH-SCHOOLS): the member schools of the community's lessons take part.
+        schoolIds: [...new Set(story.lessons.flatMap((l) => l.members.map(([school]) => people.school(school))))],
         teacherIds: [],
         minutes: held ? `${o.title}：核心校与成员校教师参加，听课、评课并形成改进意见。` : '',
       });

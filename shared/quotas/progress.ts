@@ -37,6 +37,12 @@ export const RuleProgress = z
   .meta({ id: 'RuleProgress' });
 export type RuleProgress = z.infer<typeof RuleProgress>;
 
+/**
+ * Teaching weeks left as people are shown them: whole weeks, rounded down (24.4 → 24), the
+ * same in the dashboard and the report. `termWeeksLeft` keeps one decimal for the forecast.
+ */
+export const wholeWeeksLeft = (termWeeksLeft: number): number => Math.floor(termWeeksLeft);
+
 export const MemberSchoolParticipation = z.object({
   schoolId: z.string(),
   name: z.string(),

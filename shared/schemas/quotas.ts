@@ -51,6 +51,8 @@ export const QuotaRuleSetResolution = z.object({
   academicYear: z.string(),
   tried: z.array(z.string()),
   ruleSet: QuotaRuleSet.nullable(),
+  /** The year has no rule set of its own: `ruleSet` is this earlier year's, in force until one is published. */
+  fallbackFrom: z.string().nullable(),
 });
 
 export const OverallStatus = QuotaStatus;
@@ -65,7 +67,8 @@ export const CommunityProgress = z
     city: z.string(),
     province: z.string(),
     academicYear: z.string(),
-    ruleSet: z.object({ id: Id, region: z.string(), version: z.number().int() }).nullable(),
+    /** fallbackFrom: the year has no rule set of its own; these are that earlier year's (shown as such). */
+    ruleSet: z.object({ id: Id, region: z.string(), version: z.number().int(), fallbackFrom: z.string().nullable().optional() }).nullable(),
     /** The worst status of the rules that apply: will_miss < at_risk < on_track < met. */
     status: OverallStatus,
     rules: z.array(RuleProgress),

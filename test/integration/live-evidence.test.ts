@@ -195,6 +195,21 @@ describe('delivered or missed', () => {
     const [v] = await platform.database.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
     expect(v).toMatchObject({ status: 'missed', endCause: 'auto_close', endedBy: null });
   });
+
+  it('a scheduled session nobody started becomes missed, reason never_started, past its end plus the auto-close delay', async () => {
+    const sessionId = await createLiveSession(platform, { durationMs: 60_000 });
+    const service = liveService(platform);
+    const { end } = await sessionTimes(sessionId);
+    expect(await service.sweep(new Date(end + 30_000))).not.toContain(sessionId);
+    expect(await service.sweep(new Date(end + 61_000))).toContain(sessionId);
+    const [v] = await platform.database.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
+    expect(v).toMatchObject({ status: 'missed', reason: 'never_started', endCause: 'auto_close', endedBy: null });
+    const coordinator = await platform.signIn('coord.shiyan');
+    const session = await coordinator.call(api.getSession, { params: { id: sessionId } });
+    expect(session.ok && session.data.status).toBe('missed');
+    const history = await coordinator.call(api.sessionHistory, { params: { id: sessionId } });
+    expect(history.ok && history.data.at(-1)).toMatchObject({ fromStatus: 'scheduled', toStatus: 'missed', reason: 'never_started', systemSource: 'live:auto-close' });
+  });
 });
 
 describe('who sees evidence and recordings', () => {

@@ -91,7 +91,7 @@ describe('live progress on every open dashboard', () => {
   it('Q-RESEARCH-OFFLINE: confirming offline research moves it live', async () => {
     const d = await dashboard(nodeB.url, coord.cookie);
     const r = await coord.call(api.createOfflineResearch, {
-      body: { communityId: dir.community(SHIYAN), title: '线下教研', heldOn: '2026-11-18', place: '澉浦小学', hostSchoolId: dir.school('海盐县澉浦小学'), minutes: '听课评课' },
+      body: { communityId: dir.community(SHIYAN), title: '线下教研', heldOn: '2026-11-18', place: '澉浦小学', hostSchoolId: dir.school('海盐县澉浦小学'), schoolIds: [dir.school('海盐县实验小学')], minutes: '听课评课' },
     });
     if (!r.ok) throw new Error(r.error.message);
     await settled(nodeA);

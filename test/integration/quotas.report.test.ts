@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { parseHTML } from 'linkedom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
+import { wholeWeeksLeft } from '../../shared/quotas/progress.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { hashPassword } from '../../server/accounts/password.ts';
 import { accounts, communities, communityMemberships, counties, schools } from '../../server/db/schema/index.ts';
@@ -106,6 +107,21 @@ describe('the county report', () => {
     const participation = rows('成员校参与').filter((r) => r['教共体 Community'] === '海盐县实验小学教育共同体');
     expect(participation.find((r) => r['成员校 Member school'] === '海盐县澉浦小学')).toMatchObject({ '参与同步课节数 Lessons taken part in': 6 });
     expect(participation.find((r) => r['成员校 Member school'] === '海盐县明德新居民子女学校')).toMatchObject({ '未参与预警 Flagged': '是 yes' });
+  });
+
+  it('Q-SYNC-LESSONS: the report shows the dashboard\'s weeks left (whole weeks, one function) and lists the counted item IDs', async () => {
+    const records = parseCsv((await download(auditor, { academicYear: '2026-2027', format: 'csv' })).bytes, { bom: true, columns: true }) as Record<string, string>[];
+    const detail = await coord.call(api.communityQuota, { params: { communityId: dir.community(SHIYAN) }, query: { academicYear: '2026-2027' } });
+    if (!detail.ok) throw new Error(detail.error.message);
+    for (const ruleId of [RuleIds.syncLessons, RuleIds.syncSubjects]) {
+      const row = records.find((r) => r['教共体 Community'] === '海盐县实验小学教育共同体' && r['规则编号 Rule ID'] === ruleId)!;
+      const shown = detail.data.progress.rules.find((r) => r.ruleId === ruleId)!;
+      expect(shown.termWeeksLeft % 1).not.toBe(0);
+      expect(row['剩余教学周 Weeks left']).toBe(String(wholeWeeksLeft(shown.termWeeksLeft)));
+      const counted = detail.data.items.filter((i) => i.ruleIds.includes(ruleId)).map((i) => i.id);
+      expect(counted).toHaveLength(7);
+      expect(row['计数项 Counted item IDs']!.split(' ').sort()).toEqual(counted.sort());
+    }
   });
 
   it('Q-SYNC-SUBJECTS: CSV (UTF-8 with BOM) parses with csv-parse, one table per file', async () => {

@@ -136,6 +136,26 @@ describe('Q-RESEARCH-ONLINE and Q-RESEARCH-OFFLINE', () => {
     expect(rule(d, RuleIds.researchOffline)).toMatchObject({ status: 'met', counted: 4 });
     expect(d.items.filter((i) => i.kind === 'offline_research').every((i) => i.evidence.minutes)).toBe(true);
   });
+
+  it('P-OFFLINE-RESEARCH-SCHOOLS: offline research of the core school alone does not count; with a member school it does', async () => {
+    const before = rule(await detail(coord, SHIYAN, '2025-2026'), RuleIds.researchOffline).counted;
+    const create = async (title: string, schoolIds: string[]) => {
+      const r = await coord.call(api.createOfflineResearch, {
+        body: { communityId: dir.community(SHIYAN), title, heldOn: '2026-06-10', place: '实验小学会议室', hostSchoolId: dir.school('海盐县实验小学'), schoolIds, minutes: '研讨了作业设计。' },
+      });
+      if (!r.ok) throw new Error(r.error.message);
+      expect((await coord.call(api.confirmOfflineResearch, { params: { id: r.data.id } })).ok).toBe(true);
+      return r.data.id;
+    };
+    const alone = await create('核心校单独教研', []);
+    let d = await detail(coord, SHIYAN, '2025-2026');
+    expect(rule(d, RuleIds.researchOffline).counted).toBe(before);
+    expect(d.items.map((i) => i.id)).not.toContain(alone);
+    const joint = await create('城乡联合教研', [dir.school('海盐县六里小学')]);
+    d = await detail(coord, SHIYAN, '2025-2026');
+    expect(rule(d, RuleIds.researchOffline).counted).toBe(before + 1);
+    expect(d.items.find((i) => i.id === joint)).toMatchObject({ kind: 'offline_research', ruleIds: [RuleIds.researchOffline] });
+  });
 });
 
 describe('the year under way (2026-2027, today 2026-11-23): forecast, advice, membership dates, dispatch', () => {
@@ -227,5 +247,26 @@ describe('the year under way (2026-2027, today 2026-11-23): forecast, advice, me
     expect(res.data.rollups[0]).toMatchObject({ name: '浙江省', communities: 3 });
     const filtered = await auditor.call(api.quotaOverview, { query: { academicYear: '2026-2027', status: 'at_risk' } });
     expect(filtered.ok && filtered.data.communities.every((c) => c.status === 'at_risk')).toBe(true);
+  });
+});
+
+describe('a year without rules of its own (2027-2028)', () => {
+  it('falls back to the region\'s most recent rules, marked fallbackFrom, until a version for the year is published', async () => {
+    const before = await detail(coord, SHIYAN, '2027-2028');
+    expect(before.progress.ruleSet).toMatchObject({ fallbackFrom: '2026-2027' });
+    expect(rule(before, RuleIds.syncLessons)).toMatchObject({ required: 20 });
+    expect(before.progress.rules.filter((r) => r.status !== 'not_applicable').length).toBeGreaterThan(0);
+    expect(before.progress.status).not.toBe('not_applicable');
+    const countyId = (await platform.signIn('auditor.haiyan')).me.account.countyId!;
+    const admin = await platform.signIn('admin');
+    const resolved = await admin.call(api.resolveQuotaRuleSet, { query: { countyId, academicYear: '2027-2028' } });
+    expect(resolved.ok && resolved.data).toMatchObject({ fallbackFrom: '2026-2027', ruleSet: { academicYear: '2026-2027' } });
+
+    const published = await admin.call(api.createQuotaRuleSet, { body: { region: 'city:嘉兴市', academicYear: '2027-2028', note: '2027-2028 学年' } });
+    expect(published.status).toBe(201);
+    const after = await detail(coord, SHIYAN, '2027-2028');
+    expect(after.progress.ruleSet).toMatchObject({ region: 'city:嘉兴市', fallbackFrom: null });
+    const again = await admin.call(api.resolveQuotaRuleSet, { query: { countyId, academicYear: '2027-2028' } });
+    expect(again.ok && again.data).toMatchObject({ fallbackFrom: null, ruleSet: { academicYear: '2027-2028' } });
   });
 });

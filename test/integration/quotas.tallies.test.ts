@@ -68,6 +68,11 @@ const counted = async (community: string, kind: string, at = db) => {
   return byId.get(cs[0]!.id)!.counted.filter((g) => g.kind === kind).reduce((n, g) => n + g.count, 0);
 };
 
+/** A member school of 实验小学教育共同体 through the offline research days used below (10–13 November 2026). */
+async function aMember() {
+  return (await membershipsOf(SHIYAN)).find((m) => m.role === 'member' && m.validFrom <= '2026-11-10' && (m.validTo === null || m.validTo > '2026-11-13'))!.schoolId;
+}
+
 async function membershipsOf(community: string) {
   return rowsOf<{ id: string; schoolId: string; role: string; validFrom: string; validTo: string | null }>(
     db,
@@ -158,6 +163,17 @@ describe('maintained tallies equal the evidence', () => {
     await expectExact('offline confirmed and cancelled');
     await db.execute(sql`update offline_research set minutes = '补充纪要' where id = ${rows[0]!.id}::uuid`);
     await expectExact('minutes edited');
+    // P-OFFLINE-RESEARCH-SCHOOLS: the core school alone does not count; a member school joining makes it count.
+    const before = await counted(SHIYAN, 'offline_research');
+    await db.execute(sql`insert into offline_research_schools (research_id, school_id) values (${rows[0]!.id}::uuid, ${core}::uuid)`);
+    await expectExact('core school alone');
+    expect(await counted(SHIYAN, 'offline_research')).toBe(before);
+    await db.execute(sql`insert into offline_research_schools (research_id, school_id) values (${rows[0]!.id}::uuid, ${await aMember()}::uuid)`);
+    await expectExact('a member school joined');
+    expect(await counted(SHIYAN, 'offline_research')).toBe(before + 1);
+    await db.execute(sql`delete from offline_research_schools where research_id = ${rows[0]!.id}::uuid and school_id <> ${core}::uuid`);
+    await expectExact('the member school left the record');
+    expect(await counted(SHIYAN, 'offline_research')).toBe(before);
   });
 
   it('a change of the academic years rebuilds every row', async () => {
@@ -171,9 +187,11 @@ describe('maintained tallies equal the evidence', () => {
     const before = await counted(SHIYAN, 'offline_research');
     const who = await anAccount();
     const core = (await membershipsOf(SHIYAN)).find((m) => m.role === 'core')!.schoolId;
+    const member = await aMember();
     const insert = (at: Db) =>
-      at.execute(sql`insert into offline_research (community_id, title, held_on, place, host_school_id, minutes, status, confirmed_by, confirmed_at)
-                     values (${dir.community(SHIYAN)}::uuid, '事务内', '2026-11-12', '核心校', ${core}::uuid, '纪要', 'confirmed', ${who}::uuid, now())`);
+      at.execute(sql`with r as (insert into offline_research (community_id, title, held_on, place, host_school_id, minutes, status, confirmed_by, confirmed_at)
+                     values (${dir.community(SHIYAN)}::uuid, '事务内', '2026-11-12', '核心校', ${core}::uuid, '纪要', 'confirmed', ${who}::uuid, now()) returning id)
+                     insert into offline_research_schools (research_id, school_id) select r.id, s from r, unnest(array[${core}::uuid, ${member}::uuid]) s`);
     await expect(
       db.transaction(async (tx) => {
         await insert(tx as unknown as Db);
@@ -189,11 +207,13 @@ describe('maintained tallies equal the evidence', () => {
     const before = await counted(SHIYAN, 'offline_research');
     const who = await anAccount();
     const core = (await membershipsOf(SHIYAN)).find((m) => m.role === 'core')!.schoolId;
+    const member = await aMember();
     await Promise.all(
       [0, 1, 2].map((i) =>
         db.transaction(async (tx) => {
-          await tx.execute(sql`insert into offline_research (community_id, title, held_on, place, host_school_id, minutes, status, confirmed_by, confirmed_at)
-                               values (${dir.community(SHIYAN)}::uuid, ${`并发${i}`}, '2026-11-13', '核心校', ${core}::uuid, '纪要', 'confirmed', ${who}::uuid, now())`);
+          await tx.execute(sql`with r as (insert into offline_research (community_id, title, held_on, place, host_school_id, minutes, status, confirmed_by, confirmed_at)
+                               values (${dir.community(SHIYAN)}::uuid, ${`并发${i}`}, '2026-11-13', '核心校', ${core}::uuid, '纪要', 'confirmed', ${who}::uuid, now()) returning id)
+                               insert into offline_research_schools (research_id, school_id) select r.id, s from r, unnest(array[${core}::uuid, ${member}::uuid]) s`);
           await tx.execute(sql`select pg_sleep(0.05)`);
         }),
       ),

@@ -41,7 +41,9 @@ export async function startTestPlatform(
   if (options.seed ?? true) await seedDemo(database.db, { password: DEMO_PASSWORD });
   // Data written before the server starts, as main.ts seeds (no live recompute per row).
   await options.beforeStart?.(database.db);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'true', MEDIA_WORKERS: '1', ...options.env });
+  // No auto-close clock by default: tests plan sessions on fixed dates (some already past) and
+  // drive the sweep themselves (liveService(platform).sweep(at)).
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'true', MEDIA_WORKERS: '1', LIVE_SWEEP_SECONDS: '0', ...options.env });
   const log = options.log ?? createLogger(config);
   const server = await startServer({ config, database, media: options.media ?? null, log }, { ...features, port: 0, host: '127.0.0.1' });
   // Server and test share one event loop: on a busy machine the client's fetch may reuse an

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { RuleProgress } from '../../../shared/quotas/progress.ts';
+import { wholeWeeksLeft, type RuleProgress } from '../../../shared/quotas/progress.ts';
 import type { CommunityQuotaDetail, CountedItemView, QuotaCorrection } from '../../../shared/schemas/quotas.ts';
 import { api, call } from '../app/api.ts';
 import { localDateTime, todayIso } from '../app/format.ts';
@@ -47,7 +47,11 @@ export function QuotaCommunityPage({ params }: RouteProps) {
         title={progress?.communityName ?? t('common.loading')}
         breadcrumbs={[{ label: t('quotas.title'), to: '/quotas' }, { label: progress?.communityName ?? '…' }]}
         meta={progress && <Badge tone={statusTone[progress.status]}>{t(`quotas.status.${progress.status}`)}</Badge>}
-        description={progress?.ruleSet ? t('quotas.ruleSet', { region: regionLabel(t, progress.ruleSet.region, progress.countyName), version: progress.ruleSet.version }) : undefined}
+        description={
+          progress?.ruleSet
+            ? t(progress.ruleSet.fallbackFrom ? 'quotas.ruleSetFallback' : 'quotas.ruleSet', { region: regionLabel(t, progress.ruleSet.region, progress.countyName), version: progress.ruleSet.version, year: progress.ruleSet.fallbackFrom ?? '' })
+            : undefined
+        }
         actions={
           <div className="q-actions">
             {d && d.years.length > 1 && <Select value={progress?.academicYear ?? ''} onChange={(y) => setQuery({ year: y })} options={d.years.map((y) => ({ value: y.label, label: y.label }))} aria-label={t('quotas.year')} />}
@@ -126,7 +130,7 @@ function RuleCard({ rule: r, all }: { rule: RuleProgress; all: RuleProgress[] })
             <span className="q-bar-planned" style={{ width: `${Math.min(100 - pct(r), r.required ? Math.round((r.planned / r.required) * 100) : 0)}%` }} />
           </div>
           <div className="muted q-rule-meta">
-            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: Math.floor(r.termWeeksLeft) })}
+            {t('quotas.planned')} {r.planned} · {t('quotas.weeksLeft', { n: wholeWeeksLeft(r.termWeeksLeft) })}
             {r.fromCorrections > 0 && <> · {t('quotas.fromCorrections', { n: r.fromCorrections })}</>}
           </div>
           {advice && <p className="q-advice" data-testid={`advice-${r.ruleId}`}>{advice}</p>}
