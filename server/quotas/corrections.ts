@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import { academicYears, accounts, communities, communityMemberships, quotaCorrectionAttachments, quotaCorrections, quotaCorrectionSchools, schools } from '../db/schema/index.ts';
 import { NotFoundError, ValidationError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
+import { evidenceFileName } from '../schedule/evidenceFileName.ts';
 import { checkEvidenceFile, resolveEvidenceFile, storeEvidenceFile } from '../schedule/offline.ts';
 import type { QuotaContext } from './service.ts';
 
@@ -48,7 +49,7 @@ async function toDtos(db: Db, rows: Row[]): Promise<QuotaCorrection[]> {
     mode: r.mode,
     reason: r.reason,
     schools: ss.filter((s) => s.correctionId === r.id).map(({ id, name }) => ({ id, name })),
-    attachments: as.filter((a) => a.correctionId === r.id).map((a) => ({ id: a.id, fileName: a.fileName, contentType: a.contentType, sizeBytes: a.sizeBytes, uploadedAt: a.uploadedAt.toISOString() })),
+    attachments: as.filter((a) => a.correctionId === r.id).map((a) => ({ id: a.id, fileName: evidenceFileName(a.fileName, a.contentType), contentType: a.contentType, sizeBytes: a.sizeBytes, uploadedAt: a.uploadedAt.toISOString() })),
     createdBy: r.createdBy ? (person.get(r.createdBy) ?? null) : null,
     createdAt: r.createdAt.toISOString(),
   }));
@@ -133,5 +134,5 @@ export async function correctionFile(ctx: QuotaContext, actor: Actor, id: string
   const [a] = await ctx.db.select().from(quotaCorrectionAttachments).where(and(eq(quotaCorrectionAttachments.id, attachmentId), eq(quotaCorrectionAttachments.correctionId, id)));
   const full = a && resolveEvidenceFile(correctionFilesDir(ctx.dataDir), a.storageKey);
   if (!a || !full) throw new NotFoundError('Attachment');
-  return { contentType: a.contentType, filename: a.fileName, inline: true, path: full };
+  return { contentType: a.contentType, filename: evidenceFileName(a.fileName, a.contentType), inline: true, path: full };
 }

@@ -12,6 +12,7 @@ import { accounts, communities, offlineResearch, offlineResearchAttachments, off
 import { ConflictError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import type { UploadedFile } from '../http/route.ts';
 import { communitySchoolsOn } from './access.ts';
+import { evidenceFileName } from './evidenceFileName.ts';
 
 type Row = typeof offlineResearch.$inferSelect;
 
@@ -46,7 +47,7 @@ async function toDtos(db: Db, rows: Row[]): Promise<OfflineResearch[]> {
     status: r.status as OfflineResearch['status'],
     confirmedAt: r.confirmedAt?.toISOString() ?? null,
     confirmedBy: r.confirmedBy ? (confirmer.get(r.confirmedBy) ?? null) : null,
-    attachments: as.filter((a) => a.researchId === r.id).map((a) => ({ id: a.id, fileName: a.fileName, contentType: a.contentType, sizeBytes: a.sizeBytes, uploadedAt: a.uploadedAt.toISOString() })),
+    attachments: as.filter((a) => a.researchId === r.id).map((a) => ({ id: a.id, fileName: evidenceFileName(a.fileName, a.contentType), contentType: a.contentType, sizeBytes: a.sizeBytes, uploadedAt: a.uploadedAt.toISOString() })),
   }));
 }
 
@@ -189,9 +190,7 @@ export async function storeEvidenceFile(dir: string, storageKey: string, file: U
   const target = path.join(dir, storageKey);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, file.bytes, { mode: 0o600 });
-  // Control characters are what this strips from a client's file name.
-  // eslint-disable-next-line no-control-regex
-  const fileName = path.basename(file.originalName).replace(/[\u0000-\u001f]/g, '').slice(0, 200) || 'attachment';
+  const fileName = evidenceFileName(file.originalName, file.contentType);
   return { fileName, contentType: file.contentType, sizeBytes: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex'), storageKey };
 }
 
@@ -220,5 +219,5 @@ export async function attachmentFile(db: Db, actor: Actor, dataDir: string, id: 
   if (!a) throw new NotFoundError('Attachment');
   const full = resolveEvidenceFile(attachmentsDir(dataDir), a.storageKey);
   if (!full) throw new NotFoundError('Attachment');
-  return { contentType: a.contentType, filename: a.fileName, inline: true, path: full };
+  return { contentType: a.contentType, filename: evidenceFileName(a.fileName, a.contentType), inline: true, path: full };
 }

@@ -30,7 +30,8 @@ beforeAll(async () => {
   expect(c.status, JSON.stringify(c.body)).toBe(201);
   correctionId = c.body.id!;
   await settled(platform);
-});
+  // Seeding the demo county takes long on a busy machine.
+}, 240_000);
 afterAll(() => platform?.close());
 
 async function download(user: SignedInClient, path: string): Promise<Buffer> {
