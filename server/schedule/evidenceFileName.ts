@@ -15,6 +15,8 @@ const EXTENSIONS: Record<string, string> = {
  * Folders and control characters are dropped; the stem keeps the uploader's words.
  */
 export function evidenceFileName(originalName: string, contentType: string): string {
+  // Control characters are what this strips from a client's file name.
+  // eslint-disable-next-line no-control-regex
   const base = path.posix.basename(originalName.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
   const extension = EXTENSIONS[contentType] ?? '';
   const stem = base.replace(/\.[^.]*$/, '').replace(/^\.+/, '').trim() || 'attachment';
