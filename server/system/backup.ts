@@ -61,7 +61,13 @@ export async function backupInstallation(source: BackupSource, parent: string, n
     }
     const filesFile = path.join(partial, FILES_PART);
     await mkdir(source.dataDir, { recursive: true });
-    await run('tar', ['--create', `--file=${filesFile}`, `--directory=${source.dataDir}`, ...NOT_FILES.map((n) => `--exclude=./${n}`), '.']);
+    // Files keep arriving while the server runs: GNU tar exits 1 for "changed as we read it", which is not a failure here
+    // (a file written after the dump has no row in it); 2 and above are.
+    await run('tar', ['--create', '--warning=no-file-changed', `--file=${filesFile}`, `--directory=${source.dataDir}`, ...NOT_FILES.map((n) => `--exclude=./${n}`), '.']).catch(
+      (err: { code?: unknown }) => {
+        if (err.code !== 1) throw err;
+      },
+    );
     const parts: Record<string, number> = {};
     for (const part of [DB_PARTS[kind], FILES_PART]) parts[part] = (await stat(path.join(partial, part))).size;
     const manifest: BackupManifest = { format: 'tongbu-backup-1', createdAt: now.toISOString(), database: kind, parts };
