@@ -9,6 +9,7 @@ import { features } from './features.ts';
 import { ConfigError } from './system/ConfigError.ts';
 import { exposureWarnings } from './system/exposure.ts';
 import { loadTls } from './system/tls.ts';
+import { writePidFile } from './system/pidFile.ts';
 
 // Boot in one readable sequence: config → database (+ migrations) → demo seed → media workers → HTTP + Socket.IO.
 const bootStarted = performance.now();
@@ -30,6 +31,8 @@ for (const w of exposureWarnings(config)) {
 }
 
 const database = await openDatabase(config.database);
+// `npm run backup` must know the embedded database is open here (it is one process's alone).
+const removePidFile = database.kind === 'pglite' ? writePidFile(config.dataDir) : () => {};
 await database.migrate();
 log.info({ kind: database.kind }, 'database ready');
 
@@ -77,6 +80,7 @@ async function stop(signal: string) {
   await server.close();
   media?.close();
   await database.close();
+  removePidFile();
   process.exit(0);
 }
 process.on('SIGINT', () => void stop('SIGINT'));
