@@ -55,6 +55,22 @@ async function goLive(sessionId: string, username: string, opts: { microphone?: 
   return p;
 }
 
+/**
+ * A short session that starts once everyone has had time to join: only the scheduled window
+ * counts, so the lesson is taught through all of it (`taughtThrough` waits for its end).
+ */
+async function shortSession(kind: { kind?: 'online_research'; members?: string[] }) {
+  const startsInMs = 30_000;
+  const durationMs = 12_000;
+  const sessionId = await createLiveSession(platform, { ...kind, startsInMs, durationMs });
+  const session = await (await platform.signIn('coord.shiyan')).call(api.getSession, { params: { id: sessionId } });
+  if (!session.ok) throw new Error(session.error.message);
+  const scheduledEnd = Date.parse(session.data.endsAt);
+  // Lesson time passing, not a timing assertion: the teacher teaches until the scheduled end.
+  const taughtThrough = () => waitFor('the scheduled end', () => Date.now(), (now) => now >= scheduledEnd, startsInMs + durationMs + 120_000, 500);
+  return { sessionId, taughtThrough };
+}
+
 async function end(host: LivePage): Promise<string> {
   await endFromPage(host.page);
   return waitFor('the end', () => host.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000) as Promise<string>;
@@ -62,7 +78,7 @@ async function end(host: LivePage): Promise<string> {
 
 describe('gaming does not count', () => {
   it('P-LESSON-CLASSROOM-PRESENT: a classroom connected with camera and microphone off for the whole lesson does not make it count', async () => {
-    const sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 12_000, members: ['ganpu'] });
+    const { sessionId, taughtThrough } = await shortSession({ members: ['ganpu'] });
     const teacher = await goLive(sessionId, 'teacher.wang');
     const ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`, { beforeLoad: noDevices });
     await ganpu.page.getByTestId('live-terminal').waitFor();
@@ -71,6 +87,7 @@ describe('gaming does not count', () => {
     expect(await ganpu.page.evaluate(() => window.tongbuLive!.view.local)).toMatchObject({ camera: null, microphone: false });
     const coordinator = await platform.signIn('coord.shiyan');
     await participationReaches(coordinator, sessionId, 'the dark classroom to receive for 8 s', (p) => memberClassrooms(p).some((c) => c.receivingSeconds > 8.5));
+    await taughtThrough();
     expect(await end(teacher)).toBe('missed');
 
     const p = await coordinator.call(api.liveParticipation, { params: { sessionId } });
@@ -101,7 +118,7 @@ describe('gaming does not count', () => {
   });
 
   it('P-RESEARCH-SCHOOLS-SPOKE: a research session where only one school spoke does not count', async () => {
-    const sessionId = await createLiveSession(platform, { kind: 'online_research', startsInMs: 2_000, durationMs: 12_000 });
+    const { sessionId, taughtThrough } = await shortSession({ kind: 'online_research' });
     const wang = await goLive(sessionId, 'teacher.wang');
     // 李春燕 (澉浦小学) takes part with her camera, but never opens her microphone.
     const li = await goLive(sessionId, 'teacher.li', { microphone: false });
@@ -112,6 +129,7 @@ describe('gaming does not count', () => {
     const named = (p: SessionParticipation, name: string) => p.participants.find((x) => x.name === name);
     await participationReaches(coordinator, sessionId, '8 s of both cameras and 王丽华 speaking', (p) =>
       ['王丽华', '李春燕'].every((n) => (named(p, n)?.cameraSeconds ?? 0) >= 8) && (named(p, '王丽华')?.speakingSeconds ?? 0) > 1.5);
+    await taughtThrough();
     expect(await end(wang)).toBe('missed');
 
     const p = await coordinator.call(api.liveParticipation, { params: { sessionId } });
