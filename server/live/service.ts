@@ -18,6 +18,7 @@ import { EvidenceRecorder } from './evidence.ts';
 import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
 import { judgeSession, loadRuleVersions } from './judge.ts';
 import { RecordingStore } from './recordings.ts';
+import { withdrawReminders } from '../schedule/reminders.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
 
@@ -287,6 +288,7 @@ export class LiveService {
     await this.directory.transition(sessionId, verdict.status, verdict.reason, changeBy);
     await room?.close({ status: verdict.status, reason: verdict.reason });
     this.rooms.delete(sessionId);
+    if (this.#io) await withdrawReminders(this.db, this.#io, sessionId).catch((err: unknown) => this.log.warn({ err, sessionId }, 'live: withdrawing reminders failed'));
     this.log.info({ sessionId, status: verdict.status, reason: verdict.reason, cause }, 'live session ended');
     return verdict;
   }

@@ -310,3 +310,8 @@ export const Reminder = z.object({
   minutesBefore: z.number().int(),
 });
 export type Reminder = z.infer<typeof Reminder>;
+
+/** A session reminded of has ended (or was cancelled): its notices are taken down. */
+export const REMINDER_WITHDRAWN_EVENT = 'schedule:reminderWithdrawn';
+export const ReminderWithdrawn = z.object({ sessionId: Id });
+export type ReminderWithdrawn = z.infer<typeof ReminderWithdrawn>;

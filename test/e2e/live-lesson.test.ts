@@ -125,6 +125,8 @@ describe('a synchronized lesson in Chromium', () => {
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
       expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
+      // The page's header follows the verdict: no more "直播中".
+      await waitFor(`${p.username}'s header to show the verdict`, async () => (await p.page.locator('.page-header').textContent()) ?? '', (h) => h.includes('已完成') && !h.includes('直播中'), 10_000);
     }
     expect(await liveState(ganpu)).toBe('ended');
 

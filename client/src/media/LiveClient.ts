@@ -109,6 +109,8 @@ interface Wanted {
 }
 
 const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
+/** A session ends in one of these; `left` (this participant only) leaves its status alone. */
+const ENDED_STATUSES = ['delivered', 'missed', 'cancelled'] as const;
 
 export class LiveClient {
   readonly sessionId: string;
@@ -274,7 +276,10 @@ export class LiveClient {
     for (const u of this.#unsubscribe) u();
     this.#wake?.();
     this.signaling.close();
-    this.#set({ state: 'ended', ended, remote: [], local: { ...this.#view.local, camera: null, screen: null, microphone: false } });
+    // The session's own status follows its verdict (the page stops saying "live").
+    const verdict = ENDED_STATUSES.find((x) => x === ended?.status) ?? null;
+    const session = this.#view.session && verdict ? { ...this.#view.session, status: verdict } : this.#view.session;
+    this.#set({ state: 'ended', ended, session, remote: [], local: { ...this.#view.local, camera: null, screen: null, microphone: false } });
   }
 
   #fail(err: unknown): void {
