@@ -1,6 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
 import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../../../shared/schemas/live.ts';
-import type { ConsumerOptions, Direction } from '../../../shared/signaling/live.ts';
+import type { ConsumerOptions, Direction, RuleFailure } from '../../../shared/signaling/live.ts';
 import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
 import { captureCamera, captureMicrophone, captureScreen, type CameraProfile } from './devices.ts';
 import { afterAttempt, escalate, ICE_RESTART_ATTEMPTS, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
@@ -66,7 +66,7 @@ export interface LiveView {
   readonly link: LinkSample | null;
   readonly bandwidth: BandwidthMode;
   readonly bandwidthChoice: BandwidthChoice;
-  readonly ended: { status: string; reason: string | null } | null;
+  readonly ended: { status: string; reason: string | null; failed?: readonly RuleFailure[] } | null;
   /** The host's "being observed" marker: patrols (巡课) in the room now (0 for everyone else). */
   readonly patrols: number;
   /** Completed recoveries (ICE restart, rejoin, rebuild), newest last. */
@@ -671,7 +671,7 @@ export class LiveClient {
 
   async endSession(): Promise<ResponseOf<'endSession'>> {
     const verdict = await this.signaling.request('endSession', {}, 30_000);
-    this.#shutdown({ status: verdict.status, reason: verdict.reason });
+    this.#shutdown({ status: verdict.status, reason: verdict.reason, failed: verdict.failed });
     return verdict;
   }
 
@@ -719,7 +719,7 @@ export class LiveClient {
       s.on('activeSpeaker', ({ peerId }) => this.#set({ activeSpeakerPeerId: peerId })),
       s.on('recordingChanged', (recording) => this.#set({ recording })),
       s.on('mediaRebuilt', () => this.#lost('media-rebuilt')),
-      s.on('sessionEnded', ({ status, reason }) => this.#shutdown({ status, reason })),
+      s.on('sessionEnded', ({ status, reason, failed }) => this.#shutdown({ status, reason, failed })),
       s.onStatus((up) => {
         if (this.#closed || this.#view.state === 'idle' || this.#view.state === 'joining') return;
         if (!up) this.#lost('signaling-lost');

@@ -3,7 +3,8 @@ import type { LiveSession } from '../../../shared/schemas/schedule.ts';
 import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useSubjectLabel } from '../app/reference.ts';
-import { useT } from '../i18n/index.ts';
+import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
+import { localDateTime } from '../app/format.ts';
 import { Badge, Button, DateInput, DescriptionList, Drawer, Field, FieldRow, FormErrors, LinkButton, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
 import { useRole } from '../app/session.ts';
 import { localDate, localTime, zonedIso } from './grid.ts';
@@ -81,8 +82,8 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
           <ol>
             {history.data.map((h, i) => (
               <li key={i}>
-                <span className="muted">{h.at.slice(0, 16).replace('T', ' ')}Z</span> {h.fromStatus ? `${t(`schedule.status.${h.fromStatus}`)} → ` : ''}
-                {t(`schedule.status.${h.toStatus}`)} · {h.actor?.displayName ?? h.systemSource}
+                <span className="muted">{localDateTime(h.at, { timeZone: s.timeZone })}</span> {h.fromStatus ? `${t(`schedule.status.${h.fromStatus}`)} → ` : ''}
+                {t(`schedule.status.${h.toStatus}`)} · {h.actor?.displayName ?? (h.systemSource && isMessageKey(`schedule.system.${h.systemSource}`) ? t(`schedule.system.${h.systemSource}` as MessageKey) : h.systemSource)}
                 {h.reason ? ` · ${h.reason}` : ''}
               </li>
             ))}
