@@ -8,7 +8,7 @@ import { useCounties, useSubjectLabel } from '../app/reference.ts';
 import { setQuery, useLocation } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
-import { isMessageKey, useLocale, useT, type Translate } from '../i18n/index.ts';
+import { isMessageKey, useLocale, useT, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Badge, Button, Card, DateInput, EmptyState, LoadError, PageHeader, Select, Table, type BadgeTone, type Column } from '../ui/index.ts';
 import { regionLabel, ruleName } from '../quotas/format.ts';
 import { changeText, diffRules, type RuleChange } from '../quotas/ruleSets.ts';
@@ -114,7 +114,7 @@ export function AuditPage() {
             <span className="muted">{e.actor.username}</span>
           </span>
         ) : (
-          <span className="muted" data-testid="audit-actor">{t('audit.system', { source: e.source })}</span>
+          <span className="muted" data-testid="audit-actor">{isMessageKey(`audit.source.${e.source}`) ? t(`audit.source.${e.source}` as MessageKey) : t('audit.system', { source: e.source })}</span>
         ),
     },
     { key: 'op', header: t('audit.op'), render: (e) => <Badge tone={opTone[e.op]}>{t(`audit.op.${e.op}`)}</Badge> },
