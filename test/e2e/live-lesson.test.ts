@@ -24,6 +24,7 @@ let teacher: LivePage;
 let ganpu: LivePage;
 let liuli: LivePage;
 let receivingSince: number;
+let scheduledStart: number;
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -32,8 +33,10 @@ beforeAll(async () => {
   // The participation rules at second scale (a classroom seen or heard for ≥ 5 s instead of 5 min).
   await shortSessionRules(platform);
   browser = await launchChromium();
-  // A 30-second lesson: what follows keeps it going long enough to be delivered (≥ 60% of it, ≥ 18 s).
-  sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 30_000 });
+  // A 40-second lesson starting in 30 s: the teacher goes live early and the classrooms join before the
+  // start, so they receive all of the scheduled window that passes (only that window counts).
+  scheduledStart = Date.now() + 32_000;
+  sessionId = await createLiveSession(platform, { startsInMs: 30_000, durationMs: 40_000 });
 });
 
 afterAll(async () => {
@@ -118,8 +121,8 @@ describe('a synchronized lesson in Chromium', () => {
   });
 
   it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
-    // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
-    const wait = receivingSince + 21_000 - Date.now();
+    // Keep teaching until the classrooms have received for 75% of the scheduled 40 s.
+    const wait = Math.max(receivingSince, scheduledStart) + 30_000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {
