@@ -36,11 +36,12 @@ export const auditZh = {
   'audit.yes': '是',
   'audit.no': '否',
   'audit.empty': '空',
-  'audit.vsVersion': '相对 v{version}',
+  'audit.vsVersion': '相对第{version}版',
   'audit.rulesCount': '{n} 条规则',
   'audit.region': '{region}（{level}）',
   'audit.noScope': '地区级（规则）',
   'audit.coordinatorScope': '仅显示您负责的教共体的记录。',
+  'audit.unnamed': '（无名称的记录）',
 
   'audit.tableName.live_sessions': '课程与研修',
   'audit.tableName.session_teachers': '课程的教师',
@@ -176,6 +177,7 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
   'audit.region': '{region} ({level})',
   'audit.noScope': 'region-wide (rules)',
   'audit.coordinatorScope': 'Only the records of your communities are shown.',
+  'audit.unnamed': '(a record without a name)',
 
   'audit.tableName.live_sessions': 'Sessions',
   'audit.tableName.session_teachers': 'Session teachers',
