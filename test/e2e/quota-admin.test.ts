@@ -209,7 +209,7 @@ describe('quota rules, closing a year and the audit trail', () => {
     const ruleRow = rows.filter({ hasText: '嘉兴市 第2版' });
     await ruleRow.waitFor();
     // The platform's own versions (the migration's) are there too, by the system; the admin wrote one.
-    expect(await rows.filter({ hasText: '系统（system）' }).count()).toBe(4);
+    expect(await rows.filter({ has: auditor.locator('[data-testid="audit-actor"]', { hasText: /^系统$/ }) }).count()).toBe(4);
     expect(await rows.filter({ hasText: '系统管理员' }).count()).toBe(1);
     expect(await text(ruleRow.getByTestId('audit-actor'))).toBe(sq('系统管理员 admin'));
     expect(await text(ruleRow)).toMatch(rx('^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} 系统管理员 admin 新增 指标规则 地区级（规则）'));
