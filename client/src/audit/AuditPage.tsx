@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QuotaRule } from '../../../shared/quotas/rules.ts';
 import type { AuditEntry } from '../../../shared/schemas/audit.ts';
+import { RuleOutcome } from '../../../shared/schemas/live.ts';
 import type { QuotaRuleSet } from '../../../shared/schemas/quotas.ts';
 import { api, call } from '../app/api.ts';
 import { localDateTime } from '../app/format.ts';
@@ -13,6 +14,7 @@ import { Badge, Button, Card, DateInput, EmptyState, LoadError, PageHeader, Sele
 import { regionLabel, ruleName, ruleSetNote, versionTag } from '../quotas/format.ts';
 import { changeText, diffRules, type RuleChange } from '../quotas/ruleSets.ts';
 import { ruleExplanation, typedDescription } from '../live/ruleText.ts';
+import { figuresText, statusReasonText } from '../live/verdictText.ts';
 import './audit.css';
 
 const PAGE = 50;
@@ -288,9 +290,12 @@ function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: st
       if (field === 'role' && e.table === 'session_classrooms' && (v === 'host' || v === 'member')) return t(`evidence.classroomRole.${v}`);
       if (field === 'region') return regionLabel(t, v, (code) => counties?.find((c) => c.code === code)?.name);
       if (field === 'description' && e.table === 'live_evidence_rules' && !typedDescription(v)) return liveRuleExplanation(t, e) ?? v;
+      if (field === 'end_cause' && isMessageKey(`evidence.endCause.${v}`)) return t(`evidence.endCause.${v}` as MessageKey);
+      if (field === 'reason' || field === 'status_reason') return statusReasonText(t, v);
       return v.length > 160 ? <span title={v}>{v.slice(0, 160)}…</span> : v;
     }
     if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.join(t('quotas.listSep'));
+    if (field === 'outcomes' && Array.isArray(v)) return <Outcomes outcomes={v} />;
     const json = JSON.stringify(v);
     return <span className="mono au-json" title={json}>{json.length > 160 ? `${json.slice(0, 160)}…` : json}</span>;
   };
@@ -301,6 +306,24 @@ function liveRuleExplanation(t: Translate, e: AuditEntry): string | null {
   const row = e.after ?? e.before ?? {};
   const num = (k: string) => Number(row[k] ?? 0);
   return typeof row['rule_id'] === 'string' ? ruleExplanation(t, { ruleId: row['rule_id'], minShare: num('min_share'), minCount: num('min_count'), minSeconds: num('min_seconds') }) : null;
+}
+
+/** A verdict's rule outcomes: each rule by ID, passed or not, and its figures in the reader's language. */
+function Outcomes({ outcomes }: { outcomes: unknown[] }) {
+  const t = useT();
+  const parsed = outcomes.flatMap((o) => {
+    const r = RuleOutcome.safeParse(o);
+    return r.success ? [r.data] : [];
+  });
+  return (
+    <ul className="au-rules">
+      {parsed.map((o) => (
+        <li key={o.ruleId}>
+          <code>{o.ruleId}</code> {o.passed ? t('evidence.passed') : t('evidence.failed')} · {figuresText(t, o)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 const parseRules = (v: unknown): QuotaRule[] => (Array.isArray(v) ? v.flatMap((r) => { const p = QuotaRule.safeParse(r); return p.success ? [p.data] : []; }) : []);
