@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { accounts, auditLog, communities } from '../db/schema/index.ts';
 import { ForbiddenError } from '../http/errors.ts';
 import { visibleRegions } from '../quotas/ruleSets.ts';
+import { idsOf, labelsOf } from './labels.ts';
 
 /**
  * Browsing the audit trail: administrators everything; auditors their county's rows
@@ -58,25 +59,27 @@ export async function auditPage(db: Db, actor: Actor, q: z.output<typeof AuditQu
     .limit(q.limit + 1);
   const page = rows.slice(0, q.limit);
   const tables = await db.selectDistinct({ t: auditLog.tableName }).from(auditLog).orderBy(auditLog.tableName);
+  const entries = page.map(({ a, username, displayName, communityName }): AuditEntry => {
+    const before = a.before as Record<string, unknown> | null;
+    const after = a.after as Record<string, unknown> | null;
+    return {
+      id: a.id,
+      at: a.at.toISOString(),
+      actor: a.actorAccountId ? { id: a.actorAccountId, username: username ?? '?', displayName: displayName ?? '?' } : null,
+      source: a.actorSource,
+      table: a.tableName,
+      op: a.op as AuditEntry['op'],
+      rowId: a.rowId,
+      communityId: a.communityId,
+      communityName: communityName ?? null,
+      before,
+      after,
+      changed: before && after ? Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])) : [],
+    };
+    });
   return {
-    entries: page.map(({ a, username, displayName, communityName }): AuditEntry => {
-      const before = a.before as Record<string, unknown> | null;
-      const after = a.after as Record<string, unknown> | null;
-      return {
-        id: a.id,
-        at: a.at.toISOString(),
-        actor: a.actorAccountId ? { id: a.actorAccountId, username: username ?? '?', displayName: displayName ?? '?' } : null,
-        source: a.actorSource,
-        table: a.tableName,
-        op: a.op as AuditEntry['op'],
-        rowId: a.rowId,
-        communityId: a.communityId,
-        communityName: communityName ?? null,
-        before,
-        after,
-        changed: before && after ? Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])) : [],
-      };
-    }),
+    entries,
+    labels: await labelsOf(db, idsOf(entries)),
     next: rows.length > q.limit ? page.at(-1)!.a.id : null,
     tables: tables.map((t) => t.t),
   };

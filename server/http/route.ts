@@ -8,6 +8,7 @@ import type { Actor } from '../accounts/actor.ts';
 import { actorOf, localeOf } from './context.ts';
 import { ClientGoneError, ForbiddenError, NotFoundError, PayloadTooLargeError, UnauthenticatedError, UnsupportedMediaTypeError, ValidationError } from './errors.ts';
 import { assertInputShape, inputShapeProblem } from './inputGuard.ts';
+import { fieldErrorOf } from './fieldIssue.ts';
 
 export interface UploadedFile {
   readonly originalName: string;
@@ -48,11 +49,12 @@ const localeErrors = { 'zh-CN': z.locales.zhCN().localeError, en: z.locales.en()
 
 function parsePart(schema: z.ZodType | undefined, value: unknown, prefix: string, locale: Locale, fields: FieldError[]): unknown {
   if (!schema) return undefined;
-  const result = schema.safeParse(value ?? {}, { error: localeErrors[locale] });
+  // The input is reported so that a missing value can be told from a wrong one (it is not sent back).
+  const result = schema.safeParse(value ?? {}, { error: localeErrors[locale], reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     const path = issue.path.map(String).join('.');
-    fields.push({ field: prefix + (path || '(root)'), code: issue.code, message: issue.message });
+    fields.push(fieldErrorOf(issue, prefix + (path || '(root)'), localeErrors[locale]));
   }
   return undefined;
 }

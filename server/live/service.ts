@@ -18,6 +18,8 @@ import { EvidenceRecorder } from './evidence.ts';
 import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
 import { judgeSession, loadRuleVersions } from './judge.ts';
 import { RecordingStore } from './recordings.ts';
+import { withdrawReminders } from '../schedule/reminders.ts';
+import { failuresOf } from './verdict.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
 
@@ -255,7 +257,7 @@ export class LiveService {
     if (!session) throw new NotFoundError('Session');
     const room = this.rooms.get(sessionId);
     if (session.status !== 'live' && session.status !== 'scheduled') {
-      await room?.close({ status: session.status === 'delivered' ? 'delivered' : session.status === 'cancelled' ? 'cancelled' : 'missed', reason: null });
+      await room?.close({ status: session.status === 'delivered' ? 'delivered' : session.status === 'cancelled' ? 'cancelled' : 'missed', reason: null, failed: [] });
       this.rooms.delete(sessionId);
       const [existing] = await this.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
       if (existing) return { status: existing.status as Verdict['status'], reason: existing.reason, outcomes: existing.outcomes as Verdict['outcomes'] };
@@ -292,8 +294,9 @@ export class LiveService {
       .onConflictDoNothing();
     const changeBy: StatusChangeBy = by ? { actorAccountId: by.accountId } : { system: 'live:auto-close' };
     await this.directory.transition(sessionId, verdict.status, verdict.reason, changeBy);
-    await room?.close({ status: verdict.status, reason: verdict.reason });
+    await room?.close({ status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) });
     this.rooms.delete(sessionId);
+    if (this.#io) await withdrawReminders(this.db, this.#io, sessionId).catch((err: unknown) => this.log.warn({ err, sessionId }, 'live: withdrawing reminders failed'));
     this.log.info({ sessionId, status: verdict.status, reason: verdict.reason, cause }, 'live session ended');
     return verdict;
   }

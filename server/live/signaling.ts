@@ -10,6 +10,7 @@ import { iceServersFor } from './ice.ts';
 import type { LiveRoom, Participant } from './LiveRoom.ts';
 import { sessionView } from './directory.ts';
 import type { LiveService } from './service.ts';
+import { failuresOf } from './verdict.ts';
 
 /**
  * Binds the signaling table (shared/signaling/live.ts) to a socket: each request
@@ -212,7 +213,7 @@ const handlers: { [N in RequestName]: Handler<N> } = {
     const permissions = room.permissions(peer);
     if (!permissions.endSession) throw new LiveError('forbidden', 'Only the teacher hosting the session (or a coordinator) may end it');
     const verdict = await service.endSession(room.sessionId, peer.role === 'host' ? 'host' : 'observer', actor);
-    return { status: verdict.status, reason: verdict.reason };
+    return { status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) };
   }),
 };
 

@@ -114,3 +114,7 @@ export function evaluate(rules: RuleBook, facts: SessionFacts): Verdict {
     outcomes,
   };
 }
+
+/** The failed rules of a verdict with their figures (what the client words). */
+export const failuresOf = (outcomes: readonly RuleOutcome[]) =>
+  outcomes.filter((o) => !o.passed).map(({ ruleId, measuredShare, requiredShare, count, requiredCount }) => ({ ruleId, measuredShare, requiredShare, count, requiredCount }));

@@ -1,17 +1,22 @@
 import ExcelJS from 'exceljs';
+import { z } from 'zod';
 import { eq, inArray } from 'drizzle-orm';
 import type { ImportResult } from '../../shared/schemas/schedule.ts';
 import { SessionCreate } from '../../shared/schemas/schedule.ts';
-import type { ConflictDetail } from '../../shared/schemas/errors.ts';
+import type { ConflictDetail, FieldError } from '../../shared/schemas/errors.ts';
 import { fromZoned, parseLocalDate, parseLocalTime } from '../../shared/schedule/time.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { requireCommunity } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { classrooms, communityMemberships, schools, subjects, teachers } from '../db/schema/index.ts';
 import { ConflictError, HttpError, ValidationError } from '../http/errors.ts';
+import { fieldErrorOf } from '../http/fieldIssue.ts';
 import type { UploadedFile } from '../http/route.ts';
 import { csvFile, spreadsheetCell } from '../http/spreadsheetCell.ts';
 import { insertPlanned, planDraft } from './sessions.ts';
+
+/** zod's English wording for the row errors' messages; the client words them from code and parameters. */
+const enLocaleError = z.locales.en().localeError;
 
 /**
  * Bulk import of a term's plan from CSV or XLSX. Columns have Chinese headers (what
@@ -230,7 +235,8 @@ export async function importSchedule(db: Db, actor: Actor, communityId: string, 
   if (rows.length > 2000) throw ValidationError.field('file', 'at most 2000 rows at a time', 'too_big');
   const names = await directory(db, communityId);
   const errors: ImportResult['errors'] = [];
-  const rowError = (row: number, column: ColumnKey | null, message: string, conflict?: ConflictDetail) => errors.push({ row, column: column ? zhOf(column) : null, message, ...(conflict ? { conflict } : {}) });
+  const rowError = (row: number, column: ColumnKey | null, message: string, conflict?: ConflictDetail, check?: FieldError) =>
+    errors.push({ row, column: column ? zhOf(column) : null, message, ...(conflict ? { conflict } : {}), ...(check?.params ? { code: check.code, params: check.params } : {}) });
   let created = 0;
 
   try {
@@ -281,9 +287,12 @@ export async function importSchedule(db: Db, actor: Actor, communityId: string, 
           recurrence: v.until || v.count ? { intervalWeeks: 1, ...(v.until ? { until: parseLocalDate(v.until)! } : {}), ...(v.count ? { count: Number(v.count) } : {}) } : null,
           override: v.override ? { reason: v.override } : null,
         };
-        const parsed = SessionCreate.safeParse(draftInput);
+        const parsed = SessionCreate.safeParse(draftInput, { error: enLocaleError, reportInput: true });
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) rowError(row, COLUMN_OF_FIELD[String(issue.path[0])] ?? null, issue.message);
+          for (const issue of parsed.error.issues) {
+            const check = fieldErrorOf(issue, String(issue.path[0] ?? ''), enLocaleError);
+            rowError(row, COLUMN_OF_FIELD[String(issue.path[0])] ?? null, issue.message, undefined, check);
+          }
           continue;
         }
         const d = parsed.data;

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Server as IoServer } from 'socket.io';
-import { REMINDER_EVENT, type Reminder } from '../../shared/schemas/schedule.ts';
+import { REMINDER_EVENT, REMINDER_WITHDRAWN_EVENT, type Reminder, type ReminderWithdrawn } from '../../shared/schemas/schedule.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
 import { rooms } from '../realtime/io.ts';
@@ -24,6 +24,26 @@ interface DueRow extends Record<string, unknown> {
   starts_at: string | Date;
   ends_at: string | Date;
   time_zone: string;
+}
+
+/** The accounts reminded of each session: its teachers' and its classroom terminals'. */
+async function reminderRecipients(db: Db, sessionIds: string[]): Promise<Map<string, string[]>> {
+  if (sessionIds.length === 0) return new Map();
+  const ids = sql.join(sessionIds.map((id) => sql`${id}::uuid`), sql`, `);
+  const rows = await rowsOf<{ session_id: string; account_id: string }>(db, sql`
+    select st.session_id, a.id as account_id from session_teachers st join accounts a on a.teacher_id = st.teacher_id and not a.disabled where st.session_id in (${ids})
+    union
+    select sc.session_id, a.id from session_classrooms sc join accounts a on a.classroom_id = sc.classroom_id and not a.disabled where sc.session_id in (${ids})`);
+  const map = new Map<string, string[]>();
+  for (const r of rows) map.set(r.session_id, [...(map.get(r.session_id) ?? []), r.account_id]);
+  return map;
+}
+
+/** Takes down the notices of a session that ended: nobody is asked to join it any more. */
+export async function withdrawReminders(db: Db, io: Pick<IoServer, 'to'>, sessionId: string): Promise<void> {
+  const accounts = (await reminderRecipients(db, [sessionId])).get(sessionId) ?? [];
+  const body: ReminderWithdrawn = { sessionId };
+  if (accounts.length) io.to(accounts.map(rooms.account)).emit(REMINDER_WITHDRAWN_EVENT, body);
 }
 
 /**
@@ -59,23 +79,11 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
         from claimed c join due d on d.id = c.session_id and d.kind = c.kind`);
   }
 
-  async function recipients(sessionIds: string[]): Promise<Map<string, string[]>> {
-    if (sessionIds.length === 0) return new Map();
-    const ids = sql.join(sessionIds.map((id) => sql`${id}::uuid`), sql`, `);
-    const rows = await rowsOf<{ session_id: string; account_id: string }>(db, sql`
-      select st.session_id, a.id as account_id from session_teachers st join accounts a on a.teacher_id = st.teacher_id and not a.disabled where st.session_id in (${ids})
-      union
-      select sc.session_id, a.id from session_classrooms sc join accounts a on a.classroom_id = sc.classroom_id and not a.disabled where sc.session_id in (${ids})`);
-    const map = new Map<string, string[]>();
-    for (const r of rows) map.set(r.session_id, [...(map.get(r.session_id) ?? []), r.account_id]);
-    return map;
-  }
-
   /** One pass: claims what is due at the clock's now, emits it, returns what it sent. */
   async function tickOnce(): Promise<Reminder[]> {
     const at = now();
     const due = await claimDue(at);
-    const people = await recipients([...new Set(due.map((d) => d.session_id))]);
+    const people = await reminderRecipients(db, [...new Set(due.map((d) => d.session_id))]);
     const sent: Reminder[] = [];
     for (const d of due) {
       const startsAt = new Date(d.starts_at);

@@ -37,5 +37,13 @@ export const AuditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 
-export const AuditPage = z.object({ entries: z.array(AuditEntry), next: z.number().int().nullable(), tables: z.array(z.string()) }).meta({ id: 'AuditPage' });
+export const AuditPage = z
+  .object({
+    entries: z.array(AuditEntry),
+    next: z.number().int().nullable(),
+    tables: z.array(z.string()),
+    /** The names of the rows the entries mention by id (accounts, schools, sessions…), by id. */
+    labels: z.record(z.string(), z.string()),
+  })
+  .meta({ id: 'AuditPage' });
 export type AuditPage = z.infer<typeof AuditPage>;

@@ -13,11 +13,29 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
-/** One bad field: its dotted path in the request (`body.memberSchoolIds.1`) and why. */
+/**
+ * The parameters of a failed built-in check (`code` is zod's issue code): for too_small /
+ * too_big what was measured (`origin`: string, number, array…) and the `bound`; for
+ * invalid_type what was `expected` and whether the value was `missing`; for
+ * invalid_format the `format` (date, uuid…). The client words the check from them.
+ */
+export const FieldIssueParams = z.object({
+  origin: z.string().optional(),
+  bound: z.number().optional(),
+  inclusive: z.boolean().optional(),
+  expected: z.string().optional(),
+  missing: z.boolean().optional(),
+  format: z.string().optional(),
+});
+export type FieldIssueParams = z.infer<typeof FieldIssueParams>;
+
+/** One bad field: its dotted path in the request (`body.memberSchoolIds.1`) and why (a code, its parameters, a message). */
 export const FieldError = z.object({
   field: z.string(),
   code: z.string(),
   message: z.string(),
+  /** Present when the check is zod's own (not a message the schema wrote): see FieldIssueParams. */
+  params: FieldIssueParams.optional(),
 });
 export type FieldError = z.infer<typeof FieldError>;
 

@@ -271,7 +271,21 @@ export const QuotaEvidence = z
           .object({
             status: z.string(),
             reason: z.string().nullable(),
-            outcomes: z.array(z.object({ ruleId: z.string(), passed: z.boolean(), measuredShare: z.number(), count: z.number(), requiredShare: z.number(), requiredCount: z.number(), detail: z.string() })),
+            outcomes: z.array(
+              z.object({
+                ruleId: z.string(),
+                passed: z.boolean(),
+                measuredShare: z.number(),
+                count: z.number(),
+                requiredShare: z.number(),
+                requiredCount: z.number(),
+                /** Participation rules with a time threshold: seconds measured and required (the client words them). */
+                measuredSeconds: z.number().optional(),
+                requiredSeconds: z.number().optional(),
+                /** In English, for logs: the client words the outcome from the figures. */
+                detail: z.string(),
+              }),
+            ),
             endedAt: IsoDateTime,
             endCause: z.string(),
             evaluatedAt: IsoDateTime,

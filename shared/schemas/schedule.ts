@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TimeZone } from './places.ts';
 import { Id, IsoDate, IsoDateTime, Name } from './common.ts';
-import { ConflictDetail } from './errors.ts';
+import { ConflictDetail, FieldIssueParams } from './errors.ts';
 
 // ---- live sessions: synchronized lessons 同步课堂 and online research 网络研修 ----
 
@@ -282,7 +282,15 @@ export const CalendarFeedParams = z.object({ token: z.string().regex(/^[A-Za-z0-
 export const ImportFormat = z.enum(['xlsx', 'csv']);
 export const ImportTemplateQuery = z.object({ format: ImportFormat.default('xlsx') });
 export const ImportRequest = z.object({ dryRun: z.boolean().default(true) });
-export const ImportRowError = z.object({ row: z.number().int(), column: z.string().nullable(), message: z.string(), conflict: ConflictDetail.optional() });
+export const ImportRowError = z.object({
+  row: z.number().int(),
+  column: z.string().nullable(),
+  message: z.string(),
+  conflict: ConflictDetail.optional(),
+  /** A failed built-in check of the row's values: its code and parameters, as in a 400's field errors. */
+  code: z.string().optional(),
+  params: FieldIssueParams.optional(),
+});
 export const ImportResult = z
   .object({
     dryRun: z.boolean(),
@@ -310,3 +318,8 @@ export const Reminder = z.object({
   minutesBefore: z.number().int(),
 });
 export type Reminder = z.infer<typeof Reminder>;
+
+/** A session reminded of has ended (or was cancelled): its notices are taken down. */
+export const REMINDER_WITHDRAWN_EVENT = 'schedule:reminderWithdrawn';
+export const ReminderWithdrawn = z.object({ sessionId: Id });
+export type ReminderWithdrawn = z.infer<typeof ReminderWithdrawn>;

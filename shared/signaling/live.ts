@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
-import { IceServer, LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
+import { IceServer, LivePeer, LivePermissions, LiveRuleId, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
 import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './mediasoup.ts';
 
 /**
@@ -57,6 +57,16 @@ export const RoomSnapshot = z.object({
   patrols: z.number().int().min(0).default(0),
 });
 export type RoomSnapshot = z.infer<typeof RoomSnapshot>;
+
+/** A rule a session failed, with its figures: the client words it (the reason text is English, for logs). */
+export const RuleFailure = z.object({
+  ruleId: LiveRuleId,
+  measuredShare: z.number(),
+  requiredShare: z.number(),
+  count: z.number().int(),
+  requiredCount: z.number().int(),
+});
+export type RuleFailure = z.infer<typeof RuleFailure>;
 
 export const liveRequests = {
   /**
@@ -141,7 +151,7 @@ export const liveRequests = {
   /** Host or coordinator: end the session; the server evaluates the evidence and answers the verdict. */
   endSession: {
     request: Empty,
-    response: z.object({ status: z.enum(['delivered', 'missed']), reason: z.string().nullable() }),
+    response: z.object({ status: z.enum(['delivered', 'missed']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
   },
 } as const;
 
@@ -172,7 +182,7 @@ export const liveNotifications = {
   recordingChanged: RecordingState,
   /** This participant was removed from the room: the same account joined from another device. */
   removed: z.object({ reason: z.enum(['joined-elsewhere']) }),
-  sessionEnded: z.object({ status: z.enum(['delivered', 'missed', 'cancelled']), reason: z.string().nullable() }),
+  sessionEnded: z.object({ status: z.enum(['delivered', 'missed', 'cancelled']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
 } as const;
 
 /** Sent to the community room (not the session room) so classroom terminals can auto-join. */

@@ -24,6 +24,8 @@ let sessionId: string;
 let teacher: LivePage;
 let ganpu: LivePage;
 let liuli: LivePage;
+let receivingSince: number;
+let scheduledStart: number;
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -32,8 +34,10 @@ beforeAll(async () => {
   // The participation rules at second scale (a classroom seen or heard for ≥ 5 s instead of 5 min).
   await shortSessionRules(platform);
   browser = await launchChromium();
-  // A 30-second lesson: what follows keeps it going long enough to be delivered (≥ 60% of it, ≥ 18 s).
-  sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 30_000 });
+  // A 40-second lesson starting in 30 s: the teacher goes live early and the classrooms join before the
+  // start, so they receive all of the scheduled window that passes (only that window counts).
+  scheduledStart = Date.now() + 32_000;
+  sessionId = await createLiveSession(platform, { startsInMs: 30_000, durationMs: 40_000 });
 });
 
 afterAll(async () => {
@@ -117,12 +121,15 @@ describe('a synchronized lesson in Chromium', () => {
   });
 
   it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
-    // Keep teaching until the classrooms have received for 70% of the scheduled 30 s.
-    await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classrooms to receive for 70%', receivedFor(0.7));
+    // Keep teaching until the classrooms have received for 75% of the scheduled 40 s.
+    const wait = Math.max(receivingSince, scheduledStart) + 30_000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {
       const status = await waitFor(`${p.username} to see the end`, () => p.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
       expect(status, (await p.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');
+      // The page's header follows the verdict: no more "直播中".
+      await waitFor(`${p.username}'s header to show the verdict`, async () => (await p.page.locator('.page-header').textContent()) ?? '', (h) => h.includes('已完成') && !h.includes('直播中'), 10_000);
     }
     expect(await liveState(ganpu)).toBe('ended');
 

@@ -23,6 +23,7 @@ import { demoDirectory } from '../support/schedule.ts';
 const SYNC = RuleIds.syncLessons;
 /** A 30-second lesson: the classroom receives for ≥ 70% of it before the teacher ends it. */
 const LESSON_MS = 30_000;
+let scheduledStart = 0;
 
 let platform: TestPlatform;
 const data = tempDataDir();
@@ -76,7 +77,9 @@ describe('the quota dashboard follows a live lesson', () => {
     if (!detail.ok) throw new Error(detail.error.message);
     expect(detail.data.years.some((y) => y.startsOn <= today && today <= y.endsOn), `${today} is outside the demo calendar's academic years (server/seed/haiyan.ts)`).toBe(true);
 
-    sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: LESSON_MS, members: ['ganpu'] });
+    // Starts in 30 s: the teacher goes live early and the classroom joins before the start (only the scheduled window counts).
+    scheduledStart = Date.now() + 32_000;
+    sessionId = await createLiveSession(platform, { startsInMs: 30_000, durationMs: LESSON_MS, members: ['ganpu'] });
     await settled(platform);
 
     // The coordinator opens the community's quota page and leaves it open.
@@ -114,7 +117,8 @@ describe('the quota dashboard follows a live lesson', () => {
     expect(await countedOf(coord)).toBe(before);
 
     // Keep teaching until the classroom has received for 70% of the scheduled time, then end it.
-    await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classroom to receive for 70%', receivedFor(0.7));
+    const wait = Math.max(receivingSince, scheduledStart) + LESSON_MS * 0.75 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     await endFromPage(teacher.page);
     const status = await waitFor('the verdict on the teacher\'s page', () => teacher.page.getByTestId('live-ended-status').getAttribute('data-status').catch(() => null), (s) => s !== null, 20_000);
     expect(status, (await teacher.page.getByTestId('live-ended-status').textContent()) ?? '').toBe('delivered');

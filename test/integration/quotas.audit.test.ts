@@ -55,6 +55,20 @@ describe('audit trail', () => {
     expect(deleted.entries[0]).toMatchObject({ actor: { username: 'coord.shiyan' }, after: null, before: { id: d.data.id, school_id: dir.school('海盐县六里小学') } });
   });
 
+  it('names the rows an entry mentions (session, teacher, school, community, account) instead of leaving their ids', async () => {
+    const [id] = await plan(coord, lesson(dir, '2026-12-03', { time: '08:00' }));
+    const created = await audit(auditor, { table: 'live_sessions', rowId: id!, op: 'insert' });
+    const entry = created.entries[0]!;
+    expect(created.labels[id!]).toBe(entry.after!['title']);
+    expect(created.labels[dir.community(SHIYAN)]).toBe(entry.communityName);
+    expect(created.labels[entry.actor!.id]).toBe(entry.actor!.displayName);
+
+    const d = await coord.call(api.createDispatch, { body: { communityId: dir.community(SHIYAN), teacherId: dir.teacher('徐静怡'), schoolId: dir.school('海盐县六里小学'), startsOn: '2026-12-01', endsOn: '2026-12-20' } });
+    if (!d.ok) throw new Error(d.error.message);
+    const dispatch = await audit(coord, { table: 'teacher_dispatches', rowId: d.data.id });
+    expect(dispatch.labels).toMatchObject({ [dir.teacher('徐静怡')]: '徐静怡', [dir.school('海盐县六里小学')]: '海盐县六里小学' });
+  });
+
   it('records status changes by the live plane as a system source, and evidence and verdicts', async () => {
     const [id] = await plan(coord, lesson(dir, '2026-11-10', { time: '08:00' }));
     await endSession(platform.database.db, id!, 'delivered');

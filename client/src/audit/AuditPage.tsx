@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { QuotaRule } from '../../../shared/quotas/rules.ts';
 import type { AuditEntry } from '../../../shared/schemas/audit.ts';
+import { RuleOutcome } from '../../../shared/schemas/live.ts';
 import type { QuotaRuleSet } from '../../../shared/schemas/quotas.ts';
 import { api, call } from '../app/api.ts';
 import { localDateTime } from '../app/format.ts';
@@ -8,10 +9,12 @@ import { useCounties, useSubjectLabel } from '../app/reference.ts';
 import { setQuery, useLocation } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
-import { isMessageKey, useLocale, useT, type Translate } from '../i18n/index.ts';
+import { isMessageKey, useLocale, useT, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Badge, Button, Card, DateInput, EmptyState, LoadError, PageHeader, Select, Table, type BadgeTone, type Column } from '../ui/index.ts';
-import { regionLabel, ruleName } from '../quotas/format.ts';
+import { regionLabel, ruleName, ruleSetNote, versionTag } from '../quotas/format.ts';
 import { changeText, diffRules, type RuleChange } from '../quotas/ruleSets.ts';
+import { ruleExplanation, typedDescription } from '../live/ruleText.ts';
+import { figuresText, statusReasonText } from '../live/verdictText.ts';
 import './audit.css';
 
 const PAGE = 50;
@@ -47,7 +50,7 @@ export function AuditPage() {
   const filters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Filters;
   const key = JSON.stringify(filters);
   const communities = useQuery(api.listCommunities, {});
-  const [page, setPage] = useState<{ key: string; entries: AuditEntry[]; next: number | null; tables: string[] } | null>(null);
+  const [page, setPage] = useState<{ key: string; entries: AuditEntry[]; next: number | null; tables: string[]; labels: Record<string, string> } | null>(null);
   const [loading, setLoading] = useState(false);
   const [failed, setFailed] = useState(false);
   const seq = useRef(0);
@@ -79,7 +82,10 @@ export function AuditPage() {
       }
       setFailed(false);
       for (const e of res.data.entries) if (e.actor) actors.current.set(e.actor.id, e.actor.displayName);
-      setPage((p) => ({ key, entries: before && p?.key === key ? [...p.entries, ...res.data.entries] : res.data.entries, next: res.data.next, tables: res.data.tables }));
+      setPage((p) => {
+        const more = before && p?.key === key;
+        return { key, entries: more ? [...p.entries, ...res.data.entries] : res.data.entries, next: res.data.next, tables: res.data.tables, labels: more ? { ...p.labels, ...res.data.labels } : res.data.labels };
+      });
     },
     [key],
   );
@@ -88,16 +94,19 @@ export function AuditPage() {
   }, [load]);
 
   const current = page?.key === key ? page : null;
-  // Ids the reader knows by name: the communities and counties they may see.
+  // Ids the reader knows by name: the communities and counties they may see, and the rows the entries mention.
   const counties = useCounties();
-  const names = useMemo(() => new Map<string, string>([...(counties ?? []).map((c) => [c.id, c.name] as const), ...(communities.data ?? []).map((c) => [c.id, c.name] as const)]), [counties, communities.data]);
+  const names = useMemo(
+    () => new Map<string, string>([...(counties ?? []).map((c) => [c.id, c.name] as const), ...(communities.data ?? []).map((c) => [c.id, c.name] as const), ...Object.entries(current?.labels ?? {})]),
+    [counties, communities.data, current?.labels],
+  );
   const needRuleSets = current?.entries.some((e) => e.table === 'quota_rule_sets') ?? false;
   const ruleSets = useQuery(api.listQuotaRuleSets, needRuleSets ? { query: {} } : null);
 
   if (failed && !current) return <LoadError onRetry={() => void load()} />;
   const tables = [...new Set([...(page?.tables ?? []), ...(filters.table ? [filters.table] : [])])];
   const actorOptions = [...actors.current.entries()].map(([id, name]) => ({ value: id, label: name }));
-  if (filters.actor && !actors.current.has(filters.actor)) actorOptions.push({ value: filters.actor, label: filters.actor.slice(0, 8) });
+  if (filters.actor && !actors.current.has(filters.actor)) actorOptions.push({ value: filters.actor, label: names.get(filters.actor) ?? t('audit.unnamed') });
   const filtered = FILTERS.some((f) => filters[f]);
 
   const columns: Column<AuditEntry>[] = [
@@ -114,7 +123,7 @@ export function AuditPage() {
             <span className="muted">{e.actor.username}</span>
           </span>
         ) : (
-          <span className="muted" data-testid="audit-actor">{t('audit.system', { source: e.source })}</span>
+          <span className="muted" data-testid="audit-actor">{isMessageKey(`audit.source.${e.source}`) ? t(`audit.source.${e.source}` as MessageKey) : t('audit.system', { source: e.source })}</span>
         ),
     },
     { key: 'op', header: t('audit.op'), render: (e) => <Badge tone={opTone[e.op]}>{t(`audit.op.${e.op}`)}</Badge> },
@@ -126,7 +135,7 @@ export function AuditPage() {
         <span className="cell-stack-v">
           <span>{tableLabel(t, e.table)}</span>
           <span className="muted">{e.communityName ?? scopeOf(t, e, names)}</span>
-          <span className="muted mono au-rowid" title={e.rowId}>{shortId(e.rowId)}</span>
+          <span className="muted au-rowid" title={e.rowId}>{rowLabel(e.rowId, names)}</span>
         </span>
       ),
     },
@@ -191,7 +200,12 @@ function scopeOf(t: Translate, e: AuditEntry, names: ReadonlyMap<string, string>
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const shortId = (id: string) => id.split('/').map((p) => (UUID.test(p) ? p.slice(0, 8) : p)).join(' / ');
+/** A row by the names of what its id is made of (a session / a classroom); ids without a name are left to the tooltip. */
+const rowLabel = (id: string, names: ReadonlyMap<string, string>) =>
+  id
+    .split('/')
+    .flatMap((p) => (UUID.test(p) ? (names.has(p.toLowerCase()) ? [names.get(p.toLowerCase())!] : []) : [p]))
+    .join(' / ');
 
 /** What an entry did, readably: changed fields before → after, or the main fields of a created / deleted row. */
 function Changes({ entry: e, ruleSets, names }: { entry: AuditEntry; ruleSets: QuotaRuleSet[] | undefined; names: ReadonlyMap<string, string> }) {
@@ -267,7 +281,7 @@ function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: st
     if (typeof v === 'string') {
       if (v === '') return <span className="au-null">{t('audit.empty')}</span>;
       if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v)) return localDateTime(v);
-      if (UUID.test(v)) return e.actor && v === e.actor.id ? e.actor.displayName : (names.get(v) ?? <span className="mono" title={v}>{v.slice(0, 8)}</span>);
+      if (UUID.test(v)) return e.actor && v === e.actor.id ? e.actor.displayName : (names.get(v.toLowerCase()) ?? <span className="au-null" title={v}>{t('audit.unnamed')}</span>);
       if (field === 'status' && isMessageKey(`schedule.status.${v}`)) return t(`schedule.status.${v}` as never);
       if (field === 'mode' && (v === 'interactive' || v === 'dedicated' || v === 'master')) return t(`quotas.mode.${v}`);
       if (field === 'kind' && (v === 'sync_lesson' || v === 'online_research' || v === 'offline_research')) return t(`quotas.itemKind.${v}`);
@@ -275,12 +289,41 @@ function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: st
       if (field === 'role' && e.table === 'community_memberships' && (v === 'core' || v === 'member')) return t(`community.role.${v}`);
       if (field === 'role' && e.table === 'session_classrooms' && (v === 'host' || v === 'member')) return t(`evidence.classroomRole.${v}`);
       if (field === 'region') return regionLabel(t, v, (code) => counties?.find((c) => c.code === code)?.name);
+      if (field === 'description' && e.table === 'live_evidence_rules' && !typedDescription(v)) return liveRuleExplanation(t, e) ?? v;
+      if (field === 'end_cause' && isMessageKey(`evidence.endCause.${v}`)) return t(`evidence.endCause.${v}` as MessageKey);
+      if (field === 'reason' || field === 'status_reason') return statusReasonText(t, v);
       return v.length > 160 ? <span title={v}>{v.slice(0, 160)}…</span> : v;
     }
     if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || x === null)) return v.join(t('quotas.listSep'));
+    if (field === 'outcomes' && Array.isArray(v)) return <Outcomes outcomes={v} />;
     const json = JSON.stringify(v);
     return <span className="mono au-json" title={json}>{json.length > 160 ? `${json.slice(0, 160)}…` : json}</span>;
   };
+}
+
+/** A counting rule version's explanation from its row (rule ID and figures). */
+function liveRuleExplanation(t: Translate, e: AuditEntry): string | null {
+  const row = e.after ?? e.before ?? {};
+  const num = (k: string) => Number(row[k] ?? 0);
+  return typeof row['rule_id'] === 'string' ? ruleExplanation(t, { ruleId: row['rule_id'], minShare: num('min_share'), minCount: num('min_count'), minSeconds: num('min_seconds') }) : null;
+}
+
+/** A verdict's rule outcomes: each rule by ID, passed or not, and its figures in the reader's language. */
+function Outcomes({ outcomes }: { outcomes: unknown[] }) {
+  const t = useT();
+  const parsed = outcomes.flatMap((o) => {
+    const r = RuleOutcome.safeParse(o);
+    return r.success ? [r.data] : [];
+  });
+  return (
+    <ul className="au-rules">
+      {parsed.map((o) => (
+        <li key={o.ruleId}>
+          <code>{o.ruleId}</code> {o.passed ? t('evidence.passed') : t('evidence.failed')} · {figuresText(t, o)}
+        </li>
+      ))}
+    </ul>
+  );
 }
 
 const parseRules = (v: unknown): QuotaRule[] => (Array.isArray(v) ? v.flatMap((r) => { const p = QuotaRule.safeParse(r); return p.success ? [p.data] : []; }) : []);
@@ -339,10 +382,10 @@ function RuleSetInsert({ entry: e, ruleSets }: { entry: AuditEntry; ruleSets: Qu
     <div className="au-ruleset" data-testid="audit-changes">
       <p>
         <strong>
-          {region} v{a.version}
+          {region} {versionTag(t, a.version ?? 0)}
         </strong>{' '}
         <span className="muted">· {a.academic_year}</span>
-        {a.note ? <span className="muted"> · {a.note}</span> : null}
+        {a.note ? <span className="muted"> · {ruleSetNote(t, a.note)}</span> : null}
       </p>
       {prev ? (
         <>

@@ -66,7 +66,7 @@ export function useT(): Translate {
 export const useLocale = (): Locale => useLocaleStore((s) => s.locale);
 
 /**
- * The server localizes zod's built-in checks itself; its own messages (custom
+ * zod's built-in checks arrive as code + parameters (fieldMessages.ts); the server's own messages (custom
  * checks, conflicts, refusals) are English. Known ones are translated here,
  * with their variable parts carried over; anything else is shown as it came.
  */

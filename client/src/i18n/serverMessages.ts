@@ -10,19 +10,6 @@ export const serverMessagePatterns: readonly { pattern: RegExp; key: MessageKey 
   { pattern: /^Sign in first$/, key: 'server.signInFirst' },
   { pattern: /^Too many sign-in attempts; try again in (?<seconds>\d+) seconds$/, key: 'server.tooManyAttempts' },
   { pattern: /^Missing or wrong CSRF token/, key: 'server.csrf' },
-  // zod's built-in checks (the server localizes them; these make the common ones read like a form)
-  { pattern: /^(?:数值过小：期望 string >=1 字符|Too small: expected string to have >=1 characters?)$/, key: 'server.required' },
-  { pattern: /^(?:无效输入：期望 (?:string|boolean|number|array)，实际接收 undefined|Invalid input: expected (?:string|boolean|number|array), received undefined)$/, key: 'server.required' },
-  { pattern: /^无效输入：期望 \S+，实际接收 undefined$/, key: 'server.required' },
-  { pattern: /^(?:数值过小：期望 string >=(?<n>\d+) 字符|Too small: expected string to have >=(?<n2>\d+) characters)$/, key: 'server.minChars' },
-  { pattern: /^(?:数值过大：期望 string <=(?<n>\d+) 字符|Too big: expected string to have <=(?<n2>\d+) characters)$/, key: 'server.maxChars' },
-  { pattern: /^(?:数值过小：期望 number >=(?<n>-?\d+)|Too small: expected number to be >=(?<n2>-?\d+))$/, key: 'server.minNumber' },
-  { pattern: /^(?:数值过大：期望 number <=(?<n>-?\d+)|Too big: expected number to be <=(?<n2>-?\d+))$/, key: 'server.maxNumber' },
-  { pattern: /^(?:数值过小：期望 array >=1 项|Too small: expected array to have >=1 items?)$/, key: 'server.pickAtLeastOne' },
-  { pattern: /^(?:无效输入：期望 int|Invalid input: expected int)/, key: 'server.integer' },
-  { pattern: /^(?:无效ISO日期|Invalid ISO date)$/, key: 'server.invalidDate' },
-  { pattern: /^(?:无效UUID|Invalid UUID)$/, key: 'server.choose' },
-  { pattern: /^(?:无效选项|Invalid option)/, key: 'server.choose' },
   // the server's own field checks
   { pattern: /^at least 10 characters$/, key: 'server.passwordTooShort' },
   { pattern: /^3–40 letters, digits, "\.", "_" or "-"$/, key: 'server.usernameFormat' },
@@ -46,7 +33,6 @@ export const serverMessagePatterns: readonly { pattern: RegExp; key: MessageKey 
   { pattern: /^only a coordinator account has communities, set by an administrator$/, key: 'server.onlyCoordinatorCommunities' },
   { pattern: /^not valid JSON$/, key: 'server.invalidJson' },
   // quota rules and year closing (issue #5)
-  { pattern: /^(?:数值过小：期望 number >(?<n>-?\d+)|Too small: expected number to be >(?<n2>-?\d+))$/, key: 'server.aboveNumber' },
   { pattern: /^rule (?<id>\S+) appears twice$/, key: 'server.ruleTwice' },
   { pattern: /^like Q-SYNC-LESSONS$/, key: 'server.ruleIdFormat' },
   { pattern: /^default, county:<code>, city:<name> or province:<name>$/, key: 'server.regionFormat' },

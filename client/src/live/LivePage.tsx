@@ -12,6 +12,7 @@ import { PreJoin } from './PreJoin.tsx';
 import { pushToTalkPreferred } from './pushToTalk.ts';
 import { ResearchRoom } from './ResearchRoom.tsx';
 import { useLive } from './store.ts';
+import { failuresText } from './verdictText.ts';
 import { TeacherConsole } from './TeacherConsole.tsx';
 import './live.css';
 
@@ -123,7 +124,7 @@ export function LivePage({ params }: RouteProps) {
       ended?.status === 'delivered'
         ? t('live.ended.delivered')
         : ended?.status === 'missed'
-          ? t('live.ended.missed', { reason: ended.reason ?? '' })
+          ? t('live.ended.missed', { reason: failuresText(t, ended.failed ?? []) })
           : ended?.status === 'left'
             ? t('live.ended.left')
             : t('live.ended.other');

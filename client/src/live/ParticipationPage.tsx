@@ -4,6 +4,7 @@ import type { RouteProps } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type MessageKey } from '../i18n/index.ts';
 import { Alert, Badge, Card, LoadError, NotFoundState, PageHeader, Spinner, Table, type Column } from '../ui/index.ts';
+import { figuresText } from './verdictText.ts';
 import './live.css';
 
 /** 75.3 → "1:15". */
@@ -74,7 +75,7 @@ export function ParticipationPage({ params }: RouteProps) {
               {verdict.outcomes.map((o: RuleOutcome) => (
                 <li key={o.ruleId} data-testid="live-report-rule" data-rule-id={o.ruleId} data-passed={String(o.passed)} className={o.passed ? 'is-passed' : 'is-failed'}>
                   <Badge tone={o.passed ? 'green' : 'red'}>{o.passed ? t('live.report.passed') : t('live.report.failed')}</Badge> <code>{o.ruleId}</code> {ruleName(o.ruleId)}
-                  <div className="muted">{o.detail}</div>
+                  <div className="muted">{figuresText(t, o)}</div>
                 </li>
               ))}
             </ul>

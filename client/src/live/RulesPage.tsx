@@ -4,6 +4,7 @@ import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
 import { Button, Card, DateInput, Field, FieldRow, FormErrors, PageHeader, Select, Table, TextInput, toast, useApiForm, type Column } from '../ui/index.ts';
+import { ruleExplanation, typedDescription } from './ruleText.ts';
 import './live.css';
 
 /**
@@ -25,7 +26,7 @@ export function RulesPage() {
       ...d,
       ruleId,
       ...(latest
-        ? { minShare: String(latest.minShare), minCount: String(latest.minCount), minSeconds: String(latest.minSeconds), marginMinutes: String(latest.marginMinutes), description: latest.description }
+        ? { minShare: String(latest.minShare), minCount: String(latest.minCount), minSeconds: String(latest.minSeconds), marginMinutes: String(latest.marginMinutes), description: typedDescription(latest.description) ?? '' }
         : {}),
     }));
   };
@@ -54,7 +55,18 @@ export function RulesPage() {
     { key: 'count', header: t('live.rules.minCount'), align: 'right', render: (r) => r.minCount },
     { key: 'seconds', header: t('live.rules.minSeconds'), align: 'right', render: (r) => r.minSeconds },
     { key: 'margin', header: t('live.rules.margin'), align: 'right', render: (r) => r.marginMinutes },
-    { key: 'description', header: t('live.rules.descriptionField'), wrap: true, secondary: true, render: (r) => r.description },
+    {
+      key: 'description',
+      header: t('live.rules.descriptionField'),
+      wrap: true,
+      secondary: true,
+      render: (r) => (
+        <>
+          {ruleExplanation(t, r)}
+          {typedDescription(r.description) && <div className="muted">{r.description}</div>}
+        </>
+      ),
+    },
   ];
 
   return (

@@ -117,6 +117,12 @@ export const liveZh = {
   'live.error.muted_by_host': '主讲教师已将本教室静音，请举手申请发言',
   'live.error.media_unavailable': '媒体服务暂不可用，请稍后再试',
   'live.error.internal': '出错了，请重试',
+  'live.verdict.failedShare': '{rule}：{measured}（需要 {required}）',
+  'live.verdict.failedCount': '{rule}：{count} 个达到 {share}（需要 {required} 个）',
+  'live.verdict.seconds': '被看见或听见、发言 {measured} 秒（需要 {required} 秒）',
+  'live.verdict.figuresShare': '{measured}（需要 {required}）',
+  'live.verdict.figuresCount': '{count} 个达到 {share}（需要 {required} 个）',
+  'live.verdict.figuresCountOnly': '{count} 个（需要 {required} 个）',
 } as const;
 
 export const liveEn: Record<keyof typeof liveZh, string> = {
@@ -232,4 +238,10 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   'live.error.muted_by_host': 'The teacher muted this classroom: raise your hand to ask to speak',
   'live.error.media_unavailable': 'The media server is not available; try again shortly',
   'live.error.internal': 'Something went wrong; try again',
+  'live.verdict.failedShare': '{rule}: {measured} (needs {required})',
+  'live.verdict.failedCount': '{rule}: {count} reached {share} (needs {required})',
+  'live.verdict.seconds': 'Seen, heard or speaking {measured} s (needs {required} s)',
+  'live.verdict.figuresShare': '{measured} (needs {required})',
+  'live.verdict.figuresCount': '{count} reached {share} (needs {required})',
+  'live.verdict.figuresCountOnly': '{count} (needs {required})',
 };

@@ -89,6 +89,14 @@ export const oversightZh = {
   'live.rules.margin': '前后宽限（分钟）',
   'live.rules.descriptionField': '说明',
   'live.rules.added': '已新增规则版本',
+
+  'live.ruleExplain.E-TEACHER-PUBLISHED': '主讲教师同时发送画面（摄像头或屏幕）和声音（麦克风）的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.E-CLASSROOM-RECEIVED': '至少 {count} 间成员教室各自收到主讲教师画面和声音的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.E-RESEARCH-PUBLISHED': '网络研修中有人发送（摄像头、麦克风或屏幕）的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.E-RESEARCH-PARTICIPANTS': '至少 {count} 位研修教师各自在线并收看的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.P-LESSON-TEACHER-AV': '主讲教师同时开启摄像头和麦克风的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': '至少 {count} 间成员教室各自收到主讲教师画面和声音的时间不少于计划时长的 {share}%，且被看见或听见（开启摄像头或发言）累计不少于 {seconds} 秒（名师课堂的教室只收看，免除此项）。',
+  'live.ruleExplain.P-RESEARCH-SCHOOLS-SPOKE': '至少 {count} 所不同学校的教师发言，每所学校须有教师累计发言不少于 {seconds} 秒。',
 } as const;
 
 export const oversightEn: Record<keyof typeof oversightZh, string> = {
@@ -178,4 +186,12 @@ export const oversightEn: Record<keyof typeof oversightZh, string> = {
   'live.rules.margin': 'Margin before/after (minutes)',
   'live.rules.descriptionField': 'Description',
   'live.rules.added': 'Rule version added',
+
+  'live.ruleExplain.E-TEACHER-PUBLISHED': 'The teaching teacher sent picture (camera or screen) and sound (microphone) at the same time for at least {share}% of the scheduled time.',
+  'live.ruleExplain.E-CLASSROOM-RECEIVED': 'At least {count} member classrooms each received the teacher\'s picture and sound for at least {share}% of the scheduled time.',
+  'live.ruleExplain.E-RESEARCH-PUBLISHED': 'In a research session, somebody was sending (camera, microphone or screen) for at least {share}% of the scheduled time.',
+  'live.ruleExplain.E-RESEARCH-PARTICIPANTS': 'At least {count} teachers of the research session were each connected and receiving for at least {share}% of the scheduled time.',
+  'live.ruleExplain.P-LESSON-TEACHER-AV': 'The teaching teacher published camera and microphone at the same time for at least {share}% of the scheduled time.',
+  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': 'At least {count} member classrooms each received the teacher\'s picture and sound for at least {share}% of the scheduled time and were seen or heard (camera on, or speaking) for at least {seconds} s (waived in master-teacher lessons, where classrooms only receive).',
+  'live.ruleExplain.P-RESEARCH-SCHOOLS-SPOKE': 'Teachers of at least {count} different schools spoke, each school through a teacher who spoke for at least {seconds} s in total.',
 };

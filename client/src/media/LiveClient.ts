@@ -1,6 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
 import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../../../shared/schemas/live.ts';
-import type { ConsumerOptions, Direction } from '../../../shared/signaling/live.ts';
+import type { ConsumerOptions, Direction, RuleFailure } from '../../../shared/signaling/live.ts';
 import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
 import { captureCamera, captureMicrophone, captureScreen, type CameraProfile } from './devices.ts';
 import { afterAttempt, escalate, ICE_RESTART_ATTEMPTS, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
@@ -66,7 +66,7 @@ export interface LiveView {
   readonly link: LinkSample | null;
   readonly bandwidth: BandwidthMode;
   readonly bandwidthChoice: BandwidthChoice;
-  readonly ended: { status: string; reason: string | null } | null;
+  readonly ended: { status: string; reason: string | null; failed?: readonly RuleFailure[] } | null;
   /** The host's "being observed" marker: patrols (巡课) in the room now (0 for everyone else). */
   readonly patrols: number;
   /** Completed recoveries (ICE restart, rejoin, rebuild), newest last. */
@@ -109,6 +109,8 @@ interface Wanted {
 }
 
 const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
+/** A session ends in one of these; `left` (this participant only) leaves its status alone. */
+const ENDED_STATUSES = ['delivered', 'missed', 'cancelled'] as const;
 
 export class LiveClient {
   readonly sessionId: string;
@@ -276,7 +278,10 @@ export class LiveClient {
     for (const u of this.#unsubscribe) u();
     this.#wake?.();
     this.signaling.close();
-    this.#set({ state: 'ended', ended, remote: [], local: { ...this.#view.local, camera: null, screen: null, microphone: false } });
+    // The session's own status follows its verdict (the page stops saying "live").
+    const verdict = ENDED_STATUSES.find((x) => x === ended?.status) ?? null;
+    const session = this.#view.session && verdict ? { ...this.#view.session, status: verdict } : this.#view.session;
+    this.#set({ state: 'ended', ended, session, remote: [], local: { ...this.#view.local, camera: null, screen: null, microphone: false } });
   }
 
   #fail(err: unknown): void {
@@ -668,7 +673,7 @@ export class LiveClient {
 
   async endSession(): Promise<ResponseOf<'endSession'>> {
     const verdict = await this.signaling.request('endSession', {}, 30_000);
-    this.#shutdown({ status: verdict.status, reason: verdict.reason });
+    this.#shutdown({ status: verdict.status, reason: verdict.reason, failed: verdict.failed });
     return verdict;
   }
 
@@ -716,7 +721,7 @@ export class LiveClient {
       s.on('activeSpeaker', ({ peerId }) => this.#set({ activeSpeakerPeerId: peerId })),
       s.on('recordingChanged', (recording) => this.#set({ recording })),
       s.on('mediaRebuilt', () => this.#lost('media-rebuilt')),
-      s.on('sessionEnded', ({ status, reason }) => this.#shutdown({ status, reason })),
+      s.on('sessionEnded', ({ status, reason, failed }) => this.#shutdown({ status, reason, failed })),
       s.onStatus((up) => {
         if (this.#closed || this.#view.state === 'idle' || this.#view.state === 'joining') return;
         if (!up) this.#lost('signaling-lost');

@@ -33,6 +33,9 @@ export class SignalingClient {
   readonly socket: Socket;
   readonly #listeners = new Map<NotificationName, Set<(data: never) => void>>();
   readonly #status = new Set<(up: boolean, reason: string) => void>();
+  /** Requests still waiting for their acknowledgement: closing waits for them. */
+  readonly #pending = new Set<Promise<unknown>>();
+  #closing = false;
 
   constructor(options: { url?: string; socket?: Socket } = {}) {
     this.socket =
@@ -95,12 +98,16 @@ export class SignalingClient {
     const entry = liveRequests[name];
     const checked = entry.request.safeParse(data);
     if (!checked.success) throw new SignalingError('validation', `${name}: ${describeIssues(checked.error)}`, name);
-    if (!this.socket.connected) throw new SignalingError('internal', `${name}: not connected`, name);
+    if (this.#closing || !this.socket.connected) throw new SignalingError('internal', `${name}: not connected`, name);
     let answer: unknown;
+    const waiting = this.socket.timeout(timeoutMs).emitWithAck(requestEvent(name), data);
+    this.#pending.add(waiting);
     try {
-      answer = await this.socket.timeout(timeoutMs).emitWithAck(requestEvent(name), data);
+      answer = await waiting;
     } catch {
       throw new SignalingError('internal', `${name}: no answer within ${timeoutMs} ms`, name);
+    } finally {
+      this.#pending.delete(waiting);
     }
     if (isSignalingError(answer)) throw new SignalingError(answer.error.code, answer.error.message, name);
     const parsed = entry.response.safeParse(answer);
@@ -108,9 +115,16 @@ export class SignalingClient {
     return parsed.data as ResponseOf<N>;
   }
 
+  /**
+   * Stops listening at once; the socket itself closes when the requests in flight have their
+   * answers (a notification handled before an acknowledgement — `sessionEnded` before the
+   * `endSession` verdict — must not cut off that acknowledgement).
+   */
   close(): void {
+    this.#closing = true;
     this.#listeners.clear();
     this.#status.clear();
-    this.socket.close();
+    if (this.#pending.size === 0) this.socket.close();
+    else void Promise.allSettled([...this.#pending]).then(() => this.socket.close());
   }
 }

@@ -7,6 +7,7 @@ import type { RouteProps } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Alert, Badge, Card, DescriptionList, EmptyState, LoadError, NotFoundState, PageHeader, Spinner, Table } from '../ui/index.ts';
+import { failuresText, secondsText, statusReasonText } from '../live/verdictText.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
 import './quotas.css';
 
@@ -109,6 +110,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
   const clock = clockOf(locale, s.timeZone);
   const dateTime = dateTimeOf(locale, s.timeZone);
   const v = s.verdict;
+  const failed = v ? v.outcomes.filter((o) => !o.passed) : [];
   return (
     <>
       <Card testId="evidence-session">
@@ -127,7 +129,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
             <div className="q-verdict">
               <Alert tone={v.status === 'delivered' ? 'success' : 'warning'} title={label(t, `schedule.status.${v.status}`, v.status)}>
                 <span data-testid="evidence-verdict-status" data-status={v.status}>
-                  {v.reason ? `${v.reason} · ` : ''}{t('evidence.endedBy', { cause: label(t, `evidence.endCause.${v.endCause}`, v.endCause), time: dateTime(v.endedAt) })}
+                  {failed.length ? `${failuresText(t, failed)} · ` : ''}{t('evidence.endedBy', { cause: label(t, `evidence.endCause.${v.endCause}`, v.endCause), time: dateTime(v.endedAt) })}
                 </span>
               </Alert>
             </div>
@@ -141,7 +143,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
                 { key: 'measured', header: t('evidence.measured'), align: 'right', render: (o) => share(o.measuredShare) },
                 { key: 'required', header: t('evidence.requiredShare'), align: 'right', render: (o) => share(o.requiredShare) },
                 { key: 'count', header: t('evidence.count'), align: 'right', render: (o) => `${o.count} / ${o.requiredCount}` },
-                { key: 'detail', header: t('evidence.detail'), wrap: true, secondary: true, render: (o) => <span className="muted">{o.detail}</span> },
+                { key: 'detail', header: t('evidence.detail'), wrap: true, secondary: true, render: (o) => <span className="muted">{secondsText(t, o) ?? '—'}</span> },
               ]}
             />
           </>
@@ -200,7 +202,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
             <li key={i}>
               <span className="muted">{dateTime(h.at)}</span> {h.from ? `${label(t, `schedule.status.${h.from}`, h.from)} → ` : ''}
               <strong>{label(t, `schedule.status.${h.to}`, h.to)}</strong> · {h.by}
-              {h.reason ? <span className="muted"> · {h.reason}</span> : null}
+              {h.reason ? <span className="muted"> · {v && h.reason === v.reason ? failuresText(t, failed) : statusReasonText(t, h.reason)}</span> : null}
             </li>
           ))}
         </ol>

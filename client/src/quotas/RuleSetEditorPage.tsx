@@ -5,7 +5,9 @@ import { api, call } from '../app/api.ts';
 import { useCommunityTypes, useCounties, useSubjects } from '../app/reference.ts';
 import { navigate, useLocation } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
-import { localName, useLocale, useServerT, useT } from '../i18n/index.ts';
+import type { FieldError } from '../../../shared/schemas/errors.ts';
+import { useFieldT } from '../i18n/fieldMessages.ts';
+import { localName, useLocale, useT } from '../i18n/index.ts';
 import { Alert, Button, Card, Checkbox, CheckboxGroup, Field, FieldRow, FormErrors, LinkButton, LoadError, PageHeader, Select, TextInput, toast, useApiForm, type ApiForm } from '../ui/index.ts';
 import { regionLabel, ruleName, ruleSetLabel } from './format.ts';
 import { baseFor, changeText, diffRules, newestOf, regionKeys, regionOf } from './ruleSets.ts';
@@ -48,10 +50,10 @@ const MODES = ['interactive', 'dedicated', 'master'] as const;
 const LESSON_METRICS: QuotaMetric[] = ['sync_lessons', 'sync_subjects'];
 
 /** The API's messages under `rules.<i>` that no input of the row shows. */
-function rowRest(form: ApiForm, tServer: (m: string) => string, i: number, shown: readonly string[]): string | undefined {
+function rowRest(form: ApiForm, tField: (f: FieldError) => string, i: number, shown: readonly string[]): string | undefined {
   const prefix = `rules.${i}`;
   const rest = (form.error?.fields ?? []).filter((f) => (f.field === prefix || f.field.startsWith(`${prefix}.`)) && !shown.some((s) => f.field === `${prefix}.${s}` || f.field.startsWith(`${prefix}.${s}.`)));
-  return rest.length ? rest.map((f) => (f.field === prefix ? '' : `${f.field.slice(prefix.length + 1)}: `) + tServer(f.message)).join('；') : undefined;
+  return rest.length ? rest.map((f) => (f.field === prefix ? '' : `${f.field.slice(prefix.length + 1)}: `) + tField(f)).join('；') : undefined;
 }
 
 /**
@@ -75,7 +77,7 @@ export function QuotaRuleSetNewPage() {
   const [rows, setRows] = useState<DraftRule[]>([]);
   const [draftFor, setDraftFor] = useState<string | null>(null);
   const form = useApiForm(['region', 'academicYear', 'note', 'rules']);
-  const tServer = useServerT();
+  const tField = useFieldT();
   const scope = useScopeText();
 
   const keys = useMemo(() => regionKeys(level, counties ?? []), [level, counties]);
@@ -140,7 +142,7 @@ export function QuotaRuleSetNewPage() {
   };
 
   if (sets.error && !sets.data) return <LoadError onRetry={() => void sets.reload()} />;
-  const rootRulesError = (form.error?.fields ?? []).filter((f) => f.field === 'rules').map((f) => tServer(f.message));
+  const rootRulesError = (form.error?.fields ?? []).filter((f) => f.field === 'rules').map((f) => tField(f));
 
   return (
     <>
@@ -257,8 +259,8 @@ interface RowProps {
 /** A rule of the starting version: its threshold and weekly ceiling are edited in place. */
 function CopiedRow({ r, i, form, scope, name, onEdit, onRemove }: RowProps & { scope: string; name: string }) {
   const t = useT();
-  const tServer = useServerT();
-  const rest = rowRest(form, tServer, i, ['minimum', 'maxPerWeek']);
+  const tField = useFieldT();
+  const rest = rowRest(form, tField, i, ['minimum', 'maxPerWeek']);
   return (
     <div className="qr-row" data-rule={r.ruleId} data-testid={`rule-row-${r.ruleId}`}>
       <div className="qr-row-rule">
@@ -285,8 +287,8 @@ function NewRow({ r, i, form, onEdit, onRemove }: RowProps) {
   const locale = useLocale();
   const types = useCommunityTypes();
   const subjects = useSubjects();
-  const tServer = useServerT();
-  const rest = rowRest(form, tServer, i, ['ruleId', 'metric', 'nameZh', 'nameEn', 'minimum', 'maxPerWeek', 'appliesTo', 'filter']);
+  const tField = useFieldT();
+  const rest = rowRest(form, tField, i, ['ruleId', 'metric', 'nameZh', 'nameEn', 'minimum', 'maxPerWeek', 'appliesTo', 'filter']);
   const lesson = LESSON_METRICS.includes(r.metric);
   return (
     <div className="qr-row qr-row--new" data-testid={`new-rule-${i}`}>

@@ -12,7 +12,7 @@ import { useQuery } from '../app/useQuery.ts';
 import { useLocale, useT, type Translate } from '../i18n/index.ts';
 import { Alert, Badge, Button, Card, EmptyState, LinkButton, LoadError, PageHeader, Segmented, Select, Table, type Column } from '../ui/index.ts';
 import { ClosuresPanel } from './ClosuresPanel.tsx';
-import { regionLabel, ruleName, ruleSetLabel } from './format.ts';
+import { regionLabel, ruleName, ruleSetLabel, ruleSetNote, versionTag } from './format.ts';
 import { changeText, diffRules, newestOf, nextYear, previousVersion, yearOfDate } from './ruleSets.ts';
 import './quotas.css';
 
@@ -176,7 +176,7 @@ function ResolveCard({ year, sets }: { year: string; sets: QuotaRuleSet[] | unde
               <li key={region} className={used ? 'is-used' : newest ? 'has-rules' : 'is-empty'} data-region={region}>
                 <span className="qr-chain-name">{regionLabel(t, region, name)}</span>
                 {levelLabel(t, region) && <span className="muted"> · {levelLabel(t, region)}</span>}
-                <span className="qr-chain-state">{used ? <Badge tone="green">{t('rules.resolve.used')} v{r.ruleSet!.version}</Badge> : newest ? `v${newest.version}` : t('rules.resolve.missing')}</span>
+                <span className="qr-chain-state">{used ? <Badge tone="green">{t('rules.resolve.used')} {versionTag(t, r.ruleSet!.version)}</Badge> : newest ? versionTag(t, newest.version) : t('rules.resolve.missing')}</span>
               </li>
             );
           })}
@@ -204,7 +204,7 @@ function RegionCard({ region, label, versions, all, admin }: { region: string; l
       header: t('rules.version'),
       render: (v) => (
         <span className="inline-badges">
-          <strong>v{v.version}</strong>
+          <strong>{versionTag(t, v.version)}</strong>
           {v.current && <Badge tone="green">{t('rules.current')}</Badge>}
         </span>
       ),
@@ -228,7 +228,7 @@ function RegionCard({ region, label, versions, all, admin }: { region: string; l
         );
       },
     },
-    { key: 'note', header: t('rules.note'), wrap: true, secondary: true, render: (v) => v.note || <span className="muted">—</span> },
+    { key: 'note', header: t('rules.note'), wrap: true, secondary: true, render: (v) => (v.note ? ruleSetNote(t, v.note) : <span className="muted">—</span>) },
     { key: 'by', header: t('rules.createdBy'), render: (v) => <span className="cell-stack-v"><span>{v.createdBy ?? t('rules.platform')}</span><span className="muted num">{localDateTime(v.createdAt)}</span></span> },
     {
       key: 'show',

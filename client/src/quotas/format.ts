@@ -35,9 +35,22 @@ export function regionLabel(t: Translate, region: string, countyName?: string | 
   return regionName(region, { defaultName: t('quotas.region.default'), countyName });
 }
 
-/** "嘉兴市 v2", as the report and the community page name a rule set. */
+/** "第2版" (zh) / "v2" (en): a rule set's version. */
+export const versionTag = (t: Translate, version: number) => t('rules.versionTag', { version });
+
+/** "嘉兴市 第2版", as the report and the community page name a rule set. */
 export const ruleSetLabel = (t: Translate, rs: { region: string; version: number }, countyName?: string | ((code: string) => string | undefined)) =>
-  `${regionLabel(t, rs.region, countyName)} v${rs.version}`;
+  `${regionLabel(t, rs.region, countyName)} ${versionTag(t, rs.version)}`;
+
+/**
+ * The platform's own rule-set notes (written by the migrations, in both languages at once)
+ * in the reader's language; a note somebody typed stays as typed.
+ */
+const DEFAULT_NOTES: Record<string, MessageKey> = {
+  '嘉兴市默认指标 Jiaxing defaults': 'rules.defaultNote.city',
+  '平台默认指标（嘉兴标准）Platform default (Jiaxing numbers)': 'rules.defaultNote.platform',
+};
+export const ruleSetNote = (t: Translate, note: string) => (DEFAULT_NOTES[note] ? t(DEFAULT_NOTES[note]) : note);
 
 /**
  * The months of a trend that have happened: later ones are left empty (null) so the

@@ -2,14 +2,15 @@ import { useEffect, useState } from 'react';
 import type { ImportResult } from '../../../shared/schemas/schedule.ts';
 import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
-import { useServerT, useT } from '../i18n/index.ts';
+import { useFieldT } from '../i18n/fieldMessages.ts';
+import { useT } from '../i18n/index.ts';
 import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, Table, toast, useApiForm } from '../ui/index.ts';
 import './schedule.css';
 
 /** A coordinator uploads a term plan: a dry run lists every row's problems; the import is all or nothing. */
 export function ImportPage() {
   const t = useT();
-  const tServer = useServerT();
+  const tField = useFieldT();
   const communities = useQuery(api.listCommunities, {});
   const [communityId, setCommunityId] = useState('');
   const [file, setFile] = useState<File | null>(null);
@@ -78,7 +79,7 @@ export function ImportPage() {
                 columns={[
                   { key: 'row', header: t('schedule.import.row'), render: (e) => e.row, width: '64px' },
                   { key: 'column', header: t('schedule.import.column'), render: (e) => e.column ?? '—' },
-                  { key: 'message', header: t('schedule.import.message'), wrap: true, render: (e) => tServer(e.message) },
+                  { key: 'message', header: t('schedule.import.message'), wrap: true, render: (e) => tField({ field: e.column ?? '', code: e.code ?? '', message: e.message, ...(e.params ? { params: e.params } : {}) }) },
                 ]}
               />
             </>

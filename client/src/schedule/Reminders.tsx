@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { io } from 'socket.io-client';
-import { REMINDER_EVENT, Reminder } from '../../../shared/schemas/schedule.ts';
+import { REMINDER_EVENT, REMINDER_WITHDRAWN_EVENT, Reminder, ReminderWithdrawn } from '../../../shared/schemas/schedule.ts';
 import { useSession } from '../app/session.ts';
 import { useT } from '../i18n/index.ts';
 import { Button, Icon } from '../ui/index.ts';
@@ -25,6 +25,10 @@ export function ScheduleReminders({ joinPath = (id: string) => `/live/${id}` }: 
     socket.on(REMINDER_EVENT, (raw: unknown) => {
       const parsed = Reminder.safeParse(raw);
       if (parsed.success) setNotices((n) => [...n.filter((x) => x.sessionId !== parsed.data.sessionId), parsed.data]);
+    });
+    socket.on(REMINDER_WITHDRAWN_EVENT, (raw: unknown) => {
+      const parsed = ReminderWithdrawn.safeParse(raw);
+      if (parsed.success) setNotices((n) => n.filter((x) => x.sessionId !== parsed.data.sessionId));
     });
     return () => {
       mounted--;

@@ -3,10 +3,12 @@ import type { LiveSession } from '../../../shared/schemas/schedule.ts';
 import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useSubjectLabel } from '../app/reference.ts';
-import { useT } from '../i18n/index.ts';
+import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
+import { localDateTime } from '../app/format.ts';
 import { Badge, Button, DateInput, DescriptionList, Drawer, Field, FieldRow, FormErrors, LinkButton, Segmented, TextInput, toast, useApiForm, type BadgeTone } from '../ui/index.ts';
 import { useRole } from '../app/session.ts';
 import { localDate, localTime, zonedIso } from './grid.ts';
+import { statusReasonText } from '../live/verdictText.ts';
 
 export const statusTone: Record<LiveSession['status'], BadgeTone> = { scheduled: 'blue', live: 'green', delivered: 'teal', missed: 'orange', cancelled: 'gray' };
 
@@ -59,7 +61,7 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
       <DescriptionList
         items={[
           { label: t('schedule.detail.when'), value: when },
-          { label: t('schedule.detail.status'), value: <Badge tone={statusTone[s.status]}>{t(`schedule.status.${s.status}`)}{s.statusReason ? `：${s.statusReason}` : ''}</Badge> },
+          { label: t('schedule.detail.status'), value: <Badge tone={statusTone[s.status]}>{t(`schedule.status.${s.status}`)}{s.statusReason ? `：${statusReasonText(t, s.statusReason)}` : ''}</Badge> },
           ...(s.subjectCode ? [{ label: t('schedule.form.subject'), value: subjectLabel(s.subjectCode) }] : []),
           ...(s.topic ? [{ label: t('schedule.form.topic'), value: s.topic }] : []),
           { label: t('schedule.detail.host'), value: host ? `${host.name}（${host.schoolName}）` : '—' },
@@ -81,9 +83,9 @@ export function SessionDetail({ session, onClose, canChange, onChanged }: Sessio
           <ol>
             {history.data.map((h, i) => (
               <li key={i}>
-                <span className="muted">{h.at.slice(0, 16).replace('T', ' ')}Z</span> {h.fromStatus ? `${t(`schedule.status.${h.fromStatus}`)} → ` : ''}
-                {t(`schedule.status.${h.toStatus}`)} · {h.actor?.displayName ?? h.systemSource}
-                {h.reason ? ` · ${h.reason}` : ''}
+                <span className="muted">{localDateTime(h.at, { timeZone: s.timeZone })}</span> {h.fromStatus ? `${t(`schedule.status.${h.fromStatus}`)} → ` : ''}
+                {t(`schedule.status.${h.toStatus}`)} · {h.actor?.displayName ?? (h.systemSource && isMessageKey(`schedule.system.${h.systemSource}`) ? t(`schedule.system.${h.systemSource}` as MessageKey) : h.systemSource)}
+                {h.reason ? ` · ${statusReasonText(t, h.reason)}` : ''}
               </li>
             ))}
           </ol>

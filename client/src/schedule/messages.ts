@@ -147,6 +147,8 @@ export const scheduleZh = {
   'reminder.upcoming': '{minutes} 分钟后开始：{title}',
   'reminder.start': '现在开始：{title}',
   'reminder.join': '立即进入',
+  'schedule.system.live:auto-close': '系统（到时自动结束）',
+  'schedule.system.demo:history': '系统（演示数据）',
 } as const satisfies Record<string, string>;
 
 export type ScheduleMessageKey = keyof typeof scheduleZh;
@@ -296,4 +298,6 @@ export const scheduleEn: Record<ScheduleMessageKey, string> = {
   'reminder.upcoming': 'Starts in {minutes} min: {title}',
   'reminder.start': 'Starting now: {title}',
   'reminder.join': 'Join now',
+  'schedule.system.live:auto-close': 'System (ended automatically)',
+  'schedule.system.demo:history': 'System (demo data)',
 };

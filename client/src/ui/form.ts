@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ApiErrorBody, CallResult, Endpoint } from '../app/api.ts';
 import { useServerT, useT } from '../i18n/index.ts';
+import { useFieldT } from '../i18n/fieldMessages.ts';
 
 export interface ApiForm {
   submitting: boolean;
@@ -31,6 +32,7 @@ const under = (field: string, path: string) => path === field || path.startsWith
 export function useApiForm(fields: readonly string[]): ApiForm {
   const t = useT();
   const tServer = useServerT();
+  const tField = useFieldT();
   const [error, setError] = useState<ApiErrorBody | null>(null);
   const [submitting, setSubmitting] = useState(false);
 
@@ -38,7 +40,7 @@ export function useApiForm(fields: readonly string[]): ApiForm {
   const shown = (path: string) => fields.some((f) => under(f, path));
 
   const of = (field: string) => {
-    const messages = fieldErrors.filter((e) => under(field, e.field)).map((e) => tServer(e.message));
+    const messages = fieldErrors.filter((e) => under(field, e.field)).map((e) => tField(e));
     return messages.length ? [...new Set(messages)].join(t('common.listSeparator')) : undefined;
   };
 
@@ -46,7 +48,7 @@ export function useApiForm(fields: readonly string[]): ApiForm {
     const out: Record<number, string> = {};
     for (const e of fieldErrors) {
       const m = new RegExp(`^${field.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(\\d+)(?:\\.|$)`).exec(e.field);
-      if (m) out[Number(m[1])] = tServer(e.message);
+      if (m) out[Number(m[1])] = tField(e);
     }
     return out;
   };
@@ -54,7 +56,7 @@ export function useApiForm(fields: readonly string[]): ApiForm {
   const general: string[] = [];
   if (error) {
     if (error.code === 'validation') {
-      for (const e of fieldErrors) if (!shown(e.field)) general.push(`${e.field === '(root)' || e.field === '(body)' ? '' : `${e.field}: `}${tServer(e.message)}`);
+      for (const e of fieldErrors) if (!shown(e.field)) general.push(`${e.field === '(root)' || e.field === '(body)' ? '' : `${e.field}: `}${tField(e)}`);
       if (fieldErrors.length === 0) general.push(tServer(error.message));
     } else if (error.code === 'conflict') {
       // shown as `conflict`
