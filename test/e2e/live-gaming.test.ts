@@ -14,7 +14,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import type { SessionParticipation } from '../../shared/schemas/live.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, memberClassrooms, participationReaches, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { createLiveSession, type LiveSessionSpec, memberClassrooms, participationReaches, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -59,7 +59,7 @@ async function goLive(sessionId: string, username: string, opts: { microphone?: 
  * A short session that starts once everyone has had time to join: only the scheduled window
  * counts, so the lesson is taught through all of it (`taughtThrough` waits for its end).
  */
-async function shortSession(kind: { kind?: 'online_research'; members?: string[] }) {
+async function shortSession(kind: Pick<LiveSessionSpec, 'kind' | 'members'>) {
   const startsInMs = 30_000;
   const durationMs = 12_000;
   const sessionId = await createLiveSession(platform, { ...kind, startsInMs, durationMs });
