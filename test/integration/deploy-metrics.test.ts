@@ -1,0 +1,105 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { io } from 'socket.io-client';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+const TOKEN = 'metrics-token-for-this-test-run';
+const UNKNOWN_FEED_TOKEN = 'feedsecret0123456789abcdef';
+
+/** `promtool check metrics` on the scraped text: its exit code and what it said. */
+function promtoolCheck(text: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('promtool', ['check', 'metrics'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+    child.stdin.end(text);
+  });
+}
+
+/** The value of one sample line, e.g. `tongbu_http_requests_total{method="GET",route="/api/health",status_code="200"}`. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const have = (m[2] ?? '').split(',').filter(Boolean);
+    if (wanted.every((w) => have.includes(w))) return Number(m[3]);
+  }
+  return undefined;
+}
+
+const scrape = (platform: TestPlatform, token?: string) => fetch(`${platform.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform({ env: { METRICS_TOKEN: TOKEN } });
+  });
+  afterAll(() => platform?.close());
+
+  it('counts requests by route pattern and status, and promtool accepts the text', async () => {
+    const before = await (await scrape(platform, TOKEN)).text();
+    const health = { method: 'GET', route: '/api/health', status_code: '200' };
+    const countBefore = sample(before, 'tongbu_http_requests_total', health) ?? 0;
+    for (let i = 0; i < 3; i++) expect((await fetch(`${platform.url}/api/health`)).status).toBe(200);
+    // The feed's token is a credential: its label is the pattern, never the token itself.
+    expect((await fetch(`${platform.url}/api/calendar-feeds/${UNKNOWN_FEED_TOKEN}`)).status).toBe(404);
+
+    const res = await scrape(platform, TOKEN);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    expect(sample(text, 'tongbu_http_requests_total', health)).toBe(countBefore + 3);
+    expect(sample(text, 'tongbu_http_request_duration_seconds_count', health)).toBe(countBefore + 3);
+    expect(sample(text, 'tongbu_http_requests_total', { route: '/api/calendar-feeds/:token', status_code: '404' })).toBe(1);
+    expect(text).not.toContain(UNKNOWN_FEED_TOKEN);
+    expect(sample(text, 'tongbu_process_resident_memory_bytes')).toBeGreaterThan(0);
+    expect(sample(text, 'tongbu_live_rooms')).toBe(0);
+
+    const check = await promtoolCheck(text);
+    expect(check.output).toBe('');
+    expect(check.code).toBe(0);
+  });
+
+  it('counts open Socket.IO connections', async () => {
+    const admin = await platform.signIn('admin');
+    const connections = async () => sample(await (await scrape(platform, TOKEN)).text(), 'tongbu_socketio_connections');
+    expect(await connections()).toBe(0);
+    const socket = io(platform.url, { transports: ['websocket'], extraHeaders: { cookie: admin.cookie }, reconnection: false, forceNew: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      expect(await connections()).toBe(1);
+    } finally {
+      socket.close();
+    }
+    await waitFor('the closed socket to be gone from the gauge', connections, (n) => n === 0);
+  });
+
+  it('answers 401 without the token or with a wrong one', async () => {
+    expect((await scrape(platform)).status).toBe(401);
+    expect((await scrape(platform, `${TOKEN}x`)).status).toBe(401);
+    const basic = await fetch(`${platform.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` } });
+    expect(basic.status).toBe(401);
+    expect(basic.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+});
+
+describe('GET /metrics without METRICS_TOKEN', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform({ seed: false });
+  });
+  afterAll(() => platform?.close());
+
+  it('does not exist (404), token or not', async () => {
+    expect((await scrape(platform)).status).toBe(404);
+    expect((await scrape(platform, TOKEN)).status).toBe(404);
+  });
+});
