@@ -5,6 +5,7 @@ import type { WorkerPool } from '../../media/WorkerPool.ts';
 import type { AppDeps } from '../app.ts';
 import type { Database } from '../db/client.ts';
 import { liveServiceOf, poolOf } from '../live/service.ts';
+import { observeSignaling } from './signalingMetrics.ts';
 
 /** The pool behind a node-postgres drizzle instance (PGlite has none). */
 interface PgPoolCounts {
@@ -127,9 +128,10 @@ export class PlatformMetrics {
     });
   }
 
-  /** Counts the Socket.IO connections and reaches the live rooms of this server. */
+  /** Counts the Socket.IO connections, times live signaling and reaches the live rooms of this server. */
   attach(io: IoServer): void {
     this.#io = io;
+    observeSignaling(io, this.registry);
   }
 
   /**

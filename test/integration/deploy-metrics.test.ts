@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
+import { WorkerPool } from '../../media/WorkerPool.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -88,6 +90,50 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     const basic = await fetch(`${platform.url}/metrics`, { headers: { authorization: `Basic ${Buffer.from(`x:${TOKEN}`).toString('base64')}` } });
     expect(basic.status).toBe(401);
     expect(basic.headers.get('www-authenticate')).toMatch(/^Bearer/);
+  });
+});
+
+describe('GET /metrics with live rooms on a real mediasoup worker', () => {
+  let platform: TestPlatform;
+  let pool: WorkerPool;
+  const data = tempDataDir();
+  const sockets: LiveSocket[] = [];
+  beforeAll(async () => {
+    pool = await WorkerPool.create({ size: 1 });
+    platform = await startTestPlatform({ media: pool, env: { METRICS_TOKEN: TOKEN, ...data.env } });
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await platform?.close();
+    pool?.close();
+    data.cleanup();
+  });
+
+  it('reports the open room, its peers and producers, the worker and signaling latency by request', async () => {
+    const sessionId = await createLiveSession(platform, { startsInMs: -1_000 });
+    const teacher = await liveSocket(platform, 'teacher.wang');
+    sockets.push(teacher);
+    await teacher.signaling.request('join', { sessionId });
+    const send = await teacher.signaling.request('createTransport', { direction: 'send' });
+    await teacher.signaling.request('connectTransport', { transportId: send.id, dtlsParameters: fakeDtls });
+    await teacher.signaling.request('produce', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: fakeRtpParameters('video', 4242) });
+    await expect(teacher.signaling.request('connectTransport', { transportId: 'no-such-transport', dtlsParameters: fakeDtls })).rejects.toThrow();
+
+    const text = await (await scrape(platform, TOKEN)).text();
+    expect(sample(text, 'tongbu_live_rooms')).toBe(1);
+    expect(sample(text, 'tongbu_live_peers')).toBe(1);
+    expect(sample(text, 'tongbu_live_producers')).toBe(1);
+    expect(sample(text, 'tongbu_live_consumers')).toBe(0);
+    expect(sample(text, 'tongbu_media_workers', { alive: 'true' })).toBe(1);
+    expect(sample(text, 'tongbu_media_worker_routers', { worker: '0' })).toBeGreaterThanOrEqual(1);
+    expect(sample(text, 'tongbu_media_worker_restarts_total')).toBe(0);
+    expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'join', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'connectTransport', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'connectTransport', outcome: 'error' })).toBe(1);
+
+    const check = await promtoolCheck(text);
+    expect(check.output).toBe('');
+    expect(check.code).toBe(0);
   });
 });
 
