@@ -84,6 +84,23 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     await waitFor('the closed socket to be gone from the gauge', connections, (n) => n === 0);
   });
 
+  it('shows the PostgreSQL pool in use, and no pool on PGlite', async () => {
+    if (platform.database.kind === 'postgres') {
+      // A client the test holds is busy until released: the scrape must see it.
+      const pool = (platform.database.db as unknown as { $client: { connect(): Promise<{ release(): void }> } }).$client;
+      const held = await pool.connect();
+      try {
+        const text = await (await scrape(platform, TOKEN)).text();
+        expect(sample(text, 'tongbu_db_pool_clients', { state: 'busy' })).toBeGreaterThanOrEqual(1);
+        expect(sample(text, 'tongbu_db_pool_waiting')).toBe(0);
+      } finally {
+        held.release();
+      }
+    } else {
+      expect(await (await scrape(platform, TOKEN)).text()).not.toContain('tongbu_db_pool_');
+    }
+  });
+
   it('answers 401 without the token or with a wrong one', async () => {
     expect((await scrape(platform)).status).toBe(401);
     expect((await scrape(platform, `${TOKEN}x`)).status).toBe(401);
