@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
   // X-Forwarded-For/-Proto only from the proxies TRUST_PROXY names: otherwise any client could claim HTTPS or another address.
   app.set('trust proxy', config.trustProxy);
   const metrics = metricsFor(deps);
-  app.use(metrics.observeHttp());
+  if (metrics) app.use(metrics.observeHttp());
   app.get('/metrics', metricsEndpoint(metrics, config.metricsToken));
   app.use(
     helmet({

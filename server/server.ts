@@ -40,7 +40,7 @@ export async function startServer(
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
   sessionSockets.attach(io);
-  metricsFor(deps).attach(io);
+  metricsFor(deps)?.attach(io);
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

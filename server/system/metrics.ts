@@ -160,8 +160,12 @@ function sum<T>(items: Iterable<T> | Map<unknown, T>, count: (item: T) => number
 
 const platforms = new WeakMap<AppDeps, PlatformMetrics>();
 
-/** One PlatformMetrics per platform: the HTTP app and the Socket.IO server share it. */
-export function metricsFor(deps: AppDeps): PlatformMetrics {
+/**
+ * One PlatformMetrics per platform: the HTTP app and the Socket.IO server share it.
+ * None without METRICS_TOKEN: nobody could read them, so nothing is measured.
+ */
+export function metricsFor(deps: AppDeps): PlatformMetrics | null {
+  if (!deps.config.metricsToken) return null;
   let m = platforms.get(deps);
   if (!m) platforms.set(deps, (m = new PlatformMetrics(deps.database, poolOf(deps.media))));
   return m;

@@ -10,10 +10,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * Without a configured token the endpoint does not exist (404). The token is
  * compared through fixed-length digests in constant time.
  */
-export function metricsEndpoint(metrics: PlatformMetrics, token: string | undefined): RequestHandler {
+export function metricsEndpoint(metrics: PlatformMetrics | null, token: string | undefined): RequestHandler {
   const expected = token ? digest(token) : null;
   return async (req, res, next) => {
-    if (!expected) return next(new NotFoundError(`${req.method} ${req.path}`));
+    if (!expected || !metrics) return next(new NotFoundError(`${req.method} ${req.path}`));
     const given = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
     if (!timingSafeEqual(digest(given), expected)) {
       res.set('WWW-Authenticate', 'Bearer realm="metrics"');

@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
+import { loadConfig } from '../../server/config.ts';
+import { ConfigError } from '../../server/system/ConfigError.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -164,5 +166,10 @@ describe('GET /metrics without METRICS_TOKEN', () => {
   it('does not exist (404), token or not', async () => {
     expect((await scrape(platform)).status).toBe(404);
     expect((await scrape(platform, TOKEN)).status).toBe(404);
+  });
+
+  it('refuses a guessable token at start, naming METRICS_TOKEN', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/);
   });
 });
