@@ -24,6 +24,7 @@ export class PlatformMetrics {
   readonly #httpRequests: client.Counter<'method' | 'route' | 'status_code'>;
   readonly #httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
   readonly #workerRestarts: client.Counter;
+  readonly #quotaRecompute: client.Histogram;
   #io: IoServer | null = null;
 
   constructor(database: Database, pool: WorkerPool | null) {
@@ -67,6 +68,12 @@ export class PlatformMetrics {
     liveGauge('tongbu_live_producers', 'Media producers in open live rooms', (rooms) => sum(rooms, (r) => (r.media.closed ? 0 : r.media.listProducers().length)));
     liveGauge('tongbu_live_consumers', 'Media consumers of participants in open live rooms', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => p.consumers.size)));
 
+    this.#quotaRecompute = new client.Histogram({
+      name: 'tongbu_quota_recompute_duration_seconds',
+      help: 'Quota progress recompute duration (one academic year, the communities that changed or all)',
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
     this.#workerRestarts = new client.Counter({ name: 'tongbu_media_worker_restarts_total', help: 'mediasoup workers that died and were replaced', registers });
     if (pool) {
       pool.on('workerdied', () => this.#workerRestarts.inc());
@@ -127,6 +134,9 @@ export class PlatformMetrics {
       },
     });
   }
+
+  /** The quota tracker reports each recompute's duration here. */
+  readonly quotaRecomputed = (seconds: number): void => this.#quotaRecompute.observe(seconds);
 
   /** Counts the Socket.IO connections, times live signaling and reaches the live rooms of this server. */
   attach(io: IoServer): void {

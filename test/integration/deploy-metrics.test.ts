@@ -103,6 +103,10 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     }
   });
 
+  it('times quota recomputes (the one at start at least)', async () => {
+    await waitFor('a quota recompute in the metrics', async () => sample(await (await scrape(platform, TOKEN)).text(), 'tongbu_quota_recompute_duration_seconds_count') ?? 0, (n) => n >= 1);
+  });
+
   it('answers 401 without the token or with a wrong one', async () => {
     expect((await scrape(platform)).status).toBe(401);
     expect((await scrape(platform, `${TOKEN}x`)).status).toBe(401);
