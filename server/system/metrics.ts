@@ -25,6 +25,7 @@ export class PlatformMetrics {
   readonly #httpDuration: client.Histogram<'method' | 'route' | 'status_code'>;
   readonly #workerRestarts: client.Counter;
   readonly #quotaRecompute: client.Histogram;
+  readonly #evidenceWrite: client.Histogram;
   #io: IoServer | null = null;
 
   constructor(database: Database, pool: WorkerPool | null) {
@@ -72,6 +73,12 @@ export class PlatformMetrics {
       name: 'tongbu_quota_recompute_duration_seconds',
       help: 'Quota progress recompute duration (one academic year, the communities that changed or all)',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.#evidenceWrite = new client.Histogram({
+      name: 'tongbu_evidence_write_duration_seconds',
+      help: 'Live evidence interval writes (open, close, activity) to the database',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers,
     });
     this.#workerRestarts = new client.Counter({ name: 'tongbu_media_worker_restarts_total', help: 'mediasoup workers that died and were replaced', registers });
@@ -137,6 +144,9 @@ export class PlatformMetrics {
 
   /** The quota tracker reports each recompute's duration here. */
   readonly quotaRecomputed = (seconds: number): void => this.#quotaRecompute.observe(seconds);
+
+  /** The live evidence writer reports each write's duration here. */
+  readonly evidenceWritten = (seconds: number): void => this.#evidenceWrite.observe(seconds);
 
   /** Counts the Socket.IO connections, times live signaling and reaches the live rooms of this server. */
   attach(io: IoServer): void {

@@ -142,15 +142,22 @@ describe('GET /metrics with live rooms on a real mediasoup worker', () => {
     await teacher.signaling.request('produce', { transportId: send.id, kind: 'video', source: 'camera', rtpParameters: fakeRtpParameters('video', 4242) });
     await expect(teacher.signaling.request('connectTransport', { transportId: 'no-such-transport', dtlsParameters: fakeDtls })).rejects.toThrow();
 
+    // A classroom's raised hand is written as evidence (an activity interval).
+    const classroom = await liveSocket(platform, 'class.ganpu');
+    sockets.push(classroom);
+    await classroom.signaling.request('join', { sessionId });
+    await classroom.signaling.request('raiseHand', { raised: true });
+    await waitFor('the raised hand written as evidence', async () => sample(await (await scrape(platform, TOKEN)).text(), 'tongbu_evidence_write_duration_seconds_count') ?? 0, (n) => n >= 1);
+
     const text = await (await scrape(platform, TOKEN)).text();
     expect(sample(text, 'tongbu_live_rooms')).toBe(1);
-    expect(sample(text, 'tongbu_live_peers')).toBe(1);
+    expect(sample(text, 'tongbu_live_peers')).toBe(2);
     expect(sample(text, 'tongbu_live_producers')).toBe(1);
     expect(sample(text, 'tongbu_live_consumers')).toBe(0);
     expect(sample(text, 'tongbu_media_workers', { alive: 'true' })).toBe(1);
     expect(sample(text, 'tongbu_media_worker_routers', { worker: '0' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tongbu_media_worker_restarts_total')).toBe(0);
-    expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'join', outcome: 'ok' })).toBe(1);
+    expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'join', outcome: 'ok' })).toBe(2);
     expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'connectTransport', outcome: 'ok' })).toBe(1);
     expect(sample(text, 'tongbu_signaling_request_duration_seconds_count', { request: 'connectTransport', outcome: 'error' })).toBe(1);
 
