@@ -3,7 +3,7 @@
 # (as root, with apt), npm dependencies, the mediasoup worker (built offline from
 # Debian packages, cached outside node_modules) and the web client.
 #   bash scripts/install.sh               # to run the platform
-#   bash scripts/install.sh --for-tests   # also Chromium (+ a CJK font for screenshots), coturn, PostgreSQL, Redis, nginx, iproute2 and nftables for the test suite
+#   bash scripts/install.sh --for-tests   # also Chromium (+ a CJK font for screenshots), coturn, PostgreSQL, Redis, nginx, iproute2, nftables and prometheus (promtool) for the test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -22,7 +22,7 @@ fi
 want="ffmpeg openssl"
 [ $for_tests = 1 ] && want="$want chromium fonts-wqy-microhei coturn postgresql redis-server"
 # The county network test: hosts in network namespaces, a school firewall, nginx in front.
-[ $for_tests = 1 ] && want="$want iproute2 nftables nginx"
+[ $for_tests = 1 ] && want="$want iproute2 nftables nginx prometheus"
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -19,6 +19,8 @@ import { NotFoundError } from './http/errors.ts';
 import { strictTransportSecurity } from './http/transportSecurity.ts';
 import type { Logger } from './log.ts';
 import { placesRoutes } from './places/routes.ts';
+import { metricsFor } from './system/metrics.ts';
+import { metricsEndpoint } from './system/metricsRoute.ts';
 import { systemRoutes } from './system/routes.ts';
 
 export interface AppDeps {
@@ -43,6 +45,9 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
   app.disable('x-powered-by');
   // X-Forwarded-For/-Proto only from the proxies TRUST_PROXY names: otherwise any client could claim HTTPS or another address.
   app.set('trust proxy', config.trustProxy);
+  const metrics = metricsFor(deps);
+  if (metrics) app.use(metrics.observeHttp());
+  app.get('/metrics', metricsEndpoint(metrics, config.metricsToken));
   app.use(
     helmet({
       contentSecurityPolicy: {

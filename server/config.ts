@@ -86,6 +86,8 @@ const EnvSchema = z.object({
   TLS_KEY_FILE: z.string().min(1).optional(),
   /** Behind a TLS-terminating proxy: which proxies' X-Forwarded-For/-Proto to believe (hops, or addresses/subnets, or loopback). Unset: nobody's. */
   TRUST_PROXY: z.string().optional(),
+  /** Prometheus scrapes GET /metrics with `Authorization: Bearer` this token; unset, /metrics does not exist. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export type Env = z.input<typeof EnvSchema>;
@@ -145,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,
     trustProxy,
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 

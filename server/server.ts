@@ -5,6 +5,7 @@ import type { Server as IoServer } from 'socket.io';
 import { createApp, type AppDeps, type FeatureRoutes } from './app.ts';
 import { RedisRateLimitStore } from './accounts/RedisRateLimitStore.ts';
 import { createRealtime } from './realtime/io.ts';
+import { metricsFor } from './system/metrics.ts';
 import { loadTls, type TlsMaterial } from './system/tls.ts';
 import { SessionSockets } from './realtime/SessionSockets.ts';
 
@@ -39,6 +40,7 @@ export async function startServer(
   const realtime = await createRealtime(httpServer, deps.database.db, deps.config.redis);
   const io = realtime.io;
   sessionSockets.attach(io);
+  metricsFor(deps)?.attach(io);
   const stops = (options.realtime ?? []).map((f) => f(io, deps)).filter((s): s is () => void | Promise<void> => typeof s === 'function');
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -61,6 +61,8 @@ export interface EvidenceRecorderOptions {
   readonly heartbeatMs: number;
   /** A recorder whose heartbeat is older than this is presumed dead. */
   readonly staleAfterMs: number;
+  /** Told how long each evidence write took, in seconds (metrics). */
+  readonly onWrite?: (seconds: number) => void;
 }
 
 export class EvidenceRecorder {
@@ -90,7 +92,12 @@ export class EvidenceRecorder {
   }
 
   #enqueue(what: string, write: () => Promise<unknown>): void {
-    this.#queue = this.#queue.then(write).then(
+    const timed = async () => {
+      const started = performance.now();
+      await write();
+      this.#options.onWrite?.((performance.now() - started) / 1000);
+    };
+    this.#queue = this.#queue.then(timed).then(
       () => undefined,
       (err: unknown) => this.#log.error({ err, what }, 'writing live evidence failed'),
     );

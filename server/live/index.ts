@@ -2,6 +2,7 @@ import type { RealtimeFeature } from '../server.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { bindLiveSocket } from './signaling.ts';
 import { liveServiceFor } from './service.ts';
+import { metricsFor } from '../system/metrics.ts';
 
 export { liveRoutes } from './routes.ts';
 export { liveServiceFor, LiveService } from './service.ts';
@@ -14,7 +15,7 @@ export { liveServiceFor, LiveService } from './service.ts';
  */
 export const liveRealtime: RealtimeFeature = (io, deps) => {
   const service = liveServiceFor(deps);
-  void service.start(io).catch((err: unknown) => deps.log.error({ err }, 'live: starting the evidence writer failed'));
+  void service.start(io, metricsFor(deps)?.evidenceWritten).catch((err: unknown) => deps.log.error({ err }, 'live: starting the evidence writer failed'));
   io.on('connection', (socket) => {
     if ((socket.data as SocketData).actor) bindLiveSocket(socket, service);
   });

@@ -88,12 +88,12 @@ export class LiveService {
   }
 
   /** Starts the evidence writer (recovering what a crashed process left open) and the auto-close clock. */
-  start(io: IoServer | null): Promise<void> {
+  start(io: IoServer | null, onEvidenceWrite?: (seconds: number) => void): Promise<void> {
     this.#io = io;
     if (io) byIo.set(io, this);
     this.#ready ??= (async () => {
       const hb = this.config.live.heartbeatSeconds * 1000;
-      this.#evidence = await EvidenceRecorder.start(this.db, this.log, { heartbeatMs: hb, staleAfterMs: 3 * hb });
+      this.#evidence = await EvidenceRecorder.start(this.db, this.log, { heartbeatMs: hb, staleAfterMs: 3 * hb, onWrite: onEvidenceWrite });
       await this.recordings.settleInterrupted();
       const every = this.config.live.sweepSeconds;
       if (every > 0) {

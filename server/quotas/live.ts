@@ -30,6 +30,8 @@ export interface QuotaLiveDeps {
   today(): string;
   /** Full recompute every N minutes (0 = only at start). */
   readonly recomputeMinutes: number;
+  /** Told how long each recompute took, in seconds (metrics). */
+  readonly onRecompute?: (seconds: number) => void;
 }
 
 export interface QuotaLive {
@@ -84,7 +86,9 @@ export function startQuotaLive(deps: QuotaLiveDeps): QuotaLive {
       pending.clear();
       try {
         for (const year of await yearsFor(everyone ? null : ids)) {
+          const started = performance.now();
           const { changed } = await recompute(db, everyone ? { all: true } : { ids }, year, deps.today());
+          deps.onRecompute?.((performance.now() - started) / 1000);
           for (const p of changed) emitProgress(io, p);
         }
       } catch (err) {

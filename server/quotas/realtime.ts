@@ -1,4 +1,5 @@
 import type { RealtimeFeature } from '../server.ts';
+import { metricsFor } from '../system/metrics.ts';
 import { startQuotaLive, type QuotaLive } from './live.ts';
 import { todayOf } from './years.ts';
 import type { Server as IoServer, Socket } from 'socket.io';
@@ -30,6 +31,7 @@ export const quotaRealtime: RealtimeFeature = (io, deps) => {
     log: deps.log,
     today: () => todayOf(deps.config.quotas.today),
     recomputeMinutes: deps.config.quotas.recomputeMinutes,
+    onRecompute: metricsFor(deps)?.quotaRecomputed,
   });
   byIo.set(io, live);
   io.on('connection', (socket) => joinQuotaRooms(socket, (socket.data as SocketData).actor));
