@@ -1,4 +1,4 @@
-import { and, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { qualified } from '../db/sql.ts';
 import { communities, communityMemberships, counties, schools } from '../db/schema/index.ts';
@@ -91,26 +91,32 @@ export function visibleCountiesWhere(actor: Actor) {
 /** A school with no membership covering today. */
 export const unaffiliatedToday = sql`not exists (select 1 from ${communityMemberships} m where m.school_id = ${qualified(schools.id)} and m.valid_from <= current_date and (m.valid_to is null or m.valid_to > current_date))`;
 
-/** SQL condition on `schools` for the ones the actor may see. */
-export function visibleSchoolsWhere(actor: Actor) {
+/**
+ * SQL condition on `schools` by role, given the schools a coordinator's communities hold and the
+ * schools a teacher's or terminal's own school shares a community with. A coordinator also sees
+ * schools of their counties that belong to no community today (candidates to join); a school of
+ * another community stays invisible.
+ */
+function schoolsWhereBy(actor: Actor, communitySchools: SQL, besideOwnSchool: SQL) {
   switch (actor.role) {
     case 'admin':
       return sql`true`;
     case 'auditor':
       return eq(schools.countyId, actor.countyId ?? NO_ID);
     case 'coordinator':
-      // Their communities' schools, and schools of their counties that belong to no community today
-      // (candidates to join); a school of another community stays invisible.
       return or(
-        sql`${schools.id} in (${schoolsOfCommunities(actor.communityIds)})`,
+        sql`${schools.id} in (${communitySchools})`,
         and(sql`${schools.countyId} in (${countiesOfCommunities(actor.communityIds)})`, unaffiliatedToday),
       )!;
     default:
-      return or(
-        actor.schoolId ? eq(schools.id, actor.schoolId) : sql`false`,
-        sql`${schools.id} in (${schoolsOfCommunities(actor.communityIds)})`,
-      )!;
+      return or(actor.schoolId ? eq(schools.id, actor.schoolId) : sql`false`, sql`${schools.id} in (${besideOwnSchool})`)!;
   }
+}
+
+/** SQL condition on `schools` for the ones the actor may see (any membership, past ones included). */
+export function visibleSchoolsWhere(actor: Actor) {
+  const ofCommunities = schoolsOfCommunities(actor.communityIds);
+  return schoolsWhereBy(actor, ofCommunities, ofCommunities);
 }
 
 /**
@@ -118,19 +124,7 @@ export function visibleSchoolsWhere(actor: Actor) {
  * (S-MANAGE-TODAY): like `visibleSchoolsWhere`, but by the memberships in force today.
  */
 export function staffSchoolsWhere(actor: Actor) {
-  switch (actor.role) {
-    case 'admin':
-      return sql`true`;
-    case 'auditor':
-      return eq(schools.countyId, actor.countyId ?? NO_ID);
-    case 'coordinator':
-      return or(
-        sql`${schools.id} in (${schoolsOfCommunitiesToday(actor.communityIds)})`,
-        and(sql`${schools.countyId} in (${countiesOfCommunities(actor.communityIds)})`, unaffiliatedToday),
-      )!;
-    default:
-      return or(actor.schoolId ? eq(schools.id, actor.schoolId) : sql`false`, sql`${schools.id} in (${schoolsBesideToday(actor.schoolId)})`)!;
-  }
+  return schoolsWhereBy(actor, schoolsOfCommunitiesToday(actor.communityIds), schoolsBesideToday(actor.schoolId));
 }
 
 /**
