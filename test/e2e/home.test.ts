@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
-import { endSession, lesson, plan, settled, SHIYAN, XIANGYANG } from '../support/quotas.ts';
+import { endSession, lesson, plan, settled, XIANGYANG } from '../support/quotas.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 
 let platform: TestPlatform;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession } from '../support/live.ts';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { PLANNING_NOW } from '../support/schedule.ts';
 import { GENEROUS_DEADLINE_MS } from '../support/waitFor.ts';
 
 /**
@@ -18,7 +19,7 @@ let page: Page;
 const TITLE = '每周数学同步课';
 
 beforeAll(async () => {
-  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0' } });
+  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0', SCHEDULE_NOW: PLANNING_NOW } });
   browser = await launchChromium();
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1000 } });
   page = await context.newPage();
