@@ -7,6 +7,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { FIRST_FRAME_LIMITS } from '../../server/live/firstFrame.ts';
 import { SignalingError } from '../../shared/signaling/protocol.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -36,19 +37,7 @@ async function refusal(p: Promise<unknown>): Promise<SignalingError> {
   throw new Error('expected a refusal');
 }
 
-/** The value of one sample line, e.g. `tongbu_http_requests_total{method="GET",route="/api/health",status_code="200"}`. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[2] ?? '').split(',').filter(Boolean);
-    if (wanted.every((w) => have.includes(w))) return Number(m[3]);
-  }
-  return undefined;
-}
-
-const scrape = (platform: TestPlatform, token?: string) => fetch(`${platform.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const scrape = (platform: TestPlatform, token?: string) => scrapeMetrics(platform.url, token);
 
 describe('GET /metrics with METRICS_TOKEN', () => {
   let platform: TestPlatform;
