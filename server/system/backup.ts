@@ -39,15 +39,16 @@ export interface BackupSource {
  * snapshot; or PGlite's data directory dump, taken between two queries), then the
  * DATA_DIR files (evidence uploads, recordings). Database first: a file is written
  * before its row, so every row in the dump has its file. Everything goes to a
- * `.partial` directory renamed into place at the end; on any failure (a full disk)
- * it is removed and the error thrown, so no half backup ever has the final name.
+ * `.partial` directory (same parent) renamed into place at the end; on any failure it is
+ * removed and the error thrown, so no half backup ever has the final name. A full disk
+ * is a BackupError saying so (the command prints that one line and exits 1).
  */
 export async function backupInstallation(source: BackupSource, parent: string, now = new Date()): Promise<{ dir: string; manifest: BackupManifest }> {
   const name = `tongbu-${now.toISOString().replace(/[:.]/g, '-')}`;
   const dir = path.resolve(parent, name);
   const partial = `${dir}.partial`;
-  await mkdir(partial, { recursive: true });
   try {
+    await mkdir(partial, { recursive: true });
     const kind = source.database.kind;
     const dbFile = path.join(partial, DB_PARTS[kind]);
     if (kind === 'postgres') {
@@ -76,8 +77,14 @@ export async function backupInstallation(source: BackupSource, parent: string, n
     return { dir, manifest };
   } catch (err) {
     await rm(partial, { recursive: true, force: true });
-    throw err;
+    throw diskFull(err) ? new BackupError(`the disk holding ${path.resolve(parent)} is full (no space left on device): the partial backup was removed; free space there or back up to another directory`) : err;
   }
+}
+
+/** A full disk, whether node wrote (ENOSPC) or pg_dump or tar did (their message on stderr). */
+function diskFull(err: unknown): boolean {
+  const e = err as { code?: unknown; stderr?: unknown; message?: unknown } | null;
+  return e?.code === 'ENOSPC' || [e?.stderr, e?.message].some((text) => typeof text === 'string' && /No space left on device/i.test(text));
 }
 
 export interface RestoreTarget {
