@@ -135,6 +135,17 @@ describe('refusing to start (npm start)', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: cannot read .*missing\.pem \(ENOENT\)$/)]);
   });
 
+  it('exits 78 with one line naming TLS_CERT_FILE when the certificate cannot be read or is not a certificate', async () => {
+    // Unreadable: a directory (the tests run as root, for whom file modes do not stop a read).
+    const unreadable = await start({ TLS_CERT_FILE: cert.dir, TLS_KEY_FILE: cert.keyFile });
+    expect(unreadable.code).toBe(78);
+    expect(unreadable.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: cannot read .* \(EISDIR\)$/)]);
+    // The key file given as the certificate: readable, but not one.
+    const notCert = await start({ TLS_CERT_FILE: cert.keyFile, TLS_KEY_FILE: cert.keyFile });
+    expect(notCert.code).toBe(78);
+    expect(notCert.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: .* is not a PEM certificate$/)]);
+  });
+
   it('exits 78 naming TLS_KEY_FILE when the key does not match the certificate', async () => {
     const r = await start({ TLS_CERT_FILE: cert.certFile, TLS_KEY_FILE: cert.otherKeyFile });
     expect(r.code).toBe(78);
