@@ -44,7 +44,7 @@ export class FirstFrameReports {
     const times = (this.#recent.get(peer.actor.accountId) ?? []).filter((t) => t > since);
     if (times.length >= this.#limits.perAccount) {
       this.#recent.set(peer.actor.accountId, times);
-      throw new LiveError('conflict', `reportFirstFrame: at most ${this.#limits.perAccount} reports per account in ${this.#limits.windowMs / 60_000} minutes`);
+      throw new LiveError('conflict', `reportFirstFrame: at most ${this.#limits.perAccount} reports per account in ${this.#limits.windowMs / 60_000} min`);
     }
     times.push(now);
     this.#recent.set(peer.actor.accountId, times);

@@ -72,7 +72,7 @@ describe('a synchronized lesson in Chromium', () => {
       const firstFrameMs = await waitFor(`${c.username}: its join-to-first-frame`, () => c.page.evaluate(() => window.tongbuLive!.firstFrameMs), (ms) => ms !== null);
       console.log(`${c.username}: teacher camera framesDecoded=${frames}, join-to-first-frame ${Math.round(firstFrameMs!)} ms (reported by the page)`);
     }
-    // Each terminal reported its join-to-first-frame once over its live socket: the classroom histogram has both.
+    // D-METRIC-FIRST-FRAME: each terminal reported its join-to-first-frame once over its live socket: the classroom histogram has both.
     const classroomReports = () => scrapeMetrics(platform.url, METRICS_TOKEN).then(async (r) => sample(await r.text(), 'tongbu_live_join_to_first_frame_seconds_count', { role: 'classroom' }) ?? 0);
     expect(await waitFor('both classrooms\' join-to-first-frame on /metrics', classroomReports, (n) => n >= 2)).toBe(2);
   });

@@ -148,7 +148,7 @@ describe(`a backup into a full disk (${kind}, \`npm run backup\`)`, () => {
       child.on('exit', (code) => resolve({ code, stdout, stderr }));
     });
 
-  it('exits non-zero with one line saying the disk is full, and leaves neither the backup nor its temporary directory', async () => {
+  it('D-BACKUP-FULL-DISK: exits non-zero with one line saying the disk is full, and leaves neither the backup nor its temporary directory', async () => {
     const dataDir = dir('full-disk-data');
     // More than the disk holds, whatever the database dump weighs: an evidence upload of 1 MiB.
     mkdirSync(path.join(dataDir, 'attachments'), { recursive: true });

@@ -119,7 +119,7 @@ describe('behind a TLS-terminating proxy (TRUST_PROXY)', () => {
   });
 });
 
-describe('refusing to start (npm start)', () => {
+describe('D-REFUSE-SETTING: refusing to start (npm start)', () => {
   /** Runs server/main.ts as `npm start` does and returns its exit code and stderr; the refusal comes before any database or port is opened. */
   const start = (env: Record<string, string>) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {

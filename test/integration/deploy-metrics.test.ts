@@ -167,7 +167,7 @@ describe('GET /metrics with live rooms on a real mediasoup worker', () => {
     expect(check.code).toBe(0);
   });
 
-  it('records a join-to-first-frame report once per join, labelled by live role only; refuses bad, repeated and too many reports', async () => {
+  it('D-METRIC-FIRST-FRAME: records a join-to-first-frame report once per join, labelled by live role only; refuses bad, repeated and too many reports', async () => {
     const sessionId = await createLiveSession(platform, { startsInMs: -1_000 });
     const teacher = await liveSocket(platform, 'teacher.wang');
     const classroom = await liveSocket(platform, 'class.liuli');
@@ -220,7 +220,7 @@ describe('GET /metrics with live rooms on a real mediasoup worker', () => {
     expect((await refusal(outsider.signaling.request('reportFirstFrame', { ms: 1000 }))).code).toBe('not_joined');
   });
 
-  it('counts a mediasoup worker that died (SIGKILL) and was replaced, and shows each worker\'s CPU time', async () => {
+  it('D-METRIC-WORKER-RESTART: counts a mediasoup worker that died (SIGKILL) and was replaced, and shows each worker\'s CPU time', async () => {
     const scrapeText = async () => (await scrape(platform, TOKEN)).text();
     const before = await scrapeText();
     expect(sample(before, 'tongbu_media_worker_restarts_total')).toBe(0);

@@ -265,7 +265,8 @@ export class LiveClient {
     this.#stopFirstFrameWatch = watchFirstFrame(this.#options.joinStartedAt ?? this.startedAt, () => this.#recv, (ms) => {
       this.#firstFrameMs = ms;
       performance.mark('live:first-frame');
-      this.signaling.request('reportFirstFrame', { ms }).catch((err: unknown) => console.warn('live: first-frame report', err));
+      // Only a metric: a refused or lost report (a rejoin past the account's limit, a dropped socket) changes nothing here.
+      this.signaling.request('reportFirstFrame', { ms }).catch(() => undefined);
     });
     try {
       await this.signaling.whenConnected();
