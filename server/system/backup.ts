@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -76,15 +76,25 @@ export async function backupInstallation(source: BackupSource, parent: string, n
     await rename(partial, dir);
     return { dir, manifest };
   } catch (err) {
+    const full = diskFull(err) || (await nearlyNoRoom(partial));
     await rm(partial, { recursive: true, force: true });
-    throw diskFull(err) ? new BackupError(`the disk holding ${path.resolve(parent)} is full (no space left on device): the partial backup was removed; free space there or back up to another directory`) : err;
+    throw full ? new BackupError(`the disk holding ${path.resolve(parent)} is full (no space left on device): the partial backup was removed; free space there or back up to another directory`) : err;
   }
 }
 
-/** A full disk, whether node wrote (ENOSPC) or pg_dump or tar did (their message on stderr). */
+/**
+ * A full disk, whether node wrote (ENOSPC) or pg_dump or tar did: their message on stderr
+ * says so, or only "Wrote only 4096 of 10240 bytes" (tar's short write into the last free block).
+ */
 function diskFull(err: unknown): boolean {
   const e = err as { code?: unknown; stderr?: unknown; message?: unknown } | null;
-  return e?.code === 'ENOSPC' || [e?.stderr, e?.message].some((text) => typeof text === 'string' && /No space left on device/i.test(text));
+  return e?.code === 'ENOSPC' || [e?.stderr, e?.message].some((text) => typeof text === 'string' && /No space left on device|Wrote only \d+ of \d+ bytes/i.test(text));
+}
+
+/** Whether the file system of `dir` had next to nothing left when the backup failed (checked before the partial backup is removed). */
+async function nearlyNoRoom(dir: string): Promise<boolean> {
+  const fs = await statfs(dir).catch(() => null);
+  return fs !== null && fs.bavail * fs.bsize < 64 * 1024;
 }
 
 export interface RestoreTarget {

@@ -2,7 +2,7 @@ import type { types } from 'mediasoup-client';
 import { FIRST_FRAME_MAX_MS } from '../../../shared/signaling/live.ts';
 
 /** How often the receive side's statistics are read until the first video frame is decoded. */
-export const FIRST_FRAME_POLL_MS = 50;
+const FIRST_FRAME_POLL_MS = 50;
 
 /** Whether any remote video on this receive transport has decoded a frame (inbound-rtp framesDecoded > 0). */
 async function anyVideoDecoded(recv: types.Transport | null): Promise<boolean> {
