@@ -1,8 +1,14 @@
 import type { types } from 'mediasoup-client';
 import { FIRST_FRAME_MAX_MS } from '../../../shared/signaling/live.ts';
 
-/** How often the receive side's statistics are read until the first video frame is decoded. */
+/**
+ * How often the receive side's statistics are read until the first video frame is decoded:
+ * often during the first seconds (the figure's resolution), then less (a host waiting for
+ * its first classroom, a terminal with its pictures paused).
+ */
 const FIRST_FRAME_POLL_MS = 50;
+const FIRST_FRAME_SLOW_POLL_MS = 250;
+const FIRST_FRAME_FAST_FOR_MS = 15_000;
 
 /** Whether any remote video on this receive transport has decoded a frame (inbound-rtp framesDecoded > 0). */
 async function anyVideoDecoded(recv: types.Transport | null): Promise<boolean> {
@@ -34,7 +40,7 @@ export function watchFirstFrame(from: number, recv: () => types.Transport | null
       return;
     }
     if (stopped || performance.now() - from >= FIRST_FRAME_MAX_MS) return;
-    timer = setTimeout(() => void poll(), FIRST_FRAME_POLL_MS);
+    timer = setTimeout(() => void poll(), performance.now() - from < FIRST_FRAME_FAST_FOR_MS ? FIRST_FRAME_POLL_MS : FIRST_FRAME_SLOW_POLL_MS);
   };
   void poll();
   return () => {
