@@ -36,6 +36,8 @@ export interface Participant {
    * closed by itself: off). A host's unmute restores the microphone only if this is on.
    */
   micWanted: boolean;
+  /** This join reported its join-to-first-frame time (once per join: a fresh join is a new participant). */
+  firstFrameReported: boolean;
 }
 
 export interface LiveRoomContext {
@@ -188,6 +190,7 @@ export class LiveRoom {
       consumers: new Map(),
       lock: Promise.resolve(),
       micWanted: false,
+      firstFrameReported: false,
     };
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });

@@ -15,7 +15,8 @@ export { liveServiceFor, LiveService } from './service.ts';
  */
 export const liveRealtime: RealtimeFeature = (io, deps) => {
   const service = liveServiceFor(deps);
-  void service.start(io, metricsFor(deps)?.evidenceWritten).catch((err: unknown) => deps.log.error({ err }, 'live: starting the evidence writer failed'));
+  const metrics = metricsFor(deps);
+  void service.start(io, { onEvidenceWrite: metrics?.evidenceWritten, onFirstFrame: metrics?.firstFrameSeen }).catch((err: unknown) => deps.log.error({ err }, 'live: starting the evidence writer failed'));
   io.on('connection', (socket) => {
     if ((socket.data as SocketData).actor) bindLiveSocket(socket, service);
   });

@@ -15,6 +15,7 @@ import { liveRoleOf } from './access.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
 import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from './evidence.ts';
+import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
 import { judgeSession, loadRuleVersions } from './judge.ts';
 import { RecordingStore } from './recordings.ts';
@@ -69,6 +70,8 @@ export class LiveService {
   readonly directory: LiveSessionDirectory;
   readonly recordings: RecordingStore;
   readonly rooms = new Map<string, LiveRoom>();
+  /** Clients' join-to-first-frame reports (validated, once per join, rate-limited) for the metrics. */
+  readonly firstFrames = new FirstFrameReports();
   readonly #opening = new Map<string, Promise<LiveRoom>>();
   readonly #ending = new Map<string, Promise<Verdict>>();
   readonly #bindings = new Map<Socket, { room: LiveRoom; peerId: string }>();
@@ -87,10 +90,15 @@ export class LiveService {
     this.recordings = new RecordingStore(deps.db, deps.config.dataDir);
   }
 
-  /** Starts the evidence writer (recovering what a crashed process left open) and the auto-close clock. */
-  start(io: IoServer | null, onEvidenceWrite?: (seconds: number) => void): Promise<void> {
+  /**
+   * Starts the evidence writer (recovering what a crashed process left open) and the auto-close clock.
+   * The metrics, if any, get each evidence write's duration and each accepted join-to-first-frame report.
+   */
+  start(io: IoServer | null, metrics: { onEvidenceWrite?: (seconds: number) => void; onFirstFrame?: FirstFrameObserver } = {}): Promise<void> {
+    const { onEvidenceWrite } = metrics;
     this.#io = io;
     if (io) byIo.set(io, this);
+    if (metrics.onFirstFrame) this.firstFrames.observe(metrics.onFirstFrame);
     this.#ready ??= (async () => {
       const hb = this.config.live.heartbeatSeconds * 1000;
       this.#evidence = await EvidenceRecorder.start(this.db, this.log, { heartbeatMs: hb, staleAfterMs: 3 * hb, onWrite: onEvidenceWrite });

@@ -209,6 +209,11 @@ const handlers: { [N in RequestName]: Handler<N> } = {
     return ctx.room.stopRecording();
   }),
 
+  reportFirstFrame: inRoom(async ({ peer, service }, { ms }) => {
+    service.firstFrames.accept(peer, ms);
+    return empty;
+  }),
+
   endSession: inRoom(async ({ room, peer, service, actor }) => {
     const permissions = room.permissions(peer);
     if (!permissions.endSession) throw new LiveError('forbidden', 'Only the teacher hosting the session (or a coordinator) may end it');

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
@@ -39,15 +39,16 @@ export interface BackupSource {
  * snapshot; or PGlite's data directory dump, taken between two queries), then the
  * DATA_DIR files (evidence uploads, recordings). Database first: a file is written
  * before its row, so every row in the dump has its file. Everything goes to a
- * `.partial` directory renamed into place at the end; on any failure (a full disk)
- * it is removed and the error thrown, so no half backup ever has the final name.
+ * `.partial` directory (same parent) renamed into place at the end; on any failure it is
+ * removed and the error thrown, so no half backup ever has the final name. A full disk
+ * is a BackupError saying so (the command prints that one line and exits 1).
  */
 export async function backupInstallation(source: BackupSource, parent: string, now = new Date()): Promise<{ dir: string; manifest: BackupManifest }> {
   const name = `tongbu-${now.toISOString().replace(/[:.]/g, '-')}`;
   const dir = path.resolve(parent, name);
   const partial = `${dir}.partial`;
-  await mkdir(partial, { recursive: true });
   try {
+    await mkdir(partial, { recursive: true });
     const kind = source.database.kind;
     const dbFile = path.join(partial, DB_PARTS[kind]);
     if (kind === 'postgres') {
@@ -75,9 +76,25 @@ export async function backupInstallation(source: BackupSource, parent: string, n
     await rename(partial, dir);
     return { dir, manifest };
   } catch (err) {
+    const full = diskFull(err) || (await nearlyNoRoom(partial));
     await rm(partial, { recursive: true, force: true });
-    throw err;
+    throw full ? new BackupError(`the disk holding ${path.resolve(parent)} is full (no space left on device): the partial backup was removed; free space there or back up to another directory`) : err;
   }
+}
+
+/**
+ * A full disk, whether node wrote (ENOSPC) or pg_dump or tar did: their message on stderr
+ * says so, or only "Wrote only 4096 of 10240 bytes" (tar's short write into the last free block).
+ */
+function diskFull(err: unknown): boolean {
+  const e = err as { code?: unknown; stderr?: unknown; message?: unknown } | null;
+  return e?.code === 'ENOSPC' || [e?.stderr, e?.message].some((text) => typeof text === 'string' && /No space left on device|Wrote only \d+ of \d+ bytes/i.test(text));
+}
+
+/** Whether the file system of `dir` had next to nothing left when the backup failed (checked before the partial backup is removed). */
+async function nearlyNoRoom(dir: string): Promise<boolean> {
+  const fs = await statfs(dir).catch(() => null);
+  return fs !== null && fs.bavail * fs.bsize < 64 * 1024;
 }
 
 export interface RestoreTarget {

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import client from 'prom-client';
 import type { Server as IoServer } from 'socket.io';
 import type { WorkerPool } from '../../media/WorkerPool.ts';
+import type { LiveRole } from '../../shared/schemas/live.ts';
 import type { AppDeps } from '../app.ts';
 import type { Database } from '../db/client.ts';
 import { liveServiceOf, poolOf } from '../live/service.ts';
@@ -26,6 +27,7 @@ export class PlatformMetrics {
   readonly #workerRestarts: client.Counter;
   readonly #quotaRecompute: client.Histogram;
   readonly #evidenceWrite: client.Histogram;
+  readonly #firstFrame: client.Histogram<'role'>;
   #io: IoServer | null = null;
 
   constructor(database: Database, pool: WorkerPool | null) {
@@ -79,6 +81,13 @@ export class PlatformMetrics {
       name: 'tongbu_evidence_write_duration_seconds',
       help: 'Live evidence interval writes (open, close, activity) to the database',
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers,
+    });
+    this.#firstFrame = new client.Histogram({
+      name: 'tongbu_live_join_to_first_frame_seconds',
+      help: 'Join to the first decoded remote video frame, as browsers report it once per join, by live role',
+      labelNames: ['role'],
+      buckets: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 8, 13, 20, 30, 60, 120, 300, 600],
       registers,
     });
     this.#workerRestarts = new client.Counter({ name: 'tongbu_media_worker_restarts_total', help: 'mediasoup workers that died and were replaced', registers });
@@ -147,6 +156,9 @@ export class PlatformMetrics {
 
   /** The live evidence writer reports each write's duration here. */
   readonly evidenceWritten = (seconds: number): void => this.#evidenceWrite.observe(seconds);
+
+  /** The live service reports each accepted join-to-first-frame report here (the role is the only label). */
+  readonly firstFrameSeen = (role: LiveRole, seconds: number): void => this.#firstFrame.observe({ role }, seconds);
 
   /** Counts the Socket.IO connections, times live signaling and reaches the live rooms of this server. */
   attach(io: IoServer): void {

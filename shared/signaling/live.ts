@@ -68,6 +68,9 @@ export const RuleFailure = z.object({
 });
 export type RuleFailure = z.infer<typeof RuleFailure>;
 
+/** A join-to-first-frame report above this is not a measurement (a tab left open, a bad clock): refused. */
+export const FIRST_FRAME_MAX_MS = 10 * 60 * 1000;
+
 export const liveRequests = {
   /**
    * Enter the session's room. `resume` (the peerId and token of an earlier join
@@ -148,6 +151,14 @@ export const liveRequests = {
   lowerHand: { request: z.object({ peerId: PeerId }), response: Empty },
   startRecording: { request: Empty, response: RecordingState },
   stopRecording: { request: Empty, response: RecordingState },
+  /**
+   * Once per join: the milliseconds from the moment this client started joining (the join
+   * click, or the navigation that opened the live page) to the first decoded frame of its
+   * first remote video. Only a metric (the join-to-first-frame histogram by role, no user
+   * label); a second report of the same join, one out of bounds or too many from one
+   * account are refused and recorded nowhere.
+   */
+  reportFirstFrame: { request: z.object({ ms: z.number().gt(0).lt(FIRST_FRAME_MAX_MS) }), response: Empty },
   /** Host or coordinator: end the session; the server evaluates the evidence and answers the verdict. */
   endSession: {
     request: Empty,

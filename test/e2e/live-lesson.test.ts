@@ -13,6 +13,7 @@ import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
+import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { sleep, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
@@ -25,11 +26,12 @@ let teacher: LivePage;
 let ganpu: LivePage;
 let liuli: LivePage;
 let scheduledStart: number;
+const METRICS_TOKEN = 'metrics-token-of-the-live-lesson-test';
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
   // Chromium's fake microphone, through echo cancellation and noise suppression, beeps at about −60 dBov.
-  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', LIVE_SPEAKER_THRESHOLD_DBOV: '-80', ...data.env } });
+  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', LIVE_SPEAKER_THRESHOLD_DBOV: '-80', METRICS_TOKEN, ...data.env } });
   // The participation rules at second scale (a classroom seen or heard for ≥ 5 s instead of 5 min).
   await shortSessionRules(platform);
   browser = await launchChromium();
@@ -67,8 +69,12 @@ describe('a synchronized lesson in Chromium', () => {
     for (const c of [ganpu, liuli]) {
       await c.page.getByTestId('live-terminal').waitFor();
       const frames = await framesGrow(c, 'camera', host, 30);
-      console.log(`${c.username}: teacher camera framesDecoded=${frames}`);
+      const firstFrameMs = await waitFor(`${c.username}: its join-to-first-frame`, () => c.page.evaluate(() => window.tongbuLive!.firstFrameMs), (ms) => ms !== null);
+      console.log(`${c.username}: teacher camera framesDecoded=${frames}, join-to-first-frame ${Math.round(firstFrameMs!)} ms (reported by the page)`);
     }
+    // D-METRIC-FIRST-FRAME: each terminal reported its join-to-first-frame once over its live socket: the classroom histogram has both.
+    const classroomReports = () => scrapeMetrics(platform.url, METRICS_TOKEN).then(async (r) => sample(await r.text(), 'tongbu_live_join_to_first_frame_seconds_count', { role: 'classroom' }) ?? 0);
+    expect(await waitFor('both classrooms\' join-to-first-frame on /metrics', classroomReports, (n) => n >= 2)).toBe(2);
   });
 
   it('a classroom\'s video reaches the teacher', async () => {

@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,4 +119,46 @@ describe(`backup and restore (${kind})`, () => {
     await expect(backupInstallation({ ...backupSource(), dataDir: notADir }, parent)).rejects.toThrow();
     expect(readdirSync(parent)).toEqual([]);
   }, 120_000);
+});
+
+describe(`a backup into a full disk (${kind}, \`npm run backup\`)`, () => {
+  // A real full disk: a 256 KiB tmpfs as the backup directory (the tests run as root).
+  const full = dir('full-disk');
+  let mounted = false;
+  let source: TestDatabase | null = null;
+  beforeAll(async () => {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', full]);
+    mounted = true;
+    if (kind === 'postgres') source = await createTestDatabase();
+  }, 120_000);
+  afterAll(async () => {
+    if (mounted) execFileSync('umount', [full]);
+    await source?.close();
+  });
+
+  /** server/backupMain.ts as `npm run backup -- <dir>` runs it: exit code and output. */
+  const backupCommand = (env: Record<string, string>, target: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'server/backupMain.ts', 'backup', target], { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('D-BACKUP-FULL-DISK: exits non-zero with one line saying the disk is full, and leaves neither the backup nor its temporary directory', async () => {
+    const dataDir = dir('full-disk-data');
+    // More than the disk holds, whatever the database dump weighs: an evidence upload of 1 MiB.
+    mkdirSync(path.join(dataDir, 'attachments'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'attachments', 'scan.pdf'), randomBytes(1024 * 1024));
+    const r = await backupCommand({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(source?.url ? { DATABASE_URL: source.url } : {}) }, full);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([`tongbu backup: failed: the disk holding ${full} is full (no space left on device): the partial backup was removed; free space there or back up to another directory`]);
+    // Nothing under a backup's name, no `.partial` directory: the disk is as empty as before.
+    expect(readdirSync(full)).toEqual([]);
+    expect(execFileSync('df', ['--output=used', '-B1', full], { encoding: 'utf8' }).split('\n')[1]?.trim()).toBe('0');
+  }, 180_000);
 });

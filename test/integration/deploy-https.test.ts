@@ -119,7 +119,7 @@ describe('behind a TLS-terminating proxy (TRUST_PROXY)', () => {
   });
 });
 
-describe('refusing to start (npm start)', () => {
+describe('D-REFUSE-SETTING: refusing to start (npm start)', () => {
   /** Runs server/main.ts as `npm start` does and returns its exit code and stderr; the refusal comes before any database or port is opened. */
   const start = (env: Record<string, string>) =>
     new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -133,6 +133,17 @@ describe('refusing to start (npm start)', () => {
     const r = await start({ TLS_CERT_FILE: `${cert.dir}/missing.pem`, TLS_KEY_FILE: cert.keyFile });
     expect(r.code).toBe(78);
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: cannot read .*missing\.pem \(ENOENT\)$/)]);
+  });
+
+  it('exits 78 with one line naming TLS_CERT_FILE when the certificate cannot be read or is not a certificate', async () => {
+    // Unreadable: a directory (the tests run as root, for whom file modes do not stop a read).
+    const unreadable = await start({ TLS_CERT_FILE: cert.dir, TLS_KEY_FILE: cert.keyFile });
+    expect(unreadable.code).toBe(78);
+    expect(unreadable.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: cannot read .* \(EISDIR\)$/)]);
+    // The key file given as the certificate: readable, but not one.
+    const notCert = await start({ TLS_CERT_FILE: cert.keyFile, TLS_KEY_FILE: cert.keyFile });
+    expect(notCert.code).toBe(78);
+    expect(notCert.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^tongbu: refusing to start: TLS_CERT_FILE: .* is not a PEM certificate$/)]);
   });
 
   it('exits 78 naming TLS_KEY_FILE when the key does not match the certificate', async () => {

@@ -4,7 +4,10 @@ import { io } from 'socket.io-client';
 import { loadConfig } from '../../server/config.ts';
 import { ConfigError } from '../../server/system/ConfigError.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
+import { FIRST_FRAME_LIMITS } from '../../server/live/firstFrame.ts';
+import { SignalingError } from '../../shared/signaling/protocol.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -24,19 +27,17 @@ function promtoolCheck(text: string): Promise<{ code: number | null; output: str
   });
 }
 
-/** The value of one sample line, e.g. `tongbu_http_requests_total{method="GET",route="/api/health",status_code="200"}`. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = (m[2] ?? '').split(',').filter(Boolean);
-    if (wanted.every((w) => have.includes(w))) return Number(m[3]);
+async function refusal(p: Promise<unknown>): Promise<SignalingError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof SignalingError) return err;
+    throw err;
   }
-  return undefined;
+  throw new Error('expected a refusal');
 }
 
-const scrape = (platform: TestPlatform, token?: string) => fetch(`${platform.url}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const scrape = (platform: TestPlatform, token?: string) => scrapeMetrics(platform.url, token);
 
 describe('GET /metrics with METRICS_TOKEN', () => {
   let platform: TestPlatform;
@@ -164,6 +165,76 @@ describe('GET /metrics with live rooms on a real mediasoup worker', () => {
     const check = await promtoolCheck(text);
     expect(check.output).toBe('');
     expect(check.code).toBe(0);
+  });
+
+  it('D-METRIC-FIRST-FRAME: records a join-to-first-frame report once per join, labelled by live role only; refuses bad, repeated and too many reports', async () => {
+    const sessionId = await createLiveSession(platform, { startsInMs: -1_000 });
+    const teacher = await liveSocket(platform, 'teacher.wang');
+    const classroom = await liveSocket(platform, 'class.liuli');
+    sockets.push(teacher, classroom);
+    await teacher.signaling.request('join', { sessionId });
+    const joined = await classroom.signaling.request('join', { sessionId });
+    const metric = 'tongbu_live_join_to_first_frame_seconds';
+    const count = (text: string, role: string) => sample(text, `${metric}_count`, { role }) ?? 0;
+    const before = await (await scrape(platform, TOKEN)).text();
+
+    // Out of the table's bounds (0 < ms < 10 min), or not a number, sent raw (the client library would not send it):
+    // the server refuses it before anything is recorded.
+    for (const ms of [0, -250, 600_000, 86_400_000, null, '1200', undefined]) {
+      const answer: unknown = await classroom.socket.timeout(10_000).emitWithAck('live:reportFirstFrame', { ms });
+      expect(answer).toEqual({ error: { code: 'validation', message: expect.stringMatching(/^reportFirstFrame: ms: /) } });
+    }
+    await classroom.signaling.request('reportFirstFrame', { ms: 1234 });
+    await teacher.signaling.request('reportFirstFrame', { ms: 800 });
+    // Once per join: the second report of the same join is refused.
+    const twice = await refusal(classroom.signaling.request('reportFirstFrame', { ms: 10 }));
+    expect(twice.code).toBe('conflict');
+
+    let text = await (await scrape(platform, TOKEN)).text();
+    expect(count(text, 'classroom')).toBe(count(before, 'classroom') + 1);
+    expect(sample(text, `${metric}_sum`, { role: 'classroom' })).toBeCloseTo((sample(before, `${metric}_sum`, { role: 'classroom' }) ?? 0) + 1.234, 6);
+    expect(count(text, 'host')).toBe(count(before, 'host') + 1);
+    expect(sample(text, `${metric}_bucket`, { role: 'classroom', le: '1.5' })).toBe((sample(before, `${metric}_bucket`, { role: 'classroom', le: '1.5' }) ?? 0) + 1);
+    // No per-user label: role (and le) only, and nothing of the peer or the account in the text.
+    for (const line of text.split('\n').filter((l) => l.startsWith(metric))) {
+      expect(line).toMatch(/^tongbu_live_join_to_first_frame_seconds_(bucket\{le="[^"]+",role="\w+"\}|sum\{role="\w+"\}|count\{role="\w+"\}) /);
+    }
+    expect(text).not.toContain(joined.peerId);
+    expect(text).not.toContain('class.liuli');
+
+    // A fresh join may report again, up to the account's limit in the window; then refused.
+    for (let i = 1; i < FIRST_FRAME_LIMITS.perAccount; i++) {
+      await classroom.signaling.request('join', { sessionId });
+      await classroom.signaling.request('reportFirstFrame', { ms: 2000 + i });
+    }
+    await classroom.signaling.request('join', { sessionId });
+    const tooMany = await refusal(classroom.signaling.request('reportFirstFrame', { ms: 900 }));
+    expect(tooMany.code).toBe('conflict');
+    expect(tooMany.message).toMatch(/at most 10 reports per account/);
+    text = await (await scrape(platform, TOKEN)).text();
+    expect(count(text, 'classroom')).toBe(count(before, 'classroom') + FIRST_FRAME_LIMITS.perAccount);
+
+    // Not joined: nothing to report on.
+    const outsider = await liveSocket(platform, 'class.ganpu');
+    sockets.push(outsider);
+    expect((await refusal(outsider.signaling.request('reportFirstFrame', { ms: 1000 }))).code).toBe('not_joined');
+  });
+
+  it('D-METRIC-WORKER-RESTART: counts a mediasoup worker that died (SIGKILL) and was replaced, and shows each worker\'s CPU time', async () => {
+    const scrapeText = async () => (await scrape(platform, TOKEN)).text();
+    const before = await scrapeText();
+    expect(sample(before, 'tongbu_media_worker_restarts_total')).toBe(0);
+    expect(sample(before, 'tongbu_media_worker_cpu_seconds', { worker: '0' })).toBeGreaterThan(0);
+    const [dead] = await pool.info();
+    process.kill(dead!.pid, 'SIGKILL');
+    await waitFor('the restart on /metrics', async () => sample(await scrapeText(), 'tongbu_media_worker_restarts_total'), (n) => n === 1);
+    const [replacement] = await pool.info();
+    expect(replacement!.pid).not.toBe(dead!.pid);
+    const after = await scrapeText();
+    expect(sample(after, 'tongbu_media_workers', { alive: 'true' })).toBe(1);
+    expect(sample(after, 'tongbu_media_worker_cpu_seconds', { worker: '0' })).toBeGreaterThanOrEqual(0);
+    const check = await promtoolCheck(after);
+    expect(check.output).toBe('');
   });
 });
 

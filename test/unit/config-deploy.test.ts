@@ -67,7 +67,7 @@ describe('start-up warnings about exposure', () => {
   });
 });
 
-describe('certificate checks before listening', () => {
+describe('D-REFUSE-SETTING: certificate checks before listening', () => {
   const cert = throwawayCert();
   afterAll(() => cert.remove());
 

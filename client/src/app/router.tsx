@@ -54,9 +54,17 @@ function subscribe(listener: () => void) {
 
 const snapshot = () => window.location.pathname + window.location.search;
 
+/** performance.now() of the last change of page (0: the document's own navigation). */
+let navigatedAt = 0;
+if (typeof window !== 'undefined') window.addEventListener('popstate', () => (navigatedAt = performance.now()));
+
+/** When the current page was opened (performance.now() time; 0 if it is the page the document loaded). */
+export const pageOpenedAt = (): number => navigatedAt;
+
 /** Goes to an in-app address (pushes history unless `replace`). */
 export function navigate(to: string, options: { replace?: boolean } = {}): void {
   if (to === snapshot()) return;
+  if (new URL(to, window.location.href).pathname !== window.location.pathname) navigatedAt = performance.now();
   if (options.replace) window.history.replaceState(null, '', to);
   else window.history.pushState(null, '', to);
   notify();

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useQuery } from '../app/useQuery.ts';
 import { api } from '../app/api.ts';
-import type { RouteProps } from '../app/router.tsx';
+import { pageOpenedAt, type RouteProps } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
 import { Alert, Badge, Card, LinkButton, PageHeader, Spinner } from '../ui/index.ts';
@@ -41,17 +41,19 @@ export function LivePage({ params }: RouteProps) {
   const wantedAuto = () => ({ camera: role === 'classroom', microphone: role === 'classroom' && !pushToTalkPreferred() });
   const retry = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const go = (wanted: { camera: boolean; microphone: boolean }) => {
+  // Join-to-first-frame counts from the join click, or for a terminal or patrol joining by itself from
+  // the navigation that opened this page (a retry while waiting for the teacher counts from the retry).
+  const go = (wanted: { camera: boolean; microphone: boolean }, joinStartedAt = performance.now()) => {
     setBusy(true);
     useLive
       .getState()
-      .start(sessionId, wanted)
+      .start(sessionId, wanted, joinStartedAt)
       .catch(() => undefined)
       .finally(() => setBusy(false));
   };
 
   useEffect(() => {
-    if (auto && !mine) go(wantedAuto());
+    if (auto && !mine) go(wantedAuto(), pageOpenedAt());
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [auto, sessionId]);
 

@@ -12,7 +12,8 @@ interface LiveStore {
   view: LiveView | null;
   /** The same account joined from another device. */
   removed: boolean;
-  start(sessionId: string, wanted: { camera: boolean; microphone: boolean }): Promise<void>;
+  /** `joinStartedAt`: when the user started joining (performance.now()), for join-to-first-frame. */
+  start(sessionId: string, wanted: { camera: boolean; microphone: boolean }, joinStartedAt?: number): Promise<void>;
   leave(): Promise<void>;
 }
 
@@ -32,12 +33,12 @@ export const useLive = create<LiveStore>()((set, get) => ({
   view: null,
   removed: false,
 
-  async start(sessionId, wanted) {
+  async start(sessionId, wanted, joinStartedAt) {
     const current = get().client;
     if (current && current.sessionId === sessionId && current.view.state !== 'ended' && current.view.state !== 'error') return;
     if (current) await current.leave();
     const relay = icePolicyFromUrl();
-    const client = new LiveClient({ sessionId, ...(relay ? { iceTransportPolicy: relay } : {}) });
+    const client = new LiveClient({ sessionId, ...(relay ? { iceTransportPolicy: relay } : {}), ...(joinStartedAt !== undefined ? { joinStartedAt } : {}) });
     window.tongbuLive = client;
     client.subscribe(() => set({ view: client.view }));
     client.signaling.on('removed', () => set({ removed: true }));

@@ -2,6 +2,7 @@ import { Device, type types } from 'mediasoup-client';
 import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../../../shared/schemas/live.ts';
 import type { ConsumerOptions, Direction, RuleFailure } from '../../../shared/signaling/live.ts';
 import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
+import { watchFirstFrame } from './firstFrame.ts';
 import { captureCamera, captureMicrophone, captureScreen, type CameraProfile } from './devices.ts';
 import { afterAttempt, escalate, ICE_RESTART_ATTEMPTS, nextRecoveryAction, type LossCause, type RecoveryState } from './policy.ts';
 import { keepNegotiatedHeaderExtensions, produceOptions } from './publish.ts';
@@ -90,6 +91,11 @@ export interface LiveClientOptions {
    * consumer stays paused at the server, so it costs no bandwidth.
    */
   readonly thumbnail?: boolean;
+  /**
+   * When this participant started joining (performance.now(): the join click, or the
+   * navigation that opened the live page); join-to-first-frame counts from it. Default: start().
+   */
+  readonly joinStartedAt?: number;
 }
 
 interface HeldConsumer {
@@ -137,6 +143,8 @@ export class LiveClient {
   #wake: (() => void) | null = null;
   #closed = false;
   #statsTimer: ReturnType<typeof setInterval> | null = null;
+  #stopFirstFrameWatch: (() => void) | null = null;
+  #firstFrameMs: number | null = null;
   #statsTotals: StatsTotals | null = null;
   #lowBandwidth: LowBandwidthState;
   #framesDecoded = new Map<string, { framesDecoded: number; frameWidth: number; frameHeight: number }>();
@@ -243,17 +251,30 @@ export class LiveClient {
   /** performance.now() when start() was called (join-to-first-frame measurements). */
   startedAt: number | null = null;
 
+  /** Join-to-first-frame of this join in milliseconds (null until a remote video decoded a frame). */
+  get firstFrameMs(): number | null {
+    return this.#firstFrameMs;
+  }
+
   async start(): Promise<void> {
     if (this.#view.state !== 'idle') return;
     this.startedAt = performance.now();
     performance.mark('live:start');
     this.#set({ state: 'joining', error: null });
+    // Reported once per join over the live socket, for the server's join-to-first-frame histogram.
+    this.#stopFirstFrameWatch = watchFirstFrame(this.#options.joinStartedAt ?? this.startedAt, () => this.#recv, (ms) => {
+      this.#firstFrameMs = ms;
+      performance.mark('live:first-frame');
+      // Only a metric: a refused or lost report (a rejoin past the account's limit, a dropped socket) changes nothing here.
+      this.signaling.request('reportFirstFrame', { ms }).catch(() => undefined);
+    });
     try {
       await this.signaling.whenConnected();
       await this.#exclusive(() => this.#establish(false));
       this.#set({ state: 'live' });
       this.#statsTimer = setInterval(() => void this.#sampleStats(), QUALITY_SAMPLE_MS);
     } catch (err) {
+      this.#stopFirstFrameWatch?.();
       this.#fail(err);
       throw err;
     }
@@ -274,6 +295,7 @@ export class LiveClient {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#statsTimer) clearInterval(this.#statsTimer);
+    this.#stopFirstFrameWatch?.();
     this.#teardownMedia(true);
     for (const u of this.#unsubscribe) u();
     this.#wake?.();
