@@ -7,7 +7,9 @@ import { useMe } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useT } from '../i18n/index.ts';
 import { Button, Card, LinkButton, LoadError, PageHeader, Segmented, Select } from '../ui/index.ts';
-import { MonthView, WeekView } from './CalendarViews.tsx';
+import { AgendaView, MonthView, useNarrowScreen, WeekView } from './CalendarViews.tsx';
+import { StatusLegend } from './SessionChip.tsx';
+import { useMoveSession } from './moveSession.ts';
 import { SCHOOL_ZONE, shiftAnchor, viewRange, type ViewMode } from './grid.ts';
 import { SessionDetail } from './SessionDetail.tsx';
 import { SessionForm } from './SessionForm.tsx';
@@ -59,6 +61,8 @@ export function CalendarPage() {
   const canCreate = Boolean(communityId) && (manages || Boolean(ownTeacher));
   const canChange = (s: LiveSession) => manages || (role === 'teacher' && s.teachers.some((x) => x.role === 'host' && x.id === me.account.teacherId));
 
+  const narrow = useNarrowScreen();
+  const move = useMoveSession(() => void sessions.reload());
   const title = mode === 'week' ? t('schedule.weekOf', { from: days[0]!, to: days[6]! }) : anchor.slice(0, 7);
   const exportHref = `${api.exportCalendar.path}?${new URLSearchParams({ ...(communityId && !ownOnly ? { communityId } : {}), ...(viewBy === 'teacher' && resourceId ? { teacherId: resourceId } : {}), ...(viewBy === 'classroom' && resourceId ? { classroomId: resourceId } : {}) }).toString()}`;
 
@@ -136,12 +140,22 @@ export function CalendarPage() {
         </div>
         {sessions.error && !sessions.data ? (
           <LoadError onRetry={() => void sessions.reload()} />
+        ) : mode === 'week' && narrow ? (
+          <AgendaView days={days} sessions={sessions.data ?? []} onOpen={setOpened} />
         ) : mode === 'week' ? (
-          <WeekView days={days} sessions={sessions.data ?? []} onOpen={setOpened} onSlot={canCreate ? (date, time) => setFormAt({ date, time }) : undefined} />
+          <WeekView
+            days={days}
+            sessions={sessions.data ?? []}
+            onOpen={setOpened}
+            onSlot={canCreate ? (date, time) => setFormAt({ date, time }) : undefined}
+            canMove={(s) => s.status === 'scheduled' && canChange(s)}
+            onMove={move}
+          />
         ) : (
           <MonthView days={days} month={anchor.slice(0, 7)} sessions={sessions.data ?? []} onOpen={setOpened} onDay={(d) => set({ mode: 'week', anchor: d })} />
         )}
-        {canCreate && mode === 'week' && <p className="muted sched-hint">{t('schedule.clickSlotHint')}</p>}
+        <StatusLegend />
+        {canCreate && mode === 'week' && !narrow && <p className="muted sched-hint">{t('schedule.clickSlotHint')} {t('schedule.moveHint')}</p>}
       </Card>
       <SubscriptionCard />
       {communityId && (

@@ -1,40 +1,13 @@
+import { useEffect, useRef, useState } from 'react';
 import type { LiveSession } from '../../../shared/schemas/schedule.ts';
+import { toZoned } from '../../../shared/schedule/time.ts';
 import { todayIso } from '../app/format.ts';
 import { useLocale, useT } from '../i18n/index.ts';
-import { byLocalDay, DAY_END_HOUR, DAY_START_HOUR, localTime, placeWeek, SLOT_MINUTES } from './grid.ts';
+import { byLocalDay, DAY_END_HOUR, DAY_START_HOUR, placeWeek, SCHOOL_ZONE, SLOT_MINUTES } from './grid.ts';
+import { SESSION_DRAG_TYPE, SessionChip } from './SessionChip.tsx';
 
 const PX_PER_MINUTE = 1.5; // 30-minute slots are 45 px tall: a 40-minute lesson shows time, title and teacher
 const weekdayName = (locale: string, day: string) => new Intl.DateTimeFormat(locale, { weekday: 'short', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-
-function SessionChip({ s, onOpen, compact }: { s: LiveSession; onOpen(s: LiveSession): void; compact?: boolean }) {
-  const t = useT();
-  const host = s.teachers.find((x) => x.role === 'host');
-  return (
-    <button
-      type="button"
-      className={`sched-event sched-event--${s.kind} sched-event--${s.status}${compact ? ' sched-event--compact' : ''}`}
-      onClick={(e) => {
-        e.stopPropagation();
-        onOpen(s);
-      }}
-      data-testid="calendar-event"
-      data-session-id={s.id}
-      title={`${localTime(s.startsAt)}–${localTime(s.endsAt)} ${s.title}`}
-    >
-      <span className="sched-event-time">
-        {localTime(s.startsAt)}
-        {!compact && `–${localTime(s.endsAt)}`}
-      </span>
-      <span className="sched-event-title">{s.title}</span>
-      {!compact && (
-        <span className="sched-event-meta">
-          {t(`schedule.kind.${s.kind}`)}
-          {host ? ` · ${host.name}` : ''}
-        </span>
-      )}
-    </button>
-  );
-}
 
 export interface WeekViewProps {
   days: readonly string[];
@@ -42,12 +15,47 @@ export interface WeekViewProps {
   onOpen(s: LiveSession): void;
   /** Clicking an empty slot (absent when the user may not schedule). */
   onSlot?: ((day: string, time: string) => void) | undefined;
+  /** Which sessions the user may drag to another slot, and what a drop does (the server checks clashes). */
+  canMove?: ((s: LiveSession) => boolean) | undefined;
+  onMove?: ((s: LiveSession, day: string, time: string) => void) | undefined;
 }
 
-export function WeekView({ days, sessions, onOpen, onSlot }: WeekViewProps) {
+/** Minutes since the grid's first hour, now, in the school zone. */
+function nowMinutes(): number {
+  const time = toZoned(new Date(), SCHOOL_ZONE).time;
+  return Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5)) - DAY_START_HOUR * 60;
+}
+
+/** Redraws the "now" line every minute. */
+function useNow(): number {
+  const [minutes, setMinutes] = useState(nowMinutes);
+  useEffect(() => {
+    const timer = setInterval(() => setMinutes(nowMinutes()), 60_000);
+    return () => clearInterval(timer);
+  }, []);
+  return minutes;
+}
+
+export function WeekView({ days, sessions, onOpen, onSlot, canMove, onMove }: WeekViewProps) {
   const locale = useLocale();
   const today = todayIso();
   const placed = placeWeek(sessions, days);
+  const now = useNow();
+  const nowInGrid = days.includes(today) && now >= 0 && now <= (DAY_END_HOUR - DAY_START_HOUR) * 60;
+  // The week that holds today opens at the current time (once per week shown).
+  const nowLine = useRef<HTMLDivElement>(null);
+  const week = days[0];
+  useEffect(() => {
+    nowLine.current?.scrollIntoView?.({ block: 'center' });
+  }, [week]);
+  const [dropAt, setDropAt] = useState<string | null>(null);
+  const byId = new Map(sessions.map((x) => [x.id, x]));
+  const drop = (day: string, time: string) => (e: React.DragEvent) => {
+    e.preventDefault();
+    setDropAt(null);
+    const moved = byId.get(e.dataTransfer.getData(SESSION_DRAG_TYPE));
+    if (moved && onMove) onMove(moved, day, time);
+  };
   const slots = Array.from({ length: ((DAY_END_HOUR - DAY_START_HOUR) * 60) / SLOT_MINUTES }, (_, i) => {
     const minutes = DAY_START_HOUR * 60 + i * SLOT_MINUTES;
     return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
@@ -76,13 +84,24 @@ export function WeekView({ days, sessions, onOpen, onSlot }: WeekViewProps) {
             {slots.map((time) => (
               <div
                 key={time}
-                className={`sched-slot${onSlot ? ' is-clickable' : ''}`}
+                className={`sched-slot${onSlot ? ' is-clickable' : ''}${dropAt === `${d}T${time}` ? ' is-drop' : ''}`}
                 style={{ height: SLOT_MINUTES * PX_PER_MINUTE }}
                 data-testid="calendar-slot"
                 data-slot={`${d}T${time}`}
                 onClick={onSlot ? () => onSlot(d, time) : undefined}
+                onDragOver={
+                  onMove
+                    ? (e) => {
+                        if (!e.dataTransfer.types.includes(SESSION_DRAG_TYPE)) return;
+                        e.preventDefault();
+                        setDropAt(`${d}T${time}`);
+                      }
+                    : undefined
+                }
+                onDrop={onMove ? drop(d, time) : undefined}
               />
             ))}
+            {d === today && nowInGrid && <div ref={nowLine} className="sched-now" style={{ top: now * PX_PER_MINUTE }} data-testid="calendar-now" />}
             {placed
               .filter((p) => p.day === d)
               .map((p) => (
@@ -91,7 +110,7 @@ export function WeekView({ days, sessions, onOpen, onSlot }: WeekViewProps) {
                   className="sched-event-wrap"
                   style={{ top: p.top * PX_PER_MINUTE, height: p.height * PX_PER_MINUTE, left: `${(p.lane / p.lanes) * 100}%`, width: `${100 / p.lanes}%` }}
                 >
-                  <SessionChip s={p.session} onOpen={onOpen} />
+                  <SessionChip s={p.session} onOpen={onOpen} short={p.height < 40} movable={Boolean(onMove && canMove?.(p.session))} />
                 </div>
               ))}
           </div>
@@ -142,4 +161,44 @@ export function MonthView({ days, month, sessions, onOpen, onDay }: MonthViewPro
       })}
     </div>
   );
+}
+
+/**
+ * The week on a phone: one list per day (seven columns do not fit a 390-px screen), with
+ * the same chips; today first when it is in the week.
+ */
+export function AgendaView({ days, sessions, onOpen }: { days: readonly string[]; sessions: readonly LiveSession[]; onOpen(s: LiveSession): void }) {
+  const t = useT();
+  const locale = useLocale();
+  const today = todayIso();
+  const grouped = byLocalDay(sessions);
+  return (
+    <div className="sched-agenda" data-testid="calendar-agenda">
+      {days.map((d) => {
+        const list = grouped.get(d) ?? [];
+        return (
+          <section key={d} className={`sched-agenda-day${d === today ? ' is-today' : ''}`} data-agenda-day={d}>
+            <h3>
+              {weekdayName(locale, d)} <span className="num">{d.slice(5).replace('-', '/')}</span>
+            </h3>
+            {list.length === 0 ? <p className="muted">{t('schedule.agendaNone')}</p> : list.map((s) => <SessionChip key={s.id} s={s} onOpen={onOpen} />)}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
+
+/** Whether the screen is a phone's (the calendar then lists days instead of a grid). */
+export function useNarrowScreen(maxWidth = 640): boolean {
+  const query = `(max-width: ${maxWidth}px)`;
+  const [narrow, setNarrow] = useState(() => typeof window !== 'undefined' && window.matchMedia?.(query).matches === true);
+  useEffect(() => {
+    const list = window.matchMedia?.(query);
+    if (!list) return;
+    const change = () => setNarrow(list.matches);
+    list.addEventListener('change', change);
+    return () => list.removeEventListener('change', change);
+  }, [query]);
+  return narrow;
 }
