@@ -203,7 +203,8 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
     if (v['pupils'] && (!WHOLE.test(v['pupils']) || pupils! > 100_000)) fail('schools', r, 'pupils', 'roster.number', { value: v['pupils'], max: 100_000 }, 'a whole number (0–100000)');
     else if (pupils !== undefined && !ops.academicYear) fail('schools', r, 'pupils', 'roster.no_year', {}, 'no academic year is set up for the figures');
     if (errors.length > before || !code || !name) {
-      if (code) schoolByCode.set(code, { id: '', code, name: name ?? '', managed: false, bad: true });
+      // Rows naming this school are not reported again; a school that exists (or an earlier good row) stands.
+      if (code && SCHOOL_CODE.test(code) && !schoolByCode.has(code) && !otherCountyCodes.has(code)) schoolByCode.set(code, { id: '', code, name: name ?? '', managed: false, bad: true });
       continue;
     }
     // Matched by code; a school of the county known only by name (entered before codes) takes the code.

@@ -31,7 +31,7 @@ CREATE INDEX "roster_imports_county_idx" ON "roster_imports" USING btree ("count
 ALTER TABLE "schools" ADD CONSTRAINT "schools_code_uq" UNIQUE("code");--> statement-breakpoint
 ALTER TABLE "teachers" ADD CONSTRAINT "teachers_staff_no_uq" UNIQUE("staff_no");--> statement-breakpoint
 ALTER TABLE "schools" ADD CONSTRAINT "schools_code_ck" CHECK ("schools"."code" ~ '^[0-9]{10}$');--> statement-breakpoint
-ALTER TABLE "teachers" ADD CONSTRAINT "teachers_backbone_level_ck" CHECK ("teachers"."backbone_level" in ('county', 'city', 'province') and "teachers"."is_backbone");--> statement-breakpoint
+ALTER TABLE "teachers" ADD CONSTRAINT "teachers_backbone_level_ck" CHECK ("teachers"."backbone_level" is null or ("teachers"."backbone_level" in ('county', 'city', 'province') and "teachers"."is_backbone"));--> statement-breakpoint
 ALTER TABLE "teachers" ADD CONSTRAINT "teachers_qualification_ck" CHECK ("teachers"."qualification" in ('secondary', 'associate', 'bachelor', 'master', 'doctorate'));--> statement-breakpoint
 ALTER TABLE "teachers" ADD CONSTRAINT "teachers_staff_no_ck" CHECK ("teachers"."staff_no" ~ '^[0-9A-Za-z-]{1,32}$');--> statement-breakpoint
 -- The roster (schools, classrooms, teachers and their subjects, accounts, sign-in codes, imports)

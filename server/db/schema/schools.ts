@@ -66,7 +66,7 @@ export const teachers = pgTable(
   },
   (t) => [
     index('teachers_school_idx').on(t.schoolId),
-    check('teachers_backbone_level_ck', sql`${t.backboneLevel} in ('county', 'city', 'province') and ${t.isBackbone}`),
+    check('teachers_backbone_level_ck', sql`${t.backboneLevel} is null or (${t.backboneLevel} in ('county', 'city', 'province') and ${t.isBackbone})`),
     check('teachers_qualification_ck', sql`${t.qualification} in ('secondary', 'associate', 'bachelor', 'master', 'doctorate')`),
     check('teachers_staff_no_ck', sql`${t.staffNo} ~ '^[0-9A-Za-z-]{1,32}$'`),
   ],
