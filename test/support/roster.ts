@@ -54,5 +54,5 @@ export function gbk(text: string): Buffer {
   return Buffer.from(bytes);
 }
 
-export const fileOf = (bytes: Buffer | string, name: string, type: string) => Object.assign(new Blob([bytes], { type }), { name });
+export const fileOf = (bytes: Buffer | string, name: string, type: string) => Object.assign(new Blob([typeof bytes === 'string' ? bytes : new Uint8Array(bytes)], { type }), { name });
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
