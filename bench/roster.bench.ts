@@ -18,11 +18,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { BenchContext } from './run.ts';
-import { withAdmin, withDatabase } from '../test/support/pgAdmin.ts';
+import { onEngines } from './engines.ts';
 import { rosterXlsx, type RosterRows } from '../test/support/roster.ts';
 import type { Actor } from '../server/accounts/actor.ts';
 import { hashPassword } from '../server/accounts/password.ts';
-import { openDatabase, type Database, type Db } from '../server/db/client.ts';
+import type { Database, Db } from '../server/db/client.ts';
 import { accounts, classrooms, counties, schools, teachers } from '../server/db/schema/index.ts';
 import { importRoster } from '../server/roster/service.ts';
 import { rowsOf } from '../server/schedule/sqlRows.ts';
@@ -142,34 +142,6 @@ export default async function rosterBench(ctx: BenchContext) {
   out['argon2MsPerPassword'] = Math.round(argonMs);
   out['argon2SecondsForAccounts'] = Math.round((argonMs * n * TEACHERS) / 100) / 10;
 
-  const adminUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = (q: string) => withAdmin(adminUrl, async (c) => void (await c.query(q)));
-  const name = `tongbu_bench_roster_${randomBytes(4).toString('hex')}`;
-  try {
-    await admin(`create database ${name}`);
-    const database = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, name), poolSize: 4 });
-    try {
-      await database.migrate();
-      ctx.log('PostgreSQL');
-      out['postgres'] = await measure(ctx, database, n);
-    } finally {
-      await database.close();
-      await admin(`drop database if exists ${name} with (force)`);
-    }
-  } catch (err) {
-    out['postgres'] = { error: `PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')}: ${(err as Error).message}` };
-  }
-  try {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      await database.migrate();
-      ctx.log('PGlite');
-      out['pglite'] = await measure(ctx, database, n);
-    } finally {
-      await database.close();
-    }
-  } catch (err) {
-    out['pglite'] = { error: (err as Error).message };
-  }
+  Object.assign(out, await onEngines(ctx, 'roster', (database) => measure(ctx, database, n)));
   return out;
 }

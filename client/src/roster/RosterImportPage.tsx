@@ -4,7 +4,7 @@ import { api, call } from '../app/api.ts';
 import { useSession } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useT, type Translate } from '../i18n/index.ts';
-import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, Table, toast, useApiForm } from '../ui/index.ts';
+import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, SpreadsheetInput, Table, toast, useApiForm } from '../ui/index.ts';
 import './roster.css';
 
 const SHEETS: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts'];
@@ -83,15 +83,12 @@ export function RosterImportPage() {
           <Select value={countyId} onChange={(v) => { setCountyId(v); setResult(null); }} options={(counties.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
         </Field>
         <Field label={t('roster.file')} name="file" error={form.of('file')}>
-          <input
-            type="file"
-            className="input"
-            accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
+          <SpreadsheetInput
+            onChange={(f) => {
+              setFile(f);
               setResult(null);
             }}
-            data-testid="roster-file"
+            testId="roster-file"
           />
         </Field>
         <div className="roster-actions">
