@@ -292,5 +292,13 @@ describe('county roster import', () => {
     expect(qian.me.account).toMatchObject({ role: 'teacher', displayName: '钱小雨' });
     const reused = await anon(api.activateAccount, { body: { code: qianCode, password: 'another-long-password' } });
     expect(reused.ok || [reused.status, reused.error.fields?.[0]?.field]).toEqual([400, 'code']);
+    // A password an administrator sets voids the account's code.
+    const usernames = [...html.matchAll(/<td>([a-z0-9._-]+)<\/td><td><code>/g)].map((m) => m[1]);
+    const zhaoCode = codesOnSheet[usernames.indexOf('zhao.yiming')]!;
+    const [zhao] = await db().select().from(accounts).where(eq(accounts.username, 'zhao.yiming'));
+    expect((await admin.call(api.updateAccount, { params: { id: zhao!.id }, body: { password: 'set-by-the-admin-1' } })).ok).toBe(true);
+    const voided = await anon(api.activateAccount, { body: { code: zhaoCode, password: 'another-long-password' } });
+    expect(voided.ok || voided.status).toBe(400);
+    await p.signIn('zhao.yiming', 'set-by-the-admin-1');
   });
 });
