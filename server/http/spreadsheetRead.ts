@@ -55,7 +55,7 @@ export function decodeText(bytes: Buffer): string {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A cell as text: dates YYYY-MM-DD, times of day HH:MM, formulas by their result, rich text joined. */
-export function cellText(value: ExcelJS.CellValue): string {
+function cellText(value: ExcelJS.CellValue): string {
   if (value === null || value === undefined) return '';
   if (value instanceof Date) {
     // Excel keeps times as a fraction of a day since 1899-12-30; exceljs gives them as such dates.

@@ -11,7 +11,7 @@ async function insertChunked<T>(rows: readonly T[], insert: (chunk: T[]) => Prom
 }
 
 /** A new account's password hash until its owner chooses one with the sign-in code: no password verifies against it. */
-export const NO_PASSWORD_YET = '!activation-pending';
+const NO_PASSWORD_YET = '!activation-pending';
 
 /**
  * Writes a plan inside the caller's transaction (with the actor set for the audit trail):

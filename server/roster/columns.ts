@@ -6,7 +6,7 @@ import type { TemplateColumn } from '../http/spreadsheetRead.ts';
  * explained in English in the template. A column left out of a sheet leaves that field as it is;
  * a column present is the truth, an empty cell included (C-ROSTER-BY-CODE).
  */
-export interface RosterColumn extends TemplateColumn {
+interface RosterColumn extends TemplateColumn {
   readonly key: string;
   readonly required?: boolean;
 }

@@ -68,7 +68,7 @@ function bySchool(credentials: readonly Credential[]) {
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** Where an owner chooses a password: the code travels in the fragment, which no server or log sees. */
-export const activationLink = (publicUrl: string, code: string) => `${publicUrl.replace(/\/$/, '')}/activate#${code}`;
+const activationLink = (publicUrl: string, code: string) => `${publicUrl.replace(/\/$/, '')}/activate#${code}`;
 
 /** A printable page: one section per school, each starting on a new page. */
 export function credentialsHtml(credentials: readonly Credential[], publicUrl: string, expiresOn: string): string {

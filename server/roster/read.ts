@@ -13,7 +13,7 @@ export interface RosterRow {
 
 export type RosterFile = Partial<Record<RosterSheet, RosterRow[]>>;
 
-export const MAX_ROWS = 20_000;
+const MAX_ROWS = 20_000;
 
 export async function rosterTemplate(format: 'xlsx' | 'csv', sheet: RosterSheet) {
   if (format === 'csv') {

@@ -22,7 +22,7 @@ export const RosterImportRequest = z.object({
 });
 
 /** Parameters of a row error's code, for the client to word it. */
-export const RosterParams = z.record(z.string(), z.union([z.string(), z.number()]));
+const RosterParams = z.record(z.string(), z.union([z.string(), z.number()]));
 
 export const RosterRowError = z.object({
   sheet: RosterSheet,
@@ -38,7 +38,7 @@ export const RosterRowError = z.object({
 });
 export type RosterRowError = z.infer<typeof RosterRowError>;
 
-export const RosterFieldChange = z.object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() });
+const RosterFieldChange = z.object({ field: z.string(), before: z.string().nullable(), after: z.string().nullable() });
 export const RosterChange = z.object({
   sheet: RosterSheet,
   row: z.number().int(),
