@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { RosterResult, RosterRowError, RosterSheet } from '../../../shared/schemas/roster.ts';
+import type { RosterChange, RosterResult, RosterRowError, RosterSheet } from '../../../shared/schemas/roster.ts';
 import { api, call } from '../app/api.ts';
 import { useSession } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
-import { isMessageKey, useT, type Translate } from '../i18n/index.ts';
+import { isMessageKey, useT, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, SpreadsheetInput, Table, toast, useApiForm } from '../ui/index.ts';
 import './roster.css';
 
@@ -13,6 +13,15 @@ const SHEETS: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts'];
 function rowProblem(t: Translate, e: RosterRowError): string {
   const key = `roster.error.${e.code}`;
   return isMessageKey(key) ? t(key, e.params) : e.message;
+}
+
+/** A planned change worded in the reader's language: field names, and coded values (stage, yes/no, levels…). */
+function changeText(t: Translate, c: RosterChange): string {
+  const word = (prefix: string, v: string) => (isMessageKey(`${prefix}${v}`) ? t(`${prefix}${v}` as MessageKey) : v);
+  const value = (v: string | null) => (v === null ? '—' : word('roster.value.', v));
+  return c.fields
+    .map((f) => `${word('roster.field.', f.field)}: ${c.action === 'create' ? value(f.after) : `${value(f.before)} → ${value(f.after)}`}`)
+    .join(t('common.listSeparator'));
 }
 
 /**
@@ -109,7 +118,7 @@ export function RosterImportPage() {
                 rows={result.errors}
                 rowKey={(e) => `${e.sheet}-${e.row}-${e.column}-${e.code}`}
                 columns={[
-                  { key: 'sheet', header: t('roster.summary.sheet'), render: (e) => e.sheetName, width: '80px' },
+                  { key: 'sheet', header: t('roster.summary.sheet'), render: (e) => t(`roster.sheet.${e.sheet}`), width: '80px' },
                   { key: 'row', header: t('roster.row'), render: (e) => e.row, width: '64px' },
                   { key: 'column', header: t('roster.column'), render: (e) => e.column ?? '—' },
                   { key: 'problem', header: t('roster.problem'), wrap: true, render: (e) => rowProblem(t, e) },
@@ -149,7 +158,7 @@ export function RosterImportPage() {
                 { key: 'row', header: t('roster.row'), render: (c) => c.row, width: '64px' },
                 { key: 'action', header: t('roster.action'), render: (c) => t(`roster.action.${c.action}`), width: '72px' },
                 { key: 'key', header: t('roster.key'), render: (c) => c.key },
-                { key: 'fields', header: t('roster.fields'), wrap: true, render: (c) => c.fields.map((f) => (c.action === 'create' ? `${f.field}: ${f.after ?? '—'}` : `${f.field}: ${f.before ?? '—'} → ${f.after ?? '—'}`)).join('；') },
+                { key: 'fields', header: t('roster.fields'), wrap: true, render: (c) => changeText(t, c) },
               ]}
             />
           )}
