@@ -62,7 +62,7 @@ export function RosterImportPage() {
     setSheetTaken(true);
     if (!res.ok) return;
     const url = URL.createObjectURL(res.data);
-    if (format === 'html') window.open(url, '_blank', 'noopener');
+    if (format === 'html') window.open(url, '_blank');
     else {
       const a = document.createElement('a');
       a.href = url;
