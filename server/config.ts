@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
+  /** Scheduling: pin "now" for the in-the-past check (S-SCHEDULE-PAST) — tests and demos replaying a date; unset in service. */
+  SCHEDULE_NOW: z.iso.datetime({ offset: true }).optional(),
   /** With several server processes: Socket.IO rooms are shared through this Redis (streams adapter). */
   REDIS_URL: z.string().url().optional(),
   REDIS_STREAM_NAME: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tongbu:socket.io'),
@@ -143,7 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       iceCredentialTtlSeconds: e.ICE_CREDENTIAL_TTL_SECONDS,
       iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     },
-    schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS },
+    schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS, now: e.SCHEDULE_NOW ? new Date(e.SCHEDULE_NOW) : null },
     quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,
     trustProxy,

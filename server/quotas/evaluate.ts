@@ -81,8 +81,8 @@ export function tallyOf(facts: CommunityYearFacts): CommunityYearTally {
   }
   const planned = new Map<string, { kind: PlannedItem['kind']; subjectCode: string | null; mode: string | null; count: number }>();
   for (const i of facts.planned) {
-    // Planned lessons were checked against the memberships of their date when planned (server/schedule).
-    if (!inPeriod(i, facts)) continue;
+    // Q-PLANNED-LESSON-MEMBERS: a planned lesson whose member schools have left by its day cannot count.
+    if (!isCountable(i, facts)) continue;
     const key = groupKey(i);
     const g = planned.get(key) ?? { kind: i.kind, subjectCode: i.subjectCode, mode: i.mode, count: 0 };
     g.count++;

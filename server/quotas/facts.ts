@@ -14,14 +14,14 @@ import type { YearCalendar } from './years.ts';
  *   jointly: the core school and a school that was a member that day took part
  *   (P-OFFLINE-RESEARCH-SCHOOLS);
  * - coordinators' corrections count the same way, marked `correction`;
- * - planned = scheduled (or live) sessions and planned offline research from today on (a
- *   planned lesson's member classrooms were checked against the memberships of its date
- *   when it was planned — server/schedule — and are not checked again here);
+ * - planned = scheduled (or live) sessions and planned offline research from today on; a
+ *   planned lesson only while one of its member classrooms' schools is a member on its day
+ *   (Q-PLANNED-LESSON-MEMBERS, migration 0017: a school may leave after it was planned);
  * - dispatch coverage per member-school period: a dispatch that has begun overlapping it
  *   (covered), or one still to begin (planned).
  *
  * `tallies()` reads these facts grouped per community from `quota_tallies`, which the
- * database keeps exact: the views of migration 0014 (`quota_tally_groups`, restated in 0015,
+ * database keeps exact: the views of migration 0014 (`quota_tally_groups`, restated in 0015 and 0017,
  * `quota_tally_member_periods`, `quota_tally_docs`) state the rules above in SQL, triggers
  * note every community whose counted items, memberships, member-school names or dispatches
  * change, and at commit its rows are recomputed from those views (in the same transaction

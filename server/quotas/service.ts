@@ -119,7 +119,7 @@ export async function communityYear(ctx: QuotaContext, ci: CommunityInfo, year: 
   return {
     progress: progressDto(ci, year.label, row, evaluated, new Date()),
     items,
-    planned: d.facts.planned.map(({ kind, id, title, on, subjectCode, mode }) => ({ kind, id, title, on, subjectCode, mode })),
+    planned: d.facts.planned.filter((i) => isCountable(i, d.facts)).map(({ kind, id, title, on, subjectCode, mode }) => ({ kind, id, title, on, subjectCode, mode })),
     trend: KINDS.map((kind) => ({ kind, points: monthlyTrend({ period: d.facts.period, counted: countable }, kind) })),
   };
 }

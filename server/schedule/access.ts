@@ -38,7 +38,7 @@ export async function requirePlanRight(db: Db, actor: Actor, community: { id: st
   const right = await planRight(db, actor, community);
   if (right === 'none') throw new ForbiddenError('Only coordinators and core-school teachers schedule sessions of this community');
   if (right === 'own' && hostTeacherId !== actor.teacherId) throw new ForbiddenError('A teacher schedules only the sessions they teach or host');
-  if (right === 'own' && wantsOverride) throw new ForbiddenError('Only a coordinator may plan outside the terms or on a holiday');
+  if (right === 'own' && wantsOverride) throw new ForbiddenError('Only a coordinator may plan outside the terms, on a holiday or in the past');
   return right;
 }
 

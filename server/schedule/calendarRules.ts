@@ -18,6 +18,25 @@ export async function loadCalendar(db: Db): Promise<SchoolCalendar> {
 }
 
 /** Why a local date is not a school day for planning, or null if it is one. */
+/**
+ * S-SCHEDULE-PAST: a session that would start more than this long ago is in the past. A form
+ * filled in at 10:03 for a lesson "from 10:00" is not; one dated yesterday is, and needs a
+ * coordinator's reason (a lesson held elsewhere, entered afterwards) or is refused.
+ */
+export const PAST_START_GRACE_MS = 15 * 60_000;
+
+/** The first occurrence that starts in the past (S-SCHEDULE-PAST), as a calendar issue. */
+export function pastIssueOf(occurrences: readonly { startsAt: Date; date: string }[], now: Date, locale: 'zh-CN' | 'en' = 'zh-CN'): CalendarIssue | null {
+  const first = occurrences.find((o) => o.startsAt.getTime() < now.getTime() - PAST_START_GRACE_MS);
+  if (!first) return null;
+  return {
+    date: first.date,
+    kind: 'in_past',
+    name: null,
+    description: locale === 'en' ? `${first.date}: the session would start in the past` : `${first.date}：开始时间已过`,
+  };
+}
+
 export function calendarIssueOn(calendar: SchoolCalendar, date: string, locale: 'zh-CN' | 'en' = 'zh-CN'): CalendarIssue | null {
   const holiday = calendar.holidays.find((h) => h.startsOn <= date && date <= h.endsOn);
   if (holiday) {

@@ -41,7 +41,7 @@ export const COLUMNS = [
   { key: 'invited', zh: '受邀教师', en: 'Research: invited teachers (name or 学校/姓名), separated by ;', example: '' },
   { key: 'until', zh: '每周重复至', en: 'Optional: repeat weekly until this date (YYYY-MM-DD); holidays are skipped', example: '2027-06-29' },
   { key: 'count', zh: '重复次数', en: 'Optional: or repeat weekly this many times', example: '' },
-  { key: 'override', zh: '强制安排理由', en: 'Optional: reason to plan on a holiday or outside the terms (coordinators)', example: '' },
+  { key: 'override', zh: '强制安排理由', en: 'Optional: reason to plan on a holiday, outside the terms or in the past (coordinators)', example: '' },
 ] as const;
 type ColumnKey = (typeof COLUMNS)[number]['key'];
 type RawRow = { row: number; values: Partial<Record<ColumnKey, string>> };
@@ -138,7 +138,7 @@ async function directory(db: Db, communityId: string) {
 
 class Rollback extends Error {}
 
-export async function importSchedule(db: Db, actor: Actor, communityId: string, dryRun: boolean, file: UploadedFile | null): Promise<ImportResult> {
+export async function importSchedule(db: Db, actor: Actor, communityId: string, dryRun: boolean, file: UploadedFile | null, now = new Date()): Promise<ImportResult> {
   await requireCommunity(db, actor, communityId, 'manage');
   if (!file) throw ValidationError.field('file', 'attach the filled-in template (XLSX or CSV)', 'required');
   const rows = toRows(await readGrid(file));
@@ -208,11 +208,11 @@ export async function importSchedule(db: Db, actor: Actor, communityId: string, 
         }
         const d = parsed.data;
         if (d.override && actor.role !== 'admin' && actor.role !== 'coordinator') {
-          rowError(row, 'override', 'only a coordinator may plan outside the terms or on a holiday');
+          rowError(row, 'override', 'only a coordinator may plan outside the terms, on a holiday or in the past');
           continue;
         }
         try {
-          const plan = await planDraft(txDb, actor, d);
+          const plan = await planDraft(txDb, actor, d, '', now);
           if (plan.occurrences.length === 0) {
             rowError(row, 'until', 'every date falls on a holiday or outside the terms');
             continue;

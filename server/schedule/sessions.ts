@@ -8,7 +8,7 @@ import type { Db } from '../db/client.ts';
 import { accounts, liveSessions, scheduleSeries, sessionClassrooms, sessionStatusHistory, sessionTeachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import { mayChangeSession, planRight, requirePlanRight, visibleSessionsWhere } from './access.ts';
-import { calendarIssueOn, expandWeekly, loadCalendar, type Occurrence } from './calendarRules.ts';
+import { calendarIssueOn, expandWeekly, loadCalendar, pastIssueOf, type Occurrence } from './calendarRules.ts';
 import { BOOKING_CONSTRAINT, clashError, findClashes } from './conflicts.ts';
 import { statusHistoryOf, transitionSessionStatus } from './lifecycle.ts';
 import { resolveParticipants, type ResolvedParticipants } from './participants.ts';
@@ -24,8 +24,11 @@ export interface Plan {
   participants: ResolvedParticipants;
 }
 
-/** Resolves a draft into its occurrences and participants, without writing anything. */
-export async function planDraft(db: Db, actor: Actor, d: Draft, prefix = ''): Promise<Plan> {
+/**
+ * Resolves a draft into its occurrences and participants, without writing anything. Its
+ * calendar issues (a holiday, outside the terms, in the past) need a coordinator's override.
+ */
+export async function planDraft(db: Db, actor: Actor, d: Draft, prefix = '', now = new Date()): Promise<Plan> {
   const startsAt = new Date(d.startsAt);
   const endsAt = new Date(d.endsAt);
   // The zone decides the local date: take the asked one, else the host's school's.
@@ -38,10 +41,12 @@ export async function planDraft(db: Db, actor: Actor, d: Draft, prefix = ''): Pr
   if (d.recurrence) {
     const { occurrences, skipped } = expandWeekly({ startsAt, endsAt }, timeZone, d.recurrence, calendar, actor.locale);
     if (d.recurrence.until && d.recurrence.until < date) throw ValidationError.field(`${prefix}recurrence.until`, 'before the first occurrence', 'too_small');
-    return { timeZone, occurrences, skipped, calendarIssues: [], participants };
+    const past = pastIssueOf(occurrences, now, actor.locale);
+    return { timeZone, occurrences, skipped, calendarIssues: past ? [past] : [], participants };
   }
-  const issue = calendarIssueOn(calendar, date, actor.locale);
-  return { timeZone, occurrences: [{ startsAt, endsAt, date }], skipped: [], calendarIssues: issue ? [issue] : [], participants };
+  const occurrences = [{ startsAt, endsAt, date }];
+  const issues = [calendarIssueOn(calendar, date, actor.locale), pastIssueOf(occurrences, now, actor.locale)].filter((i) => i !== null);
+  return { timeZone, occurrences, skipped: [], calendarIssues: issues, participants };
 }
 
 function calendarRefusal(actor: Actor, issue: CalendarIssue): ConflictError {
@@ -97,10 +102,11 @@ export async function insertPlanned(db: Db, actor: Actor, d: Draft, plan: Plan, 
   }
 }
 
-export async function createSession(db: Db, actor: Actor, d: Draft): Promise<SessionCreated> {
+/** `now`: when the plan is made (SCHEDULE_NOW in tests; the demo's history plans its year as of the year's start). */
+export async function createSession(db: Db, actor: Actor, d: Draft, now = new Date()): Promise<SessionCreated> {
   const community = await requireCommunity(db, actor, d.communityId, 'read');
   await requirePlanRight(db, actor, community, d.hostTeacherId, !!d.override);
-  const plan = await planDraft(db, actor, d);
+  const plan = await planDraft(db, actor, d, '', now);
   if (plan.occurrences.length === 0) throw ValidationError.field('recurrence', actor.locale === 'en' ? 'no occurrence falls inside a term outside the holidays' : '所有日期都在节假日或学期外', 'empty_series');
   const issue = plan.calendarIssues[0];
   if (issue && !d.override) throw calendarRefusal(actor, issue);
@@ -109,10 +115,10 @@ export async function createSession(db: Db, actor: Actor, d: Draft): Promise<Ses
   return { seriesId: sessions[0]?.seriesId ?? null, sessions, skipped: plan.skipped };
 }
 
-export async function checkSession(db: Db, actor: Actor, d: z.output<typeof SessionCheck>): Promise<SessionCheckResult> {
+export async function checkSession(db: Db, actor: Actor, d: z.output<typeof SessionCheck>, now = new Date()): Promise<SessionCheckResult> {
   const community = await requireCommunity(db, actor, d.communityId, 'read');
   await requirePlanRight(db, actor, community, d.hostTeacherId, !!d.override);
-  const plan = await planDraft(db, actor, d);
+  const plan = await planDraft(db, actor, d, '', now);
   const conflicts = await findClashes(db, actor, plan.occurrences, { teacherIds: plan.participants.teacherIds, classroomIds: plan.participants.classroomIds }, d.excludeSessionId ? [d.excludeSessionId] : []);
   return {
     ok: conflicts.length === 0 && plan.occurrences.length > 0 && (plan.calendarIssues.length === 0 || !!d.override),
@@ -180,10 +186,10 @@ async function targetsOf(db: Db, actor: Actor, id: string, scope: 'one' | 'follo
   return { current, row, community, targets };
 }
 
-export async function updateSession(db: Db, actor: Actor, id: string, u: z.output<typeof SessionUpdate>): Promise<{ sessions: LiveSession[] }> {
+export async function updateSession(db: Db, actor: Actor, id: string, u: z.output<typeof SessionUpdate>, now = new Date()): Promise<{ sessions: LiveSession[] }> {
   const { current, community, targets } = await targetsOf(db, actor, id, u.scope);
   const right = await planRight(db, actor, community);
-  if (u.override && right !== 'manage') throw new ForbiddenError('Only a coordinator may plan outside the terms or on a holiday');
+  if (u.override && right !== 'manage') throw new ForbiddenError('Only a coordinator may plan outside the terms, on a holiday or in the past');
   if (current.kind === 'online_research' && (u.hostClassroomId || u.memberClassroomIds || u.mode)) throw ValidationError.field(u.mode ? 'mode' : 'memberClassroomIds', 'research sessions invite teachers, not classrooms, and have no mode', 'not_applicable');
   if (current.kind === 'sync_lesson' && u.invitedTeacherIds) throw ValidationError.field('invitedTeacherIds', 'lessons invite classrooms, not teachers', 'not_applicable');
   const host = current.teachers.find((t) => t.role === 'host')!;
@@ -228,7 +234,9 @@ export async function updateSession(db: Db, actor: Actor, id: string, u: z.outpu
   let overrideNeeded = false;
   if (timesChanged) {
     const calendar = await loadCalendar(db);
-    const issue = moved.map((m) => calendarIssueOn(calendar, toZoned(m.startsAt, tz).date, actor.locale)).find((x) => x !== null);
+    const issue =
+      moved.map((m) => calendarIssueOn(calendar, toZoned(m.startsAt, tz).date, actor.locale)).find((x) => x !== null) ??
+      pastIssueOf(moved.map((m) => ({ startsAt: m.startsAt, date: toZoned(m.startsAt, tz).date })), now, actor.locale);
     if (issue && !u.override) throw calendarRefusal(actor, issue);
     overrideNeeded = !!issue;
   }

@@ -127,6 +127,8 @@ export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHis
   const recorder = (await db.insert(liveRecorders).values({ host: 'demo-history', pid: 0, stoppedAt: now }).returning({ id: liveRecorders.id }))[0]!.id;
   const versions = await loadRuleVersions(db);
 
+  // The coordinators planned their year before it began (S-SCHEDULE-PAST judges a plan by when it was made).
+  const plannedAt = new Date(`${year.startsOn}T00:00:00+08:00`);
   for (const story of stories) {
     const coordinator = await people.actor(story.coordinator);
     const communityId = coordinator.communityIds[0]!;
@@ -150,7 +152,7 @@ export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHis
         invitedTeacherIds: [],
         recurrence: { intervalWeeks: l.everyWeeks, until: planUntil },
         override: null,
-      });
+      }, plannedAt);
       ids.push(...created.sessions.map((s) => s.id));
     }
     const r = story.research;
@@ -170,7 +172,7 @@ export async function seedDemoHistory(db: Db, now = new Date()): Promise<DemoHis
       invitedTeacherIds: r.invited.map((n) => people.teacher(n)),
       recurrence: { intervalWeeks: r.everyWeeks, until: planUntil },
       override: null,
-    });
+    }, plannedAt);
     ids.push(...research.sessions.map((s) => s.id));
     result.sessions += ids.length;
 

@@ -31,6 +31,7 @@ import {
   SessionsChanged,
   SessionUpdate,
   StatusHistoryEntry,
+  StrandedCancel,
 } from '../schemas/schedule.ts';
 
 const ICS = 'text/calendar';
@@ -44,6 +45,8 @@ export const scheduleApi = {
   getSession: endpoint({ method: 'get', path: '/api/sessions/:id', summary: 'One session', tag: 'schedule', params: IdParams, response: LiveSession }),
   updateSession: endpoint({ method: 'patch', path: '/api/sessions/:id', summary: 'Change one occurrence, or it and the following ones of its series', tag: 'schedule', params: IdParams, body: SessionUpdate, response: SessionsChanged }),
   cancelSession: endpoint({ method: 'post', path: '/api/sessions/:id/cancel', summary: 'Cancel one occurrence, or it and the following ones (frees the slots)', tag: 'schedule', params: IdParams, body: SessionCancel, response: SessionsChanged }),
+  listStrandedLessons: endpoint({ method: 'get', path: '/api/communities/:communityId/stranded-lessons', summary: 'Lessons still to come whose member schools have all left the community by their day (they no longer count)', tag: 'schedule', params: CommunityParams, response: z.array(LiveSession) }),
+  cancelStrandedLessons: endpoint({ method: 'post', path: '/api/communities/:communityId/stranded-lessons/cancel', summary: 'Cancel every stranded lesson of the community at once (coordinators)', tag: 'schedule', params: CommunityParams, body: StrandedCancel, response: SessionsChanged }),
   sessionHistory: endpoint({ method: 'get', path: '/api/sessions/:id/history', summary: 'Status history of a session (append-only)', tag: 'schedule', params: IdParams, response: z.array(StatusHistoryEntry) }),
 
   listOfflineResearch: endpoint({ method: 'get', path: '/api/offline-research', summary: 'Offline teaching research the caller may see', tag: 'schedule', query: OfflineResearchListQuery, response: z.array(OfflineResearch) }),

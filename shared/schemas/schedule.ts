@@ -118,7 +118,8 @@ export type SessionCreated = z.infer<typeof SessionCreated>;
 
 export const CalendarIssue = z.object({
   date: IsoDate,
-  kind: z.enum(['holiday', 'outside_term']),
+  /** `in_past`: the session would start before now (S-SCHEDULE-PAST). */
+  kind: z.enum(['holiday', 'outside_term', 'in_past']),
   /** The holiday's name, or the nearest term. */
   name: z.string().nullable(),
   description: z.string(),
@@ -158,6 +159,9 @@ export const SessionUpdate = z
   .refine((u) => (u.startsAt === undefined) === (u.endsAt === undefined), { path: ['endsAt'], message: 'give startsAt and endsAt together' });
 
 export const SessionCancel = z.object({ reason: z.string().trim().min(2).max(500), scope: ChangeScope.default('one') });
+
+/** Cancelling the lessons whose member schools have left (Q-PLANNED-LESSON-MEMBERS). */
+export const StrandedCancel = z.object({ reason: z.string().trim().min(2).max(500) });
 
 export const SessionsChanged = z.object({ sessions: z.array(LiveSession) }).meta({ id: 'SessionsChanged' });
 

@@ -7,7 +7,7 @@ import { api } from '../../shared/api/index.ts';
 import { todayOf } from '../../server/quotas/years.ts';
 import { addDays } from '../../shared/schedule/time.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
-import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
+import { demoDirectory, lessonDraft, type DemoDirectory, PLANNING_NOW } from '../support/schedule.ts';
 
 let p: TestPlatform;
 let dir: DemoDirectory;
@@ -18,7 +18,7 @@ let dataDir: string;
 beforeAll(async () => {
   // Evidence files go under DATA_DIR: a directory of this test's own.
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'tongbu-schedule-'));
-  p = await startTestPlatform({ env: { DATA_DIR: dataDir } });
+  p = await startTestPlatform({ env: { DATA_DIR: dataDir, SCHEDULE_NOW: PLANNING_NOW } });
   dir = await demoDirectory(p.database.db);
   coord = await p.signIn('coord.shiyan');
   const series = await coord.call(api.createSession, {

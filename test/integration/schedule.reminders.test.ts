@@ -4,7 +4,7 @@ import { api } from '../../shared/api/index.ts';
 import { REMINDER_EVENT, type Reminder } from '../../shared/schemas/schedule.ts';
 import { createReminderScheduler } from '../../server/schedule/index.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
-import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
+import { demoDirectory, lessonDraft, type DemoDirectory, PLANNING_NOW } from '../support/schedule.ts';
 import { drained } from '../support/sockets.ts';
 
 let p: TestPlatform;
@@ -13,7 +13,7 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   // The platform's own reminder clock is off: the test drives an injected clock instead.
-  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0' } });
+  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0', SCHEDULE_NOW: PLANNING_NOW } });
   dir = await demoDirectory(p.database.db);
 });
 afterAll(async () => {

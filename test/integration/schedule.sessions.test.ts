@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
-import { demoDirectory, lessonDraft, type DemoDirectory } from '../support/schedule.ts';
+import { demoDirectory, lessonDraft, type DemoDirectory, PLANNING_NOW } from '../support/schedule.ts';
 
 let p: TestPlatform;
 let dir: DemoDirectory;
 let coord: SignedInClient;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
+  p = await startTestPlatform({ env: { SCHEDULE_NOW: PLANNING_NOW } });
   dir = await demoDirectory(p.database.db);
   coord = await p.signIn('coord.shiyan');
 });

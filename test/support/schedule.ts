@@ -41,3 +41,10 @@ export function lessonDraft(dir: DemoDirectory, startsAt: string, endsAt: string
     ...extra,
   };
 }
+
+/**
+ * The schedule tests plan December 2026 – July 2027 as seen from this instant (SCHEDULE_NOW):
+ * S-SCHEDULE-PAST refuses lessons in the past, and the calendar's edges they test (New Year,
+ * the winter break) do not move with the day the suite runs.
+ */
+export const PLANNING_NOW = '2026-11-20T08:00:00+08:00';

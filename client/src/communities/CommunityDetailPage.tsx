@@ -10,6 +10,7 @@ import { AddMemberDrawer } from './AddMemberDrawer.tsx';
 import { EditCommunityDrawer } from './EditCommunityDrawer.tsx';
 import { EndMembershipDialog, RemoveMembershipDialog } from './MembershipDialogs.tsx';
 import { useCommunity } from './store.ts';
+import { StrandedLessons } from './StrandedLessons.tsx';
 
 /** Whether the signed-in user may change this community (the server decides again). */
 /** The server says what the caller may do with the community; edit controls follow it (and it checks again). */
@@ -143,6 +144,8 @@ function CommunityView({ community }: { community: Community }) {
           testId="memberships-table"
         />
       </Card>
+
+      <StrandedLessons community={community} canManage={canManage} />
 
       <Card title={t('community.detailsTitle')}>
         <DescriptionList

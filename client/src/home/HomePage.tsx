@@ -14,6 +14,9 @@ import { localName, useLocale, useT } from '../i18n/index.ts';
 import { Badge, Card, DescriptionList, EmptyState, Icon, LinkButton, PageHeader, Spinner, Stat, Table, type Column, type IconName } from '../ui/index.ts';
 import { UpcomingSessions } from './UpcomingSessions.tsx';
 import { CountySection } from '../county/CountySection.tsx';
+import { CommunityYearCard } from './CommunityYear.tsx';
+import { CommunitiesByRisk, useStanding } from './Standing.tsx';
+import { DeliveredThisYear } from './DeliveredThisYear.tsx';
 
 export function HomePage() {
   const me = useMe();
@@ -80,6 +83,7 @@ function CountyOverview({ admin }: { admin?: boolean }) {
   const schools = useQuery(api.listSchools, {});
   const types = useCommunityTypes();
   const accounts = useAccountList(Boolean(admin)).list;
+  const standing = useStanding();
 
   const s = schools.data ?? [];
   const inCommunity = s.filter((x) => x.currentCommunity).length;
@@ -136,6 +140,7 @@ function CountyOverview({ admin }: { admin?: boolean }) {
           </Card>
         </div>
       </div>
+      <CommunitiesByRisk overview={standing.data} loading={standing.loading} />
       <CountySection />
     </>
   );
@@ -164,9 +169,15 @@ function CoordinatorHome() {
   const t = useT();
   const me = useMe();
   const { list } = useCommunityList();
+  const standing = useStanding();
+  const mine = (list ?? []).filter((c) => me.account.communityIds.includes(c.id));
   return (
     <>
       <Greeting description={t('home.coordinatorIntro')} />
+      {mine.map((c) => (
+        <CommunityYearCard key={c.id} communityId={c.id} name={c.name} progress={standing.data?.communities.find((p) => p.communityId === c.id)} loading={standing.loading} />
+      ))}
+      {mine.length > 0 && <UpcomingSessions anyVisible />}
       <div className="shortcuts shortcuts--row">
         <Shortcut to="/schools" icon="school" title={t('nav.schools')} text={t('home.shortcutSchools')} />
         <Shortcut to="/accounts" icon="accounts" title={t('nav.accounts')} text={t('home.shortcutCoordinatorAccounts')} />
@@ -176,7 +187,7 @@ function CoordinatorHome() {
       ) : list.length === 0 ? (
         <EmptyState icon="communities" title={t('home.noCommunities')} description={t('home.noCommunitiesText')} />
       ) : (
-        list.filter((c) => me.account.communityIds.includes(c.id)).map((c) => <CommunityOverviewCard key={c.id} id={c.id} manage />)
+        mine.map((c) => <CommunityOverviewCard key={c.id} id={c.id} manage />)
       )}
     </>
   );
@@ -307,6 +318,7 @@ function SchoolHome() {
         )}
       </div>
       <UpcomingSessions teacherId={me.account.teacherId} classroomId={me.account.classroomId} />
+      {me.account.teacherId && <DeliveredThisYear teacherId={me.account.teacherId} />}
       {s?.currentCommunity && <CommunityOverviewCard id={s.currentCommunity.id} />}
     </>
   );

@@ -12,10 +12,11 @@ const SHOWN = 6;
 const ENTER_BEFORE_MS = 15 * 60_000;
 
 /**
- * A teacher's or classroom terminal's next sessions, on the home page: what is on
- * today and soon, with one click into the live room when it is time.
+ * A teacher's or classroom terminal's next sessions (or, `anyVisible`, a coordinator's
+ * communities'), on the home page: what is on today and soon, with one click into the
+ * live room when it is time.
  */
-export function UpcomingSessions({ teacherId, classroomId }: { teacherId?: string | null; classroomId?: string | null }) {
+export function UpcomingSessions({ teacherId, classroomId, anyVisible }: { teacherId?: string | null; classroomId?: string | null; anyVisible?: boolean }) {
   const t = useT();
   const locale = useLocale();
   const query = useMemo(() => {
@@ -23,7 +24,7 @@ export function UpcomingSessions({ teacherId, classroomId }: { teacherId?: strin
     const to = new Date(from.getTime() + HORIZON_DAYS * 86400_000);
     return { from: from.toISOString(), to: to.toISOString(), ...(teacherId ? { teacherId } : {}), ...(classroomId ? { classroomId } : {}) };
   }, [teacherId, classroomId]);
-  const sessions = useQuery(api.listSessions, teacherId || classroomId ? { query } : null);
+  const sessions = useQuery(api.listSessions, teacherId || classroomId || anyVisible ? { query } : null);
   const rows = (sessions.data ?? []).filter((s) => s.status === 'scheduled' || s.status === 'live').slice(0, SHOWN);
   const when = (s: LiveSession) =>
     new Intl.DateTimeFormat(locale, { timeZone: s.timeZone, month: 'numeric', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' }).format(new Date(s.startsAt));

@@ -6,6 +6,7 @@ import { useQuery } from '../app/useQuery.ts';
 import { useLocale, useT } from '../i18n/index.ts';
 import { Badge, Card, EmptyState, LinkButton, PageHeader, Spinner } from '../ui/index.ts';
 import './live.css';
+import { NextSession } from './NextSession.tsx';
 
 /** How often the list (and a waiting classroom terminal) looks for a lesson that went live. */
 export const LIVE_POLL_MS = 5000;
@@ -38,7 +39,10 @@ export function LiveHome() {
       {!now.data ? (
         <Spinner />
       ) : now.data.length === 0 ? (
-        <EmptyState icon="video" title={t('live.none')} description={t('live.noneHint', { minutes: 15 })} testId="live-none" />
+        <>
+          <EmptyState icon="video" title={t('live.none')} description={t('live.noneHint', { minutes: 15 })} testId="live-none" />
+          <NextSession />
+        </>
       ) : (
         <div className="live-list" data-testid="live-list">
           {now.data.map((i) => (
