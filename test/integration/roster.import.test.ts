@@ -262,6 +262,13 @@ describe('county roster import', () => {
     const roomResult = await dryRun(coord, fileOf(rooms, 'rooms.csv', 'text/csv'));
     expect(roomResult.errors.map((e) => [e.row, e.column, e.code])).toEqual([[3, '学校标识码', 'roster.scope']]);
     expect(roomResult.summary.classrooms.create).toBe(1);
+    // County figures and auditor accounts are an administrator's.
+    const figures = rosterCsv('schools', [{ 学校标识码: code('海盐县澉浦小学'), 学校名称: '海盐县澉浦小学', 学段: '小学', 城乡: '乡村', 新居民子女学校: '否', 在校生数: '999' }]);
+    expect((await dryRun(coord, fileOf(figures, 'schools.csv', 'text/csv'))).errors.map((e) => [e.column, e.code])).toEqual([['在校生数', 'roster.admin_only']]);
+    const auditorCsv = rosterCsv('accounts', [{ 用户名: 'auditor.second', 角色: '审计员', 显示名称: '第二督导' }]);
+    expect((await dryRun(coord, fileOf(auditorCsv, 'accounts.csv', 'text/csv'))).errors.map((e) => [e.column, e.code])).toEqual([['角色', 'roster.admin_only']]);
+    expect((await commit(admin, fileOf(auditorCsv, 'accounts.csv', 'text/csv'))).summary.accounts.create).toBe(1);
+    expect((await db().select().from(accounts).where(eq(accounts.username, 'auditor.second')))[0]).toMatchObject({ role: 'auditor', countyId, displayName: '第二督导' });
     const auditorRes = await importFile(await p.signIn('auditor.haiyan'), fileOf(rooms, 'rooms.csv', 'text/csv'), { dryRun: true });
     expect(auditorRes.ok || auditorRes.status).toBe(403);
     const elsewhere = await importFile(coord, fileOf(rooms, 'rooms.csv', 'text/csv'), { dryRun: true }, otherCountyId);
