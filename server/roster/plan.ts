@@ -241,7 +241,9 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
     schoolByCode.set(code, { id, code, name, managed: true, bad: false });
     record('schools', r, code, !!existing, fields);
   }
-  const schoolById = new Map([...schoolByCode.values()].map((s) => [s.id, s]));
+  // Every school of the county by id (those without a code too), as the file leaves them.
+  const schoolById = new Map<string, SchoolTarget>(countySchools.map((s) => [s.id, { id: s.id, code: s.code, name: s.name, managed: managed.has(s.id), bad: false }]));
+  for (const s of schoolByCode.values()) if (s.id) schoolById.set(s.id, s);
   /** The school a row names by code: reported when unknown, of another county or not the caller's. */
   const schoolOf = (sheet: RosterSheet, r: RosterRow, column: string): SchoolTarget | null => {
     const code = r.values[column] ?? '';
