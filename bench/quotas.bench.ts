@@ -26,12 +26,11 @@
  *   recomputed → progress emitted (the live dashboards' path, server/quotas/live.ts), from
  *   the commit of the evidence to the emit; and a community's tally refresh alone.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Server as IoServer } from 'socket.io';
 import type { BenchContext } from './run.ts';
-import { withAdmin, withDatabase } from '../test/support/pgAdmin.ts';
-import { openDatabase, type Database, type Db } from '../server/db/client.ts';
+import { onEngines } from './engines.ts';
+import type { Database, Db } from '../server/db/client.ts';
 import { liveSessionVerdicts } from '../server/db/schema/index.ts';
 import { transitionSessionStatus } from '../server/schedule/lifecycle.ts';
 import { evaluateCommunityYear } from '../server/quotas/evaluate.ts';
@@ -282,36 +281,10 @@ export default async function quotasBench(ctx: BenchContext) {
   const n = ctx.quick ? 500 : Number(process.env['QUOTA_BENCH_COMMUNITIES'] ?? 10_000);
   const out: Record<string, unknown> = { communities: n, sessions: n * SESSIONS, today: TODAY };
 
-  const adminUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const admin = (q: string) => withAdmin(adminUrl, async (c) => void (await c.query(q)));
-  const name = `tongbu_bench_quotas_${randomBytes(4).toString('hex')}`;
-  try {
-    await admin(`create database ${name}`);
-    const database = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, name), poolSize: 4 });
-    try {
-      await database.migrate();
-      ctx.log('PostgreSQL');
-      out['postgres'] = await measure(ctx, database, n);
-    } finally {
-      await database.close();
-      await admin(`drop database if exists ${name} with (force)`);
-    }
-  } catch (err) {
-    out['postgres'] = { error: `PostgreSQL at ${adminUrl.replace(/\/\/[^@]*@/, '//')}: ${(err as Error).message}` };
-  }
-
   const pgliteN = ctx.quick ? n : Number(process.env['QUOTA_BENCH_PGLITE_COMMUNITIES'] ?? n);
-  try {
-    const database = await openDatabase({ kind: 'pglite' });
-    try {
-      await database.migrate();
-      ctx.log(`PGlite (${pgliteN} communities)`);
-      out['pglite'] = { communities: pgliteN, ...(await measure(ctx, database, pgliteN)) };
-    } finally {
-      await database.close();
-    }
-  } catch (err) {
-    out['pglite'] = { communities: pgliteN, error: (err as Error).message };
-  }
+  Object.assign(
+    out,
+    await onEngines(ctx, 'quotas', async (database, engine) => (engine === 'pglite' ? { communities: pgliteN, ...(await measure(ctx, database, pgliteN)) } : measure(ctx, database, n))),
+  );
   return out;
 }

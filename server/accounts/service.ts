@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Account, AccountCreate, AccountUpdate } from '../../shared/schemas/accounts.ts';
 import type { Locale } from '../../shared/schemas/common.ts';
 import type { Db } from '../db/client.ts';
-import { accountCommunities, accounts, classrooms, communities, counties, schools, teachers } from '../db/schema/index.ts';
+import { accountActivations, accountCommunities, accounts, classrooms, communities, counties, schools, teachers } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode, ValidationError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
 import { dummyPasswordHash, hashPassword, verifyPassword } from './password.ts';
@@ -152,6 +152,8 @@ export async function updateAccount(
     if (input.locale !== undefined) set.locale = input.locale;
     if (input.password !== undefined) set.passwordHash = await hashPassword(input.password);
     if (Object.keys(set).length) await tx.update(accounts).set(set).where(eq(accounts.id, id));
+    // A password set for a new account voids its one-time sign-in code (C-ROSTER-CREDENTIALS).
+    if (input.password !== undefined) await tx.delete(accountActivations).where(eq(accountActivations.accountId, id));
     if (input.communityIds) {
       await tx.delete(accountCommunities).where(eq(accountCommunities.accountId, id));
       await tx.insert(accountCommunities).values(input.communityIds.map((communityId) => ({ accountId: id, communityId })));

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AuditEntry, AuditPage, AuditQuery } from '../../shared/schemas/audit.ts';
 import type { Actor } from '../accounts/actor.ts';
@@ -27,7 +27,8 @@ export async function auditPage(db: Db, actor: Actor, q: z.output<typeof AuditQu
       const regionLevel = and(
         isNull(auditLog.countyId),
         isNull(auditLog.communityId),
-        or(ne(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions)),
+        // Only the rule tables are region-level; any other row without a county (an administrator's account) is not theirs.
+        or(eq(auditLog.tableName, 'live_evidence_rules'), and(eq(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions))),
       );
       where.push(or(eq(auditLog.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000'), regionLevel)!);
       break;

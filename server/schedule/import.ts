@@ -12,7 +12,8 @@ import { classrooms, communityMemberships, schools, subjects, teachers } from '.
 import { ConflictError, HttpError, ValidationError } from '../http/errors.ts';
 import { fieldErrorOf } from '../http/fieldIssue.ts';
 import type { UploadedFile } from '../http/route.ts';
-import { csvFile, spreadsheetCell } from '../http/spreadsheetCell.ts';
+import { csvFile } from '../http/spreadsheetCell.ts';
+import { addExplanationsSheet, addTemplateSheet, decodeText, isXlsx, loadWorkbook, parseCsv, sheetGrid, XLSX_TYPE } from '../http/spreadsheetRead.ts';
 import { insertPlanned, planDraft } from './sessions.ts';
 
 /** zod's English wording for the row errors' messages; the client words them from code and parameters. */
@@ -45,8 +46,6 @@ export const COLUMNS = [
 type ColumnKey = (typeof COLUMNS)[number]['key'];
 type RawRow = { row: number; values: Partial<Record<ColumnKey, string>> };
 
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
 // ---- the template ----
 
 export async function importTemplate(format: 'xlsx' | 'csv') {
@@ -56,107 +55,19 @@ export async function importTemplate(format: 'xlsx' | 'csv') {
   }
   const wb = new ExcelJS.Workbook();
   wb.creator = 'tongbu';
-  const plan = wb.addWorksheet('排课计划');
-  plan.addRow(COLUMNS.map((c) => spreadsheetCell(c.zh))).font = { bold: true };
-  const note = plan.addRow(COLUMNS.map((c, i) => spreadsheetCell(i === 0 ? `# ${c.en}` : c.en)));
-  note.font = { italic: true, color: { argb: 'FF666666' } };
-  plan.columns.forEach((col) => (col.width = 22));
-  plan.views = [{ state: 'frozen', ySplit: 2 }];
-  const help = wb.addWorksheet('Explanations');
-  help.addRow(['列 Column', 'Meaning', '示例 Example']).font = { bold: true };
-  for (const c of COLUMNS) help.addRow([c.zh, c.en, c.example].map(spreadsheetCell));
-  help.addRow([]);
-  help.addRow(['', 'Rows whose first cell starts with # are ignored. Dates YYYY-MM-DD, times HH:MM (24 h). One row per session or weekly series.']);
-  help.columns = [{ width: 18 }, { width: 90 }, { width: 50 }];
+  addTemplateSheet(wb, '排课计划', COLUMNS);
+  addExplanationsSheet(wb, [{ columns: COLUMNS }], ['Rows whose first cell starts with # are ignored. Dates YYYY-MM-DD, times HH:MM (24 h). One row per session or weekly series.']);
   return { contentType: XLSX_TYPE, filename: '排课导入模板.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) };
 }
 
 // ---- reading files ----
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF or LF). */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"' && cell === '') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** UTF-8 (with or without BOM), else GB18030 — what Excel on a Chinese Windows saves. */
-function decodeText(bytes: Buffer): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes);
-  }
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) {
-    // Excel keeps times as a fraction of a day since 1899-12-30; exceljs gives them as such dates.
-    if (value.getUTCFullYear() <= 1900) return `${pad(value.getUTCHours())}:${pad(value.getUTCMinutes())}`;
-    return `${value.getUTCFullYear()}-${pad(value.getUTCMonth() + 1)}-${pad(value.getUTCDate())}`;
-  }
-  if (typeof value === 'number') {
-    if (value > 0 && value < 1) {
-      const minutes = Math.round(value * 24 * 60);
-      return `${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
-    }
-    return String(value);
-  }
-  if (typeof value === 'object') {
-    if ('richText' in value) return value.richText.map((r) => r.text).join('');
-    if ('result' in value) return cellText(value.result as ExcelJS.CellValue);
-    if ('text' in value) return String(value.text);
-  }
-  return String(value);
-}
-
 async function readGrid(file: UploadedFile): Promise<string[][]> {
-  const isXlsx = file.bytes.subarray(0, 2).toString('latin1') === 'PK';
-  if (!isXlsx) return parseCsv(decodeText(file.bytes));
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(file.bytes as unknown as ExcelJS.Buffer);
-  } catch {
-    throw ValidationError.field('file', 'not a readable XLSX workbook', 'unreadable');
-  }
+  if (!isXlsx(file.bytes)) return parseCsv(decodeText(file.bytes));
+  const wb = await loadWorkbook(file.bytes);
   const sheet = wb.getWorksheet('排课计划') ?? wb.worksheets[0];
   if (!sheet) throw ValidationError.field('file', 'the workbook has no sheet', 'empty');
-  const grid: string[][] = [];
-  sheet.eachRow({ includeEmpty: true }, (row, n) => {
-    const cells: string[] = [];
-    for (let c = 1; c <= COLUMNS.length + 5; c++) cells.push(cellText(row.getCell(c).value).trim());
-    grid[n - 1] = cells;
-  });
-  return Array.from(grid, (r) => r ?? []);
+  return sheetGrid(sheet, COLUMNS.length + 5);
 }
 
 function toRows(grid: string[][]): RawRow[] {

@@ -2,6 +2,7 @@ import { countyApi } from './county.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
 import { quotasApi } from './quotas.ts';
+import { rosterApi } from './roster.ts';
 import { scheduleApi } from './schedule.ts';
 
 /** Every REST endpoint of tongbu. Feature tables are merged here. */
@@ -11,6 +12,7 @@ export const api = {
   ...liveApi,
   ...quotasApi,
   ...countyApi,
+  ...rosterApi,
 } as const;
 
 export type Api = typeof api;

@@ -13,7 +13,7 @@ let browser: Browser;
 
 /** Proper names and format names that stay as they are in a Chinese interface. */
 const PROPER = new Set([
-  ...['tongbu', 'ICS', 'iCal', 'iCalendar', 'CSV', 'XLSX', 'Excel', 'PDF', 'ID', 'URL', 'Asia/Shanghai', 'English', 'WebRTC', 'PNG', 'JPEG'],
+  ...['tongbu', 'ICS', 'iCal', 'iCalendar', 'CSV', 'GBK', 'XLSX', 'Excel', 'PDF', 'ID', 'URL', 'Asia/Shanghai', 'English', 'WebRTC', 'PNG', 'JPEG'],
   // "1+X": one core school and X member schools (the communities' own formula).
   'X',
   // The demo county's sign-in names.
@@ -28,9 +28,9 @@ function strayEnglish(text: string): string[] {
 }
 
 const PAGES: Record<string, string[]> = {
-  admin: ['/', '/communities', '/schools', '/accounts', '/schedule', '/live', '/live/rules', '/quotas', '/quota-rules', '/audit'],
+  admin: ['/', '/communities', '/schools', '/schools/import', '/accounts', '/schedule', '/live', '/live/rules', '/quotas', '/quota-rules', '/audit'],
   'auditor.haiyan': ['/', '/quotas', '/live/patrol', '/audit', '/schedule'],
-  'coord.shiyan': ['/', '/communities', '/schools', '/schedule', '/schedule/import', '/schedule/offline-research', '/schedule/dispatch', '/live', '/live/patrol', '/quotas', '/audit'],
+  'coord.shiyan': ['/', '/communities', '/schools', '/schools/import', '/schedule', '/schedule/import', '/schedule/offline-research', '/schedule/dispatch', '/live', '/live/patrol', '/quotas', '/audit'],
   'teacher.wang': ['/', '/schedule', '/live'],
   'class.ganpu': ['/', '/schedule', '/live'],
 };

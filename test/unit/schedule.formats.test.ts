@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionCreate } from '../../shared/schemas/schedule.ts';
 import type { LiveSession } from '../../shared/schemas/schedule.ts';
 import { buildIcal, escapeText, foldLine } from '../../server/schedule/ical.ts';
-import { parseCsv } from '../../server/schedule/import.ts';
+import { parseCsv } from '../../server/http/spreadsheetRead.ts';
 
 const session = (over: Partial<LiveSession> = {}): LiveSession => ({
   id: '11111111-1111-4111-8111-111111111111',

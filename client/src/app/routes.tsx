@@ -5,6 +5,7 @@ import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
 import { liveRoutes } from '../live/routes.tsx';
 import { quotaRoutes } from '../quotas/routes.tsx';
+import { rosterRoutes } from '../roster/routes.tsx';
 import { schoolRoutes } from '../schools/routes.tsx';
 import { scheduleRoutes } from '../schedule/routes.tsx';
 import type { AppRoute } from './router.tsx';
@@ -20,6 +21,7 @@ export const routes: readonly AppRoute[] = [
   ...authRoutes,
   ...homeRoutes,
   ...communityRoutes,
+  ...rosterRoutes,
   ...schoolRoutes,
   ...accountRoutes,
   ...scheduleRoutes,

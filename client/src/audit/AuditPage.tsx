@@ -269,6 +269,11 @@ const rank = (k: string) => {
   return i < 0 ? FIRST.length + (k.endsWith('_id') ? 1 : 0) : i;
 };
 
+/** Secrets the audit trail records only as a fingerprint (password and code hashes, the sealed codes sheet). */
+const SECRET_FIELDS = new Set(['password_hash', 'code_hash', 'credential_sheet']);
+/** Roster columns holding codes (primary, urban, city, bachelor…), worded as the roster import words them. */
+const ROSTER_CODED = new Set(['stage', 'locality', 'backbone_level', 'qualification']);
+
 /** A value as people read it: times local, ids short (or the actor's name), codes named. */
 function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: string, v: unknown) => ReactNode {
   const t = useT();
@@ -286,6 +291,10 @@ function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: st
       if (field === 'mode' && (v === 'interactive' || v === 'dedicated' || v === 'master')) return t(`quotas.mode.${v}`);
       if (field === 'kind' && (v === 'sync_lesson' || v === 'online_research' || v === 'offline_research')) return t(`quotas.itemKind.${v}`);
       if (field === 'subject_code') return subject(v);
+      if (SECRET_FIELDS.has(field)) return t('audit.secret');
+      if (field === 'role' && e.table === 'accounts' && isMessageKey(`role.${v}`)) return t(`role.${v}` as MessageKey);
+      if (field === 'locale' && isMessageKey(`audit.locale.${v}`)) return t(`audit.locale.${v}` as MessageKey);
+      if (ROSTER_CODED.has(field) && isMessageKey(`roster.value.${v}`)) return t(`roster.value.${v}` as MessageKey);
       if (field === 'role' && e.table === 'community_memberships' && (v === 'core' || v === 'member')) return t(`community.role.${v}`);
       if (field === 'role' && e.table === 'session_classrooms' && (v === 'host' || v === 'member')) return t(`evidence.classroomRole.${v}`);
       if (field === 'region') return regionLabel(t, v, (code) => counties?.find((c) => c.code === code)?.name);

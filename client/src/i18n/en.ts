@@ -2,6 +2,7 @@ import { auditEn } from '../audit/messages.ts';
 import { liveEn } from '../live/messages.ts';
 import { quotasEn } from '../quotas/messages.ts';
 import { countyEn } from '../county/messages.ts';
+import { rosterEn } from '../roster/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
@@ -399,4 +400,6 @@ export const en: Record<MessageKey, string> = {
   ...auditEn,
   // county section (coverage, balance, rotation): client/src/county/messages.ts
   ...countyEn,
+  // county roster import: client/src/roster/messages.ts
+  ...rosterEn,
 };

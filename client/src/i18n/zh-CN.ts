@@ -2,6 +2,7 @@ import { auditZh } from '../audit/messages.ts';
 import { liveZh } from '../live/messages.ts';
 import { quotasZh } from '../quotas/messages.ts';
 import { countyZh } from '../county/messages.ts';
+import { rosterZh } from '../roster/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
@@ -403,6 +404,8 @@ export const zhCN = {
   ...auditZh,
   // county section (coverage, balance, rotation): client/src/county/messages.ts
   ...countyZh,
+  // county roster import: client/src/roster/messages.ts
+  ...rosterZh,
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof zhCN;

@@ -4,7 +4,7 @@ import { api, call } from '../app/api.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useFieldT } from '../i18n/fieldMessages.ts';
 import { useT } from '../i18n/index.ts';
-import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, Table, toast, useApiForm } from '../ui/index.ts';
+import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, SpreadsheetInput, Table, toast, useApiForm } from '../ui/index.ts';
 import './schedule.css';
 
 /** A coordinator uploads a term plan: a dry run lists every row's problems; the import is all or nothing. */
@@ -46,15 +46,12 @@ export function ImportPage() {
           <Select value={communityId} onChange={setCommunityId} options={(communities.data ?? []).map((c) => ({ value: c.id, label: c.name }))} />
         </Field>
         <Field label={t('schedule.import.file')} name="file" error={form.of('file')}>
-          <input
-            type="file"
-            className="input"
-            accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
-            onChange={(e) => {
-              setFile(e.target.files?.[0] ?? null);
+          <SpreadsheetInput
+            onChange={(f) => {
+              setFile(f);
               setResult(null);
             }}
-            data-testid="import-file"
+            testId="import-file"
           />
         </Field>
         <div className="sched-feed-actions">

@@ -5,7 +5,7 @@ export { Field, FieldRow } from './Field.tsx';
 export { useApiForm, type ApiForm } from './form.ts';
 export { FormErrors } from './FormErrors.tsx';
 export { Icon, type IconName } from './Icon.tsx';
-export { Checkbox, CheckboxGroup, DateInput, Segmented, Select, TextArea, TextInput, type CheckOption, type SelectOption } from './inputs.tsx';
+export { Checkbox, CheckboxGroup, DateInput, Segmented, Select, SpreadsheetInput, TextArea, TextInput, type CheckOption, type SelectOption } from './inputs.tsx';
 export { Card, DescriptionList, LoadError, NotFoundState, PageHeader, Stat, type Crumb } from './layout.tsx';
 export { Dialog, Drawer } from './Overlay.tsx';
 export { Table, type Column } from './Table.tsx';

@@ -190,3 +190,16 @@ export function Segmented<V extends string>({ value, onChange, options, label, s
     </div>
   );
 }
+
+/** A spreadsheet to upload (XLSX, or CSV in UTF-8 or GBK): the imports' file field. */
+export function SpreadsheetInput({ onChange, testId }: { onChange(file: File | null): void; testId?: string }) {
+  return (
+    <input
+      type="file"
+      className="input"
+      accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+      onChange={(e) => onChange(e.target.files?.[0] ?? null)}
+      data-testid={testId}
+    />
+  );
+}

@@ -1,4 +1,5 @@
-import { boolean, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { boolean, check, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { counties } from './geography.ts';
 
 export const schools = pgTable(
@@ -6,6 +7,8 @@ export const schools = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     countyId: uuid('county_id').notNull().references(() => counties.id),
+    /** 学校标识码: the ten-digit national school code; the roster import matches schools by it. */
+    code: text('code').unique('schools_code_uq'),
     name: text('name').notNull(),
     /** primary | junior_middle | nine_year — see shared/schemas/schools.ts */
     stage: text('stage').notNull(),
@@ -16,7 +19,11 @@ export const schools = pgTable(
     timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [unique('schools_county_name_uq').on(t.countyId, t.name), index('schools_county_idx').on(t.countyId)],
+  (t) => [
+    unique('schools_county_name_uq').on(t.countyId, t.name),
+    index('schools_county_idx').on(t.countyId),
+    check('schools_code_ck', sql`${t.code} ~ '^[0-9]{10}$'`),
+  ],
 );
 
 /** Subjects are data (语文, 数学, 英语, 音乐…), keyed by a stable code. */
@@ -49,9 +56,20 @@ export const teachers = pgTable(
     name: text('name').notNull(),
     /** 骨干教师: may be dispatched to member schools. */
     isBackbone: boolean('is_backbone').notNull().default(false),
+    /** The teacher's staff number (教职工号, national teacher management system); the roster import matches teachers by it. */
+    staffNo: text('staff_no').unique('teachers_staff_no_uq'),
+    /** Backbone level: county | city | province (县级/市级/省级骨干); set ⇒ isBackbone. */
+    backboneLevel: text('backbone_level'),
+    /** Highest qualification: secondary | associate | bachelor | master | doctorate. */
+    qualification: text('qualification'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('teachers_school_idx').on(t.schoolId)],
+  (t) => [
+    index('teachers_school_idx').on(t.schoolId),
+    check('teachers_backbone_level_ck', sql`${t.backboneLevel} is null or (${t.backboneLevel} in ('county', 'city', 'province') and ${t.isBackbone})`),
+    check('teachers_qualification_ck', sql`${t.qualification} in ('secondary', 'associate', 'bachelor', 'master', 'doctorate')`),
+    check('teachers_staff_no_ck', sql`${t.staffNo} ~ '^[0-9A-Za-z-]{1,32}$'`),
+  ],
 );
 
 export const teacherSubjects = pgTable(
