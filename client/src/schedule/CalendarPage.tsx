@@ -48,6 +48,8 @@ export function CalendarPage() {
     () => ({
       from,
       to,
+      // Cancelled sessions stay on the calendar, struck through: the week's record.
+      includeCancelled: 'true' as const,
       ...(!ownOnly && communityId ? { communityId } : {}),
       ...(viewBy === 'teacher' && resourceId ? { teacherId: resourceId } : {}),
       ...(viewBy === 'classroom' && resourceId ? { classroomId: resourceId } : {}),

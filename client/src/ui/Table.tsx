@@ -26,7 +26,10 @@ export interface TableProps<T> {
   label?: string;
 }
 
-/** A clear data table that scrolls sideways rather than squeezing on narrow screens. */
+/**
+ * A clear data table that scrolls sideways rather than squeezing on narrow screens; on a
+ * phone each row becomes a card of "header: value" lines, so the page never scrolls sideways.
+ */
 export function Table<T>({ columns, rows, rowKey, empty, loading, muted, testId, label }: TableProps<T>) {
   const cls = (c: Column<T>) => [c.align ? `align-${c.align}` : '', c.secondary ? 'col-secondary' : '', c.wrap ? 'col-wrap' : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -56,7 +59,7 @@ export function Table<T>({ columns, rows, rowKey, empty, loading, muted, testId,
             rows.map((row) => (
               <tr key={rowKey(row)} className={muted?.(row) ? 'is-muted' : undefined}>
                 {columns.map((c) => (
-                  <td key={c.key} className={cls(c)}>
+                  <td key={c.key} className={cls(c)} data-label={typeof c.header === 'string' ? c.header : undefined}>
                     {c.render(row)}
                   </td>
                 ))}
