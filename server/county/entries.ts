@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { SchoolResources, SchoolResourcesInput, TeacherRotation, TeacherRotationCreate } from '../../shared/schemas/county.ts';
 import type { z } from 'zod';
 import type { Actor } from '../accounts/actor.ts';
@@ -10,6 +10,17 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../http/errors.t
 /** The county bureau (an admin) enters its figures; auditors read them. */
 function requireAdmin(actor: Actor) {
   if (actor.role !== 'admin') throw new ForbiddenError('Only an administrator enters county figures');
+}
+
+const NOT_ENTERED = { pupils: null, teachersAboveQualification: null, backboneTeachers: null, peArtsTeachers: null, teachingFloorArea: null, sportsGroundArea: null, equipmentValue: null, multimediaClassrooms: null };
+
+/** A school's figures for a year as entered (null: not entered): administrators, and the auditors of its county; others 404. */
+export async function getSchoolResources(db: Db, actor: Actor, schoolId: string, academicYear: string): Promise<SchoolResources> {
+  const [school] = await db.select({ countyId: schools.countyId }).from(schools).where(eq(schools.id, schoolId));
+  if (!school || !(actor.role === 'admin' || (actor.role === 'auditor' && actor.countyId === school.countyId))) throw new NotFoundError('School');
+  const [row] = await db.select().from(schoolResources).where(and(eq(schoolResources.schoolId, schoolId), eq(schoolResources.academicYear, academicYear)));
+  const figures = row ? { pupils: row.pupils, teachersAboveQualification: row.teachersAboveQualification, backboneTeachers: row.backboneTeachers, peArtsTeachers: row.peArtsTeachers, teachingFloorArea: row.teachingFloorArea, sportsGroundArea: row.sportsGroundArea, equipmentValue: row.equipmentValue, multimediaClassrooms: row.multimediaClassrooms } : NOT_ENTERED;
+  return { ...figures, schoolId, academicYear };
 }
 
 /** Sets a school's figures for a year (replacing what was there), in the audit trail. */

@@ -3,7 +3,7 @@ import { api } from '../../shared/api/index.ts';
 import type { AppDeps } from '../app.ts';
 import { bind } from '../http/route.ts';
 import { todayOf } from '../quotas/years.ts';
-import { createTeacherRotation, putSchoolResources } from './entries.ts';
+import { createTeacherRotation, getSchoolResources, putSchoolResources } from './entries.ts';
 import { countyCsv, countyHtml, countyXlsx } from './report.ts';
 import { countyReports, type CountyContext } from './service.ts';
 
@@ -20,6 +20,7 @@ export function countyRoutes(router: Router, deps: AppDeps): void {
     if (query.format === 'html') return { contentType: 'text/html; charset=utf-8', filename: `${name}.html`, inline: true, bytes: countyHtml(data) };
     return { contentType: XLSX, filename: `${name}.xlsx`, bytes: await countyXlsx(data) };
   });
+  bind(router, api.getSchoolResources, ({ actor, params }) => getSchoolResources(ctx.db, actor, params.schoolId, params.academicYear));
   bind(router, api.putSchoolResources, ({ actor, params, body }) => putSchoolResources(ctx.db, actor, params.schoolId, params.academicYear, body));
   bind(router, api.createTeacherRotation, ({ actor, body }) => createTeacherRotation(ctx.db, actor, body));
 }

@@ -179,6 +179,22 @@ describe('the county enters its figures and rotations', () => {
     expect(byAuditor.ok ? 200 : byAuditor.status).toBe(403);
   });
 
+  it('a school\'s entered figures are read back by admins and the county\'s auditors (null = not entered); anyone else gets 404', async () => {
+    const db = platform.database.db;
+    const [wuyuan] = await db.select().from(schools).where(eq(schools.name, '海盐县武原小学'));
+    const [xindai] = await db.select().from(schools).where(eq(schools.name, '平湖市新埭小学'));
+    const params = { schoolId: wuyuan!.id, academicYear: '2026-2027' };
+    const figures = { pupils: 800, teachersAboveQualification: null, backboneTeachers: 7, peArtsTeachers: null, teachingFloorArea: 3600.5, sportsGroundArea: null, equipmentValue: 1_500_000, multimediaClassrooms: null };
+    expect((await admin.call(api.putSchoolResources, { params, body: figures })).ok).toBe(true);
+    for (const reader of [admin, auditor]) {
+      const got = await reader.call(api.getSchoolResources, { params });
+      expect(got.ok && got.data).toEqual({ ...figures, ...params });
+    }
+    for (const outsider of [otherAuditor, coord]) expect((await outsider.call(api.getSchoolResources, { params })).status).toBe(404);
+    const none = await otherAuditor.call(api.getSchoolResources, { params: { schoolId: xindai!.id, academicYear: '2026-2027' } });
+    expect(none.ok && none.data.pupils).toBeNull();
+  });
+
   it('R-ROTATION-SHARE: a recorded rotation counts; one to the teacher\'s own school or another county is a 400 naming toSchoolId', async () => {
     const db = platform.database.db;
     const [lin] = await db.select().from(teachers).where(eq(teachers.name, '林国华'));

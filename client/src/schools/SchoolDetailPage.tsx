@@ -11,6 +11,7 @@ import { Badge, Button, Card, EmptyState, LoadError, NotFoundState, PageHeader, 
 import { ClassroomDrawer } from './ClassroomDrawer.tsx';
 import { SchoolDrawer } from './SchoolDrawer.tsx';
 import { TeacherDrawer } from './TeacherDrawer.tsx';
+import { ResourcesCard } from './ResourcesCard.tsx';
 
 /** The server says what the caller may do with the school; edit controls follow it (and it checks again). */
 export function useCanManageSchool(school: School | undefined): boolean {
@@ -181,6 +182,8 @@ export function SchoolDetailPage({ params }: RouteProps) {
       >
         <Table columns={teacherColumns} rows={teachers.data} rowKey={(x) => x.id} testId="teachers-table" label={t('teacher.title')} empty={<EmptyState compact icon="teacher" title={t('teacher.none')} />} />
       </Card>
+
+      {(me.account.role === 'admin' || me.account.role === 'auditor') && <ResourcesCard schoolId={s.id} />}
 
       {editing?.kind === 'school' && <SchoolDrawer school={s} onClose={close} onSaved={(x) => school.setData(x)} />}
       {editing?.kind === 'classroom' && <ClassroomDrawer schoolId={s.id} classroom={editing.classroom} onClose={close} onSaved={() => void classrooms.reload()} />}
