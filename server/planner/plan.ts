@@ -267,6 +267,51 @@ export class Planner {
     return placed;
   }
 
+  /** Takes an item's teachers, classrooms, day or dispatch period as booked (items kept when others clash). */
+  reserve(item: PlanItem) {
+    if (item.kind === 'dispatch' && item.teacherId && item.endDate) this.dispatchBusy.push({ teacherId: item.teacherId, from: item.date, to: item.endDate });
+    else if (item.kind === 'offline_research') this.offlineDays.add(item.date);
+    else if (item.startTime && item.endTime && item.teacherId) {
+      const start = fromZoned(item.date, item.startTime, this.input.timeZone).getTime();
+      const end = fromZoned(item.date, item.endTime, this.input.timeZone).getTime();
+      this.bookings.book([item.teacherId, ...item.invitedTeacherIds], [...(item.hostClassroomId ? [item.hostClassroomId] : []), ...item.memberClassroomIds], start, end);
+    }
+  }
+
+  /**
+   * Free alternatives for a refused item with the same people and rooms: preferred slots from
+   * its week on (then earlier weeks), other days for offline research, later weeks for a dispatch.
+   */
+  alternatives(item: PlanItem, n = 3): { date: string; startTime: string | null; endTime: string | null; endDate: string | null }[] {
+    const at = this.weeks.findIndex((w) => w.monday >= mondayOf(item.date));
+    const weeks = at < 0 ? [...this.weeks].reverse() : [...this.weeks.slice(at), ...this.weeks.slice(0, at).reverse()];
+    const out: { date: string; startTime: string | null; endTime: string | null; endDate: string | null }[] = [];
+    if (item.kind === 'dispatch') {
+      const days = item.endDate ? Math.round((Date.parse(item.endDate) - Date.parse(item.date)) / 86_400_000) : 0;
+      for (const w of weeks) {
+        const from = w.days[0]!;
+        const to = addDays(from, days);
+        if (from === item.date || !item.teacherId || this.dispatchBusy.some((d) => d.teacherId === item.teacherId && d.from <= to && from <= d.to)) continue;
+        out.push({ date: from, startTime: null, endTime: null, endDate: to > this.input.tally.period.endsOn ? this.input.tally.period.endsOn : to });
+        if (out.length >= n) break;
+      }
+      return out;
+    }
+    if (item.kind === 'offline_research') {
+      for (const w of weeks) for (const d of w.days) if (d !== item.date && !this.offlineDays.has(d) && out.length < n) out.push({ date: d, startTime: null, endTime: null, endDate: null });
+      return out;
+    }
+    const minutes = item.startTime && item.endTime ? (Date.parse(`2000-01-01T${item.endTime}:00Z`) - Date.parse(`2000-01-01T${item.startTime}:00Z`)) / 60_000 : this.input.prefs.lessonMinutes;
+    const same: SessionCandidate = { teacherId: item.teacherId ?? '', invitedTeacherIds: item.invitedTeacherIds, hostClassroomId: item.hostClassroomId, memberClassroomIds: item.memberClassroomIds };
+    for (const w of weeks) {
+      const slot = this.slotIn(w, minutes, () => [same]);
+      if (!slot || (slot.date === item.date && slot.startTime === item.startTime)) continue;
+      out.push({ date: slot.date, startTime: slot.startTime, endTime: slot.endTime, endDate: null });
+      if (out.length >= n) break;
+    }
+    return out;
+  }
+
   placeOffline(n: number, maxPerWeek: number, ruleId: string): number {
     const core = this.core[0];
     if (!core) return 0;

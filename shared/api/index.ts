@@ -1,6 +1,7 @@
 import { countyApi } from './county.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
+import { plannerApi } from './planner.ts';
 import { quotasApi } from './quotas.ts';
 import { scheduleApi } from './schedule.ts';
 
@@ -10,6 +11,7 @@ export const api = {
   ...scheduleApi,
   ...liveApi,
   ...quotasApi,
+  ...plannerApi,
   ...countyApi,
 } as const;
 

@@ -19,7 +19,9 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const adminUrl = process.env['TEST_DATABASE_URL'];
   if (!adminUrl) throw new Error('TEST_DATABASE_URL is not set: run the tests with `npm test`, which provides a PostgreSQL server');
-  const run = randomBytes(4).toString('hex');
+  // TEST_RUN_TAG (letters, digits, _) names the run's databases too, so a shared server shows whose they are.
+  const tag = (process.env['TEST_RUN_TAG'] ?? '').toLowerCase().replace(/[^a-z0-9_]/g, '').slice(0, 20);
+  const run = `${tag ? `${tag}_` : ''}${randomBytes(4).toString('hex')}`;
   const template = `tongbu_tpl_${run}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${template}`));
   const db = await openDatabase({ kind: 'postgres', url: withDatabase(adminUrl, template), poolSize: 1 });
