@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
 import { liveRoutes } from '../live/routes.tsx';
+import { plannerRoutes } from '../planner/routes.tsx';
 import { quotaRoutes } from '../quotas/routes.tsx';
 import { schoolRoutes } from '../schools/routes.tsx';
 import { scheduleRoutes } from '../schedule/routes.tsx';
@@ -25,5 +26,6 @@ export const routes: readonly AppRoute[] = [
   ...scheduleRoutes,
   ...liveRoutes,
   ...quotaRoutes,
+  ...plannerRoutes,
   ...auditRoutes,
 ];

@@ -3,6 +3,7 @@ import { liveZh } from '../live/messages.ts';
 import { quotasZh } from '../quotas/messages.ts';
 import { countyZh } from '../county/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
+import { plannerZh } from '../planner/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
  * (en.ts must have every key: TypeScript checks it). `{name}` marks a parameter.
@@ -395,6 +396,7 @@ export const zhCN = {
 
   // scheduling (issue #3): its own dictionary, client/src/schedule/messages.ts
   ...scheduleZh,
+  ...plannerZh,
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveZh,
   // quota tracker and audit (issue #5): its own dictionary, client/src/quotas/messages.ts
