@@ -329,7 +329,7 @@ export class Planner {
         this.items.push({
           key: this.key('O'), kind: 'offline_research', ruleIds: [ruleId], date, startTime: null, endTime: null, endDate: null,
           title: '线下教研', subjectCode: null, mode: null, teacherId: null, hostClassroomId: null, memberClassroomIds: [], invitedTeacherIds: [],
-          schoolId: core.id, schoolIds: [member.id], who: `${core.name}、${member.name}`, where: core.name,
+          schoolId: core.id, schoolIds: [member.id], who: member.name, where: core.name,
         });
         placed++;
         break;

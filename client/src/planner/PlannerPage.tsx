@@ -19,6 +19,8 @@ function shortfallText(t: Translate, s: PlanShortfall, subject: (code: string) =
   return t(`planner.short.${s.code}` as MessageKey, p);
 }
 
+const itemLabel = (i: PlanItem | undefined) => (i ? `${i.date} ${i.startTime ?? ''} ${i.title}` : '');
+
 /**
  * The year planner (shared/planner/SPEC.md): the proposal for a community as a list grouped
  * by teaching week, each item removable or movable to another date; the forecast of every
@@ -100,7 +102,7 @@ export function PlannerPage({ params }: RouteProps) {
     <>
       <PageHeader
         title={t('planner.title')}
-        breadcrumbs={[{ label: t('quotas.title'), to: '/quotas' }, { label: t('planner.backToQuotas'), to: quotaPage }, { label: t('planner.title') }]}
+        breadcrumbs={[{ label: t('quotas.title'), to: '/quotas' }, { label: t('planner.communityQuotas'), to: quotaPage }, { label: t('planner.title') }]}
         description={t('planner.description')}
         actions={
           <div className="pl-actions">
@@ -127,7 +129,7 @@ export function PlannerPage({ params }: RouteProps) {
               <ul className="pl-clash">
                 {clash.map((c) => (
                   <li key={c.key} data-testid={`plan-clash-${c.key}`}>
-                    <strong>{c.key}</strong> {c.conflict.description}
+                    <strong>{itemLabel(items.find((i) => i.key === c.key))}</strong> {c.conflict.description}
                     <div className="pl-alts">
                       {c.alternatives.length === 0 && <span className="muted">{t('planner.noAlternative')}</span>}
                       {c.alternatives.map((a) => (
@@ -193,15 +195,11 @@ export function PlannerPage({ params }: RouteProps) {
                 <ul className="pl-items">
                   {list.map((i) => (
                     <li key={i.key} className={`pl-item pl-item--${i.kind}`} data-testid={`plan-item-${i.key}`} data-kind={i.kind} data-date={i.date}>
-                      <span className="pl-key">{i.key}</span>
                       <Badge tone={i.kind === 'sync_lesson' ? 'blue' : i.kind === 'dispatch' ? 'orange' : 'green'}>{t(`planner.kind.${i.kind}`)}</Badge>
                       <span className="pl-when">
                         {i.date} {i.startTime ? `${i.startTime}–${i.endTime}` : i.endDate ? t('planner.until', { date: i.endDate }) : ''}
                       </span>
-                      <span className="pl-what">
-                        {i.subjectCode ? `${subject(i.subjectCode)} · ` : ''}
-                        {i.title}
-                      </span>
+                      <span className="pl-what">{i.title}</span>
                       <span className="muted pl-who">
                         {i.who}
                         {i.where ? ` · ${i.where}` : ''}

@@ -49,6 +49,7 @@ export const plannerZh = {
   'planner.empty': '无需再安排：各项指标已达标或按计划可达标。',
   'planner.maxPerWeek': '每位教师每周最多',
   'planner.backToQuotas': '返回年度指标',
+  'planner.communityQuotas': '本教共体指标',
 } as const;
 
 export const plannerEn: Record<keyof typeof plannerZh, string> = {
@@ -98,4 +99,5 @@ export const plannerEn: Record<keyof typeof plannerZh, string> = {
   'planner.empty': 'Nothing left to plan: every rule is met or on track.',
   'planner.maxPerWeek': 'Sessions per teacher per week, at most',
   'planner.backToQuotas': 'Back to the quotas',
+  'planner.communityQuotas': 'The community\'s quotas',
 };
