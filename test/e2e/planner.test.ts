@@ -89,3 +89,55 @@ describe('the year planner', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a stale proposal', () => {
+  it('PL-ACCEPT-ALL-OR-NOTHING: when its teacher was booked meanwhile, 全部接受 writes nothing, names the lesson and offers a free time; taking it, the plan is accepted', async () => {
+    const dir = await demoDirectory(platform.database.db);
+    const id = dir.community('向阳小学教育共同体');
+    const { page, errors } = await pageOf('coord.xiangyang');
+    await page.goto(`${platform.url}/quotas/communities/${id}`);
+    await page.getByTestId(`plan-${RuleIds.syncLessons}`).click();
+    await page.getByTestId('planner-page').waitFor();
+
+    // The same proposal as the page's (the planner is deterministic); its first lesson's teacher gets booked at that hour.
+    const coord = await platform.signIn('coord.xiangyang');
+    const proposal = await coord.call(api.proposePlan, { params: { communityId: id }, body: {} });
+    if (!proposal.ok) throw new Error(proposal.error.message);
+    const lesson = proposal.data.items.find((i) => i.kind === 'sync_lesson')!;
+    await page.getByTestId(`plan-item-${lesson.key}`).waitFor();
+    const booked = await coord.call(api.createSession, {
+      body: {
+        communityId: id, kind: 'sync_lesson', title: '临时加课', subjectCode: lesson.subjectCode, mode: 'interactive',
+        startsAt: new Date(`${lesson.date}T${lesson.startTime}:00+08:00`).toISOString(), endsAt: new Date(`${lesson.date}T${lesson.endTime}:00+08:00`).toISOString(),
+        hostTeacherId: lesson.teacherId!, hostClassroomId: lesson.hostClassroomId, memberClassroomIds: lesson.memberClassroomIds,
+      },
+    });
+    if (!booked.ok) throw new Error(booked.error.message);
+    const count = async () => {
+      const res = await coord.call(api.listSessions, { query: { from: '2026-11-01T00:00:00Z', to: '2027-09-01T00:00:00Z', communityId: id } });
+      return res.ok ? res.data.length : -1;
+    };
+    expect(await count()).toBe(1);
+
+    await page.getByTestId('plan-accept').click();
+    await page.getByTestId(`plan-clash-${lesson.key}`).waitFor();
+    expect(await page.getByTestId(`plan-clash-${lesson.key}`).textContent()).toContain('临时加课');
+    expect(await count()).toBe(1);
+
+    // Take the first free alternative, then accept again.
+    const alternative = page.getByTestId(`plan-alt-${lesson.key}-0`);
+    const altDate = /\d{4}-\d{2}-\d{2}/.exec((await alternative.textContent()) ?? '')?.[0];
+    expect(altDate).toBeDefined();
+    await alternative.click();
+    await page.locator(`[data-testid="plan-item-${lesson.key}"][data-date="${altDate}"]`).waitFor();
+    expect(await page.getByTestId('plan-clash').count()).toBe(0);
+    await page.getByTestId('plan-accept').click();
+    await page.waitForURL(`**/quotas/communities/${id}**`);
+    for (const ruleId of [RuleIds.syncLessons, RuleIds.syncSubjects, RuleIds.researchOnline, RuleIds.researchOffline]) {
+      await page.locator(`section[data-rule="${ruleId}"].q-rule--on_track`).waitFor();
+    }
+    expect(await count()).toBe(1 + proposal.data.items.filter((i) => i.kind === 'sync_lesson' || i.kind === 'online_research').length);
+    // 409 of the first 全部接受 is the expected answer, not a fault.
+    expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+  });
+});

@@ -19,6 +19,12 @@ function shortfallText(t: Translate, s: PlanShortfall, subject: (code: string) =
   return t(`planner.short.${s.code}` as MessageKey, p);
 }
 
+/** The clash list without one item; null once none is left. */
+const without = (clash: Clash | null, key: string): Clash | null => {
+  const rest = clash?.filter((c) => c.key !== key) ?? [];
+  return rest.length ? rest : null;
+};
+
 const itemLabel = (i: PlanItem | undefined) => (i ? `${i.date} ${i.startTime ?? ''} ${i.title}` : '');
 
 /**
@@ -132,12 +138,12 @@ export function PlannerPage({ params }: RouteProps) {
                     <strong>{itemLabel(items.find((i) => i.key === c.key))}</strong> {c.conflict.description}
                     <div className="pl-alts">
                       {c.alternatives.length === 0 && <span className="muted">{t('planner.noAlternative')}</span>}
-                      {c.alternatives.map((a) => (
-                        <Button key={`${a.date}${a.startTime}`} size="sm" onClick={() => { move(c.key, a.date, a); setClash((x) => x?.filter((y) => y.key !== c.key) ?? null); }}>
+                      {c.alternatives.map((a, n) => (
+                        <Button key={`${a.date}${a.startTime}`} size="sm" data-testid={`plan-alt-${c.key}-${n}`} onClick={() => { move(c.key, a.date, a); setClash((x) => without(x, c.key)); }}>
                           {t('planner.alternative', { date: a.date, time: a.startTime ?? '' })}
                         </Button>
                       ))}
-                      <Button size="sm" variant="ghost" onClick={() => { setItems((l) => l.filter((i) => i.key !== c.key)); setClash((x) => x?.filter((y) => y.key !== c.key) ?? null); }}>{t('planner.remove')}</Button>
+                      <Button size="sm" variant="ghost" onClick={() => { setItems((l) => l.filter((i) => i.key !== c.key)); setClash((x) => without(x, c.key)); }}>{t('planner.remove')}</Button>
                     </div>
                   </li>
                 ))}
