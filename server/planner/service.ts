@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { PlanPreferences, type PlanAccepted, type PlanAcceptRequest, type PlanItem, type PlanProposal, type PlanProposeRequest } from '../../shared/schemas/planner.ts';
+import { PlanPreferences, type PlanPreferencesState, type PlanAccepted, type PlanAcceptRequest, type PlanItem, type PlanProposal, type PlanProposeRequest } from '../../shared/schemas/planner.ts';
 import { SessionCreate } from '../../shared/schemas/schedule.ts';
 import type { ConflictDetail } from '../../shared/schemas/errors.ts';
 import { fromZoned } from '../../shared/schedule/time.ts';
@@ -9,6 +9,7 @@ import type { Actor } from '../accounts/actor.ts';
 import { requireCommunity } from '../accounts/scope.ts';
 import { withActor } from '../audit/actor.ts';
 import type { Db } from '../db/client.ts';
+import { plannerPreferences } from '../db/schema/index.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.ts';
 import { tallyOf } from '../quotas/evaluate.ts';
 import { communitiesOf, itemFacts, rowsOf } from '../quotas/facts.ts';
@@ -127,9 +128,34 @@ async function loadInput(ctx: PlannerContext, communityId: string, academicYear:
 const fingerprintOf = (communityId: string, year: string, items: readonly PlanItem[]) =>
   createHash('sha256').update(JSON.stringify({ communityId, year, items })).digest('hex');
 
+/** PL-PREFERENCES: the community's saved preferences, else the defaults. */
+async function storedPreferences(db: Db, communityId: string): Promise<PlanPreferencesState> {
+  const [row] = await db.select().from(plannerPreferences).where(eq(plannerPreferences.communityId, communityId));
+  if (!row) return { preferences: PlanPreferences.parse({}), saved: false, updatedAt: null };
+  // Stored as they were validated; defaults fill what a later version added.
+  const parsed = PlanPreferences.safeParse(row.preferences);
+  return { preferences: parsed.success ? parsed.data : PlanPreferences.parse({}), saved: true, updatedAt: row.updatedAt.toISOString() };
+}
+
+export async function getPreferences(db: Db, actor: Actor, communityId: string): Promise<PlanPreferencesState> {
+  await requireCommunity(db, actor, communityId, 'manage');
+  return storedPreferences(db, communityId);
+}
+
+/** Saves a community's preferences (inside the caller's audited transaction). */
+export async function savePreferences(db: Db, actor: Actor, communityId: string, preferences: PlanPreferences): Promise<PlanPreferencesState> {
+  await requireCommunity(db, actor, communityId, 'manage');
+  await db
+    .insert(plannerPreferences)
+    .values({ communityId, preferences, updatedBy: actor.accountId })
+    .onConflictDoUpdate({ target: plannerPreferences.communityId, set: { preferences, updatedBy: actor.accountId, updatedAt: sql`now()` } });
+  return storedPreferences(db, communityId);
+}
+
 export async function propose(ctx: PlannerContext, actor: Actor, communityId: string, body: z.output<typeof PlanProposeRequest>): Promise<PlanProposal> {
   await requireCommunity(ctx.db, actor, communityId, 'manage');
-  const { input, year, missRate } = await loadInput(ctx, communityId, body.academicYear, body.preferences);
+  const preferences = body.preferences ?? (await storedPreferences(ctx.db, communityId)).preferences;
+  const { input, year, missRate } = await loadInput(ctx, communityId, body.academicYear, preferences);
   const result = planYear(input);
   return {
     communityId,
@@ -137,7 +163,7 @@ export async function propose(ctx: PlannerContext, actor: Actor, communityId: st
     from: result.from,
     timeZone: input.timeZone,
     missRate,
-    preferences: body.preferences,
+    preferences,
     items: result.items,
     forecast: result.forecast,
     shortfalls: result.shortfalls,
@@ -239,7 +265,7 @@ export async function accept(ctx: PlannerContext, actor: Actor, communityId: str
   } catch (err) {
     if (!(err instanceof Refused)) throw err;
     // Nothing was written; alternatives are found against what is booked now plus the items that did fit.
-    const { input } = await loadInput(ctx, communityId, year.label, PlanPreferences.parse({}));
+    const { input } = await loadInput(ctx, communityId, year.label, (await storedPreferences(ctx.db, communityId)).preferences);
     const planner = new Planner(input);
     const refusedKeys = new Set(err.refusals.map((r) => r.key));
     for (const item of body.items) if (!refusedKeys.has(item.key)) planner.reserve(item);

@@ -72,8 +72,15 @@ export type PlanPreferences = z.output<typeof PlanPreferences>;
 
 export const PlanProposeRequest = z.object({
   academicYear: z.string().regex(/^\d{4}-\d{4}$/).optional(),
-  preferences: PlanPreferences.default(PlanPreferences.parse({})),
+  /** For this proposal only; without them, the community's saved preferences (PL-PREFERENCES). */
+  preferences: PlanPreferences.optional(),
 });
+
+/** A community's saved planning preferences, and whether they were ever saved. */
+export const PlanPreferencesState = z
+  .object({ preferences: PlanPreferences, saved: z.boolean(), updatedAt: z.string().nullable() })
+  .meta({ id: 'PlanPreferencesState' });
+export type PlanPreferencesState = z.infer<typeof PlanPreferencesState>;
 
 export const PlanForecast = z.object({
   ruleId: z.string(),

@@ -148,4 +148,40 @@ describe('the year planner', () => {
     expect(bad.status).toBe(400);
     if (!bad.ok) expect(bad.error.fields?.[0]?.field).toMatch(/items\.0\.startTime/);
   });
+
+  it('PL-PREFERENCES: a community\'s saved weekly slots and weekly maximum shape every later proposal; saving is audited and only coordinators may', async () => {
+    const junior = await p.signIn('coord.junior');
+    const id = dir.community('实验中学教育共同体');
+    const before = await junior.call(api.getPlanPreferences, { params: { communityId: id } });
+    if (!before.ok) throw new Error(before.error.message);
+    expect(before.data.saved).toBe(false);
+    expect(before.data.preferences.slots).toHaveLength(4);
+
+    const auditor = await p.signIn('auditor.haiyan');
+    expect((await auditor.call(api.savePlanPreferences, { params: { communityId: id }, body: { slots: [{ weekday: 1, time: '09:00' }] } })).status).toBe(403);
+    expect((await coord.call(api.getPlanPreferences, { params: { communityId: id } })).status).toBe(404);
+    const empty = await junior.call(api.savePlanPreferences, { params: { communityId: id }, body: { slots: [] } });
+    expect(empty.status).toBe(400);
+    if (!empty.ok) expect(empty.error.fields?.[0]?.field).toMatch(/slots/);
+
+    const saved = await junior.call(api.savePlanPreferences, { params: { communityId: id }, body: { slots: [{ weekday: 1, time: '09:00' }, { weekday: 3, time: '10:00' }], maxPerWeekPerTeacher: 1 } });
+    if (!saved.ok) throw new Error(saved.error.message);
+    expect(saved.data.saved).toBe(true);
+
+    const plan = await propose(junior, id);
+    expect(plan.preferences.slots).toEqual([{ weekday: 1, time: '09:00' }, { weekday: 3, time: '10:00' }]);
+    const sessions = plan.items.filter((i) => i.startTime);
+    expect(sessions.length).toBeGreaterThan(0);
+    for (const s of sessions) expect([`1 09:00`, `3 10:00`]).toContain(`${new Date(`${s.date}T00:00:00Z`).getUTCDay()} ${s.startTime}`);
+    const perTeacherWeek = new Map<string, number>();
+    for (const s of sessions) for (const t of [s.teacherId!, ...s.invitedTeacherIds]) {
+      const week = `${t}|${new Date(Date.parse(`${s.date}T00:00:00Z`) - (((new Date(`${s.date}T00:00:00Z`).getUTCDay() + 6) % 7) * 86_400_000)).toISOString().slice(0, 10)}`;
+      perTeacherWeek.set(week, (perTeacherWeek.get(week) ?? 0) + 1);
+    }
+    expect(Math.max(...perTeacherWeek.values())).toBe(1);
+
+    const audit = await junior.call(api.auditLog, { query: { communityId: id, table: 'planner_preferences' } });
+    if (!audit.ok) throw new Error('audit');
+    expect(audit.data.entries.map((e) => [e.op, e.actor?.id])).toEqual([['insert', junior.me.account.id]]);
+  });
 });

@@ -64,6 +64,7 @@ export const auditZh = {
   'audit.tableName.quota_year_closures': '学年关账',
   'audit.tableName.school_resources': '学校办学资源',
   'audit.tableName.teacher_rotations': '教师交流轮岗',
+  'audit.tableName.planner_preferences': '排课偏好',
 
   'audit.field.id': '编号',
   'audit.field.pupils': '在校生数',
@@ -214,6 +215,7 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
   'audit.tableName.quota_year_closures': 'Year closures',
   'audit.tableName.school_resources': 'School resources',
   'audit.tableName.teacher_rotations': 'Teacher rotations',
+  'audit.tableName.planner_preferences': 'Planning preferences',
 
   'audit.field.id': 'ID',
   'audit.field.pupils': 'Pupils',

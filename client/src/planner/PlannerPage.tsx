@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ConflictDetail } from '../../../shared/schemas/errors.ts';
-import type { PlanItem, PlanProposal, PlanShortfall } from '../../../shared/schemas/planner.ts';
+import type { PlanItem, PlanPreferences, PlanProposal, PlanShortfall } from '../../../shared/schemas/planner.ts';
 import { addDays, mondayOf } from '../../../shared/schedule/time.ts';
 import { api, call } from '../app/api.ts';
 import { useSubjectLabel } from '../app/reference.ts';
 import { navigate, useLocation, type RouteProps } from '../app/router.tsx';
 import { useLocale, useT, type MessageKey, type Translate } from '../i18n/index.ts';
 import { ruleName, statusTone } from '../quotas/format.ts';
-import { Alert, Badge, Button, Card, DateInput, EmptyState, LinkButton, LoadError, NotFoundState, PageHeader, Spinner, TextInput, toast } from '../ui/index.ts';
+import { Alert, Badge, Button, Card, DateInput, EmptyState, LinkButton, LoadError, NotFoundState, PageHeader, Spinner, toast } from '../ui/index.ts';
+import { PreferencesCard } from './PreferencesCard.tsx';
 import './planner.css';
 
 type Clash = NonNullable<ConflictDetail['items']>;
@@ -40,7 +41,8 @@ export function PlannerPage({ params }: RouteProps) {
   const communityId = params['communityId']!;
   const { query } = useLocation();
   const academicYear = query.get('year') ?? undefined;
-  const [maxPerWeek, setMaxPerWeek] = useState('2');
+  const [prefs, setPrefs] = useState<PlanPreferences | null>(null);
+  const [savingPrefs, setSavingPrefs] = useState(false);
   const [proposal, setProposal] = useState<PlanProposal | null>(null);
   const [items, setItems] = useState<PlanItem[]>([]);
   const [status, setStatus] = useState<number>(0);
@@ -49,20 +51,29 @@ export function PlannerPage({ params }: RouteProps) {
   const [clash, setClash] = useState<Clash | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Proposals use the community's saved preferences (PL-PREFERENCES).
   const load = useCallback(async () => {
     setLoading(true);
     setClash(null);
     setError(null);
-    const n = Number(maxPerWeek);
-    const res = await call(api.proposePlan, { params: { communityId }, body: { ...(academicYear ? { academicYear } : {}), preferences: Number.isInteger(n) && n >= 1 && n <= 20 ? { maxPerWeekPerTeacher: n } : {} } });
+    const res = await call(api.proposePlan, { params: { communityId }, body: academicYear ? { academicYear } : {} });
     setLoading(false);
     setStatus(res.status);
     if (res.ok) {
       setProposal(res.data);
       setItems(res.data.items);
+      setPrefs(res.data.preferences);
     } else setError(res.error.message);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [communityId, academicYear]);
+
+  async function savePrefs(p: PlanPreferences) {
+    setSavingPrefs(true);
+    const res = await call(api.savePlanPreferences, { params: { communityId }, body: p });
+    setSavingPrefs(false);
+    if (!res.ok) return setError(res.error.message);
+    toast.success(t('planner.prefs.saved'));
+    await load();
+  }
   useEffect(() => {
     void load();
   }, [load]);
@@ -112,10 +123,6 @@ export function PlannerPage({ params }: RouteProps) {
         description={t('planner.description')}
         actions={
           <div className="pl-actions">
-            <label className="pl-max">
-              <span>{t('planner.maxPerWeek')}</span>
-              <TextInput value={maxPerWeek} onChange={setMaxPerWeek} inputMode="numeric" aria-label={t('planner.maxPerWeek')} data-testid="plan-max" />
-            </label>
             <Button onClick={() => void load()} loading={loading} icon="history" data-testid="plan-regenerate">{t('planner.regenerate')}</Button>
             <Button variant="primary" onClick={() => void acceptAll()} loading={accepting} disabled={!items.length || loading} icon="check" data-testid="plan-accept">
               {t('planner.acceptAll')}
@@ -161,6 +168,7 @@ export function PlannerPage({ params }: RouteProps) {
               </ul>
             </Alert>
           )}
+          <PreferencesCard value={prefs} saving={savingPrefs} onSave={(p) => void savePrefs(p)} />
           <Card title={t('planner.forecast')} subtitle={t('planner.forecastNote')} testId="plan-forecast" flush>
             <table className="table pl-forecast">
               <thead>

@@ -9,3 +9,4 @@ export * from './live.ts';
 export * from './quotas.ts';
 export * from './audit.ts';
 export * from './county.ts';
+export * from './planner.ts';
