@@ -72,6 +72,10 @@ describe('the year planner', () => {
     const moved = addDays(date, 1);
     await page.getByTestId(`plan-item-date-${key}`).fill(moved);
     await page.locator(`[data-testid="plan-item-${key}"][data-date="${moved}"]`).waitFor();
+    // The calendar shows it on its new day.
+    await page.getByRole('radio', { name: '日历' }).click();
+    await page.locator(`[data-testid="plan-calendar"] [data-day="${moved}"] [data-testid="plan-chip-${key}"]`).waitFor();
+    expect(await page.locator(`[data-testid="plan-calendar"] [data-day="${date}"] [data-testid="plan-chip-${key}"]`).count()).toBe(0);
 
     // Accept everything at once: back on the quota page, every rule on track.
     await page.getByTestId('plan-accept').click();

@@ -7,7 +7,8 @@ import { useSubjectLabel } from '../app/reference.ts';
 import { navigate, useLocation, type RouteProps } from '../app/router.tsx';
 import { useLocale, useT, type MessageKey, type Translate } from '../i18n/index.ts';
 import { ruleName, statusTone } from '../quotas/format.ts';
-import { Alert, Badge, Button, Card, DateInput, EmptyState, LinkButton, LoadError, NotFoundState, PageHeader, Spinner, toast } from '../ui/index.ts';
+import { Alert, Badge, Button, Card, DateInput, EmptyState, LinkButton, LoadError, NotFoundState, PageHeader, Segmented, Spinner, toast } from '../ui/index.ts';
+import { PlanCalendar } from './PlanCalendar.tsx';
 import { PreferencesCard } from './PreferencesCard.tsx';
 import './planner.css';
 
@@ -43,6 +44,7 @@ export function PlannerPage({ params }: RouteProps) {
   const academicYear = query.get('year') ?? undefined;
   const [prefs, setPrefs] = useState<PlanPreferences | null>(null);
   const [savingPrefs, setSavingPrefs] = useState(false);
+  const [view, setView] = useState<'list' | 'calendar'>('list');
   const [proposal, setProposal] = useState<PlanProposal | null>(null);
   const [items, setItems] = useState<PlanItem[]>([]);
   const [status, setStatus] = useState<number>(0);
@@ -201,9 +203,14 @@ export function PlannerPage({ params }: RouteProps) {
               </tbody>
             </table>
           </Card>
-          <Card title={t('planner.items', { n: items.length })} testId="plan-items">
+          <Card
+            title={t('planner.items', { n: items.length })}
+            testId="plan-items"
+            actions={<Segmented<'list' | 'calendar'> value={view} onChange={setView} size="sm" label={t('planner.view.label')} options={[{ value: 'list', label: t('planner.view.list') }, { value: 'calendar', label: t('planner.view.calendar') }]} />}
+          >
             {items.length === 0 && <EmptyState title={t('planner.empty')} />}
-            {weeks.map(([monday, list]) => (
+            {view === 'calendar' && <PlanCalendar items={items} onRemove={(key) => setItems((l) => l.filter((x) => x.key !== key))} />}
+            {view === 'list' && weeks.map(([monday, list]) => (
               <section key={monday} className="pl-week" data-week={monday}>
                 <h3 className="pl-week-title">{t('planner.week', { date: monday })}</h3>
                 <ul className="pl-items">

@@ -60,6 +60,9 @@ export const plannerZh = {
   'planner.weekday.3': '周三',
   'planner.weekday.4': '周四',
   'planner.weekday.5': '周五',
+  'planner.view.label': '显示方式',
+  'planner.view.list': '列表',
+  'planner.view.calendar': '日历',
   'planner.backToQuotas': '返回年度指标',
   'planner.communityQuotas': '本教共体指标',
 } as const;
@@ -122,6 +125,9 @@ export const plannerEn: Record<keyof typeof plannerZh, string> = {
   'planner.weekday.3': 'Wed',
   'planner.weekday.4': 'Thu',
   'planner.weekday.5': 'Fri',
+  'planner.view.label': 'View',
+  'planner.view.list': 'List',
+  'planner.view.calendar': 'Calendar',
   'planner.backToQuotas': 'Back to the quotas',
   'planner.communityQuotas': 'The community\'s quotas',
 };
