@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import type { PlanItem, PlanProposal } from '../../shared/schemas/planner.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
-import { settled, SHIYAN } from '../support/quotas.ts';
+import { endSession, settled, SHIYAN } from '../support/quotas.ts';
 import { demoDirectory, PLANNING_NOW, type DemoDirectory } from '../support/schedule.ts';
 
 let p: TestPlatform;
@@ -183,5 +183,37 @@ describe('the year planner', () => {
     const audit = await junior.call(api.auditLog, { query: { communityId: id, table: 'planner_preferences' } });
     if (!audit.ok) throw new Error('audit');
     expect(audit.data.entries.map((e) => [e.op, e.actor?.id])).toEqual([['insert', junior.me.account.id]]);
+  });
+
+  it('PL-MISS-RATE / PL-MARGIN-MISS-RATE: a community that missed 1 of its 4 sessions so far gets enough to meet every rule at a miss rate of 25 %', async () => {
+    const junior = await p.signIn('coord.junior');
+    const id = dir.community('实验中学教育共同体');
+    const ids: string[] = [];
+    for (const day of ['2026-10-12', '2026-10-19', '2026-10-26', '2026-11-02']) {
+      const res = await junior.call(api.createSession, {
+        body: {
+          communityId: id, kind: 'sync_lesson', title: `物理同步课 ${day}`, subjectCode: 'physics', mode: 'interactive',
+          startsAt: new Date(`${day}T09:00:00+08:00`).toISOString(), endsAt: new Date(`${day}T09:40:00+08:00`).toISOString(),
+          hostTeacherId: dir.teacher('林国华'), hostClassroomId: dir.classroom('海盐县实验中学', '智慧教室'), memberClassroomIds: [dir.classroom('海盐县澉浦中学', '七年级(1)班')],
+          override: { reason: '补录已上的课' },
+        },
+      });
+      if (!res.ok) throw new Error(res.error.message);
+      ids.push(res.data.sessions[0]!.id);
+    }
+    for (const [n, sessionId] of ids.entries()) await endSession(p.database.db, sessionId, n === 3 ? 'missed' : 'delivered');
+    await settled(p);
+
+    const plan = await propose(junior, id);
+    expect(plan.missRate).toEqual({ rate: 0.25, delivered: 3, missed: 1, basis: 'history' });
+    const lessons = plan.forecast.find((f) => f.ruleId === 'Q-SYNC-LESSONS')!;
+    expect(lessons.counted).toBe(3);
+    // 3 + 23 × 0.75 = 20.25 ≥ 20; 22 would give 19.5.
+    expect(lessons.proposed).toBe(23);
+    expect(plan.items.filter((i) => i.kind === 'sync_lesson')).toHaveLength(23);
+    expect(plan.items.filter((i) => i.kind === 'online_research')).toHaveLength(11);
+    expect(plan.items.filter((i) => i.kind === 'offline_research')).toHaveLength(6);
+    for (const f of plan.forecast) expect([f.ruleId, f.metWithMargin]).toEqual([f.ruleId, true]);
+    expect(plan.shortfalls).toEqual([]);
   });
 });
