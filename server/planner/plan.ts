@@ -139,8 +139,12 @@ class Bookings {
   }
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** The local date of an instant (a formatter per zone: making one costs more than the rest of a booking). */
 function localDate(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(ms));
+  let f = dateFormats.get(timeZone);
+  if (!f) dateFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })));
+  return f.format(new Date(ms));
 }
 
 const memberOn = (s: PlannerSchool, date: string) => s.from <= date && (s.to === null || date < s.to);
