@@ -11,7 +11,7 @@ import type { CommunityYearTally } from '../shared/quotas/facts.ts';
 import { jiaxingDefaultRules, QuotaRule } from '../shared/quotas/rules.ts';
 import { PlanPreferences } from '../shared/schemas/planner.ts';
 import { evaluateTally } from '../server/quotas/evaluate.ts';
-import { planYear, type Busy, type PlannerInput } from '../server/planner/plan.ts';
+import { planYear, type Busy, type PlannerInput, type PlannerSchool } from '../server/planner/plan.ts';
 import type { Bench } from './run.ts';
 
 const rules = jiaxingDefaultRules.map((r) => QuotaRule.parse(r));
@@ -25,11 +25,11 @@ const calendar = {
 const SUBJECTS = ['math', 'chinese', 'english', 'music', 'art', 'science', 'pe', 'it'];
 
 function community(bookings: number): PlannerInput {
-  const schools = [{ id: 'core', name: '核心校', role: 'core' as const, from: '2026-09-01', to: null }];
+  const schools: PlannerSchool[] = [{ id: 'core', name: '核心校', role: 'core', from: '2026-09-01', to: null }];
   const teachers = Array.from({ length: 40 }, (_, i) => ({ id: `t${i}`, name: `教师${i}`, schoolId: 'core', subjects: [SUBJECTS[i % SUBJECTS.length]!], backbone: i < 6 }));
   const rooms = [{ id: 'studio', name: '录播教室', schoolId: 'core', hasJoinTerminal: true }];
   for (let m = 0; m < 10; m++) {
-    schools.push({ id: `m${m}`, name: `成员校${m}`, role: 'member' as const, from: '2026-09-01', to: null } as never);
+    schools.push({ id: `m${m}`, name: `成员校${m}`, role: 'member', from: '2026-09-01', to: null });
     teachers.push({ id: `mt${m}`, name: `成员校教师${m}`, schoolId: `m${m}`, subjects: ['math'], backbone: false });
     for (let r = 0; r < 3; r++) rooms.push({ id: `m${m}r${r}`, name: `教室${r}`, schoolId: `m${m}`, hasJoinTerminal: true });
   }
