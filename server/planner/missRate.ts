@@ -1,5 +1,5 @@
 /** PL-MISS-RATE: a community's record of missing what it planned. */
-export const MISS_RATE_CAP = 0.5;
+const MISS_RATE_CAP = 0.5;
 
 export function missRateOf(delivered: number, missed: number): { rate: number; delivered: number; missed: number; basis: 'history' | 'none' | 'capped' } {
   const total = delivered + missed;

@@ -20,14 +20,14 @@ export interface PlannerSchool {
   from: string;
   to: string | null;
 }
-export interface PlannerTeacher {
+interface PlannerTeacher {
   id: string;
   name: string;
   schoolId: string;
   subjects: readonly string[];
   backbone: boolean;
 }
-export interface PlannerRoom {
+interface PlannerRoom {
   id: string;
   name: string;
   schoolId: string;
@@ -73,7 +73,7 @@ export interface PlannerResult {
   shortfalls: PlanShortfall[];
 }
 
-export const PAST_MARGIN_MS = 15 * 60_000;
+const PAST_MARGIN_MS = 15 * 60_000;
 const EPS = 1e-9;
 
 interface Week {
@@ -82,7 +82,7 @@ interface Week {
 }
 
 /** The teaching weeks from `from` to `to`: Monday and the school days of each (PL-SPREAD-WEEKS). */
-export function teachingWeeks(tally: Pick<CommunityYearTally, 'calendar'>, from: string, to: string): Week[] {
+function teachingWeeks(tally: Pick<CommunityYearTally, 'calendar'>, from: string, to: string): Week[] {
   const weeks: Week[] = [];
   for (const day of teachingDays(tally.calendar, from, to)) {
     const monday = mondayOf(day);
@@ -541,7 +541,7 @@ function planDispatches(p: Planner, applicable: Applicable) {
 // ---- forecast ----------------------------------------------------------------------------------
 
 /** The tracker's judgement with the items added as planned, and what is expected at the miss rate (PL-FORECAST). */
-export function forecastOf(input: Pick<PlannerInput, 'tally' | 'rules' | 'missRate'>, items: readonly PlanItem[]): PlanForecast[] {
+function forecastOf(input: Pick<PlannerInput, 'tally' | 'rules' | 'missRate'>, items: readonly PlanItem[]): PlanForecast[] {
   const { tally, rules, missRate } = input;
   const before = evaluateTally(rules, tally).rules;
   const planned = new Map<string, PlannedGroup>();

@@ -10,8 +10,7 @@ import { LessonMode } from './schedule.ts';
  */
 const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM');
 
-export const PlanItemKind = z.enum(['sync_lesson', 'online_research', 'offline_research', 'dispatch']);
-export type PlanItemKind = z.infer<typeof PlanItemKind>;
+const PlanItemKind = z.enum(['sync_lesson', 'online_research', 'offline_research', 'dispatch']);
 
 export const PlanItem = z
   .object({
@@ -46,8 +45,7 @@ export const PlanItem = z
   .meta({ id: 'PlanItem' });
 export type PlanItem = z.infer<typeof PlanItem>;
 
-export const PlanSlot = z.object({ weekday: z.number().int().min(1).max(5), time: LocalTime });
-export type PlanSlot = z.infer<typeof PlanSlot>;
+const PlanSlot = z.object({ weekday: z.number().int().min(1).max(5), time: LocalTime });
 
 export const PlanPreferences = z
   .object({
@@ -110,7 +108,7 @@ export const PlanShortfall = z.object({
 });
 export type PlanShortfall = z.infer<typeof PlanShortfall>;
 
-export const PlanMissRate = z.object({
+const PlanMissRate = z.object({
   rate: z.number().min(0).max(1),
   delivered: z.number().int(),
   missed: z.number().int(),
