@@ -3,6 +3,7 @@ import type { RealtimeFeature } from './server.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { countyRoutes } from './county/routes.ts';
 import { liveRealtime, liveRoutes } from './live/index.ts';
+import { plannerRoutes } from './planner/routes.ts';
 import { quotaRealtime, quotaRoutes } from './quotas/index.ts';
 import { rosterRoutes } from './roster/routes.ts';
 import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
@@ -12,6 +13,6 @@ import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
  * harness start exactly the same platform.
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
-  routes: [scheduleRoutes, liveRoutes, quotaRoutes, auditRoutes, countyRoutes, rosterRoutes],
+  routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes],
   realtime: [scheduleRealtime, liveRealtime, quotaRealtime],
 };

@@ -1,6 +1,7 @@
 import { countyApi } from './county.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
+import { plannerApi } from './planner.ts';
 import { quotasApi } from './quotas.ts';
 import { rosterApi } from './roster.ts';
 import { scheduleApi } from './schedule.ts';
@@ -11,6 +12,7 @@ export const api = {
   ...scheduleApi,
   ...liveApi,
   ...quotasApi,
+  ...plannerApi,
   ...countyApi,
   ...rosterApi,
 } as const;

@@ -48,6 +48,19 @@ export const ConflictDetail = z.object({
   endsAt: z.string().optional(),
   who: z.string().optional(),
   description: z.string(),
+  /**
+   * A request of many items refused as a whole (the year planner's accept): each item that
+   * clashes, by its key, what it clashes with, and free alternatives (local date and times).
+   */
+  items: z
+    .array(
+      z.object({
+        key: z.string(),
+        conflict: z.object({ kind: z.string(), title: z.string().optional(), startsAt: z.string().optional(), who: z.string().optional(), description: z.string() }),
+        alternatives: z.array(z.object({ date: z.string(), startTime: z.string().nullable(), endTime: z.string().nullable(), endDate: z.string().nullable() })),
+      }),
+    )
+    .optional(),
 });
 export type ConflictDetail = z.infer<typeof ConflictDetail>;
 

@@ -4,6 +4,7 @@ import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
 import { liveRoutes } from '../live/routes.tsx';
+import { plannerRoutes } from '../planner/routes.tsx';
 import { quotaRoutes } from '../quotas/routes.tsx';
 import { rosterRoutes } from '../roster/routes.tsx';
 import { schoolRoutes } from '../schools/routes.tsx';
@@ -27,5 +28,6 @@ export const routes: readonly AppRoute[] = [
   ...scheduleRoutes,
   ...liveRoutes,
   ...quotaRoutes,
+  ...plannerRoutes,
   ...auditRoutes,
 ];

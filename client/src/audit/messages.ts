@@ -99,6 +99,7 @@ export const auditZh = {
   'audit.field.credential_sheet': '登录码单（指纹）',
   'audit.field.credential_sheet_expires_at': '登录码单可取至',
   'audit.field.account_id': '账号',
+  'audit.tableName.planner_preferences': '排课偏好',
 
   'audit.field.id': '编号',
   'audit.field.pupils': '在校生数',
@@ -284,6 +285,7 @@ export const auditEn: Record<keyof typeof auditZh, string> = {
   'audit.field.credential_sheet': 'Codes sheet (fingerprint)',
   'audit.field.credential_sheet_expires_at': 'Codes sheet until',
   'audit.field.account_id': 'Account',
+  'audit.tableName.planner_preferences': 'Planning preferences',
 
   'audit.field.id': 'ID',
   'audit.field.pupils': 'Pupils',

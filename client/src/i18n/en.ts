@@ -4,6 +4,7 @@ import { quotasEn } from '../quotas/messages.ts';
 import { countyEn } from '../county/messages.ts';
 import { rosterEn } from '../roster/messages.ts';
 import { scheduleEn } from '../schedule/messages.ts';
+import { plannerEn } from '../planner/messages.ts';
 import type { MessageKey } from './zh-CN.ts';
 
 /** English. Must have every key of zh-CN.ts. */
@@ -407,6 +408,7 @@ export const en: Record<MessageKey, string> = {
 
   // scheduling (issue #3): its own dictionary, client/src/schedule/messages.ts
   ...scheduleEn,
+  ...plannerEn,
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveEn,
   ...quotasEn,

@@ -4,6 +4,7 @@ import { quotasZh } from '../quotas/messages.ts';
 import { countyZh } from '../county/messages.ts';
 import { rosterZh } from '../roster/messages.ts';
 import { scheduleZh } from '../schedule/messages.ts';
+import { plannerZh } from '../planner/messages.ts';
 /**
  * 简体中文 (default). Every visible string of the app is a key here and in en.ts
  * (en.ts must have every key: TypeScript checks it). `{name}` marks a parameter.
@@ -409,6 +410,7 @@ export const zhCN = {
 
   // scheduling (issue #3): its own dictionary, client/src/schedule/messages.ts
   ...scheduleZh,
+  ...plannerZh,
   // live classrooms (issue #4): its own dictionary, client/src/live/messages.ts
   ...liveZh,
   // quota tracker and audit (issue #5): its own dictionary, client/src/quotas/messages.ts

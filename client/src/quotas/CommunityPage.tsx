@@ -9,7 +9,7 @@ import { Link, setQuery, useLocation } from '../app/router.tsx';
 import { useRole } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { localName, useLocale, useT } from '../i18n/index.ts';
-import { Alert, Badge, Button, Card, CheckboxGroup, DateInput, Drawer, EmptyState, Field, FormErrors, LoadError, NotFoundState, PageHeader, Select, Table, TextArea, TextInput, toast, useApiForm } from '../ui/index.ts';
+import { Alert, Badge, Button, Card, LinkButton, CheckboxGroup, DateInput, Drawer, EmptyState, Field, FormErrors, LoadError, NotFoundState, PageHeader, Select, Table, TextArea, TextInput, toast, useApiForm } from '../ui/index.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
 import { adviceText, pastOnly, pct, regionLabel, ruleName, statusTone } from './format.ts';
 import { useLiveProgress, useQuotaLive, useQuotaSocket } from './live.ts';
@@ -63,7 +63,7 @@ export function QuotaCommunityPage({ params }: RouteProps) {
       {d?.closure && <Alert tone="info" title={t('quotas.frozen', { date: localDateTime(d.closure.closedAt).slice(0, 10) })}>{d.closure.closedBy ? t('quotas.closedBy', { name: d.closure.closedBy }) : null}</Alert>}
       {progress && <Risks rules={progress.rules} />}
       <div className="q-rules" data-testid="quota-rules">
-        {progress?.rules.map((r) => <RuleCard key={r.ruleId} rule={r} all={progress.rules} />)}
+        {progress?.rules.map((r) => <RuleCard key={r.ruleId} rule={r} all={progress.rules} planTo={canCorrect && !progress.frozen ? `/planner/${communityId}?year=${progress.academicYear}` : null} />)}
       </div>
       {d && <Trend detail={d} />}
       {progress && (
@@ -105,7 +105,8 @@ function Risks({ rules }: { rules: RuleProgress[] }) {
   );
 }
 
-function RuleCard({ rule: r, all }: { rule: RuleProgress; all: RuleProgress[] }) {
+/** `planTo`: the year planner for this community, offered beside advice to coordinators (按此安排). */
+function RuleCard({ rule: r, all, planTo }: { rule: RuleProgress; all: RuleProgress[]; planTo: string | null }) {
   const t = useT();
   const locale = useLocale();
   const na = r.status === 'not_applicable';
@@ -134,6 +135,11 @@ function RuleCard({ rule: r, all }: { rule: RuleProgress; all: RuleProgress[] })
             {r.fromCorrections > 0 && <> · {t('quotas.fromCorrections', { n: r.fromCorrections })}</>}
           </div>
           {advice && <p className="q-advice" data-testid={`advice-${r.ruleId}`}>{advice}</p>}
+          {advice && planTo && (
+            <LinkButton to={planTo} size="sm" variant="primary" icon="calendar" data-testid={`plan-${r.ruleId}`}>
+              {t('planner.fromAdvice')}
+            </LinkButton>
+          )}
         </>
       )}
     </section>

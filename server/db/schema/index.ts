@@ -10,3 +10,4 @@ export * from './quotas.ts';
 export * from './audit.ts';
 export * from './county.ts';
 export * from './roster.ts';
+export * from './planner.ts';
