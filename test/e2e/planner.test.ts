@@ -145,3 +145,49 @@ describe('a stale proposal', () => {
     expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
   });
 });
+
+describe('dragging a proposed lesson in the calendar', () => {
+  it('PL-MOVE-LIVE-CHECK: a lesson dragged onto a day its teacher is booked shows the clash at once; dragged back, the clash is gone', async () => {
+    const dir = await demoDirectory(platform.database.db);
+    const id = dir.community('实验中学教育共同体');
+    const coord = await platform.signIn('coord.junior');
+    const proposal = await coord.call(api.proposePlan, { params: { communityId: id }, body: {} });
+    if (!proposal.ok) throw new Error(proposal.error.message);
+    const lessons = proposal.data.items.filter((i) => i.kind === 'sync_lesson');
+    const a = lessons[0]!;
+    const b = lessons.find((i) => i.date > addDays(a.date, 6))!;
+    // A's teacher gets another lesson on B's day at A's hour.
+    const booked = await coord.call(api.createSession, {
+      body: {
+        communityId: id, kind: 'sync_lesson', title: '教研组公开课', subjectCode: a.subjectCode, mode: 'interactive',
+        startsAt: new Date(`${b.date}T${a.startTime}:00+08:00`).toISOString(), endsAt: new Date(`${b.date}T${a.endTime}:00+08:00`).toISOString(),
+        hostTeacherId: a.teacherId!, hostClassroomId: a.hostClassroomId, memberClassroomIds: a.memberClassroomIds,
+      },
+    });
+    if (!booked.ok) throw new Error(booked.error.message);
+
+    const { page, errors } = await pageOf('coord.junior');
+    await page.goto(`${platform.url}/planner/${id}`);
+    await page.getByTestId('planner-page').waitFor();
+    await page.getByRole('radio', { name: '日历' }).click();
+    const chip = page.locator(`[data-testid="plan-calendar"] [data-testid="plan-chip-${a.key}"]`);
+    await chip.waitFor();
+    const dragTo = async (day: string) => {
+      const data = await page.evaluateHandle(() => new DataTransfer());
+      const cell = page.locator(`[data-testid="plan-calendar"] [data-day="${day}"]`);
+      await chip.dispatchEvent('dragstart', { dataTransfer: data });
+      await cell.dispatchEvent('dragover', { dataTransfer: data });
+      await cell.dispatchEvent('drop', { dataTransfer: data });
+    };
+    await dragTo(b.date);
+    await page.locator(`[data-testid="plan-calendar"] [data-day="${b.date}"] [data-testid="plan-chip-${a.key}"]`).waitFor();
+    const problem = page.getByTestId(`plan-chip-problem-${a.key}`);
+    await problem.waitFor();
+    expect(await problem.textContent()).toContain('教研组公开课');
+
+    await dragTo(a.date);
+    await page.locator(`[data-testid="plan-calendar"] [data-day="${a.date}"] [data-testid="plan-chip-${a.key}"]`).waitFor();
+    await problem.waitFor({ state: 'detached' });
+    expect(errors).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { useLocale, useT, type MessageKey, type Translate } from '../i18n/index.
 import { ruleName, statusTone } from '../quotas/format.ts';
 import { Alert, Badge, Button, Card, DateInput, EmptyState, LinkButton, LoadError, NotFoundState, PageHeader, Segmented, Spinner, toast } from '../ui/index.ts';
 import { PlanCalendar } from './PlanCalendar.tsx';
+import { useItemCheck } from './itemCheck.ts';
 import { PreferencesCard } from './PreferencesCard.tsx';
 import './planner.css';
 
@@ -89,6 +90,7 @@ export function PlannerPage({ params }: RouteProps) {
     return [...byWeek];
   }, [items]);
 
+  const itemCheck = useItemCheck(communityId);
   const move = (key: string, date: string, times?: { startTime: string | null; endTime: string | null; endDate: string | null }) =>
     setItems((list) =>
       list.map((i) => {
@@ -209,7 +211,19 @@ export function PlannerPage({ params }: RouteProps) {
             actions={<Segmented<'list' | 'calendar'> value={view} onChange={setView} size="sm" label={t('planner.view.label')} options={[{ value: 'list', label: t('planner.view.list') }, { value: 'calendar', label: t('planner.view.calendar') }]} />}
           >
             {items.length === 0 && <EmptyState title={t('planner.empty')} />}
-            {view === 'calendar' && <PlanCalendar items={items} onRemove={(key) => setItems((l) => l.filter((x) => x.key !== key))} />}
+            {view === 'calendar' && (
+              <PlanCalendar
+                items={items}
+                problems={itemCheck.problems}
+                onRemove={(key) => setItems((l) => l.filter((x) => x.key !== key))}
+                onMove={(key, date) => {
+                  const item = items.find((x) => x.key === key);
+                  if (!item || item.date === date) return;
+                  move(key, date);
+                  itemCheck.check({ ...item, date, endDate: item.endDate ? addDays(item.endDate, Math.round((Date.parse(date) - Date.parse(item.date)) / 86_400_000)) : null });
+                }}
+              />
+            )}
             {view === 'list' && weeks.map(([monday, list]) => (
               <section key={monday} className="pl-week" data-week={monday}>
                 <h3 className="pl-week-title">{t('planner.week', { date: monday })}</h3>
