@@ -75,6 +75,8 @@ describe('home pages', () => {
     await card.getByTestId('home-standing').locator('li[data-rule="Q-SYNC-LESSONS"]').waitFor();
     // The same status words as the quota page.
     expect(await card.getByTestId('home-standing').locator('.badge').first().textContent()).toMatch(/已达标|按计划可达标|有风险|将无法达标/);
+    // Behind this year: the planner is one click away.
+    expect(await card.getByTestId('home-plan').getAttribute('href')).toContain(`/planner/${dir.community(XIANGYANG)}`);
     const attention = card.getByTestId('home-attention');
     await attention.locator('li[data-kind="offline"]').waitFor();
     expect(await attention.locator('li[data-kind="offline"]').textContent()).toContain('期中质量分析会');

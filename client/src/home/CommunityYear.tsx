@@ -1,7 +1,7 @@
 import type { CommunityProgress } from '../../../shared/schemas/quotas.ts';
 import { Link } from '../app/router.tsx';
 import { useT } from '../i18n/index.ts';
-import { Card, Spinner } from '../ui/index.ts';
+import { Card, LinkButton, Spinner } from '../ui/index.ts';
 import { CommunityAttention } from './Attention.tsx';
 import { CommunityStanding } from './Standing.tsx';
 
@@ -12,6 +12,14 @@ export function CommunityYearCard({ communityId, name, progress, loading }: { co
     <Card title={<Link to={`/communities/${communityId}`}>{name}</Link>} subtitle={t('home.yearSubtitle')} testId="community-year">
       {progress ? <CommunityStanding progress={progress} /> : loading ? <Spinner /> : <p className="muted">{t('home.standingNone')}</p>}
       <h4 className="home-attention-title">{t('home.attentionTitle')}</h4>
+      {progress && !progress.frozen && (progress.status === 'at_risk' || progress.status === 'will_miss') && (
+        <p className="home-plan">
+          {t('home.planHint')}{' '}
+          <LinkButton to={`/planner/${communityId}?year=${progress.academicYear}`} size="sm" variant="primary" icon="calendar" data-testid="home-plan">
+            {t('planner.fromAdvice')}
+          </LinkButton>
+        </p>
+      )}
       <CommunityAttention communityId={communityId} />
     </Card>
   );

@@ -158,6 +158,7 @@ export const en: Record<MessageKey, string> = {
   'resources.sportsGroundArea': 'Sports ground area (m²)',
   'resources.equipmentValue': 'Teaching equipment value (yuan)',
   'resources.multimediaClassrooms': 'Networked multimedia classrooms',
+  'home.planHint': 'Some rules are behind this year; let the planner propose the sessions that make them up:',
   'home.upcoming': 'Coming up',
   'home.upcomingAll': 'Open the calendar',
   'home.upcomingNone': 'Nothing scheduled in the next {days} days',

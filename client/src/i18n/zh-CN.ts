@@ -160,6 +160,7 @@ export const zhCN = {
   'resources.sportsGroundArea': '体育运动场馆面积（m²）',
   'resources.equipmentValue': '教学仪器设备值（元）',
   'resources.multimediaClassrooms': '网络多媒体教室数',
+  'home.planHint': '本学年有指标落后，可让系统生成补足计划：',
   'home.upcoming': '近期安排',
   'home.upcomingAll': '查看课表',
   'home.upcomingNone': '未来 {days} 天没有安排',
