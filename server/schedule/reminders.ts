@@ -79,9 +79,27 @@ export function createReminderScheduler(options: ReminderSchedulerOptions) {
         from claimed c join due d on d.id = c.session_id and d.kind = c.kind`);
   }
 
-  /** One pass: claims what is due at the clock's now, emits it, returns what it sent. */
+  /**
+   * Notices already on screens for a session that was since cancelled, or moved to another
+   * start: claimed once (withdrawn_at) and taken down. Only notices of the last day are
+   * still on a screen.
+   */
+  async function withdrawStale(at: Date): Promise<void> {
+    const atIso = at.toISOString();
+    const stale = await rowsOf<{ session_id: string }>(db, sql`
+      update reminders_sent r set withdrawn_at = ${atIso}::timestamptz
+        from live_sessions s
+       where s.id = r.session_id and r.withdrawn_at is null
+         and r.starts_at > ${atIso}::timestamptz - interval '1 day'
+         and (s.status = 'cancelled' or s.starts_at <> r.starts_at)
+      returning r.session_id`);
+    for (const sessionId of new Set(stale.map((r) => r.session_id))) await withdrawReminders(db, io, sessionId);
+  }
+
+  /** One pass: withdraws stale notices, claims what is due at the clock's now, emits it, returns what it sent. */
   async function tickOnce(): Promise<Reminder[]> {
     const at = now();
+    await withdrawStale(at);
     const due = await claimDue(at);
     const people = await reminderRecipients(db, [...new Set(due.map((d) => d.session_id))]);
     const sent: Reminder[] = [];

@@ -178,6 +178,8 @@ export const remindersSent = pgTable(
     /** The start time the reminder was for: moving a session re-arms its reminders. */
     startsAt: timestamp('starts_at', { withTimezone: true }).notNull(),
     sentAt: timestamp('sent_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the session was cancelled or moved after the reminder went out, and its withdrawal was sent. */
+    withdrawnAt: timestamp('withdrawn_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.kind, t.startsAt] })],
 );
