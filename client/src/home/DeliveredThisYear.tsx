@@ -6,7 +6,7 @@ import { useT } from '../i18n/index.ts';
 import { Card, Stat } from '../ui/index.ts';
 
 /** The academic year's first day (1 September, the counting period's default start). */
-export function academicYearStart(today: string): string {
+function academicYearStart(today: string): string {
   const [y, m] = today.split('-').map(Number) as [number, number];
   return `${m >= 9 ? y : y - 1}-09-01`;
 }

@@ -12,7 +12,7 @@ export function useStanding() {
 }
 
 /** Worst first: will miss, at risk, on track, met; then by name. */
-export const byRisk = (a: CommunityProgress, b: CommunityProgress) => statusOrder[a.status] - statusOrder[b.status] || a.communityName.localeCompare(b.communityName, 'zh-CN');
+const byRisk = (a: CommunityProgress, b: CommunityProgress) => statusOrder[a.status] - statusOrder[b.status] || a.communityName.localeCompare(b.communityName, 'zh-CN');
 
 /**
  * One community's year at a glance on a coordinator's home: the overall status and each
