@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
+import { signedInPage } from '../support/signedInPage.ts';
 import { demoDirectory, lessonDraft, PLANNING_NOW, type DemoDirectory } from '../support/schedule.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -32,12 +33,9 @@ afterAll(async () => {
 });
 
 async function pageOf(username: string, viewport: { width: number; height: number }): Promise<Page> {
-  const user = await platform.signIn(username);
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  contexts.push(context);
-  const [name, ...rest] = user.cookie.split('=');
-  await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
-  return context.newPage();
+  const opened = await signedInPage(browser, platform, username, { viewport });
+  contexts.push(opened.context);
+  return opened.page;
 }
 
 /**

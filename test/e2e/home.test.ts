@@ -7,10 +7,11 @@
  * classroom terminal's waiting screen names its next lesson.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
+import { signedInPage } from '../support/signedInPage.ts';
 import { endSession, lesson, plan, settled, XIANGYANG } from '../support/quotas.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 
@@ -37,19 +38,10 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function pageOf(username: string): Promise<{ page: Page; errors: string[] }> {
-  const user = await platform.signIn(username);
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const [name, ...rest] = user.cookie.split('=');
-  await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return { page, errors };
+async function pageOf(username: string) {
+  const opened = await signedInPage(browser, platform, username, { viewport: { width: 1366, height: 900 } });
+  contexts.push(opened.context);
+  return opened;
 }
 
 describe('home pages', () => {

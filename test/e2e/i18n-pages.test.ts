@@ -84,7 +84,10 @@ describe('every page in zh-CN', () => {
         await textOf(page, list);
         for (const href of await detailLinks(page, prefix, 1)) {
           await visit(href);
-          if (prefix === '/quotas/communities/') for (const ev of await detailLinks(page, '/quotas/evidence/', 2)) await visit(ev);
+          if (prefix !== '/quotas/communities/') continue;
+          // From a community's quotas: its evidence and, for a coordinator, the year planner (按此安排).
+          const onward = [...(await detailLinks(page, '/quotas/evidence/', 2)), ...(await detailLinks(page, '/planner', 1))];
+          for (const next of onward) await visit(next);
         }
       }
       await context.close();

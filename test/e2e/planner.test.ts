@@ -6,12 +6,13 @@
  * clock (SCHEDULE_NOW, S-SCHEDULE-PAST).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { addDays } from '../../shared/schedule/time.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { signedInPage } from '../support/signedInPage.ts';
 import { SHIYAN } from '../support/quotas.ts';
 import { demoDirectory, PLANNING_NOW } from '../support/schedule.ts';
 import { GENEROUS_DEADLINE_MS } from '../support/waitFor.ts';
@@ -33,20 +34,11 @@ afterAll(async () => {
   await platform?.close();
 });
 
-async function pageOf(username: string): Promise<{ page: Page; errors: string[] }> {
-  const user = await platform.signIn(username);
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const [name, ...rest] = user.cookie.split('=');
-  await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
-  const page = await context.newPage();
-  page.setDefaultTimeout(GENEROUS_DEADLINE_MS);
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  return { page, errors };
+async function pageOf(username: string) {
+  const opened = await signedInPage(browser, platform, username);
+  contexts.push(opened.context);
+  opened.page.setDefaultTimeout(GENEROUS_DEADLINE_MS);
+  return opened;
 }
 
 describe('the year planner', () => {

@@ -17,6 +17,7 @@ import { createLiveSession, participationReaches, receivedFor, shortSessionRules
 import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { GENEROUS_DEADLINE_MS, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { signedInPage } from '../support/signedInPage.ts';
 import { settled, SHIYAN } from '../support/quotas.ts';
 import { demoDirectory } from '../support/schedule.ts';
 
@@ -50,21 +51,11 @@ afterAll(async () => {
   pool?.close();
 });
 
-/** A signed-in page of a demo account at a laptop's size, in Chinese (the default). */
-async function signedInPage(username: string): Promise<{ page: Page; errors: string[] }> {
-  const user = await platform.signIn(username);
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' });
-  contexts.push(context);
-  const [name, ...rest] = user.cookie.split('=');
-  await context.addCookies([{ name: name!, value: rest.join('='), url: platform.url }]);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    // The not-found test expects the 404 of the API call; anything else is a fault.
-    if (msg.type() === 'error' && !/status of 404/.test(msg.text())) errors.push(`console: ${msg.text()}`);
-  });
-  return { page, errors };
+/** A signed-in page of a demo account at a laptop's size, in Chinese (the default); the not-found test expects the 404 of the API call. */
+async function openPage(username: string) {
+  const opened = await signedInPage(browser, platform, username, { viewport: { width: 1366, height: 768 }, ignore: /status of 404/ });
+  contexts.push(opened.context);
+  return opened;
 }
 
 const countedOf = async (page: Page) => Number(await page.getByTestId(`counted-${SYNC}`).textContent());
@@ -83,7 +74,7 @@ describe('the quota dashboard follows a live lesson', () => {
     await settled(platform);
 
     // The coordinator opens the community's quota page and leaves it open.
-    const { page: coord, errors } = await signedInPage('coord.shiyan');
+    const { page: coord, errors } = await openPage('coord.shiyan');
     let navigations = 0;
     coord.on('framenavigated', (f) => {
       if (f === coord.mainFrame()) navigations++;
@@ -157,7 +148,7 @@ describe('the quota dashboard follows a live lesson', () => {
   });
 
   it("Q-SYNC-LESSONS: the coordinator of another community gets the not-found page for this community's quotas and for the lesson's evidence, with nothing of them on it", async () => {
-    const { page, errors } = await signedInPage('coord.xiangyang');
+    const { page, errors } = await openPage('coord.xiangyang');
     for (const path of [`/quotas/communities/${communityId}`, `/quotas/evidence/session/${sessionId}`]) {
       const answer = page.waitForResponse((r) => r.url().includes('/api/quotas/'));
       await page.goto(`${platform.url}${path}`);
