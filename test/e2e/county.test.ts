@@ -11,6 +11,7 @@ import { api } from '../../shared/api/index.ts';
 import type { CountyReports } from '../../shared/schemas/county.ts';
 import { launchChromium } from '../support/chromium.ts';
 import { DEMO_PASSWORD, startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { signedInPage } from '../support/signedInPage.ts';
 
 let platform: TestPlatform;
 let browser: Browser;
@@ -72,5 +73,54 @@ describe('the auditor\'s county section', () => {
     expect(wb.worksheets.map((w) => w.name)).toContain('校际差异系数');
     expect(download.suggestedFilename()).toBe(`tongbu-county-${report.academicYear}.xlsx`);
     expect(errors).toEqual([]);
+  });
+});
+
+describe('the county\'s figures, entered by an administrator', () => {
+  it('a school\'s resource figures are entered on its page and read back; a rotation recorded from the home page raises R-ROTATION-SHARE', async () => {
+    const admin = await platform.signIn('admin');
+    const schools = await admin.call(api.listSchools, {});
+    if (!schools.ok) throw new Error(schools.error.message);
+    const wuyuan = schools.data.find((x) => x.name === '海盐县武原小学')!;
+    const entered = await admin.call(api.getSchoolResources, { params: { schoolId: wuyuan.id, academicYear: report.academicYear } });
+    if (!entered.ok) throw new Error(entered.error.message);
+    const { page: p, context: c, errors: adminErrors } = await signedInPage(browser, platform, 'admin');
+    try {
+      await p.goto(`${platform.url}/schools/${wuyuan.id}`);
+      await p.getByTestId('edit-resources').click();
+      await p.getByTestId('resources-pupils').fill('960');
+      await p.getByTestId('resources-sportsGroundArea').fill('7200.5');
+      await p.getByTestId('save-resources').click();
+      await p.getByTestId('resources-drawer').waitFor({ state: 'detached' });
+      expect(await p.getByTestId('school-resources').textContent()).toContain('7200.5');
+      const year = report.academicYear;
+      const saved = await admin.call(api.getSchoolResources, { params: { schoolId: wuyuan.id, academicYear: year } });
+      // The two changed; the others kept what the demo county had entered.
+      expect(saved.ok && saved.data).toEqual({ ...entered.data, pupils: 960, sportsGroundArea: 7200.5 });
+
+      const rotation = report.counties[0]!.rotation;
+      const before = rotation.rotated;
+      // A teacher of 实验小学 who has not served elsewhere this year.
+      const shiyan = schools.data.find((x) => x.name === '海盐县实验小学')!;
+      const staff = await admin.call(api.listTeachers, { params: { schoolId: shiyan.id } });
+      if (!staff.ok) throw new Error(staff.error.message);
+      const teacher = staff.data.find((x) => !rotation.entries.some((e) => e.teacherId === x.id))!;
+      await p.goto(`${platform.url}/`);
+      await p.getByTestId('record-rotation').first().click();
+      const drawer = p.getByTestId('rotation-drawer');
+      await drawer.getByTestId('rotation-from').selectOption({ label: '海盐县实验小学' });
+      await drawer.getByTestId('rotation-teacher').selectOption({ label: teacher.name });
+      await drawer.getByTestId('rotation-to').selectOption({ label: '海盐县澉浦小学' });
+      await drawer.getByTestId('rotation-starts').fill('2027-02-22');
+      await drawer.getByTestId('rotation-ends').fill('2027-07-02');
+      await drawer.getByTestId('save-rotation').click();
+      await drawer.waitFor({ state: 'detached' });
+      const after = await admin.call(api.countyReports, { query: { academicYear: year } });
+      const haiyan = after.ok ? after.data.counties.find((x) => x.countyName === '海盐县') : undefined;
+      expect(haiyan?.rotation.rotated).toBe(before + 1);
+      expect(adminErrors).toEqual([]);
+    } finally {
+      await c.close();
+    }
   });
 });

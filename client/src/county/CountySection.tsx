@@ -1,9 +1,11 @@
-import { lazy, Suspense } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import type { BalanceStage, CountyCoverage, CountyReport, Figure } from '../../../shared/schemas/county.ts';
 import { api } from '../app/api.ts';
+import { useMe } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useT, type Translate } from '../i18n/index.ts';
-import { Badge, Card, Spinner, Stat, type BadgeTone } from '../ui/index.ts';
+import { Badge, Button, Card, Spinner, Stat, type BadgeTone } from '../ui/index.ts';
+import { RotationDrawer } from './RotationDrawer.tsx';
 import './county.css';
 
 const SpreadChart = lazy(() => import('./SpreadChart.tsx'));
@@ -39,14 +41,16 @@ export function CountySection() {
       }
     >
       <div className={data.counties.length > 1 ? 'county-grid' : undefined}>
-        {data.counties.map((c) => <CountyBlock key={c.countyId} c={c} several={data.counties.length > 1} />)}
+        {data.counties.map((c) => <CountyBlock key={c.countyId} c={c} several={data.counties.length > 1} onChanged={() => void q.reload()} />)}
       </div>
     </Card>
   );
 }
 
-function CountyBlock({ c, several }: { c: CountyReport; several: boolean }) {
+function CountyBlock({ c, several, onChanged }: { c: CountyReport; several: boolean; onChanged(): void }) {
   const t = useT();
+  const admin = useMe().account.role === 'admin';
+  const [recording, setRecording] = useState(false);
   return (
     <div className="county-block" data-testid="county-block" data-county={c.countyName}>
       {several && <h3 className="county-name">{c.countyName}</h3>}
@@ -63,7 +67,15 @@ function CountyBlock({ c, several }: { c: CountyReport; several: boolean }) {
           </Suspense>
         </>
       )}
-      <h4>{t('county.rotation')} <small className="muted">{c.rotation.standardId}</small></h4>
+      <h4>
+        {t('county.rotation')} <small className="muted">{c.rotation.standardId}</small>
+        {admin && (
+          <Button size="sm" variant="ghost" icon="plus" onClick={() => setRecording(true)} data-testid="record-rotation">
+            {t('county.rotation.record')}
+          </Button>
+        )}
+      </h4>
+      {recording && <RotationDrawer countyId={c.countyId} onClose={() => setRecording(false)} onSaved={onChanged} />}
       <div className="stats stats--inline">
         <Stat label={t('county.rotation.share')} value={c.rotation.share.value === null ? t('county.status.not_computable') : pct(c.rotation.share.value)} hint={t('county.rotation.shareHint', { rotated: c.rotation.rotated, eligible: c.rotation.eligible, min: pct(c.rotation.minShare) })} tone={c.rotation.shareStatus === 'met' ? 'teal' : 'orange'} testId="county-rotation-share" />
         <Stat label={t('county.rotation.backbone')} value={c.rotation.backboneShare.value === null ? t('county.status.not_computable') : pct(c.rotation.backboneShare.value)} hint={t('county.rotation.backboneHint', { n: c.rotation.backboneRotated, min: pct(c.rotation.minBackboneShare) })} tone={c.rotation.backboneStatus === 'met' ? 'teal' : 'orange'} />
