@@ -44,6 +44,7 @@ class Tally {
   naiveMs: number[] = [];
   reasons = new Map<string, number>();
   rulesShort = new Map<string, number>();
+  rulesShortBefore = new Map<string, number>();
   items = 0;
   naiveItems = 0;
   before = 0;
@@ -107,6 +108,7 @@ async function measure(ctx: BenchContext, database: Database, n: number, sampleS
       t.proposeMs.push(performance.now() - t0);
       const applicable = proposal.forecast.filter((f) => f.status !== 'not_applicable');
       if (applicable.every((f) => onTrack(f.statusNow))) t.before++;
+      for (const f of applicable) if (!onTrack(f.statusNow)) count(t.rulesShortBefore, `${f.metric}:${f.statusNow}`);
       t.items += proposal.items.length;
       if (applicable.every((f) => f.metWithMargin)) t.withMargin++;
       if (applicable.every((f) => onTrack(f.status))) t.onTrack++;
@@ -158,6 +160,7 @@ async function measure(ctx: BenchContext, database: Database, n: number, sampleS
           itemsPerCommunity: Math.round((t.items / m) * 10) / 10,
           naiveItemsPerCommunity: Math.round((t.naiveItems / m) * 10) / 10,
           onTrackBeforePlanning: share(t.before),
+          rulesShortBeforePlanning: Object.fromEntries(t.rulesShortBefore),
           planner: {
             onTrack: share(t.onTrack),
             metWithMargin: share(t.withMargin),
@@ -180,5 +183,5 @@ export default async function plannerBench(ctx: BenchContext) {
   const n = ctx.quick ? 500 : Number(process.env['PLANNER_BENCH_COMMUNITIES'] ?? 10_000);
   const pgSample = ctx.quick ? 200 : Number(process.env['PLANNER_BENCH_SAMPLE'] ?? n);
   const pgliteSample = ctx.quick ? 100 : Number(process.env['PLANNER_BENCH_PGLITE_SAMPLE'] ?? 1000);
-  return { communities: n, today: TODAY, now: NOW.toISOString(), ...(await onEngines(ctx, 'planner', (database, engine) => measure(ctx, database, n, engine === 'pglite' ? pgliteSample : pgSample))) };
+  return { communities: n, today: TODAY, now: NOW.toISOString(), ...(await onEngines(ctx, 'plannerbench', (database, engine) => measure(ctx, database, n, engine === 'pglite' ? pgliteSample : pgSample))) };
 }
