@@ -35,7 +35,7 @@ export interface PlannerContext {
   now(): Date;
 }
 
-export interface Loaded {
+interface Loaded {
   input: PlannerInput;
   year: YearCalendar;
   missRate: ReturnType<typeof missRateOf>;
