@@ -41,7 +41,8 @@ interface Loaded {
   missRate: ReturnType<typeof missRateOf>;
 }
 
-async function loadInput(ctx: PlannerContext, communityId: string, academicYear: string | undefined, prefs: PlanPreferences): Promise<Loaded> {
+/** The planning core's inputs for a community, as a proposal reads them (also the planner benchmark's). */
+export async function loadInput(ctx: PlannerContext, communityId: string, academicYear: string | undefined, prefs: PlanPreferences): Promise<Loaded> {
   const { db } = ctx;
   const today = ctx.today();
   const now = ctx.now();
