@@ -1,5 +1,6 @@
 import type { LessonType, StAnalysis, StRules } from '../../shared/schemas/live.ts';
 import { clip, total, union, type Span } from './intervals.ts';
+import type { ParticipationFacts } from './participation.ts';
 
 /**
  * The S-T analysis of a lesson (S-T分析法), pure: speaking intervals of the
@@ -82,4 +83,18 @@ export function stRulesFor(versions: readonly StRules[], date: string): StRules 
   const v = [...sorted].reverse().find((x) => x.effectiveFrom <= date) ?? sorted[0];
   if (!v) throw new Error('no version of the S-T rules (table live_st_rules)');
   return v;
+}
+
+/**
+ * A lesson's S-T input from its participation facts: T is the teaching teacher
+ * (role host) speaking, S any planned classroom speaking (the host classroom's
+ * pupils are pupils too), inside the scheduled window. Research sessions have none.
+ */
+export function stInputOf(facts: ParticipationFacts): StInput | null {
+  if (facts.kind !== 'sync_lesson') return null;
+  return {
+    window: facts.scheduled,
+    teacher: facts.participants.filter((p) => p.role === 'host').flatMap((p) => p.speaking),
+    classrooms: facts.participants.filter((p) => p.kind === 'classroom').map((p) => p.speaking),
+  };
 }
