@@ -25,7 +25,7 @@ import type { ParticipationFacts } from './participation.ts';
  */
 const EPSILON = 1e-9;
 
-export interface StInput {
+interface StInput {
   /** The lesson window (scheduled start → end), ms. */
   readonly window: Span;
   /** The teaching teacher's speaking. */

@@ -107,7 +107,6 @@ describe('S-T analysis of a hand-built lesson', () => {
 });
 
 describe('S-T input from the participation facts', () => {
-  const MIN = 60_000;
   const at = (sec: number) => new Date(T0 + sec * 1000);
   const plan: SessionPlan = {
     kind: 'sync_lesson',
@@ -133,7 +132,7 @@ describe('S-T input from the participation facts', () => {
   });
 
   it('T is the teaching teacher only (an invited teacher is no T), S any classroom; research sessions have no S-T analysis', () => {
-    const facts = participationFacts(plan, [...mic(wang), ...mic(li), ...mic(ganpu)], [speak(wang, 0, 20), speak(li, 30, 60), speak(ganpu, 60, 70), speak(wang, 95, 100)], at(2 * MIN));
+    const facts = participationFacts(plan, [...mic(wang), ...mic(li), ...mic(ganpu)], [speak(wang, 0, 20), speak(li, 30, 60), speak(ganpu, 60, 70), speak(wang, 95, 100)], at(120));
     const input = stInputOf(facts)!;
     expect(analyseLesson(input, CLASSIC).samples).toBe('TSST');
     expect(stInputOf({ ...facts, kind: 'online_research' })).toBeNull();

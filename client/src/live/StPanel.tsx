@@ -6,7 +6,7 @@ import { Badge, Card, DescriptionList, Table, type Column } from '../ui/index.ts
 import { clock } from './clock.ts';
 
 /** The classic S-T diagram: from the origin, each T sample one step right, each S sample one step up. */
-export function stCurve(samples: string): [number, number][] {
+function stCurve(samples: string): [number, number][] {
   const points: [number, number][] = [[0, 0]];
   let t = 0;
   let s = 0;
