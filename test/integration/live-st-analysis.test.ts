@@ -87,11 +87,11 @@ describe('S-T analysis of delivered lessons', () => {
 
   beforeAll(async () => {
     // 40 minutes = 80 samples of 30 s.
-    [ids['lecture']] = await plan(coord, lesson(dir, '2026-12-01', { time: '08:00' }));
-    [ids['dialogue']] = await plan(coord, lesson(dir, '2026-12-02', { time: '08:00' }));
-    [ids['practice']] = await plan(coord, lesson(dir, '2026-12-03', { time: '08:00' }));
-    [ids['missed']] = await plan(coord, lesson(dir, '2026-12-04', { time: '08:00' }));
-    [ids['other']] = await plan(otherCoord, lesson(dir, '2026-12-01', { time: '08:00', community: XIANGYANG }));
+    ids['lecture'] = (await plan(coord, lesson(dir, '2026-12-01', { time: '08:00' })))[0]!;
+    ids['dialogue'] = (await plan(coord, lesson(dir, '2026-12-02', { time: '08:00' })))[0]!;
+    ids['practice'] = (await plan(coord, lesson(dir, '2026-12-03', { time: '08:00' })))[0]!;
+    ids['missed'] = (await plan(coord, lesson(dir, '2026-12-04', { time: '08:00' })))[0]!;
+    ids['other'] = (await plan(otherCoord, lesson(dir, '2026-12-01', { time: '08:00', community: XIANGYANG })))[0]!;
     await deliver(ids['lecture']!, () => 'T');
     // Teacher and classroom take turns every half minute.
     await deliver(ids['dialogue']!, (k) => (k % 2 === 0 ? 'T' : 'S'), { hands: 3, stageSeconds: 90 });
