@@ -289,6 +289,12 @@ export const StRules = z
   .meta({ id: 'StRules' });
 export type StRules = z.infer<typeof StRules>;
 
+/** A new version of the S-T thresholds (admin): practice must stay below lecture. */
+export const StRulesCreate = StRules.extend({ description: z.string().trim().min(1).max(1000) })
+  .refine((r) => r.practiceMaxRt < r.lectureMinRt, { path: ['lectureMinRt'], message: 'must be above practiceMaxRt' })
+  .meta({ id: 'StRulesCreate' });
+export type StRulesCreate = z.infer<typeof StRulesCreate>;
+
 export const LessonType = z.enum(['practice', 'lecture', 'dialogue', 'mixed']);
 export type LessonType = z.infer<typeof LessonType>;
 

@@ -154,3 +154,32 @@ describe('S-T analysis of delivered lessons', () => {
     await expect(db.insert(liveStRules).values({ effectiveFrom: '2027-02-01', sampleSeconds: 30, practiceMaxRt: 0.8, lectureMinRt: 0.7, dialogueMinCh: 0.4, description: 'practice above lecture' })).rejects.toThrow();
   });
 });
+
+describe('S-T thresholds over the API', () => {
+  const version = { effectiveFrom: '2027-09-01', sampleSeconds: 30, practiceMaxRt: 0.25, lectureMinRt: 0.75, dialogueMinCh: 0.4, description: '2027-2028 学年阈值' };
+
+  it('ST-TYPE-THRESHOLDS: anyone signed in lists the versions; only an admin adds one — audited with the admin, 409 for a date taken, 400 naming the field', async () => {
+    const admin = await platform.signIn('admin');
+    const listed = await coord.call(api.listStRules, {});
+    expect(listed.ok && listed.data.map((v) => v.effectiveFrom)).toContain('2025-09-01');
+
+    expect((await coord.call(api.addStRules, { body: version })).status).toBe(403);
+    const added = await admin.call(api.addStRules, { body: version });
+    expect(added.status).toBe(201);
+    expect(added.ok && added.data).toEqual({ effectiveFrom: '2027-09-01', sampleSeconds: 30, practiceMaxRt: 0.25, lectureMinRt: 0.75, dialogueMinCh: 0.4 });
+    const [entry] = await db.select().from(auditLog).where(and(eq(auditLog.tableName, 'live_st_rules'), eq(auditLog.rowId, '2027-09-01')));
+    expect(entry).toMatchObject({ op: 'insert', actorAccountId: admin.me.account.id });
+
+    const again = await admin.call(api.addStRules, { body: version });
+    expect(again.status).toBe(409);
+    expect(!again.ok && again.error.conflict).toMatchObject({ kind: 'st_rules', id: '2027-09-01' });
+
+    const inverted = await admin.call(api.addStRules, { body: { ...version, effectiveFrom: '2028-09-01', practiceMaxRt: 0.8 } });
+    expect(inverted.status).toBe(400);
+    expect(!inverted.ok && inverted.error.fields?.map((f) => f.field)).toEqual(['lectureMinRt']);
+    const tooShort = await admin.call(api.addStRules, { body: { ...version, effectiveFrom: '2028-09-01', sampleSeconds: 1 } });
+    expect(!tooShort.ok && tooShort.error.fields?.map((f) => f.field)).toEqual(['sampleSeconds']);
+    const after = await coord.call(api.listStRules, {});
+    expect(after.ok && after.data.map((v) => v.effectiveFrom)).not.toContain('2028-09-01');
+  });
+});

@@ -33,6 +33,12 @@ export const stZh = {
   'live.st.community.avgRt': '平均 Rt',
   'live.st.community.avgCh': '平均 Ch',
   'live.st.community.none': '本学年还没有可分析的同步课堂。',
+  'live.st.rules.title': 'S-T 分析阈值',
+  'live.st.rules.description': '同步课堂 S-T 分析的取样间隔与教学模式阈值，按生效日期分版本：某节课使用其日期当天生效的版本。',
+  'live.st.rules.sampleSeconds': '取样间隔（秒）',
+  'live.st.rules.practiceMaxRt': '练习型：Rt 不高于',
+  'live.st.rules.lectureMinRt': '讲授型：Rt 不低于',
+  'live.st.rules.dialogueMinCh': '对话型：Ch 不低于',
 } as const;
 
 export const stEn: Record<keyof typeof stZh, string> = {
@@ -65,4 +71,10 @@ export const stEn: Record<keyof typeof stZh, string> = {
   'live.st.community.avgRt': 'Mean Rt',
   'live.st.community.avgCh': 'Mean Ch',
   'live.st.community.none': 'No synchronized lesson of this year to analyse yet.',
+  'live.st.rules.title': 'S-T analysis thresholds',
+  'live.st.rules.description': 'The sample length and the lesson-type thresholds of the S-T analysis of synchronized lessons, versioned by the date they take effect: a lesson uses the version in force on its date.',
+  'live.st.rules.sampleSeconds': 'Sample length (s)',
+  'live.st.rules.practiceMaxRt': 'Practice: Rt at most',
+  'live.st.rules.lectureMinRt': 'Lecture: Rt at least',
+  'live.st.rules.dialogueMinCh': 'Dialogue: Ch at least',
 };
