@@ -4,8 +4,11 @@ import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, schools } from '../db/schema/index.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
+import { localDate } from './facts.ts';
 import { figuresOf, participationFacts } from './participation.ts';
 import { classroomPresence } from './participationRules.ts';
+import { analyseLesson, stInputOf, stRulesFor } from './stAnalysis.ts';
+import { loadStRules } from './stRules.ts';
 
 /**
  * Participation data of sessions (issue #6) for pages, the coordinator's
@@ -30,6 +33,7 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
   const now = options.now ?? new Date();
   const ids = [...new Set(sessionIds)];
   const out: SessionParticipation[] = [];
+  const stVersions = await loadStRules(db);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const sessions = (await Promise.all(chunk.map((id) => directory.get(id)))).filter((s): s is LiveSessionInfo => s !== null);
@@ -52,6 +56,7 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
         activity.filter((r) => r.sessionId === s.id),
         v?.endedAt ?? now,
       );
+      const stInput = stInputOf(facts);
       out.push({
         session: sessionView(s),
         plannedSeconds: Math.round((s.endsAt.getTime() - s.startsAt.getTime()) / 1000),
@@ -61,6 +66,7 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
         verdict: v
           ? { status: v.status as Verdict['status'], reason: v.reason, outcomes: v.outcomes as Verdict['outcomes'], evaluatedAt: v.evaluatedAt.toISOString() }
           : null,
+        st: stInput ? analyseLesson(stInput, stRulesFor(stVersions, localDate(s.startsAt, s.timeZone))) : null,
       });
     }
   }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Router } from 'express';
 import { api } from '../../shared/api/index.ts';
 import type { AppDeps } from '../app.ts';
-import { liveEvidenceRules } from '../db/schema/index.ts';
+import { withActor } from '../audit/actor.ts';
+import { liveEvidenceRules, liveStRules } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode } from '../http/errors.ts';
 import { bind } from '../http/route.ts';
 import type { Actor } from '../accounts/actor.ts';
@@ -10,6 +11,7 @@ import { LiveError } from './errors.ts';
 import { mayAccessRecordings } from './recordings.ts';
 import { participationFor } from './participationService.ts';
 import { patrolList } from './patrol.ts';
+import { loadStRules } from './stRules.ts';
 import { liveServiceFor, type LiveService } from './service.ts';
 
 /** A LiveError from a service call made over REST becomes the matching HTTP error. */
@@ -68,6 +70,22 @@ export function liveRoutes(router: Router, deps: AppDeps): void {
   bind(router, api.livePatrol, ({ actor }) => {
     if (actor.role !== 'coordinator' && actor.role !== 'auditor') throw new ForbiddenError('Only coordinators and auditors patrol live sessions');
     return patrolList(service, actor);
+  });
+
+  bind(router, api.listStRules, () => loadStRules(service.db));
+
+  bind(router, api.addStRules, async ({ actor, body }) => {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only an administrator changes the S-T analysis thresholds');
+    try {
+      await withActor(service.db, actor, (tx) => tx.insert(liveStRules).values(body));
+    } catch (err) {
+      if (isPgError(err, PgCode.uniqueViolation)) {
+        throw new ConflictError({ kind: 'st_rules', id: body.effectiveFrom, description: `the S-T thresholds already have a version effective from ${body.effectiveFrom}` });
+      }
+      throw err;
+    }
+    const { description: _, ...rules } = body;
+    return rules;
   });
 
   bind(router, api.addEvidenceRule, async ({ actor, body }) => {

@@ -8,7 +8,8 @@ import { correctionFile, createCorrection, deleteCorrection, listCorrections } f
 import { itemEvidence } from './evidence.ts';
 import { reportData, toCsv, toHtml, toXlsx } from './report.ts';
 import { createRuleSet, listRuleSets, resolveRuleSet } from './ruleSets.ts';
-import { communityDetail, overview, visibleFilter, type QuotaContext } from './service.ts';
+import { communityDetail, communityInfo, overview, visibleFilter, yearsInfo, type QuotaContext } from './service.ts';
+import { communityStSummary } from './stSummary.ts';
 import { todayOf } from './years.ts';
 import { pickYear, loadYears } from './years.ts';
 
@@ -25,6 +26,13 @@ export function quotaRoutes(router: Router, deps: AppDeps): void {
 
   bind(router, api.quotaOverview, ({ actor, query }) => overview(ctx, actor, query));
   bind(router, api.communityQuota, ({ actor, params, query }) => communityDetail(ctx, actor, params.communityId, query.academicYear));
+  bind(router, api.communitySt, async ({ actor, params, query }) => {
+    await communityInfo(db, actor, params.communityId);
+    const years = await loadYears(db);
+    const year = pickYear(years, ctx.today(), query.academicYear);
+    const summary = await communityStSummary(db, params.communityId, year);
+    return { ...summary, years: yearsInfo(years, year).map((y) => ({ label: y.label, current: y.current })) };
+  });
   bind(router, api.quotaEvidence, ({ actor, params }) => itemEvidence(ctx, actor, params.kind, params.id));
   bind(router, api.quotaReport, async ({ actor, query }) => {
     const data = await reportData(ctx, actor, query);

@@ -309,13 +309,20 @@ async function replay(db: Db, s: SessionForJoin, n: number, ctx: { recorder: str
 
   if (s.kind === 'sync_lesson') {
     await person(hostWho, new Date(start - 3 * MINUTE), s.endsAt, ['camera', 'microphone'], []);
-    speak(hostWho, [[0, 12], [15, 28], [31, 38]]);
+    // Lessons of different S-T types (server/live/stAnalysis.ts): mostly the teacher talks with a
+    // few answers (讲授型); every 4th one the teacher and the classrooms take turns each half
+    // minute (对话型); the one after it the pupils mostly do exercises in silence (练习型).
+    const style = n % 4 === 1 ? 'dialogue' : n % 4 === 2 ? 'practice' : 'lecture';
+    const turns = (first: number) => Array.from({ length: 30 }, (_, i): [number, number] => [5 + i + first, 5.5 + i + first]);
+    const hostSpeech: [number, number][] = style === 'dialogue' ? [[0, 5], ...turns(0), [35, 38]] : style === 'practice' ? [[0, 6], [34, 37]] : [[0, 12], [15, 28], [31, 38]];
+    const classroomSpeech: [number, number][] = style === 'dialogue' ? turns(0.5) : style === 'practice' ? [[6, 8], [37, 39]] : [[12, 14], [28, 31]];
+    speak(hostWho, hostSpeech);
     const linkTrouble = n % 7 === 6;
     for (const [i, c] of s.memberClassrooms.entries()) {
       const who = { peerId: `demo-${s.id.slice(0, 8)}-c${i}`, role: 'classroom' as const, teacherId: null, classroomId: c.id, accountId: await ctx.people.accountOf('classroom', c.id) };
       // A weak rural link: connected for a third of the lesson, then gone for good.
       await person(who, new Date(start - MINUTE), linkTrouble ? at(14) : s.endsAt, ['camera', 'microphone'], [fromHost(['camera', 'microphone'])]);
-      if (!linkTrouble) speak(who, [[12, 14], [28, 31]]);
+      if (!linkTrouble) speak(who, classroomSpeech);
       activity.push({ ...base, kind: 'hand', role: 'classroom', accountId: who.accountId, classroomId: c.id, peerId: who.peerId, startedAt: at(11 + i), endedAt: at(12 + i), endReason: 'stopped' });
     }
   } else {

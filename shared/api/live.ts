@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpoint, file } from '../http/endpoint.ts';
-import { EvidenceRule, LiveNowItem, PatrolItem, Recording, RecordingParams, SessionEvidence, SessionParams, SessionParticipation } from '../schemas/live.ts';
+import { EvidenceRule, LiveNowItem, PatrolItem, Recording, RecordingParams, SessionEvidence, SessionParams, SessionParticipation, StRules, StRulesCreate } from '../schemas/live.ts';
 
 /** Live classrooms (issue #4): the REST side. Media and moderation go over Socket.IO (shared/signaling/). */
 export const liveApi = {
@@ -11,6 +11,8 @@ export const liveApi = {
   downloadRecording: endpoint({ method: 'get', path: '/api/live/recordings/:recordingId/download', summary: 'A recording as a download', tag: 'live', params: RecordingParams, response: file('video/webm', 'video/mp4') }),
   listEvidenceRules: endpoint({ method: 'get', path: '/api/live/evidence-rules', summary: 'Every version of the rules that decide delivered/missed', tag: 'live', response: z.array(EvidenceRule) }),
   addEvidenceRule: endpoint({ method: 'post', path: '/api/live/evidence-rules', summary: 'A new version of a rule, effective from a date (admin)', tag: 'live', body: EvidenceRule, response: EvidenceRule, status: 201 }),
+  listStRules: endpoint({ method: 'get', path: '/api/live/st-rules', summary: 'Every version of the S-T analysis thresholds (sample length, Rt and Ch bounds of the lesson types)', tag: 'live', response: z.array(StRules) }),
+  addStRules: endpoint({ method: 'post', path: '/api/live/st-rules', summary: 'A new version of the S-T analysis thresholds, effective from a date (admin)', tag: 'live', body: StRulesCreate, response: StRules, status: 201 }),
   liveParticipation: endpoint({ method: 'get', path: '/api/live/sessions/:sessionId/participation', summary: 'Per-participant participation of a session (joined/left, receiving, camera, microphone, speaking, hands, stage) and its verdict', tag: 'live', params: SessionParams, response: SessionParticipation }),
   livePatrol: endpoint({ method: 'get', path: '/api/live/patrol', summary: 'Sessions live now that the caller may patrol (巡课): coordinators their communities\', auditors their county\'s', tag: 'live', response: z.array(PatrolItem) }),
 } as const;

@@ -3,6 +3,7 @@ import { endpoint, file } from '../http/endpoint.ts';
 import { AuditPage, AuditQuery } from '../schemas/audit.ts';
 import { IdParams } from '../schemas/common.ts';
 import { CommunityParams } from '../schemas/communities.ts';
+import { CommunityStSummary } from '../schemas/live.ts';
 import {
   CommunityQuotaDetail,
   CommunityQuotaQuery,
@@ -32,6 +33,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 export const quotasApi = {
   quotaOverview: endpoint({ method: 'get', path: '/api/quotas', summary: 'Progress of every community the caller may see (a county for auditors), with city and province roll-ups', tag: 'quotas', query: QuotaOverviewQuery, response: QuotaOverview }),
   communityQuota: endpoint({ method: 'get', path: '/api/quotas/communities/:communityId', summary: 'One community\'s year: progress per rule, trend, counted items with their evidence, corrections', tag: 'quotas', params: CommunityParams, query: CommunityQuotaQuery, response: CommunityQuotaDetail }),
+  communitySt: endpoint({ method: 'get', path: '/api/quotas/communities/:communityId/st', summary: 'One community\'s delivered lessons of a year by the S-T analysis: mean Rt and Ch, lessons per type', tag: 'quotas', params: CommunityParams, query: CommunityQuotaQuery, response: CommunityStSummary }),
   quotaEvidence: endpoint({ method: 'get', path: '/api/quotas/evidence/:kind/:id', summary: 'The evidence behind one counted item (intervals, verdict, recordings, minutes, attachments)', tag: 'quotas', params: EvidenceParams, response: QuotaEvidence }),
   quotaReport: endpoint({ method: 'get', path: '/api/quotas/report', summary: 'The county\'s yearly report: XLSX (with evidence sheets), CSV (one sheet per file) or printable HTML', tag: 'quotas', query: QuotaReportQuery, response: file(XLSX, 'text/csv', 'text/html') }),
 

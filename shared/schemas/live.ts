@@ -269,6 +269,54 @@ export const ParticipantFigures = z
   .meta({ id: 'ParticipantFigures' });
 export type ParticipantFigures = z.infer<typeof ParticipantFigures>;
 
+/**
+ * S-T analysis (S-T分析法) of a lesson — server/live/stAnalysis.ts, rules ST-… in
+ * server/live/README.md. The thresholds are data (`live_st_rules`), versioned by the date
+ * they take effect.
+ */
+export const StRules = z
+  .object({
+    effectiveFrom: z.iso.date(),
+    /** ST-SAMPLE-30S: one sample per this many seconds of the scheduled lesson. */
+    sampleSeconds: z.number().int().min(5).max(600),
+    /** ST-TYPE-THRESHOLDS: Rt at most this → practice (练习型). */
+    practiceMaxRt: z.number().min(0).max(1),
+    /** Rt at least this → lecture (讲授型). */
+    lectureMinRt: z.number().min(0).max(1),
+    /** Otherwise Ch at least this → dialogue (对话型); else mixed (混合型). */
+    dialogueMinCh: z.number().min(0).max(1),
+  })
+  .meta({ id: 'StRules' });
+export type StRules = z.infer<typeof StRules>;
+
+/** A new version of the S-T thresholds (admin): practice must stay below lecture. */
+export const StRulesCreate = StRules.extend({ description: z.string().trim().min(1).max(1000) })
+  .refine((r) => r.practiceMaxRt < r.lectureMinRt, { path: ['lectureMinRt'], message: 'must be above practiceMaxRt' })
+  .meta({ id: 'StRulesCreate' });
+export type StRulesCreate = z.infer<typeof StRulesCreate>;
+
+export const LessonType = z.enum(['practice', 'lecture', 'dialogue', 'mixed']);
+export type LessonType = z.infer<typeof LessonType>;
+
+export const StAnalysis = z
+  .object({
+    /** One letter per sample, in order: T (the teaching teacher spoke longer) or S. */
+    samples: z.string(),
+    sampleCount: z.number().int(),
+    teacherSamples: z.number().int(),
+    /** S samples in which nobody spoke (silence counts as S). */
+    silentSamples: z.number().int(),
+    runs: z.number().int(),
+    /** Teacher share N_T / N, and changes (runs − 1) / N, to 0.001; null without samples. */
+    rt: z.number().nullable(),
+    ch: z.number().nullable(),
+    type: LessonType.nullable(),
+    /** The rule version the lesson was analysed with. */
+    rules: StRules,
+  })
+  .meta({ id: 'StAnalysis' });
+export type StAnalysis = z.infer<typeof StAnalysis>;
+
 export const SessionParticipation = z
   .object({
     session: LiveSessionView,
@@ -279,8 +327,31 @@ export const SessionParticipation = z
     participants: z.array(ParticipantFigures),
     /** The verdict written when the session ended (null while live or never started). */
     verdict: Verdict.extend({ evaluatedAt: IsoDateTime }).nullable(),
+    /**
+     * Lessons: the S-T analysis of the scheduled window (T: the teaching teacher spoke,
+     * S: a classroom spoke; there are no quizzes yet, so no quiz answer counts). Null for
+     * research sessions.
+     */
+    st: StAnalysis.nullable(),
   })
   .meta({ id: 'SessionParticipation' });
+
+/** A community's lessons of an academic year by the S-T analysis (delivered lessons only). */
+export const CommunityStSummary = z
+  .object({
+    communityId: Id,
+    academicYear: z.string(),
+    years: z.array(z.object({ label: z.string(), current: z.boolean() })),
+    /** Delivered lessons of the year, and of them those long enough to have samples. */
+    lessons: z.number().int(),
+    analysed: z.number().int(),
+    /** Means over the analysed lessons, to 0.001; null when none. */
+    avgRt: z.number().nullable(),
+    avgCh: z.number().nullable(),
+    byType: z.object({ practice: z.number().int(), lecture: z.number().int(), dialogue: z.number().int(), mixed: z.number().int() }),
+  })
+  .meta({ id: 'CommunityStSummary' });
+export type CommunityStSummary = z.infer<typeof CommunityStSummary>;
 export type SessionParticipation = z.infer<typeof SessionParticipation>;
 
 /** A session live now that the caller may patrol (巡课). */

@@ -16,6 +16,8 @@ const PROPER = new Set([
   ...['tongbu', 'ICS', 'iCal', 'iCalendar', 'CSV', 'GBK', 'XLSX', 'Excel', 'PDF', 'ID', 'URL', 'Asia/Shanghai', 'English', 'WebRTC', 'PNG', 'JPEG'],
   // "1+X": one core school and X member schools (the communities' own formula).
   'X',
+  // The S-T analysis's own symbols (S-T分析法): T and S samples, Rt and Ch.
+  ...['T', 'S', 'Rt', 'Ch'],
   // The demo county's sign-in names.
   ...['admin', 'auditor.haiyan', 'coord.junior', 'coord.shiyan', 'coord.xiangyang', 'teacher.li', 'teacher.wang', 'class.ganpu', 'class.liuli'],
 ]);

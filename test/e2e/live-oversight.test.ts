@@ -225,5 +225,12 @@ describe('a patrolled, scripted lesson in Chromium', () => {
     await patrol.page.getByTestId('live-report-table').waitFor();
     expect(await patrol.page.getByTestId('live-report-rule').count()).toBe(4);
     expect(await patrol.page.getByTestId('live-report-table').textContent()).toContain('三年级(1)班');
+    // The lesson's S-T analysis (ST-SAMPLE-30S) as the endpoint computed it, and each classroom's interaction.
+    const report = await (await platform.signIn('coord.shiyan')).call(api.liveParticipation, { params: { sessionId } });
+    if (!report.ok) throw new Error('reading the session failed');
+    expect(await patrol.page.getByTestId('live-report-st-samples').getAttribute('data-samples')).toBe(report.data.st!.samples);
+    const interaction = await patrol.page.getByTestId('live-report-interaction').textContent();
+    expect(interaction).toContain('三年级(1)班');
+    expect(interaction).toContain('暂无');
   });
 });

@@ -64,6 +64,21 @@ describe('demo history', () => {
     expect(item.evidence.intervals).toBeGreaterThan(0);
   });
 
+  it('ST-TYPE-THRESHOLDS: the coordinator\'s S-T card shows the year\'s delivered lessons of every type, averaged', async () => {
+    const coord = await platform.signIn('coord.shiyan');
+    const t0 = performance.now();
+    const res = await coord.call(api.communitySt, { params: { communityId: dir.community(SHIYAN) }, query: { academicYear: '2026-2027' } });
+    const ms = performance.now() - t0;
+    if (!res.ok) throw new Error(res.error.message);
+    console.log(`S-T summary of ${res.data.lessons} delivered lessons: ${ms.toFixed(0)} ms (${process.env['TEST_DB']})`, res.data.byType, res.data.avgRt, res.data.avgCh);
+    expect(res.data.lessons).toBeGreaterThan(10);
+    expect(res.data.analysed).toBe(res.data.lessons);
+    expect(res.data.byType.lecture).toBeGreaterThan(0);
+    expect(res.data.byType.dialogue).toBeGreaterThan(0);
+    expect(res.data.byType.practice).toBeGreaterThan(0);
+    expect(Object.values(res.data.byType).reduce((a, b) => a + b, 0)).toBe(res.data.analysed);
+  });
+
   it('the auditor sees communities in different states (one behind on Q-SYNC-LESSONS)', async () => {
     await settled(platform);
     const auditor = await platform.signIn('auditor.haiyan');

@@ -4,23 +4,18 @@ import type { RouteProps } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type MessageKey } from '../i18n/index.ts';
 import { Alert, Badge, Card, LoadError, NotFoundState, PageHeader, Spinner, Table, type Column } from '../ui/index.ts';
+import { clock } from './clock.ts';
+import { ClassroomInteraction, StCard } from './StPanel.tsx';
 import { figuresText } from './verdictText.ts';
 import './live.css';
-
-/** 75.3 → "1:15". */
-export function clock(seconds: number): string {
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const r = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${r}` : `${m}:${r}`;
-}
 
 /**
  * `/live/report/:sessionId` (issue #6): the participation data of one session
  * after it ends — per teacher and classroom: joined/left, connected, receiving,
  * camera, microphone, speaking, hands raised, on stage — and the counting
  * rules it was judged by, each with its figures (which one failed, by how much).
+ * Lessons also show their S-T analysis (curve, Rt, Ch, type) and each
+ * classroom's interaction (speaking, hands, stage).
  */
 export function ParticipationPage({ params }: RouteProps) {
   const sessionId = params['sessionId']!;
@@ -84,6 +79,8 @@ export function ParticipationPage({ params }: RouteProps) {
           <p className="muted">{t('live.report.noVerdict')}</p>
         )}
       </Card>
+      {data.st && <StCard st={data.st} />}
+      {data.session.kind === 'sync_lesson' && <ClassroomInteraction participants={data.participants} />}
       <Card title={t('live.report.participants')} flush>
         <Table columns={columns} rows={data.participants} rowKey={(p) => p.key} testId="live-report-table" />
       </Card>

@@ -3,9 +3,11 @@
  * with one spread line each. English must have every key (TypeScript checks it).
  */
 import { oversightEn, oversightZh } from './oversightMessages.ts';
+import { stEn, stZh } from './stMessages.ts';
 
 export const liveZh = {
   ...oversightZh,
+  ...stZh,
   'nav.live': '直播课堂',
 
   'live.title': '直播课堂',
@@ -129,6 +131,7 @@ export const liveZh = {
 
 export const liveEn: Record<keyof typeof liveZh, string> = {
   ...oversightEn,
+  ...stEn,
   'nav.live': 'Live classroom',
 
   'live.title': 'Live classroom',

@@ -14,6 +14,7 @@ import { Chart, type ChartOption } from './Chart.tsx';
 import { adviceText, pastOnly, pct, regionLabel, ruleName, statusTone } from './format.ts';
 import { useLiveProgress, useQuotaLive, useQuotaSocket } from './live.ts';
 import { LiveNotice } from './OverviewPage.tsx';
+import { StSummaryCard } from './StSummaryCard.tsx';
 import './quotas.css';
 
 const evidencePath = (i: Pick<CountedItemView, 'kind' | 'id' | 'source'>) =>
@@ -80,6 +81,7 @@ export function QuotaCommunityPage({ params }: RouteProps) {
           />
         </Card>
       )}
+      {d && <StSummaryCard communityId={communityId} academicYear={progress?.academicYear ?? academicYear} />}
       {d && <Items items={d.items} />}
       {d && <Corrections detail={d} onChanged={() => void detail.reload()} canWithdraw={!!canCorrect} />}
       {correcting && d && <CorrectionDrawer communityId={communityId} detail={d} onClose={() => setCorrecting(false)} onSaved={() => void detail.reload()} />}

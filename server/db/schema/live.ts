@@ -108,6 +108,29 @@ export const liveEvidenceRules = pgTable(
 );
 
 /**
+ * The S-T analysis thresholds (server/live/stAnalysis.ts, rules ST-SAMPLE-30S and
+ * ST-TYPE-THRESHOLDS): append-only versions by the date they take effect, like the
+ * evidence rules; the version in force on a lesson's local date applies.
+ */
+export const liveStRules = pgTable(
+  'live_st_rules',
+  {
+    effectiveFrom: date('effective_from').primaryKey(),
+    sampleSeconds: integer('sample_seconds').notNull(),
+    practiceMaxRt: numeric('practice_max_rt', { precision: 4, scale: 3, mode: 'number' }).notNull(),
+    lectureMinRt: numeric('lecture_min_rt', { precision: 4, scale: 3, mode: 'number' }).notNull(),
+    dialogueMinCh: numeric('dialogue_min_ch', { precision: 4, scale: 3, mode: 'number' }).notNull(),
+    description: text('description').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('live_st_rules_sample_ck', sql`${t.sampleSeconds} between 5 and 600`),
+    check('live_st_rules_rt_ck', sql`${t.practiceMaxRt} between 0 and 1 and ${t.lectureMinRt} between 0 and 1 and ${t.practiceMaxRt} < ${t.lectureMinRt}`),
+    check('live_st_rules_ch_ck', sql`${t.dialogueMinCh} between 0 and 1`),
+  ],
+);
+
+/**
  * Participation facts beside the evidence (issue #6), append-only like it (same
  * trigger, migration `oversight_constraints`): `speaking` (the microphone above
  * the speaker threshold, from the media plane's audio levels), `stage` (on
