@@ -8,6 +8,13 @@ export function todayIso(timeZone = 'Asia/Shanghai'): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
+/** The academic year holding `today` (1 September – 31 August, the counting period's default): its label and first day. */
+export function academicYearOf(today = todayIso()): { label: string; startsOn: string } {
+  const [y, m] = today.split('-').map(Number) as [number, number];
+  const first = m >= 9 ? y : y - 1;
+  return { label: `${first}-${first + 1}`, startsOn: `${first}-09-01` };
+}
+
 export type MembershipStatus = 'active' | 'ended' | 'upcoming';
 
 /** `validFrom` is inclusive, `validTo` exclusive (the day the school is no longer a member). */

@@ -1,20 +1,14 @@
 import { useMemo } from 'react';
 import { api } from '../app/api.ts';
-import { todayIso } from '../app/format.ts';
+import { academicYearOf } from '../app/format.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useT } from '../i18n/index.ts';
 import { Card, Stat } from '../ui/index.ts';
 
-/** The academic year's first day (1 September, the counting period's default start). */
-function academicYearStart(today: string): string {
-  const [y, m] = today.split('-').map(Number) as [number, number];
-  return `${m >= 9 ? y : y - 1}-09-01`;
-}
-
 /** A teacher's own record this year: lessons and research sessions they hosted that were delivered, and those missed. */
 export function DeliveredThisYear({ teacherId }: { teacherId: string }) {
   const t = useT();
-  const start = academicYearStart(todayIso());
+  const start = academicYearOf().startsOn;
   const query = useMemo(() => ({ from: new Date(`${start}T00:00:00+08:00`).toISOString(), to: new Date().toISOString(), teacherId }), [start, teacherId]);
   const sessions = useQuery(api.listSessions, { query });
   const hosted = (sessions.data ?? []).filter((s) => s.teachers.some((x) => x.id === teacherId && x.role === 'host'));

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { SchoolResources } from '../../../shared/schemas/county.ts';
 import { api, call } from '../app/api.ts';
-import { todayIso } from '../app/format.ts';
+import { academicYearOf } from '../app/format.ts';
 import { useMe } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useT, type MessageKey } from '../i18n/index.ts';
@@ -20,13 +20,6 @@ const FIGURES: { key: FigureKey; whole: boolean }[] = [
   { key: 'multimediaClassrooms', whole: true },
 ];
 
-/** The academic year under way (1 September – 31 August): `2026-2027`. */
-export function currentAcademicYear(today = todayIso()): string {
-  const [y, m] = today.split('-').map(Number) as [number, number];
-  const first = m >= 9 ? y : y - 1;
-  return `${first}-${first + 1}`;
-}
-
 /**
  * A school's resource figures for the balance assessment (差异系数), this academic year:
  * administrators and the county's auditors read them; administrators enter them. A figure
@@ -35,7 +28,7 @@ export function currentAcademicYear(today = todayIso()): string {
 export function ResourcesCard({ schoolId }: { schoolId: string }) {
   const t = useT();
   const me = useMe();
-  const year = currentAcademicYear();
+  const year = academicYearOf().label;
   const figures = useQuery(api.getSchoolResources, { params: { schoolId, academicYear: year } });
   const [editing, setEditing] = useState(false);
   const shown = (v: number | null) => (v === null ? <span className="muted">{t('resources.notEntered')}</span> : <span className="num">{v}</span>);
