@@ -12,7 +12,7 @@
  * (jest, pick-port, werift-sctp) are in our package.json.
  *
  * It takes minutes, so it runs once per worker binary: a pass is recorded under
- * node_modules/.cache/tongbu/shipped-suite-passed/<sha256 of the binary> (see
+ * ~/.cache/tongbu/shipped-suite-passed/<sha256 of the binary>, beside the worker cache (see
  * helpers/shippedSuiteRecord.ts) and later runs check that record against the
  * binary instead; every run starts the worker and serves a router with it.
  */
@@ -36,7 +36,7 @@ const suiteDir = join(dirname(createRequire(import.meta.url).resolve('mediasoup'
 // test-Worker.js loads a DTLS certificate and key from here. They are not
 // shipped (nor committed by us): a throwaway pair is made for each run.
 const pemDir = join(suiteDir, 'data');
-const cacheDir = shippedSuiteCacheDir(repoRoot);
+const cacheDir = shippedSuiteCacheDir();
 const worker = resolveWorkerBinary();
 
 /** The parts of jest's --json report that this test reads. */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
@@ -17,8 +18,14 @@ export interface ShippedSuitePass {
   readonly passedAt: string;
 }
 
-export function shippedSuiteCacheDir(repoRoot: string): string {
-  return join(repoRoot, 'node_modules', '.cache', 'tongbu', 'shipped-suite-passed');
+/**
+ * Beside the worker build's own cache (media/worker-build/build.sh), not in node_modules:
+ * the record is keyed by the binary's hash, so it holds for every clone that gets the same
+ * cached binary — `npm ci` in a fresh clone (as CI does) does not make the suite run again.
+ */
+export function shippedSuiteCacheDir(): string {
+  const base = process.env.TONGBU_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'tongbu');
+  return join(base, 'shipped-suite-passed');
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
