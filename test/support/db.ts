@@ -9,18 +9,24 @@ import { withAdmin, withDatabase } from './pgAdmin.ts';
  * names (TEST_DB=pglite | postgres). PGlite copies are loaded from the run's
  * migrated dump (see pgliteTemplate.ts), skipping initdb and the migrations;
  * PostgreSQL ones are created from a migrated template database (see
- * globalSetup.ts) and dropped afterwards.
+ * globalSetup.ts) and dropped afterwards. Each engine also has a template that
+ * already holds the demo county, which most test files start from.
  */
 export type TestDbKind = 'pglite' | 'postgres';
 
 export const testDbKind = (): TestDbKind => (process.env['TEST_DB'] === 'postgres' ? 'postgres' : 'pglite');
 
-let pgliteTemplate: Promise<Blob> | undefined;
+const pgliteDumps = new Map<boolean, Promise<Blob>>();
 
-async function migratedPgliteDump(): Promise<Blob> {
-  const file = inject('pgliteTemplate');
+async function pgliteDump(seeded: boolean): Promise<Blob> {
+  const file = inject(seeded ? 'pgliteSeededTemplate' : 'pgliteTemplate');
   if (!file) throw new Error('PGlite tests need the globalSetup test/support/pgliteTemplate.ts (see vitest.config.ts)');
   return new Blob([await readFile(file)]);
+}
+
+export interface TestDatabaseOptions {
+  /** Start from the run's template that already holds the demo county (seeded with DEMO_PASSWORD). */
+  readonly seeded?: boolean;
 }
 
 export interface TestDatabase extends Database {
@@ -28,13 +34,15 @@ export interface TestDatabase extends Database {
   readonly url?: string;
 }
 
-export async function createTestDatabase(kind: TestDbKind = testDbKind()): Promise<TestDatabase> {
+export async function createTestDatabase(kind: TestDbKind = testDbKind(), options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  const seeded = options.seeded ?? false;
   if (kind === 'pglite') {
-    pgliteTemplate ??= migratedPgliteDump();
-    return openDatabase({ kind: 'pglite', loadDataDir: await pgliteTemplate });
+    let dump = pgliteDumps.get(seeded);
+    if (!dump) pgliteDumps.set(seeded, (dump = pgliteDump(seeded)));
+    return openDatabase({ kind: 'pglite', loadDataDir: await dump });
   }
   const adminUrl = inject('pgAdminUrl');
-  const template = inject('pgTemplate');
+  const template = inject(seeded ? 'pgSeededTemplate' : 'pgTemplate');
   if (!adminUrl || !template) throw new Error('PostgreSQL tests need the globalSetup (TEST_DATABASE_URL)');
   const name = `tongbu_test_${inject('pgRun') ?? 'norun'}_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${template}`));

@@ -3,16 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase, pgliteClientOf } from '../../server/db/client.ts';
+import { seedDemo } from '../../server/seed/demo.ts';
+import { DEMO_PASSWORD } from './demoPassword.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A migrated PGlite data directory (tar), which every test file loads instead of running initdb and the migrations. */
     pgliteTemplate: string | null;
+    /** The same with the demo county seeded (DEMO_PASSWORD). */
+    pgliteSeededTemplate: string | null;
   }
 }
 
+interface TemplateFiles {
+  readonly migrated: string;
+  readonly seeded: string;
+}
+
 interface SharedTemplate {
-  readonly file: Promise<string>;
+  readonly file: Promise<TemplateFiles>;
   readonly dir: Promise<string>;
   users: number;
 }
@@ -21,22 +30,28 @@ interface SharedTemplate {
 // PGlite (integration, e2e) should use the run's one template.
 const shared = globalThis as { tongbuPgliteTemplate?: SharedTemplate };
 
-async function buildTemplate(dir: string): Promise<string> {
+async function buildTemplate(dir: string): Promise<TemplateFiles> {
   const database = await openDatabase({ kind: 'pglite' });
-  try {
-    await database.migrate();
+  const dumpTo = async (name: string) => {
     const dump = await pgliteClientOf(database)!.dumpDataDir('none');
-    const file = join(dir, 'migrated.tar');
+    const file = join(dir, name);
     await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
     return file;
+  };
+  try {
+    await database.migrate();
+    const migrated = await dumpTo('migrated.tar');
+    // Most files start from the demo county: seeded once per run (argon2 hashes and all), not once per file.
+    await seedDemo(database.db, { password: DEMO_PASSWORD });
+    return { migrated, seeded: await dumpTo('seeded.tar') };
   } finally {
     await database.close();
   }
 }
 
 /**
- * For the projects that run on PGlite: initdb and the migrations once per run (they
- * cost seconds, much more on a busy machine), not once per test file.
+ * For the projects that run on PGlite: initdb, the migrations and the demo county once
+ * per run (they cost seconds, much more on a busy machine), not once per test file.
  */
 export default async function setup(project: TestProject) {
   if (!shared.tongbuPgliteTemplate) {
@@ -45,7 +60,9 @@ export default async function setup(project: TestProject) {
   }
   const template = shared.tongbuPgliteTemplate;
   template.users++;
-  project.provide('pgliteTemplate', await template.file);
+  const files = await template.file;
+  project.provide('pgliteTemplate', files.migrated);
+  project.provide('pgliteSeededTemplate', files.seeded);
   return async () => {
     if (--template.users > 0) return;
     shared.tongbuPgliteTemplate = undefined;

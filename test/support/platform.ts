@@ -5,11 +5,12 @@ import type { WorkerPool } from '../../media/WorkerPool.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
 import { features } from '../../server/features.ts';
 import { createLogger, type Logger } from '../../server/log.ts';
-import { seedDemo } from '../../server/seed/demo.ts';
 import { startServer, type RunningServer } from '../../server/server.ts';
 import { createTestDatabase, type TestDatabase } from './db.ts';
 
-export const DEMO_PASSWORD = 'demo-password-for-tests';
+import { DEMO_PASSWORD } from './demoPassword.ts';
+
+export { DEMO_PASSWORD };
 
 export interface TestPlatform {
   readonly url: string;
@@ -37,8 +38,7 @@ export interface SignedInClient {
 export async function startTestPlatform(
   options: { seed?: boolean; media?: WorkerPool | null; env?: Record<string, string>; beforeStart?: (db: TestDatabase['db']) => Promise<void>; log?: Logger } = {},
 ): Promise<TestPlatform> {
-  const database = await createTestDatabase();
-  if (options.seed ?? true) await seedDemo(database.db, { password: DEMO_PASSWORD });
+  const database = await createTestDatabase(undefined, { seeded: options.seed ?? true });
   // Data written before the server starts, as main.ts seeds (no live recompute per row).
   await options.beforeStart?.(database.db);
   // No auto-close clock by default: tests plan sessions on fixed dates (some already past) and
