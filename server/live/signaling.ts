@@ -10,7 +10,7 @@ import { iceServersFor } from './ice.ts';
 import type { LiveRoom, Participant } from './LiveRoom.ts';
 import { sessionView } from './directory.ts';
 import type { LiveService } from './service.ts';
-import { failuresOf } from './verdict.ts';
+import { failuresOf } from '../evidence/verdict.ts';
 
 /**
  * Binds the signaling table (shared/signaling/live.ts) to a socket: each request
