@@ -44,8 +44,9 @@ export class SignalingClient {
   /** The handlers this client put on the socket (taken off a shared one on close). */
   readonly #handlers: [event: string, handler: (...args: unknown[]) => void][] = [];
 
-  constructor(options: { socket?: Socket } = {}) {
-    this.#shared = !options.socket;
+  /** `shared`: the socket is not this client's to close (default: the page's connection is shared, a given socket is not). */
+  constructor(options: { socket?: Socket; shared?: boolean } = {}) {
+    this.#shared = options.shared ?? !options.socket;
     this.socket = options.socket ?? appSocket();
     const on = (event: string, handler: (...args: unknown[]) => void) => {
       this.socket.on(event, handler);
