@@ -7,10 +7,11 @@ import type { ConsumerOptions, Direction, RoomSnapshot } from '../../shared/sign
 import { notificationEvent, type NotificationName, type NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { Logger } from '../log.ts';
-import { mayBeOnStage, mayReceive, permissionsFor } from './access.ts';
+import type { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
+import { MediaEvidence } from '../evidence/MediaEvidence.ts';
+import { isVisible, mayBeOnStage, mayReceive, permissionsFor } from './access.ts';
 import type { LiveSessionInfo } from './directory.ts';
 import { LiveError } from './errors.ts';
-import type { ActivitySpec, EvidenceRecorder } from './evidence.ts';
 import type { RecordingStore } from './recordings.ts';
 
 /** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
@@ -53,16 +54,13 @@ export interface LiveRoomContext {
   readonly audioLevelIntervalMs?: number;
 }
 
-/** Patrols 巡课 (role observer) are invisible: no peer list, no notification, no evidence mentions them. */
-export const isVisible = (p: Pick<Participant, 'role'>): boolean => p.role !== 'observer';
-
 const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
 
 /**
  * The live side of one session: who is in it, who is on stage, who is muted,
- * the recording, and the glue between media/'s Room events and both the
- * evidence intervals and the participants' notifications. Signaling requests
- * (signaling.ts) act through its methods.
+ * the recording, and the participants' notifications of media/'s Room events
+ * (the same events become evidence in server/evidence/MediaEvidence.ts).
+ * Signaling requests (signaling.ts) act through its methods.
  */
 export class LiveRoom {
   readonly sessionId: string;
@@ -74,10 +72,7 @@ export class LiveRoom {
   stageAccountId: string | null = null;
   readonly mutedAccounts = new Set<string>();
   recording: { id: string; startedAt: Date } | null = null;
-  /** Speaking: peer → the last audio-level sample that heard it (its open `speaking` interval ends there). */
-  readonly #heard = new Map<string, Date>();
-  /** The peer whose `stage` activity interval is open. */
-  #stageOpen: string | null = null;
+  readonly #evidence: MediaEvidence;
   #recordingDone: Promise<void> = Promise.resolve();
   ending = false;
   #closed = false;
@@ -87,6 +82,8 @@ export class LiveRoom {
     this.session = session;
     this.media = media;
     this.#ctx = ctx;
+    // Evidence first: an interval opens before anyone is told.
+    this.#evidence = new MediaEvidence(this, media, ctx.evidence, { audioLevelIntervalMs: ctx.audioLevelIntervalMs });
     this.#wire();
   }
 
@@ -199,7 +196,7 @@ export class LiveRoom {
     // Back on stage under its new peer id (its media reaches the classrooms as soon as it publishes).
     if (this.stageAccountId === actor.accountId) {
       this.broadcast('stageChanged', { peerId: p.peerId });
-      this.#syncStageActivity();
+      this.#evidence.stageChanged();
     }
     return p;
   }
@@ -234,13 +231,12 @@ export class LiveRoom {
     if (p.graceTimer) clearTimeout(p.graceTimer);
     this.participants.delete(peerId);
     if (p.socket) this.#ctx.unbind(p.socket, peerId);
-    this.#stopSpeaking(peerId, 'left');
-    this.#ctx.evidence.closeWhere((e) => e.peerId === peerId, new Date(), 'left');
+    this.#evidence.peerRemoved(peerId);
     if (!this.media.closed && this.media.hasPeer(peerId)) this.media.removePeer(peerId);
     if (isVisible(p)) this.broadcast('peerLeft', { peerId });
     else this.#patrolsChanged();
     if (this.stageAccountId === p.actor.accountId) this.broadcast('stageChanged', { peerId: null });
-    this.#syncStageActivity();
+    this.#evidence.stageChanged();
   }
 
   // ---- receiving -----------------------------------------------------------------------------
@@ -310,7 +306,7 @@ export class LiveRoom {
       this.stageAccountId = null;
     }
     this.broadcast('stageChanged', { peerId: this.stagePeerId() });
-    this.#syncStageActivity();
+    this.#evidence.stageChanged();
     await this.#syncStage();
   }
 
@@ -331,8 +327,7 @@ export class LiveRoom {
   setHand(p: Participant, raised: boolean): void {
     if (p.handRaised === raised) return;
     p.handRaised = raised;
-    if (isVisible(p) && raised && !this.ending) this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'hand', at: new Date() });
-    if (!raised) this.#ctx.evidence.closeActivity('hand', p.peerId, new Date(), 'stopped');
+    this.#evidence.handChanged(p, raised);
     this.broadcast('handRaised', { peerId: p.peerId, raised });
     this.#peerChanged(p);
   }
@@ -371,91 +366,26 @@ export class LiveRoom {
     if (current) this.broadcast('recordingChanged', this.recordingState());
   }
 
-  // ---- media events → evidence and notifications -------------------------------------------------------
-
-  #identity(p: Participant) {
-    return { sessionId: this.sessionId, role: p.role, accountId: p.actor.accountId, teacherId: p.actor.teacherId, classroomId: p.actor.classroomId, peerId: p.peerId };
-  }
-
-  #activityIdentity(p: Participant): Omit<ActivitySpec, 'kind' | 'at'> {
-    return { ...this.#identity(p), role: p.role === 'observer' ? 'teacher' : p.role };
-  }
-
-  /** Keeps the one open `stage` activity interval on the peer on stage now. */
-  #syncStageActivity(at = new Date()): void {
-    const peerId = this.stagePeerId();
-    if (this.#stageOpen === peerId) return;
-    if (this.#stageOpen) this.#ctx.evidence.closeActivity('stage', this.#stageOpen, at, 'stopped');
-    this.#stageOpen = null;
-    const p = peerId ? this.participants.get(peerId) : undefined;
-    if (p && isVisible(p) && !this.ending) {
-      this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'stage', at });
-      this.#stageOpen = p.peerId;
-    }
-  }
-
-  /** Ends a peer's `speaking` interval at the last sample that heard it. */
-  #stopSpeaking(peerId: string, reason: 'stopped' | 'left' | 'session_ended' | 'media_rebuilt'): void {
-    const last = this.#heard.get(peerId);
-    if (!last) return;
-    this.#heard.delete(peerId);
-    this.#ctx.evidence.closeActivity('speaking', peerId, last, reason);
-  }
-
-  /** Audio levels → `speaking` intervals: a sample above the threshold covers the interval before it. */
-  #onAudioLevels(levels: readonly { peerId: string; source: MediaSource }[], at: Date): void {
-    const heardNow = new Set<string>();
-    if (!this.ending) {
-      const span = this.#ctx.audioLevelIntervalMs ?? 500;
-      for (const l of levels) {
-        if (l.source !== 'microphone') continue;
-        const p = this.participants.get(l.peerId);
-        if (!p || !isVisible(p)) continue;
-        heardNow.add(p.peerId);
-        if (!this.#heard.has(p.peerId)) this.#ctx.evidence.openActivity({ ...this.#activityIdentity(p), kind: 'speaking', at: new Date(at.getTime() - span) });
-        this.#heard.set(p.peerId, at);
-      }
-    }
-    for (const peerId of [...this.#heard.keys()]) if (!heardNow.has(peerId)) this.#stopSpeaking(peerId, 'stopped');
-  }
+  // ---- media events → notifications -------------------------------------------------------------
 
   /** Before the session's intervals are closed: speaking ends where it was last heard, not at the end. */
   settleActivity(): void {
-    for (const peerId of [...this.#heard.keys()]) this.#stopSpeaking(peerId, 'session_ended');
+    this.#evidence.settle();
   }
 
   #wire(): void {
     const m = this.media;
-    const ev = this.#ctx.evidence;
-    // Patrols (observers) are never attendance: nothing of theirs is written.
-    m.on('transportconnected', (peerId, transportId, at) => {
-      const p = this.participants.get(peerId);
-      const direction = p?.transports.get(transportId);
-      if (p && isVisible(p) && direction && !this.ending) ev.open({ ...this.#identity(p), kind: 'connected', direction, mediaId: transportId, at });
-    });
-    m.on('transportdisconnected', (_peerId, transportId, at) => ev.close('connected', transportId, at, 'disconnected'));
-    m.on('publishingstarted', (peerId, source, producerId, at) => {
+    m.on('publishingstarted', (peerId, source) => {
       const p = this.participants.get(peerId);
       if (!p) return;
-      if (!this.ending && isVisible(p)) ev.open({ ...this.#identity(p), kind: 'publishing', source, mediaId: producerId, at });
       p.publishing.add(source);
       this.#peerChanged(p);
     });
-    m.on('publishingstopped', (peerId, source, producerId, at) => {
-      ev.close('publishing', producerId, at, 'stopped');
+    m.on('publishingstopped', (peerId, source) => {
       const p = this.participants.get(peerId);
       if (p && p.publishing.delete(source)) this.#peerChanged(p);
     });
-    m.on('receivingstarted', (peerId, producerPeerId, source, consumerId, at) => {
-      const p = this.participants.get(peerId);
-      const from = this.participants.get(producerPeerId);
-      if (!p || !from || this.ending || !isVisible(p)) return;
-      ev.open({ ...this.#identity(p), kind: 'receiving', source, from: { peerId: from.peerId, accountId: from.actor.accountId, role: from.role }, mediaId: consumerId, at });
-    });
-    m.on('receivingstopped', (_peerId, _from, _source, consumerId, at) => ev.close('receiving', consumerId, at, 'stopped'));
-    m.on('peerleft', (peerId, at) => ev.closeWhere((e) => e.peerId === peerId, at, 'left'));
     m.on('activespeaker', (peerId) => this.broadcast('activeSpeaker', { peerId }));
-    m.on('audiolevels', (levels, at) => this.#onAudioLevels(levels, at));
     m.on('newproducer', (info) => {
       for (const p of this.participants.values()) {
         if (p.peerId !== info.peerId && p.consuming) void this.pushConsumers(p);
@@ -474,9 +404,7 @@ export class LiveRoom {
       for (const peerId of peerIds) {
         const p = this.participants.get(peerId);
         if (!p) continue;
-        // Its media is gone; its hand and its place on stage are not (activity intervals stay open).
-        this.#stopSpeaking(peerId, 'media_rebuilt');
-        ev.closeWhere((e) => e.peerId === peerId && e.table === 'evidence', at, 'media_rebuilt');
+        // Its media is gone (MediaEvidence closed its intervals); its hand and its place on stage are not.
         p.transports.clear();
         p.recvTransportId = null;
         p.consumers.clear();

@@ -25,6 +25,9 @@ import type { LiveSessionInfo } from './directory.ts';
  *   In research everyone receives everyone.
  */
 
+/** Patrols 巡课 (role observer) are invisible: no peer list, no notification, no evidence mentions them. */
+export const isVisible = (p: { readonly role: LiveRole }): boolean => p.role !== 'observer';
+
 const ALL_SOURCES: readonly MediaSource[] = ['camera', 'microphone', 'screen', 'screen-audio'];
 const CLASSROOM_SOURCES: readonly MediaSource[] = ['camera', 'microphone'];
 

@@ -4,9 +4,9 @@ import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, schools } from '../db/schema/index.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
-import { localDate } from './facts.ts';
-import { figuresOf, participationFacts } from './participation.ts';
-import { classroomPresence } from './participationRules.ts';
+import { localDate } from '../evidence/facts.ts';
+import { figuresOf, participationFacts } from '../evidence/participation.ts';
+import { classroomPresence } from '../evidence/participationRules.ts';
 import { analyseLesson, stInputOf, stRulesFor } from './stAnalysis.ts';
 import { loadStRules } from './stRules.ts';
 

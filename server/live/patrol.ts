@@ -1,6 +1,6 @@
 import type { PatrolItem } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
-import { isVisible } from './LiveRoom.ts';
+import { isVisible } from './access.ts';
 import { sessionView } from './directory.ts';
 import type { LiveService } from './service.ts';
 

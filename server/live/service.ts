@@ -11,16 +11,16 @@ import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts } fro
 import { NotFoundError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
-import { liveRoleOf } from './access.ts';
+import { isVisible, liveRoleOf } from './access.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
 import { LiveError } from './errors.ts';
-import { EvidenceRecorder } from './evidence.ts';
+import { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
 import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
-import { isVisible, LiveRoom, type Participant } from './LiveRoom.ts';
-import { judgeSession, loadRuleVersions } from './judge.ts';
+import { LiveRoom, type Participant } from './LiveRoom.ts';
+import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
 import { withdrawReminders } from '../schedule/reminders.ts';
-import { failuresOf } from './verdict.ts';
+import { failuresOf } from '../evidence/verdict.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
 

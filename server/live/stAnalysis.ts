@@ -1,6 +1,6 @@
 import type { LessonType, StAnalysis, StRules } from '../../shared/schemas/live.ts';
-import { clip, total, union, type Span } from './intervals.ts';
-import type { ParticipationFacts } from './participation.ts';
+import { clip, total, union, type Span } from '../evidence/intervals.ts';
+import type { ParticipationFacts } from '../evidence/participation.ts';
 
 /**
  * The S-T analysis of a lesson (S-T分析法), pure: speaking intervals of the

@@ -7,7 +7,7 @@ import { actorOfAccount } from '../accounts/sessions.ts';
 import { withActor } from '../audit/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, classrooms, liveActivityIntervals, liveEvidenceIntervals, liveRecorders, liveSessionVerdicts, schools, teachers } from '../db/schema/index.ts';
-import { judgeSession, loadRuleVersions } from '../live/judge.ts';
+import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { getLiveSessionForJoin, transitionSessionStatus, type SessionForJoin } from '../schedule/lifecycle.ts';
 import { confirmOfflineResearch, createOfflineResearch } from '../schedule/offline.ts';
 import { createDispatch } from '../schedule/dispatch.ts';

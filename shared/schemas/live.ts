@@ -132,7 +132,7 @@ export type EvidenceRuleId = z.infer<typeof EvidenceRuleId>;
 
 /**
  * Stable IDs of the participation rules (issue #6), judged on the per-participant
- * participation data (server/live/participationRules.ts):
+ * participation data (server/evidence/participationRules.ts):
  * - `P-LESSON-TEACHER-AV`: the host teacher sent camera and microphone at once for ≥ min_share;
  * - `P-LESSON-CLASSROOM-PRESENT`: ≥ min_count member classrooms each received the teacher
  *   (picture and sound) for ≥ min_share and were seen or heard (camera on or speaking) for

@@ -12,7 +12,11 @@ import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities
  *
  * A session, step by step (client/src/media/LiveClient.ts does this):
  *   join → createTransport(send) + createTransport(recv) → consume(rtpCapabilities)
- *   → produce(microphone) → produce(camera) … ; newConsumer → resumeConsumer.
+ *   → produce(microphone) → produce(camera) … ; newConsumer → resumeConsumer. *
+ * A classroom tool brings its entries in a file of its own next to this one
+ * (`export const whiteboardRequests = { … } as const`, likewise notifications),
+ * spread here with one line (`...whiteboardRequests,`), and its server handlers
+ * in server/live/<tool>Handlers.ts, spread into signaling.ts's table the same way.
  */
 
 const Empty = z.object({});

@@ -11,7 +11,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import { liveEvidenceIntervals, liveRecorders, liveRecordings, liveSessionVerdicts } from '../../server/db/schema/index.ts';
-import type { IntervalSpec } from '../../server/live/evidence.ts';
+import type { IntervalSpec } from '../../server/evidence/EvidenceRecorder.ts';
 import { createLiveSession, liveService, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';

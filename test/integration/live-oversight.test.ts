@@ -12,7 +12,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { SignalingError, type NotificationName } from '../../shared/signaling/protocol.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveRecorders } from '../../server/db/schema/index.ts';
-import type { ActivitySpec, IntervalSpec } from '../../server/live/evidence.ts';
+import type { ActivitySpec, IntervalSpec } from '../../server/evidence/EvidenceRecorder.ts';
 import { participationOfSessions } from '../../server/live/participationService.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, liveService, liveSocket, nextNotification, shortSessionRules, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';

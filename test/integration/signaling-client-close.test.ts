@@ -7,7 +7,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
-import { io } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingClient } from '../../client/src/media/signaling.ts';
 import { notificationEvent, requestEvent } from '../../shared/signaling/protocol.ts';
@@ -35,13 +35,17 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-async function connected(): Promise<SignalingClient> {
+async function connectedSocket(): Promise<Socket> {
   const socket = io(url, { path: '/socket.io', transports: ['websocket'], reconnection: false, forceNew: true });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('connect_error', reject);
   });
-  return new SignalingClient({ socket });
+  return socket;
+}
+
+async function connected(): Promise<SignalingClient> {
+  return new SignalingClient({ socket: await connectedSocket() });
 }
 
 describe('closing the signaling client while a request waits', () => {
@@ -50,6 +54,28 @@ describe('closing the signaling client while a request waits', () => {
     client.on('sessionEnded', () => client.close());
     await expect(client.request('endSession', {}, 10_000)).resolves.toEqual(verdict);
     await expect.poll(() => client.socket.connected, { timeout: 10_000 }).toBe(false);
+  });
+
+  it('over a shared connection (the page\'s one socket), closing a client leaves the connection open for the next one', async () => {
+    const socket = await connectedSocket();
+    const shared = new SignalingClient({ socket, shared: true });
+    const heard: string[] = [];
+    shared.on('sessionEnded', (e) => heard.push(`first:${e.status}`));
+    shared.on('sessionEnded', () => shared.close());
+    await expect(shared.request('endSession', {}, 10_000)).resolves.toEqual(verdict);
+    expect(heard).toEqual(['first:missed']);
+    expect(socket.connected).toBe(true);
+    // The next client on the same connection: the closed one hears nothing more, the new one hears its own.
+    const next = new SignalingClient({ socket, shared: true });
+    const nextHeard: string[] = [];
+    next.on('sessionEnded', (e) => nextHeard.push(e.status));
+    await expect(next.request('endSession', {}, 10_000)).resolves.toEqual(verdict);
+    await expect.poll(() => nextHeard).toEqual(['missed']);
+    expect(heard).toEqual(['first:missed']);
+    expect(socket.listeners('live:sessionEnded')).toHaveLength(1);
+    next.close();
+    expect(socket.listeners('live:sessionEnded')).toHaveLength(0);
+    socket.close();
   });
 
   it('a request after close is refused at once', async () => {

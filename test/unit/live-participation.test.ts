@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRule } from '../../shared/schemas/live.ts';
-import { countHandRaises, figuresOf, participationFacts, type ActivityRow, type ParticipationEvidenceRow, type SessionPlan } from '../../server/live/participation.ts';
-import { evaluateParticipation, participationBookFor, verdictOf, versionsInForce, type ParticipationRuleBook } from '../../server/live/participationRules.ts';
+import { countHandRaises, figuresOf, participationFacts, type ActivityRow, type ParticipationEvidenceRow, type SessionPlan } from '../../server/evidence/participation.ts';
+import { evaluateParticipation, participationBookFor, verdictOf, versionsInForce, type ParticipationRuleBook } from '../../server/evidence/participationRules.ts';
 import { AUDIO_CHECK, judgeAudioCheck, type AudioCheckReading } from '../../client/src/media/audioCheck.ts';
 import { MICROPHONE_CONSTRAINTS } from '../../client/src/media/devices.ts';
 

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StRules } from '../../shared/schemas/live.ts';
-import { participationFacts, type ActivityRow, type ParticipationEvidenceRow, type SessionPlan } from '../../server/live/participation.ts';
+import { participationFacts, type ActivityRow, type ParticipationEvidenceRow, type SessionPlan } from '../../server/evidence/participation.ts';
 import { analyseLesson, lessonType, runsOf, stInputOf, stRulesFor } from '../../server/live/stAnalysis.ts';
-import type { Span } from '../../server/live/intervals.ts';
+import type { Span } from '../../server/evidence/intervals.ts';
 
 const CLASSIC: StRules = { effectiveFrom: '2025-09-01', sampleSeconds: 30, practiceMaxRt: 0.3, lectureMinRt: 0.7, dialogueMinCh: 0.4 };
 const T0 = Date.UTC(2026, 10, 23, 1, 0, 0);

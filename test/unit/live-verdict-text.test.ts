@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { failuresText, figuresText, statusReasonText } from '../../client/src/live/verdictText.ts';
 import { translate, type Translate } from '../../client/src/i18n/index.ts';
-import { evaluate, failuresOf, type RuleBook } from '../../server/live/verdict.ts';
+import { evaluate, failuresOf, type RuleBook } from '../../server/evidence/verdict.ts';
 import type { EvidenceRule } from '../../shared/schemas/live.ts';
 
 const rule = (ruleId: EvidenceRule['ruleId'], minCount = 1): EvidenceRule => ({ ruleId, effectiveFrom: '2025-09-01', minShare: 0.6, minCount, marginMinutes: 10, minSeconds: 0, description: '' });

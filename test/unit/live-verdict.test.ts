@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRule } from '../../shared/schemas/live.ts';
-import { factsOf, localDate, ruleBookFor, type EvidenceRow } from '../../server/live/facts.ts';
-import { clip, intersect, total, union } from '../../server/live/intervals.ts';
-import { evaluate, type LessonFacts, type ResearchFacts, type RuleBook } from '../../server/live/verdict.ts';
+import { factsOf, localDate, ruleBookFor, type EvidenceRow } from '../../server/evidence/facts.ts';
+import { clip, intersect, total, union } from '../../server/evidence/intervals.ts';
+import { evaluate, type LessonFacts, type ResearchFacts, type RuleBook } from '../../server/evidence/verdict.ts';
 
 const MIN = 60_000;
 const rule = (ruleId: EvidenceRule['ruleId'], minShare = 0.6, minCount = 1, marginMinutes = 10): EvidenceRule => ({

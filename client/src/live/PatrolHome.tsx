@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { PatrolItem } from '../../../shared/schemas/live.ts';
 import { api } from '../app/api.ts';
+import { ownSocket } from '../app/socket.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useLocale, useT } from '../i18n/index.ts';
 import { LiveClient, type LiveView } from '../media/LiveClient.ts';
+import { SignalingClient } from '../media/signaling.ts';
 import { Badge, Card, Checkbox, EmptyState, LinkButton, PageHeader, Spinner } from '../ui/index.ts';
 import { remoteOf, VideoTile } from './components.tsx';
 import './live.css';
@@ -80,7 +82,8 @@ function PatrolThumb({ item }: { item: PatrolItem }) {
   const sessionId = item.session.id;
 
   useEffect(() => {
-    const client = new LiveClient({ sessionId, thumbnail: true });
+    // Its own connection: the server binds one live participant to each, and the grid watches several sessions.
+    const client = new LiveClient({ sessionId, thumbnail: true, signaling: new SignalingClient({ socket: ownSocket() }) });
     const registry = (window.tongbuPatrol ??= new Map());
     registry.set(sessionId, client);
     const off = client.subscribe(() => setView(client.view));

@@ -19,6 +19,11 @@ export const RECONNECT_BACKOFF_MS: readonly number[] = [0, 300, 1200, 2700, 4800
 export const ICE_RESTART_ATTEMPTS = 2;
 export const FULL_REJOIN_AFTER_MS = 8000;
 export const TRANSPORT_GRACE_MS = 1500;
+/** How long a step's transports get to reach `connected` before the policy is asked again. */
+export const SETTLE_AFTER_ICE_RESTART_MS = 3000;
+export const SETTLE_AFTER_REJOIN_MS = 6000;
+/** How long one `wait` step waits for the socket to come back before the policy is asked again. */
+export const SOCKET_WAIT_MS = 5000;
 /** The server keeps a peer whose socket dropped this long (server/live PEER_RESUME_GRACE_MS must be ≥). */
 export const RESUME_WINDOW_MS = 30_000;
 

@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { liveNotifications, liveRequests } from '../../../shared/signaling/live.ts';
 import {
   describeIssues,
@@ -13,6 +13,7 @@ import {
   type RequestOf,
   type ResponseOf,
 } from '../../../shared/signaling/protocol.ts';
+import { appSocket } from '../app/socket.ts';
 
 /** How long a request may wait for its acknowledgement before it fails with `internal`/timeout. */
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -28,6 +29,8 @@ export interface SignalingEvents {
  * The client end of shared/signaling: typed requests with acknowledgements,
  * validated both ways (a malformed answer or notification is an error here,
  * never a half-understood message), and typed notification listeners.
+ * By default it speaks over the page's one connection (app/socket.ts), which
+ * closing it leaves open; a socket given to it is its own, closed with it.
  */
 export class SignalingClient {
   readonly socket: Socket;
@@ -36,23 +39,21 @@ export class SignalingClient {
   /** Requests still waiting for their acknowledgement: closing waits for them. */
   readonly #pending = new Set<Promise<unknown>>();
   #closing = false;
+  /** The page's connection (left open on close) rather than one of its own. */
+  readonly #shared: boolean;
+  /** The handlers this client put on the socket (taken off a shared one on close). */
+  readonly #handlers: [event: string, handler: (...args: unknown[]) => void][] = [];
 
-  constructor(options: { url?: string; socket?: Socket } = {}) {
-    this.socket =
-      options.socket ??
-      io(options.url ?? '/', {
-        path: '/socket.io',
-        transports: ['websocket'],
-        withCredentials: true,
-        // Keep trying for as long as the page is open: a classroom terminal is unattended.
-        reconnection: true,
-        reconnectionAttempts: Infinity,
-        reconnectionDelay: 300,
-        reconnectionDelayMax: 5000,
-        randomizationFactor: 0.3,
-      });
+  /** `shared`: the socket is not this client's to close (default: the page's connection is shared, a given socket is not). */
+  constructor(options: { socket?: Socket; shared?: boolean } = {}) {
+    this.#shared = options.shared ?? !options.socket;
+    this.socket = options.socket ?? appSocket();
+    const on = (event: string, handler: (...args: unknown[]) => void) => {
+      this.socket.on(event, handler);
+      this.#handlers.push([event, handler]);
+    };
     for (const name of notificationNames) {
-      this.socket.on(notificationEvent(name), (raw: unknown) => {
+      on(notificationEvent(name), (raw: unknown) => {
         const parsed = liveNotifications[name].safeParse(raw);
         if (!parsed.success) {
           console.warn(`live: malformed ${name} notification: ${describeIssues(parsed.error)}`);
@@ -67,8 +68,8 @@ export class SignalingClient {
         }
       });
     }
-    this.socket.on('connect', () => this.#status.forEach((l) => l(true, 'connect')));
-    this.socket.on('disconnect', (reason) => this.#status.forEach((l) => l(false, reason)));
+    on('connect', () => this.#status.forEach((l) => l(true, 'connect')));
+    on('disconnect', (reason) => this.#status.forEach((l) => l(false, String(reason))));
   }
 
   get connected(): boolean {
@@ -116,14 +117,18 @@ export class SignalingClient {
   }
 
   /**
-   * Stops listening at once; the socket itself closes when the requests in flight have their
+   * Stops listening at once; a socket of its own closes when the requests in flight have their
    * answers (a notification handled before an acknowledgement — `sessionEnded` before the
-   * `endSession` verdict — must not cut off that acknowledgement).
+   * `endSession` verdict — must not cut off that acknowledgement). The page's connection stays.
    */
   close(): void {
     this.#closing = true;
     this.#listeners.clear();
     this.#status.clear();
+    if (this.#shared) {
+      for (const [event, handler] of this.#handlers.splice(0)) this.socket.off(event, handler);
+      return;
+    }
     if (this.#pending.size === 0) this.socket.close();
     else void Promise.allSettled([...this.#pending]).then(() => this.socket.close());
   }

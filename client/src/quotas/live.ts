@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
-import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
-import { QUOTA_PROGRESS_EVENT, QuotaProgressEvent, type CommunityProgress } from '../../../shared/schemas/quotas.ts';
+import { QUOTA_PROGRESS_EVENT, type CommunityProgress } from '../../../shared/schemas/quotas.ts';
+import { onConnection, onPageEvent } from '../app/socket.ts';
 
 /**
  * Live progress: the server emits `quotas:progress` to the community and county rooms
@@ -27,28 +27,22 @@ export const useQuotaLive = create<QuotaLiveState>()((set) => ({
   setConnected: (connected) => set({ connected }),
 }));
 
-let socket: Socket | null = null;
+let listening: (() => void)[] = [];
 let users = 0;
 
-/** Keeps one socket open while any quota page is mounted. */
+/** Listens for quota progress on the page's connection while any quota page is mounted. */
 export function useQuotaSocket(): void {
   useEffect(() => {
     users++;
-    if (!socket) {
-      socket = io({ path: '/socket.io', withCredentials: true });
+    if (users === 1) {
       const { put, setConnected } = useQuotaLive.getState();
-      socket.on('connect', () => setConnected(true));
-      socket.on('disconnect', () => setConnected(false));
-      socket.on(QUOTA_PROGRESS_EVENT, (raw: unknown) => {
-        const parsed = QuotaProgressEvent.safeParse(raw);
-        if (parsed.success) put(parsed.data.progress);
-      });
+      listening = [onConnection(setConnected), onPageEvent(QUOTA_PROGRESS_EVENT, (e) => put(e.progress))];
     }
     return () => {
       users--;
-      if (users === 0 && socket) {
-        socket.close();
-        socket = null;
+      if (users === 0) {
+        for (const stop of listening) stop();
+        listening = [];
         useQuotaLive.getState().setConnected(false);
       }
     };

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { io } from 'socket.io-client';
-import { REMINDER_EVENT, REMINDER_WITHDRAWN_EVENT, Reminder, ReminderWithdrawn } from '../../../shared/schemas/schedule.ts';
+import { REMINDER_EVENT, REMINDER_WITHDRAWN_EVENT, type Reminder } from '../../../shared/schemas/schedule.ts';
+import { onPageEvent } from '../app/socket.ts';
 import { useSession } from '../app/session.ts';
 import { useT } from '../i18n/index.ts';
 import { Button, Icon } from '../ui/index.ts';
@@ -21,18 +21,14 @@ export function ScheduleReminders({ joinPath = (id: string) => `/live/${id}` }: 
   useEffect(() => {
     if (!signedIn || mounted > 0) return;
     mounted++;
-    const socket = io({ path: '/socket.io', withCredentials: true });
-    socket.on(REMINDER_EVENT, (raw: unknown) => {
-      const parsed = Reminder.safeParse(raw);
-      if (parsed.success) setNotices((n) => [...n.filter((x) => x.sessionId !== parsed.data.sessionId), parsed.data]);
-    });
-    socket.on(REMINDER_WITHDRAWN_EVENT, (raw: unknown) => {
-      const parsed = ReminderWithdrawn.safeParse(raw);
-      if (parsed.success) setNotices((n) => n.filter((x) => x.sessionId !== parsed.data.sessionId));
-    });
+    // Over the page's one connection (app/socket.ts), which signing in again reconnects.
+    const stop = [
+      onPageEvent(REMINDER_EVENT, (r) => setNotices((n) => [...n.filter((x) => x.sessionId !== r.sessionId), r])),
+      onPageEvent(REMINDER_WITHDRAWN_EVENT, (w) => setNotices((n) => n.filter((x) => x.sessionId !== w.sessionId))),
+    ];
     return () => {
       mounted--;
-      socket.close();
+      for (const s of stop) s();
     };
   }, [signedIn]);
 

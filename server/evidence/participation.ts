@@ -1,5 +1,5 @@
 import type { ParticipantFigures } from '../../shared/schemas/live.ts';
-import type { LiveSessionInfo } from './directory.ts';
+import type { LiveSessionInfo } from '../live/directory.ts';
 import type { EvidenceRow } from './facts.ts';
 import { intersect, total, union, type Span } from './intervals.ts';
 

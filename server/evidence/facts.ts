@@ -1,5 +1,5 @@
 import type { EvidenceRule, EvidenceRuleId } from '../../shared/schemas/live.ts';
-import type { LiveSessionInfo } from './directory.ts';
+import type { LiveSessionInfo } from '../live/directory.ts';
 import { intersect, union, type Span } from './intervals.ts';
 import type { RuleBook, SessionFacts } from './verdict.ts';
 

@@ -3,7 +3,7 @@ import { clip, intersect, total, union, type Span } from './intervals.ts';
 
 /**
  * Whether a session was delivered: a pure function of the rules in force and
- * the facts gathered from the evidence intervals (server/live/facts.ts).
+ * the facts gathered from the evidence intervals (server/evidence/facts.ts).
  *
  * Every rule measures a *share*: the time covered by its evidence inside the
  * scheduled window [start, end], divided by the scheduled duration. Minutes

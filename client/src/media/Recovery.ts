@@ -1,0 +1,134 @@
+import { SignalingError } from '../../../shared/signaling/protocol.ts';
+import type { LiveContext } from './LiveContext.ts';
+import {
+  afterAttempt,
+  escalate,
+  ICE_RESTART_ATTEMPTS,
+  nextRecoveryAction,
+  SETTLE_AFTER_ICE_RESTART_MS,
+  SETTLE_AFTER_REJOIN_MS,
+  SOCKET_WAIT_MS,
+  type LossCause,
+  type RecoveryState,
+} from './policy.ts';
+import type { Transports } from './Transports.ts';
+
+/** How often settling looks at the transports' states (it also wakes on every state change). */
+const SETTLE_POLL_MS = 250;
+
+/** The steps the recovery policy can take, carried out by the client's front. */
+export interface RecoverySteps {
+  /** join again with the resume token (transports rebuilt if the server did not hold them). */
+  rejoin(): Promise<void>;
+  /** same peer, new transports (the room's media was rebuilt). */
+  rebuild(): Promise<void>;
+  /** The session is gone or closed to us: stop trying. */
+  giveUp(reason: string): void;
+}
+
+/**
+ * Brings a live client back after a loss (`lost` on the context): asks the
+ * policy (policy.ts) what to do next, does it, and repeats until the
+ * signaling socket and both transports are healthy again.
+ */
+export class Recovery {
+  readonly #ctx: LiveContext;
+  readonly #transports: Transports;
+  readonly #steps: RecoverySteps;
+  #state: RecoveryState | null = null;
+  // Read by `??=` below (one recovery at a time), which the lint rule does not count as a read.
+  // eslint-disable-next-line no-unused-private-class-members
+  #running: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+
+  constructor(ctx: LiveContext, transports: Transports, steps: RecoverySteps) {
+    this.#ctx = ctx;
+    this.#transports = transports;
+    this.#steps = steps;
+    ctx.on('lost', (cause) => this.#lost(cause));
+    ctx.on('wake', () => this.#wake?.());
+  }
+
+  #lost(cause: LossCause): void {
+    const ctx = this.#ctx;
+    // While joining, a failure surfaces as start()'s error instead.
+    if (ctx.closed || ctx.view.state === 'idle' || ctx.view.state === 'joining') return;
+    this.#state = escalate(this.#state, cause, Date.now(), ctx.signaling.connected);
+    if (ctx.view.state === 'live') ctx.set({ state: 'reconnecting' });
+    this.#wake?.();
+    this.#running ??= this.#recover().finally(() => (this.#running = null));
+  }
+
+  /** Waits `ms`, or less if something happens (socket back, transport connected, worse loss). */
+  #nap(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  #healthy(): boolean {
+    return this.#ctx.signaling.connected && this.#transports.healthy();
+  }
+
+  async #recover(): Promise<void> {
+    const ctx = this.#ctx;
+    const signaling = ctx.signaling;
+    while (this.#state && !ctx.closed) {
+      const state: RecoveryState = { ...this.#state, signalingUp: signaling.connected };
+      const action = nextRecoveryAction(state, Date.now());
+      if (action.delayMs > 0) await this.#nap(action.delayMs);
+      if (ctx.closed || !this.#state) return;
+      // A worse loss may have come in while waiting.
+      const current: RecoveryState = { ...this.#state, signalingUp: signaling.connected };
+      const now = nextRecoveryAction(current, Date.now());
+      if (now.kind !== action.kind) continue;
+      if (action.kind === 'wait') {
+        if (!signaling.connected) await Promise.race([signaling.whenConnected(), this.#nap(SOCKET_WAIT_MS)]);
+        this.#state = { ...current, signalingUp: signaling.connected };
+        continue;
+      }
+      try {
+        await ctx.exclusive(async () => {
+          if (action.kind === 'restartIce') await this.#transports.restartUnsettled();
+          else if (action.kind === 'rebuildTransports') await this.#steps.rebuild();
+          else await this.#steps.rejoin();
+        });
+        await this.#settle(action.kind === 'restartIce' ? SETTLE_AFTER_ICE_RESTART_MS : SETTLE_AFTER_REJOIN_MS);
+      } catch (err) {
+        // The session itself is gone or closed to us (a refused join): stop trying. A stale transport id is just a failed step.
+        if (err instanceof SignalingError && err.request === 'join' && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
+          this.#steps.giveUp(err.message);
+          return;
+        }
+        console.warn(`live: recovery step ${action.kind} failed`, err);
+        // The server no longer has the transport: restarting its ICE cannot help, rejoin next.
+        if (action.kind === 'restartIce' && err instanceof SignalingError && err.code === 'not_found' && this.#state) {
+          this.#state = { ...this.#state, iceRestarts: ICE_RESTART_ATTEMPTS };
+        }
+      }
+      if (this.#healthy()) {
+        const done = this.#state;
+        this.#state = null;
+        ctx.set({ state: 'live', recoveries: [...ctx.view.recoveries, { action: action.kind, cause: done.cause, ms: Date.now() - done.lostAt }] });
+        return;
+      }
+      this.#state = afterAttempt(this.#state, action);
+    }
+  }
+
+  /** Gives connecting transports up to `ms` to reach connected. */
+  async #settle(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline && !this.#ctx.closed) {
+      const states = this.#transports.openStates();
+      if (states.every((s) => s === 'connected' || s === 'new')) return;
+      if (states.some((s) => s === 'failed')) return;
+      await this.#nap(Math.min(SETTLE_POLL_MS, deadline - Date.now()));
+    }
+  }
+}
