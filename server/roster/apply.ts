@@ -29,6 +29,10 @@ export async function applyRoster(tx: Db, ops: RosterOps, by: { accountId: strin
         .onConflictDoUpdate({ target: [schoolResources.schoolId, schoolResources.academicYear], set: { pupils: p.pupils, updatedBy: by.accountId, updatedAt: sql`now()` } });
     }
   }
+  for (const f of ops.resources) {
+    const set = { ...f.set, updatedBy: by.accountId, updatedAt: sql`now()` };
+    await tx.insert(schoolResources).values({ schoolId: f.schoolId, academicYear: f.academicYear, ...set }).onConflictDoUpdate({ target: [schoolResources.schoolId, schoolResources.academicYear], set });
+  }
   await insertChunked(ops.classroomInserts, (chunk) => tx.insert(classrooms).values(chunk));
   for (const u of ops.classroomUpdates) await tx.update(classrooms).set(u.set).where(eq(classrooms.id, u.id));
   await insertChunked(ops.teacherInserts, (chunk) => tx.insert(teachers).values(chunk));

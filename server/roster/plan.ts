@@ -8,6 +8,7 @@ import type { Db } from '../db/client.ts';
 import { accounts, classrooms, schoolResources, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
 import { loadYears, pickYear } from '../quotas/years.ts';
 import { BACKBONE, listOf, LOCALITIES, QUALIFICATIONS, ROLES, sheetSpec, STAGES, YES_NO } from './columns.ts';
+import { planResources, type PlannedResources } from './planResources.ts';
 import type { RosterFile, RosterRow } from './read.ts';
 
 /**
@@ -47,6 +48,8 @@ export interface RosterOps {
   readonly subjectSets: { teacherId: string; codes: string[]; replace: boolean }[];
   readonly accountInserts: PlannedAccount[];
   readonly accountUpdates: { id: string; set: Partial<AccountRow> }[];
+  /** The 资源指标 sheet's figures per school and year (written after the 学校 sheet's pupils). */
+  readonly resources: PlannedResources[];
 }
 
 export interface RosterPlan {
@@ -80,10 +83,10 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
   const errors: RosterRowError[] = [];
   const changes: RosterChange[] = [];
   const counts = (): RosterCounts => ({ create: 0, update: 0, unchanged: 0 });
-  const summary: Record<RosterSheet, RosterCounts> = { schools: counts(), classrooms: counts(), teachers: counts(), accounts: counts() };
+  const summary: Record<RosterSheet, RosterCounts> = { schools: counts(), classrooms: counts(), teachers: counts(), accounts: counts(), resources: counts() };
   const ops: { -readonly [K in keyof RosterOps]: RosterOps[K] } = {
     schoolInserts: [], schoolUpdates: [], academicYear: null, pupils: [], classroomInserts: [], classroomUpdates: [],
-    teacherInserts: [], teacherUpdates: [], subjectSets: [], accountInserts: [], accountUpdates: [],
+    teacherInserts: [], teacherUpdates: [], subjectSets: [], accountInserts: [], accountUpdates: [], resources: [],
   };
   const isAdmin = actor.role === 'admin';
 
@@ -121,9 +124,10 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
   const classroomRows = file.classrooms ?? [];
   const teacherRows = file.teachers ?? [];
   const accountRows = file.accounts ?? [];
+  const resourceRows = file.resources ?? [];
 
   // ---- what exists ----
-  const codesInFile = [...new Set([...schoolRows, ...classroomRows, ...teacherRows, ...accountRows].map((r) => r.values['code'] ?? r.values['schoolCode'] ?? '').filter((c) => SCHOOL_CODE.test(c)))];
+  const codesInFile = [...new Set([...schoolRows, ...classroomRows, ...teacherRows, ...accountRows, ...resourceRows].map((r) => r.values['code'] ?? r.values['schoolCode'] ?? '').filter((c) => SCHOOL_CODE.test(c)))];
   const staffInFile = [...new Set([...teacherRows, ...accountRows].map((r) => r.values['staffNo'] ?? '').filter((s) => STAFF_NO.test(s)))];
   const usernamesInFile = [...new Set(accountRows.map((r) => (r.values['username'] ?? '').toLowerCase()).filter(Boolean))];
   const existingSchools = await db
@@ -182,6 +186,8 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       pupilsNow = new Map(rows.map((r) => [r.schoolId, r.pupils]));
     }
   }
+  /** Schools whose 在校生数 the 学校 sheet gives: school → its row. */
+  const pupilsRows = new Map<string, number>();
   for (const r of schoolRows) {
     const v = r.values;
     const before = errors.length;
@@ -238,6 +244,7 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       if (Object.keys(set).length) ops.schoolUpdates.push({ id, set });
     }
     if (pupils !== undefined && pupils !== oldPupils) ops.pupils.push({ schoolId: id, pupils });
+    if (pupils !== undefined) pupilsRows.set(id, r.row);
     schoolByCode.set(code, { id, code, name, managed: true, bad: false });
     record('schools', r, code, !!existing, fields);
   }
@@ -444,7 +451,24 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
     record('accounts', r, username, !!existing, fields);
   }
 
-  const rows = schoolRows.length + classroomRows.length + teacherRows.length + accountRows.length;
-  errors.sort((a, b) => ['schools', 'classrooms', 'teachers', 'accounts'].indexOf(a.sheet) - ['schools', 'classrooms', 'teachers', 'accounts'].indexOf(b.sheet) || a.row - b.row);
+  // ---- resource figures ----
+  ops.resources = await planResources(
+    {
+      db,
+      isAdmin,
+      today,
+      countySchoolIds,
+      schoolOf: (r) => schoolOf('resources', r, 'schoolCode'),
+      fail: (r, column, code, params, message) => fail('resources', r, column, code, params, message),
+      duplicate: (r, column, key) => duplicate('resources', r, column, key),
+      record: (r, key, existed, fields) => record('resources', r, key, existed, fields),
+      pupilsFromSchools: { academicYear: ops.academicYear, rows: pupilsRows },
+    },
+    resourceRows,
+  );
+
+  const rows = schoolRows.length + classroomRows.length + teacherRows.length + accountRows.length + resourceRows.length;
+  const order: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts', 'resources'];
+  errors.sort((a, b) => order.indexOf(a.sheet) - order.indexOf(b.sheet) || a.row - b.row);
   return { rows, errors, changes, summary, ops };
 }
