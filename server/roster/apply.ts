@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { accountActivations, accounts, classrooms, schoolResources, schools, teacherSubjects, teachers } from '../db/schema/index.ts';
+import { accountActivations, accountCommunities, accounts, classrooms, schoolResources, schools, teacherSubjects, teachers } from '../db/schema/index.ts';
 import type { RosterOps } from './plan.ts';
 
 /** Rows per multi-row INSERT: well under PostgreSQL's 65,535 parameters for every table here. */
@@ -51,4 +51,11 @@ export async function applyRoster(tx: Db, ops: RosterOps, by: { accountId: strin
     tx.insert(accountActivations).values(chunk.map((a) => ({ accountId: a.id, codeHash: activation.hashes.get(a.id)!, importId: by.importId, expiresAt: activation.expiresAt }))),
   );
   for (const u of ops.accountUpdates) await tx.update(accounts).set(u.set).where(eq(accounts.id, u.id));
+  for (const l of ops.communityLinks.filter((x) => x.remove.length)) {
+    await tx.delete(accountCommunities).where(and(eq(accountCommunities.accountId, l.accountId), inArray(accountCommunities.communityId, l.remove)));
+  }
+  await insertChunked(
+    ops.communityLinks.flatMap((l) => l.add.map((communityId) => ({ accountId: l.accountId, communityId }))),
+    (chunk) => tx.insert(accountCommunities).values(chunk),
+  );
 }

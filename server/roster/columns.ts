@@ -69,14 +69,15 @@ export const SHEETS: readonly SheetSpec[] = [
     zh: '账号',
     columns: [
       { key: 'username', zh: '用户名', en: 'Sign-in name: 3–40 letters, digits, ".", "_" or "-"; accounts are matched by it', example: 'wang.lihua', required: true },
-      { key: 'role', zh: '角色', en: '教师 (teacher), 教室终端 (classroom terminal) or 审计员 (county auditor, administrators only)', example: '教师', required: true },
+      { key: 'role', zh: '角色', en: '教师 (teacher), 教室终端 (classroom terminal), 协调员 (community coordinator, administrators only) or 审计员 (county auditor, administrators only)', example: '教师', required: true },
       { key: 'staffNo', zh: '教师工号', en: 'Teacher accounts: the teacher\'s staff number', example: 'T330424001' },
       { key: 'schoolCode', zh: '学校标识码', en: 'Classroom accounts: the school\'s ten-digit code', example: '' },
       { key: 'classroom', zh: '教室名称', en: 'Classroom accounts: the classroom\'s name', example: '' },
+      { key: 'communities', zh: '教共体', en: 'Coordinator accounts: the communities of the county they coordinate, by name, separated by ;', example: '' },
       { key: 'displayName', zh: '显示名称', en: 'Optional: the name shown (default: the teacher\'s or classroom\'s name)', example: '' },
     ],
     marker: ['用户名'],
-    example: [['wang.lihua', '教师', 'T330424001', '', '', '']],
+    example: [['wang.lihua', '教师', 'T330424001', '', '', '', '']],
   },
   {
     key: 'resources',
@@ -112,7 +113,9 @@ export const QUALIFICATIONS = lookup({
   中专: 'secondary', 高中: 'secondary', secondary: 'secondary', 大专: 'associate', 专科: 'associate', associate: 'associate',
   本科: 'bachelor', bachelor: 'bachelor', 硕士: 'master', 研究生: 'master', master: 'master', 博士: 'doctorate', doctorate: 'doctorate',
 });
-export const ROLES = lookup<'teacher' | 'classroom' | 'auditor'>({ 教师: 'teacher', teacher: 'teacher', 教室: 'classroom', 教室终端: 'classroom', classroom: 'classroom', 审计员: 'auditor', 督导: 'auditor', auditor: 'auditor' });
+export const ROLES = lookup<'teacher' | 'classroom' | 'auditor' | 'coordinator'>({
+  教师: 'teacher', teacher: 'teacher', 教室: 'classroom', 教室终端: 'classroom', classroom: 'classroom', 审计员: 'auditor', 督导: 'auditor', auditor: 'auditor', 协调员: 'coordinator', 教共体协调员: 'coordinator', coordinator: 'coordinator',
+});
 
 /** A list cell: items separated by ; ； 、 , or a line break. */
 export const listOf = (text: string) => text.split(/[;；、,，\n]/).map((x) => x.trim()).filter(Boolean);

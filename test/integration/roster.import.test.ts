@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import type { RosterResult } from '../../shared/schemas/roster.ts';
-import { accounts, auditLog, classrooms, counties, schoolResources, schools, teacherSubjects, teachers } from '../../server/db/schema/index.ts';
+import { accountCommunities, accounts, auditLog, classrooms, communities, counties, schoolResources, schools, teacherSubjects, teachers } from '../../server/db/schema/index.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
 import { fileOf, gbk, rosterCsv, rosterXlsx, XLSX, type RosterRows } from '../support/roster.ts';
 
@@ -407,5 +407,63 @@ describe('C-ROSTER-RESOURCES: the 资源指标 sheet, per school and academic ye
     rows.schools!.find((s) => s['学校标识码'] === NEW_SCHOOL)!['在校生数'] = '430';
     const both = await dryRun(admin, await xlsxFile(rows));
     expect(both.errors.map((e) => [e.sheet, e.row, e.column, e.code, e.params])).toEqual([['resources', 3, '在校生数', 'roster.pupils_twice', { row: codes.size + 3 }]]);
+  });
+});
+
+describe('C-ROSTER-COORDINATORS: coordinator accounts on the 账号 sheet, by their communities\' names', () => {
+  const SHIYAN = '海盐县实验小学教育共同体';
+  const XIANGYANG = '海盐县向阳小学教育共同体';
+  const accountsFile = (rows: Record<string, string>[]) => xlsxFile({ accounts: rows });
+  const linksOf = async (username: string) =>
+    (await db().select({ name: communities.name }).from(accountCommunities).innerJoin(accounts, eq(accounts.id, accountCommunities.accountId)).innerJoin(communities, eq(communities.id, accountCommunities.communityId)).where(eq(accounts.username, username)))
+      .map((r) => r.name)
+      .sort();
+
+  it('bad rows are named (an unknown community, none given); a coordinator may not create one', async () => {
+    const res = await dryRun(admin, await accountsFile([
+      { 用户名: 'coord.ok', 角色: '协调员', 教共体: SHIYAN },
+      { 用户名: 'coord.nowhere', 角色: '协调员', 教共体: '不存在的教育共同体' },
+      { 用户名: 'coord.none', 角色: '协调员', 教共体: '' },
+    ]));
+    expect(res.errors.map((e) => [e.row, e.column, e.code, e.params])).toEqual([
+      [4, '教共体', 'roster.unknown_community', { value: '不存在的教育共同体' }],
+      [5, '教共体', 'roster.required', {}],
+    ]);
+    const byCoordinator = await dryRun(await p.signIn('coord.shiyan'), await accountsFile([{ 用户名: 'coord.ok', 角色: '协调员', 教共体: SHIYAN }]));
+    expect(byCoordinator.errors.map((e) => [e.row, e.column, e.code])).toEqual([[3, '角色', 'roster.admin_only']]);
+  });
+
+  it('a new coordinator gets a one-time sign-in code, signs in coordinating the communities named; a changed list updates them (audited), the same file changes nothing', async () => {
+    const file = await accountsFile([{ 用户名: 'coord.county', 角色: '协调员', 教共体: `${SHIYAN};${XIANGYANG}`, 显示名称: '县教共体协调员' }]);
+    const preview = await dryRun(admin, file);
+    expect(preview.changes).toEqual([
+      {
+        sheet: 'accounts', row: 3, action: 'create', key: 'coord.county',
+        fields: [{ field: 'username', before: null, after: 'coord.county' }, { field: 'role', before: null, after: 'coordinator' }, { field: 'displayName', before: null, after: '县教共体协调员' }, { field: 'communities', before: null, after: [SHIYAN, XIANGYANG].sort().join(';') }],
+      },
+    ]);
+    const res = await importFile(admin, file, { dryRun: false, fingerprint: preview.fingerprint });
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.data.credentials?.accounts).toBe(1);
+    expect(await linksOf('coord.county')).toEqual([SHIYAN, XIANGYANG].sort());
+    const sheet = await admin.call(api.rosterCredentials, { params: { importId: res.data.importId! }, body: { key: res.data.credentials!.key, format: 'html' } });
+    const html = await (sheet.ok ? (sheet.data as Blob) : new Blob()).text();
+    const [, codeOnSheet] = /<code>([0-9a-f]{32})<\/code>/.exec(html)!;
+    expect((await p.anonymous()(api.activateAccount, { body: { code: codeOnSheet!, password: 'coordinator-first-password' } })).ok).toBe(true);
+    const coord = await p.signIn('coord.county', 'coordinator-first-password');
+    expect(coord.me.account).toMatchObject({ role: 'coordinator', displayName: '县教共体协调员' });
+    expect(coord.me.account.communityIds).toHaveLength(2);
+
+    const [{ last }] = (await db().select({ last: sql<number>`coalesce(max(${auditLog.id}), 0)` }).from(auditLog)) as [{ last: number }];
+    const changed = await accountsFile([{ 用户名: 'coord.county', 角色: '协调员', 教共体: XIANGYANG, 显示名称: '县教共体协调员' }]);
+    const again = await dryRun(admin, changed);
+    expect(again.changes).toEqual([{ sheet: 'accounts', row: 3, action: 'update', key: 'coord.county', fields: [{ field: 'communities', before: [SHIYAN, XIANGYANG].sort().join(';'), after: XIANGYANG }] }]);
+    const committed = await importFile(admin, changed, { dryRun: false, fingerprint: again.fingerprint });
+    expect(committed.ok && committed.data.credentials).toBeNull();
+    expect(await linksOf('coord.county')).toEqual([XIANGYANG]);
+    const trail = await db().select().from(auditLog).where(and(sql`${auditLog.id} > ${last}`, eq(auditLog.tableName, 'account_communities')));
+    expect(trail.map((t) => [t.op, t.actorAccountId])).toEqual([['delete', admin.me.account.id]]);
+    const same = await dryRun(admin, changed);
+    expect([same.changes, same.summary.accounts]).toEqual([[], { create: 0, update: 0, unchanged: 1 }]);
   });
 });

@@ -41,3 +41,7 @@ INSERT INTO county_standards (kind, effective_from, standard_id, title, "values"
     "schoolRule": {"atLeast": 6, "floorShare": 0.85}
   }'),
   ('rotation', '2014-08-13', 'R-STD-2014', '关于推进县（区）域内义务教育学校校长教师交流轮岗的意见（2014）', '{"minShare": 0.1, "minBackboneShare": 0.2, "dispatchMinDays": 90}');
+--> statement-breakpoint
+-- A coordinator's communities are given by the roster import too (C-ROSTER-COORDINATORS): which
+-- communities an account coordinates is in the audit trail like the account itself.
+CREATE TRIGGER audit_row AFTER INSERT OR UPDATE OR DELETE ON account_communities FOR EACH ROW EXECUTE FUNCTION audit_row('account_id,community_id', 'community_id');
