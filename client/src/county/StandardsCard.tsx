@@ -42,7 +42,7 @@ function nest(numbers: Numbers, paths: readonly string[]): Record<string, unknow
 export function StandardsCard() {
   const t = useT();
   const versions = useQuery(api.listCountyStandards, {});
-  const form = useApiForm(['id', 'effectiveFrom', 'title']);
+  const form = useApiForm(['id', 'effectiveFrom', 'title', ...[...BALANCE_PATHS, ...ROTATION_PATHS].map((p) => `values.${p}`)]);
   const [kind, setKind] = useState<Kind>('balance');
   const [head, setHead] = useState({ id: '', effectiveFrom: '', title: '' });
   const [numbers, setNumbers] = useState<Numbers>({});
@@ -77,8 +77,8 @@ export function StandardsCard() {
     { key: 'values', header: t('county.standards.values'), wrap: true, render: summary },
   ];
   const number = (path: string, label: string) => (
-    <Field key={path} label={label} name={path}>
-      <TextInput type="number" value={numbers[path] ?? ''} onChange={(x) => setNumbers((n) => ({ ...n, [path]: x }))} />
+    <Field key={path} label={label} name={path} error={form.of(`values.${path}`)}>
+      <TextInput type="number" value={numbers[path] ?? ''} onChange={(x) => setNumbers((n) => ({ ...n, [path]: x }))} data-testid={`county-standards-${path}`} />
     </Field>
   );
 
@@ -91,14 +91,14 @@ export function StandardsCard() {
           <Select value={kind} onChange={(k) => setKind(k as Kind)} options={(['balance', 'rotation'] as const).map((k) => ({ value: k, label: t(`county.standards.kind.${k}`) }))} />
         </Field>
         <Field label={t('county.standards.id')} name="id" error={form.of('id')}>
-          <TextInput value={head.id} onChange={(id) => setHead((h) => ({ ...h, id }))} placeholder={kind === 'balance' ? 'B-STD-2027' : 'R-STD-2027'} />
+          <TextInput value={head.id} onChange={(id) => setHead((h) => ({ ...h, id }))} placeholder={kind === 'balance' ? 'B-STD-2027' : 'R-STD-2027'} data-testid="county-standards-id" />
         </Field>
         <Field label={t('county.standards.effectiveFrom')} name="effectiveFrom" error={form.of('effectiveFrom')}>
-          <DateInput value={head.effectiveFrom} onChange={(effectiveFrom) => setHead((h) => ({ ...h, effectiveFrom }))} />
+          <DateInput value={head.effectiveFrom} onChange={(effectiveFrom) => setHead((h) => ({ ...h, effectiveFrom }))} data-testid="county-standards-from" />
         </Field>
       </FieldRow>
       <Field label={t('county.standards.titleField')} name="title" error={form.of('title')}>
-        <TextInput value={head.title} onChange={(title) => setHead((h) => ({ ...h, title }))} />
+        <TextInput value={head.title} onChange={(title) => setHead((h) => ({ ...h, title }))} data-testid="county-standards-title" />
       </Field>
       {kind === 'balance' ? (
         <>
