@@ -1,6 +1,7 @@
 /**
  * `npm run bench -- roster`: a county onboarded from one roster workbook — 40 schools, 800
- * classrooms (20 per school), 4,000 teachers (100 per school) and their 4,000 accounts — on
+ * classrooms (20 per school), 4,000 teachers (100 per school) and their 4,000 accounts, and a
+ * 资源指标 row per school (the year's figures) — on
  * PostgreSQL (TEST_DATABASE_URL or the machine's, a database of its own, dropped after) and on
  * PGlite. Sizes: ROSTER_BENCH_SCHOOLS (default 40; `--quick`: 4).
  *
@@ -16,26 +17,29 @@
  *   sample and multiplied by the accounts (the strategy not taken, C-ROSTER-CREDENTIALS).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { BenchContext } from './run.ts';
 import { onEngines } from './engines.ts';
 import { rosterXlsx, type RosterRows } from '../test/support/roster.ts';
 import type { Actor } from '../server/accounts/actor.ts';
 import { hashPassword } from '../server/accounts/password.ts';
 import type { Database, Db } from '../server/db/client.ts';
-import { accounts, classrooms, counties, schools, teachers } from '../server/db/schema/index.ts';
+import { academicYears, accounts, classrooms, counties, schoolResources, schools, teachers } from '../server/db/schema/index.ts';
 import { importRoster } from '../server/roster/service.ts';
 import { rowsOf } from '../server/schedule/sqlRows.ts';
 
 const ROOMS = 20;
 const TEACHERS = 100;
+/** The academic year of the 资源指标 rows (set up by `measure`: a migrated database has none). */
+const YEAR = '2026-2027';
 const SUBJECTS = ['语文', '数学', '英语', '科学', '音乐', '美术', '体育与健康', '道德与法治'];
 
 function roster(n: number): RosterRows {
   const code = (i: number) => `3399${String(i).padStart(6, '0')}`;
-  const out: Required<RosterRows> = { schools: [], classrooms: [], teachers: [], accounts: [] };
+  const out: Required<RosterRows> = { schools: [], classrooms: [], teachers: [], accounts: [], resources: [] };
   for (let s = 0; s < n; s++) {
     out.schools.push({ 学校标识码: code(s), 学校名称: `基准县第${s + 1}学校`, 学段: s % 3 === 0 ? '初中' : '小学', 城乡: s % 2 ? '乡村' : '城区', 新居民子女学校: s % 10 === 9 ? '是' : '否' });
+    out.resources.push({ 学校标识码: code(s), 学年: YEAR, 在校生数: String(800 + s), 高于规定学历教师数: '40', '教学及辅助用房面积（平方米）': '4500.5', '体育运动场馆面积（平方米）': '7600', '教学仪器设备值（元）': '1800000' });
     for (let c = 0; c < ROOMS; c++) out.classrooms.push({ 学校标识码: code(s), 教室名称: `${Math.floor(c / 4) + 1}年级(${(c % 4) + 1})班`, 接入终端: c % 2 ? '是' : '否', 容纳人数: '45' });
     for (let t = 0; t < TEACHERS; t++) {
       const staff = `B${String(s * TEACHERS + t).padStart(6, '0')}`;
@@ -70,6 +74,12 @@ async function baseline(db: Db, rows: Required<RosterRows>): Promise<number> {
         return { id, countyId: county!.id, code: `8${s['学校标识码']!.slice(1)}`, name: s['学校名称']!, stage: 'primary', locality: 'urban' };
       })),
     );
+    await chunks(rows.resources, (c) =>
+      tx.insert(schoolResources).values(c.map((r) => ({
+        schoolId: schoolIds.get(r['学校标识码']!)!, academicYear: r['学年']!, pupils: Number(r['在校生数']), teachersAboveQualification: Number(r['高于规定学历教师数']),
+        teachingFloorArea: Number(r['教学及辅助用房面积（平方米）']), sportsGroundArea: Number(r['体育运动场馆面积（平方米）']), equipmentValue: Number(r['教学仪器设备值（元）']),
+      }))),
+    );
     await chunks(rows.classrooms, (c) => tx.insert(classrooms).values(c.map((r) => ({ schoolId: schoolIds.get(r['学校标识码']!)!, name: r['教室名称']!, hasJoinTerminal: true, capacity: 45 }))));
     const teacherIds = new Map<string, string>();
     await chunks(rows.teachers, (c) =>
@@ -92,8 +102,9 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
     accountId: admin!.id, username: admin!.username, displayName: 'bench', role: 'admin', locale: 'zh-CN', countyId: null, teacherId: null, classroomId: null, schoolId: null,
     communityIds: [], csrfToken: '', sessionExpiresAt: new Date(Date.now() + 3600_000),
   };
+  if (!(await db.select().from(academicYears).where(eq(academicYears.label, YEAR))).length) await db.insert(academicYears).values({ label: YEAR, startsOn: '2026-09-01', endsOn: '2027-08-31' });
   const rows = roster(n) as Required<RosterRows>;
-  const total = rows.schools.length + rows.classrooms.length + rows.teachers.length + rows.accounts.length;
+  const total = rows.schools.length + rows.classrooms.length + rows.teachers.length + rows.accounts.length + rows.resources.length;
   const bytes = await rosterXlsx(rows);
   const file = { originalName: 'roster.xlsx', contentType: 'application/octet-stream', bytes };
   const today = '2026-12-01';
@@ -116,6 +127,7 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
     classrooms: rows.classrooms.length,
     teachers: rows.teachers.length,
     accounts: rows.accounts.length,
+    resources: rows.resources.length,
     dryRunMs: dry.ms,
     dryRunMsPerRow: perRow(dry.ms),
     commitMs: commit.ms,

@@ -21,14 +21,14 @@ export async function auditPage(db: Db, actor: Actor, q: z.output<typeof AuditQu
     case 'admin':
       break;
     case 'auditor': {
-      // Region-level rows: evidence rules and S-T thresholds (everyone's) and the rule sets of the regions judging their county (R-RULES-SCOPE).
+      // Region-level rows: evidence rules, S-T thresholds and county standards (everyone's) and the rule sets of the regions judging their county (R-RULES-SCOPE).
       const regions = await visibleRegions(db, actor);
       const ruleSetRegion = sql`coalesce(${auditLog.after} ->> 'region', ${auditLog.before} ->> 'region')`;
       const regionLevel = and(
         isNull(auditLog.countyId),
         isNull(auditLog.communityId),
         // Only the rule tables are region-level; any other row without a county (an administrator's account) is not theirs.
-        or(inArray(auditLog.tableName, ['live_evidence_rules', 'live_st_rules']), and(eq(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions))),
+        or(inArray(auditLog.tableName, ['live_evidence_rules', 'live_st_rules', 'county_standards']), and(eq(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions))),
       );
       where.push(or(eq(auditLog.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000'), regionLevel)!);
       break;

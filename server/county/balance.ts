@@ -1,4 +1,4 @@
-import type { AssessedStage, BalanceStandard, IndicatorCode } from '../../shared/county/standards.ts';
+import { INDICATORS, type AssessedStage, type BalanceStandard, type IndicatorCode } from '../../shared/county/standards.ts';
 import type { BalanceSchool, BalanceStage, Figure, NotComputableReason } from '../../shared/schemas/county.ts';
 
 /**
@@ -38,7 +38,7 @@ const atLeast = (value: number, standard: number) => value >= standard - 1e-9 * 
 
 /** One school's seven indicators against the standard of `stage`. */
 export function schoolIndicators(s: SchoolResourceInput, standard: BalanceStandard, stage: AssessedStage): BalanceSchool {
-  const values = standard.indicators.map((ind) => {
+  const values = INDICATORS.map((ind) => {
     const entered = s.entered[ind.code];
     const platform = s.platform[ind.code];
     const amount = entered ?? platform ?? null;
@@ -46,11 +46,11 @@ export function schoolIndicators(s: SchoolResourceInput, standard: BalanceStanda
     if (!s.pupils) return { code: ind.code, ...figure(null, 'no_pupils'), source, meetsStandard: null };
     if (amount === null) return { code: ind.code, ...figure(null, 'not_entered'), source, meetsStandard: null };
     const value = (amount * ind.perPupils) / s.pupils;
-    return { code: ind.code, ...figure(value), source, meetsStandard: atLeast(value, ind.standard[stage]) };
+    return { code: ind.code, ...figure(value), source, meetsStandard: atLeast(value, standard.standards[ind.code][stage]) };
   });
   const computed = values.filter((v) => v.value !== null);
   const meets = computed.filter((v) => v.meetsStandard).length;
-  const belowFloor = standard.indicators.filter((ind, i) => values[i]!.value !== null && !atLeast(values[i]!.value!, ind.standard[stage] * standard.schoolRule.floorShare)).length;
+  const belowFloor = INDICATORS.filter((ind, i) => values[i]!.value !== null && !atLeast(values[i]!.value!, standard.standards[ind.code][stage] * standard.schoolRule.floorShare)).length;
   return {
     schoolId: s.schoolId,
     name: s.name,
@@ -68,7 +68,7 @@ export function balanceOfStage(inputs: readonly SchoolResourceInput[], standard:
   const threshold = standard.cvThreshold[stage];
   const schools = inputs.map((s) => schoolIndicators(s, standard, stage));
   const pulls = new Map<string, number[]>();
-  const indicators = standard.indicators.map((ind, k) => {
+  const indicators = INDICATORS.map((ind, k) => {
     const points = schools.filter((s) => s.values[k]!.value !== null).map((s) => ({ id: s.schoolId, value: s.values[k]!.value!, weight: s.pupils! }));
     const cv = weightedCv(points);
     if (cv.value !== null && cv.mean !== null) {
@@ -77,7 +77,7 @@ export function balanceOfStage(inputs: readonly SchoolResourceInput[], standard:
       points.forEach((p, i) => pulls.set(p.id, [...(pulls.get(p.id) ?? []), total > 0 ? deviations[i]! / total : 0]));
     }
     const status = cv.value === null ? ('not_computable' as const) : cv.value <= threshold ? ('met' as const) : ('not_met' as const);
-    return { code: ind.code, value: cv.value, reason: cv.reason, mean: cv.mean, standard: ind.standard[stage], status };
+    return { code: ind.code, value: cv.value, reason: cv.reason, mean: cv.mean, standard: standard.standards[ind.code][stage], status };
   });
   for (const s of schools) {
     const p = pulls.get(s.schoolId);

@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { currentBalanceStandard } from '../../shared/county/standards.ts';
+import { INDICATORS } from '../../shared/county/standards.ts';
 import type { CountyReports, Figure } from '../../shared/schemas/county.ts';
 import { addTableSheet, esc, localTime, tableCsv, type Table } from '../quotas/report.ts';
 
@@ -13,7 +13,7 @@ const STAGE_ZH: Record<string, string> = { primary: '小学', junior_middle: '�
 const REASON_ZH: Record<string, string> = {
   no_pupils: '无在校生数', not_entered: '未填报', too_few_schools: '该学段学校少于两所', zero_mean: '平均值为 0', no_eligible_teachers: '无符合条件教师', no_rotations: '无交流轮岗教师',
 };
-const indicatorNames = new Map(currentBalanceStandard().indicators.map((i) => [i.code, `${i.nameZh}（${i.unit}）`]));
+const indicatorNames = new Map(INDICATORS.map((i) => [i.code, `${i.nameZh}（${i.unit}）`]));
 
 const fig = (f: Figure, digits = 3) => (f.value === null ? `无法计算：${REASON_ZH[f.reason ?? ''] ?? f.reason}` : Number(f.value.toFixed(digits)));
 const pct = (f: Figure) => (f.value === null ? `无法计算：${REASON_ZH[f.reason ?? ''] ?? f.reason}` : `${(f.value * 100).toFixed(1)}%`);
@@ -45,7 +45,7 @@ export function countyTables(d: CountyReports): Record<CountySheet, Table> {
     },
     schools: {
       name: '各校指标',
-      headers: ['区县 County', '学段 Stage', '学校 School', '在校生 Pupils', ...currentBalanceStandard().indicators.map((i) => `${i.nameZh} ${i.nameEn}`), '达标项数 Indicators met', '低于85%项数 Below 85 %', '每校至少6项达标 Six of seven (B-SCHOOL-STANDARD)', '拉高系数程度 Pull', '平台计数 Counted by the platform'],
+      headers: ['区县 County', '学段 Stage', '学校 School', '在校生 Pupils', ...INDICATORS.map((i) => `${i.nameZh} ${i.nameEn}`), '达标项数 Indicators met', '低于85%项数 Below 85 %', '每校至少6项达标 Six of seven (B-SCHOOL-STANDARD)', '拉高系数程度 Pull', '平台计数 Counted by the platform'],
       rows: d.counties.flatMap((c) =>
         c.balance.stages.flatMap((s) =>
           s.schools.map((x) => [

@@ -6,6 +6,7 @@ import { todayOf } from '../quotas/years.ts';
 import { createTeacherRotation, getSchoolResources, putSchoolResources } from './entries.ts';
 import { countyCsv, countyHtml, countyXlsx } from './report.ts';
 import { countyReports, type CountyContext } from './service.ts';
+import { addCountyStandard, CountyStandards } from './standards.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -22,5 +23,7 @@ export function countyRoutes(router: Router, deps: AppDeps): void {
   });
   bind(router, api.getSchoolResources, ({ actor, params }) => getSchoolResources(ctx.db, actor, params.schoolId, params.academicYear));
   bind(router, api.putSchoolResources, ({ actor, params, body }) => putSchoolResources(ctx.db, actor, params.schoolId, params.academicYear, body));
+  bind(router, api.listCountyStandards, async () => (await CountyStandards.load(ctx.db)).list());
+  bind(router, api.addCountyStandard, ({ actor, body }) => addCountyStandard(ctx.db, actor, body));
   bind(router, api.createTeacherRotation, ({ actor, body }) => createTeacherRotation(ctx.db, actor, body));
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { ASSESSED_STAGES, COUNTY_RULE_IDS, currentBalanceStandard, currentRotationStandard, type IndicatorCode } from '../../shared/county/standards.ts';
+import { ASSESSED_STAGES, COUNTY_RULE_IDS, type BalanceStandard, type IndicatorCode } from '../../shared/county/standards.ts';
 import type { CountyReport, CountyReports } from '../../shared/schemas/county.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
@@ -10,6 +10,7 @@ import { loadYears, pickYear, type YearCalendar } from '../quotas/years.ts';
 import { balanceOfStage, type SchoolResourceInput } from './balance.ts';
 import { coverage } from './coverage.ts';
 import { rotationSummary } from './rotation.ts';
+import { CountyStandards } from './standards.ts';
 
 export interface CountyContext {
   db: Db;
@@ -36,12 +37,13 @@ export async function countyReports(ctx: CountyContext, actor: Actor, q: { count
   const today = ctx.today();
   const years = await loadYears(ctx.db);
   const year = pickYear(years, today, q.academicYear);
+  const standards = await CountyStandards.load(ctx.db);
   const reports: CountyReport[] = [];
-  for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, years, today)) });
+  for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, years, today, standards)) });
   return { academicYear: year.label, today, counties: reports };
 }
 
-async function countyFigures(db: Db, countyId: string, year: YearCalendar, years: readonly YearCalendar[], today: string): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {
+async function countyFigures(db: Db, countyId: string, year: YearCalendar, years: readonly YearCalendar[], today: string, standards: CountyStandards): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {
   const schoolRows = await db.select().from(schools).where(eq(schools.countyId, countyId)).orderBy(asc(schools.name));
   const ids = schoolRows.map((s) => s.id);
   const any = ids.length ? ids : ['00000000-0000-0000-0000-000000000000'];
@@ -58,19 +60,20 @@ async function countyFigures(db: Db, countyId: string, year: YearCalendar, years
     newResident: coverage(COUNTY_RULE_IDS.coverageNewResident, pick((s) => s.newResident), memberships, days, today),
   };
 
-  // Balance: this year, and the combined coefficient of every earlier year with figures.
-  const standard = currentBalanceStandard();
-  const stages = await balanceOf(db, schoolRows, year.label);
+  // Balance: this year, and the combined coefficient of every earlier year with figures, each
+  // judged by the standard in force on its first day.
+  const standard = standards.balanceOn(year.startsOn);
+  const stages = await balanceOf(db, schoolRows, year.label, standard);
   const history = [];
   for (const y of years.filter((x) => x.startsOn < year.startsOn)) {
-    const past = await balanceOf(db, schoolRows, y.label);
+    const past = await balanceOf(db, schoolRows, y.label, standards.balanceOn(y.startsOn));
     if (past.some((st) => st.schools.some((x) => x.pupils))) history.push({ academicYear: y.label, primary: past[0]!.combined.value, juniorMiddle: past[1]!.combined.value });
   }
   history.push({ academicYear: year.label, primary: stages[0]!.combined.value, juniorMiddle: stages[1]!.combined.value });
   const teacherCount = await db.select({ n: sql<number>`count(*)::int` }).from(teachers).where(inArray(teachers.schoolId, any));
 
   // Rotation: recorded rotations and long dispatches overlapping the year, by teachers of the county.
-  const rotationStd = currentRotationStandard();
+  const rotationStd = standards.rotationOn(year.startsOn);
   const names = new Map(schoolRows.map((s) => [s.id, s.name]));
   const [rotations, dispatches] = await Promise.all([
     db
@@ -104,7 +107,7 @@ async function countyFigures(db: Db, countyId: string, year: YearCalendar, years
 }
 
 /** The balance of a county's schools for one academic year: what the county entered, else what the platform counts (as it stands today). */
-async function balanceOf(db: Db, schoolRows: (typeof schools.$inferSelect)[], academicYear: string) {
+async function balanceOf(db: Db, schoolRows: (typeof schools.$inferSelect)[], academicYear: string, standard: BalanceStandard) {
   const any = schoolRows.length ? schoolRows.map((s) => s.id) : ['00000000-0000-0000-0000-000000000000'];
   const [resources, backbone, peArts, terminals] = await Promise.all([
     db.select().from(schoolResources).where(and(inArray(schoolResources.schoolId, any), eq(schoolResources.academicYear, academicYear))),
@@ -132,6 +135,5 @@ async function balanceOf(db: Db, schoolRows: (typeof schools.$inferSelect)[], ac
     const platform = { backboneTeachers: count(backbone, s.id), peArtsTeachers: count(peArts, s.id), multimediaClassrooms: count(terminals, s.id) };
     return { schoolId: s.id, name: s.name, stage: s.stage, pupils: r?.pupils ?? null, entered, platform };
   });
-  return ASSESSED_STAGES.map((stage) => balanceOfStage(inputs.filter((i) => i.stage === stage || i.stage === 'nine_year'), currentBalanceStandard(), stage));
-
+  return ASSESSED_STAGES.map((stage) => balanceOfStage(inputs.filter((i) => i.stage === stage || i.stage === 'nine_year'), standard, stage));
 }

@@ -1,6 +1,6 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { accountActivations, accounts, classrooms, schoolResources, schools, teacherSubjects, teachers } from '../db/schema/index.ts';
+import { accountActivations, accountCommunities, accounts, classrooms, schoolResources, schools, teacherSubjects, teachers } from '../db/schema/index.ts';
 import type { RosterOps } from './plan.ts';
 
 /** Rows per multi-row INSERT: well under PostgreSQL's 65,535 parameters for every table here. */
@@ -29,6 +29,10 @@ export async function applyRoster(tx: Db, ops: RosterOps, by: { accountId: strin
         .onConflictDoUpdate({ target: [schoolResources.schoolId, schoolResources.academicYear], set: { pupils: p.pupils, updatedBy: by.accountId, updatedAt: sql`now()` } });
     }
   }
+  for (const f of ops.resources) {
+    const set = { ...f.set, updatedBy: by.accountId, updatedAt: sql`now()` };
+    await tx.insert(schoolResources).values({ schoolId: f.schoolId, academicYear: f.academicYear, ...set }).onConflictDoUpdate({ target: [schoolResources.schoolId, schoolResources.academicYear], set });
+  }
   await insertChunked(ops.classroomInserts, (chunk) => tx.insert(classrooms).values(chunk));
   for (const u of ops.classroomUpdates) await tx.update(classrooms).set(u.set).where(eq(classrooms.id, u.id));
   await insertChunked(ops.teacherInserts, (chunk) => tx.insert(teachers).values(chunk));
@@ -47,4 +51,11 @@ export async function applyRoster(tx: Db, ops: RosterOps, by: { accountId: strin
     tx.insert(accountActivations).values(chunk.map((a) => ({ accountId: a.id, codeHash: activation.hashes.get(a.id)!, importId: by.importId, expiresAt: activation.expiresAt }))),
   );
   for (const u of ops.accountUpdates) await tx.update(accounts).set(u.set).where(eq(accounts.id, u.id));
+  for (const l of ops.communityLinks.filter((x) => x.remove.length)) {
+    await tx.delete(accountCommunities).where(and(eq(accountCommunities.accountId, l.accountId), inArray(accountCommunities.communityId, l.remove)));
+  }
+  await insertChunked(
+    ops.communityLinks.flatMap((l) => l.add.map((communityId) => ({ accountId: l.accountId, communityId }))),
+    (chunk) => tx.insert(accountCommunities).values(chunk),
+  );
 }

@@ -2,7 +2,7 @@ import type { RosterSheet } from '../../shared/schemas/roster.ts';
 import type { TemplateColumn } from '../http/spreadsheetRead.ts';
 
 /**
- * The roster template: four sheets with Chinese headers (what a county bureau writes), each
+ * The roster template: five sheets with Chinese headers (what a county bureau writes), each
  * explained in English in the template. A column left out of a sheet leaves that field as it is;
  * a column present is the truth, an empty cell included (C-ROSTER-BY-CODE).
  */
@@ -69,14 +69,33 @@ export const SHEETS: readonly SheetSpec[] = [
     zh: '账号',
     columns: [
       { key: 'username', zh: '用户名', en: 'Sign-in name: 3–40 letters, digits, ".", "_" or "-"; accounts are matched by it', example: 'wang.lihua', required: true },
-      { key: 'role', zh: '角色', en: '教师 (teacher), 教室终端 (classroom terminal) or 审计员 (county auditor, administrators only)', example: '教师', required: true },
+      { key: 'role', zh: '角色', en: '教师 (teacher), 教室终端 (classroom terminal), 协调员 (community coordinator, administrators only) or 审计员 (county auditor, administrators only)', example: '教师', required: true },
       { key: 'staffNo', zh: '教师工号', en: 'Teacher accounts: the teacher\'s staff number', example: 'T330424001' },
       { key: 'schoolCode', zh: '学校标识码', en: 'Classroom accounts: the school\'s ten-digit code', example: '' },
       { key: 'classroom', zh: '教室名称', en: 'Classroom accounts: the classroom\'s name', example: '' },
+      { key: 'communities', zh: '教共体', en: 'Coordinator accounts: the communities of the county they coordinate, by name, separated by ;', example: '' },
       { key: 'displayName', zh: '显示名称', en: 'Optional: the name shown (default: the teacher\'s or classroom\'s name)', example: '' },
     ],
     marker: ['用户名'],
-    example: [['wang.lihua', '教师', 'T330424001', '', '', '']],
+    example: [['wang.lihua', '教师', 'T330424001', '', '', '', '']],
+  },
+  {
+    key: 'resources',
+    zh: '资源指标',
+    columns: [
+      schoolCode('The school\'s ten-digit code'),
+      { key: 'year', zh: '学年', en: 'Academic year, e.g. 2026-2027 (one set up on the platform, not after the current one); rows are matched by school and year', example: '2026-2027', required: true },
+      { key: 'pupils', zh: '在校生数', en: 'Pupils enrolled that year', example: '1260' },
+      { key: 'teachersAboveQualification', zh: '高于规定学历教师数', en: 'Teachers above the required qualification (whole number)', example: '60' },
+      { key: 'backboneTeachers', zh: '县级及以上骨干教师数', en: 'County-level or higher backbone teachers; empty: counted by the platform', example: '' },
+      { key: 'peArtsTeachers', zh: '体育艺术专任教师数', en: 'PE and arts (art, music) teachers; empty: counted by the platform', example: '' },
+      { key: 'teachingFloorArea', zh: '教学及辅助用房面积（平方米）', en: 'Teaching and auxiliary floor area, m² (at most two decimals)', example: '5800' },
+      { key: 'sportsGroundArea', zh: '体育运动场馆面积（平方米）', en: 'Sports ground area, m²', example: '9500' },
+      { key: 'equipmentValue', zh: '教学仪器设备值（元）', en: 'Teaching equipment value, yuan', example: '2600000' },
+      { key: 'multimediaClassrooms', zh: '网络多媒体教室数', en: 'Networked multimedia classrooms; empty: classrooms with a join terminal', example: '' },
+    ],
+    marker: ['学年'],
+    example: [['3304240001', '2026-2027', '1260', '60', '', '', '5800', '9500', '2600000', '']],
   },
 ];
 
@@ -94,7 +113,9 @@ export const QUALIFICATIONS = lookup({
   中专: 'secondary', 高中: 'secondary', secondary: 'secondary', 大专: 'associate', 专科: 'associate', associate: 'associate',
   本科: 'bachelor', bachelor: 'bachelor', 硕士: 'master', 研究生: 'master', master: 'master', 博士: 'doctorate', doctorate: 'doctorate',
 });
-export const ROLES = lookup<'teacher' | 'classroom' | 'auditor'>({ 教师: 'teacher', teacher: 'teacher', 教室: 'classroom', 教室终端: 'classroom', classroom: 'classroom', 审计员: 'auditor', 督导: 'auditor', auditor: 'auditor' });
+export const ROLES = lookup<'teacher' | 'classroom' | 'auditor' | 'coordinator'>({
+  教师: 'teacher', teacher: 'teacher', 教室: 'classroom', 教室终端: 'classroom', classroom: 'classroom', 审计员: 'auditor', 督导: 'auditor', auditor: 'auditor', 协调员: 'coordinator', 教共体协调员: 'coordinator', coordinator: 'coordinator',
+});
 
 /** A list cell: items separated by ; ； 、 , or a line break. */
 export const listOf = (text: string) => text.split(/[;；、,，\n]/).map((x) => x.trim()).filter(Boolean);

@@ -57,7 +57,7 @@ export function openSheet(sealed: string, key: string): Credential[] | null {
   }
 }
 
-const ROLE_ZH: Record<Credential['role'], string> = { teacher: '教师', classroom: '教室终端', auditor: '审计员' };
+const ROLE_ZH: Record<Credential['role'], string> = { teacher: '教师', classroom: '教室终端', auditor: '审计员', coordinator: '协调员' };
 
 function bySchool(credentials: readonly Credential[]) {
   const groups = new Map<string, Credential[]>();

@@ -5,9 +5,10 @@ import { Username } from '../../shared/schemas/accounts.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { managedSchoolIds } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
-import { accounts, classrooms, schoolResources, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
+import { accountCommunities, accounts, classrooms, communities, schoolResources, schools, subjects, teacherSubjects, teachers } from '../db/schema/index.ts';
 import { loadYears, pickYear } from '../quotas/years.ts';
 import { BACKBONE, listOf, LOCALITIES, QUALIFICATIONS, ROLES, sheetSpec, STAGES, YES_NO } from './columns.ts';
+import { planResources, type PlannedResources } from './planResources.ts';
 import type { RosterFile, RosterRow } from './read.ts';
 
 /**
@@ -25,7 +26,7 @@ export interface PlannedAccount {
   readonly id: string;
   readonly username: string;
   readonly displayName: string;
-  readonly role: 'teacher' | 'classroom' | 'auditor';
+  readonly role: 'teacher' | 'classroom' | 'auditor' | 'coordinator';
   readonly countyId: string | null;
   readonly teacherId: string | null;
   readonly classroomId: string | null;
@@ -47,6 +48,10 @@ export interface RosterOps {
   readonly subjectSets: { teacherId: string; codes: string[]; replace: boolean }[];
   readonly accountInserts: PlannedAccount[];
   readonly accountUpdates: { id: string; set: Partial<AccountRow> }[];
+  /** Coordinators' communities: links to add and to remove. */
+  readonly communityLinks: { accountId: string; add: string[]; remove: string[] }[];
+  /** The 资源指标 sheet's figures per school and year (written after the 学校 sheet's pupils). */
+  readonly resources: PlannedResources[];
 }
 
 export interface RosterPlan {
@@ -80,10 +85,10 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
   const errors: RosterRowError[] = [];
   const changes: RosterChange[] = [];
   const counts = (): RosterCounts => ({ create: 0, update: 0, unchanged: 0 });
-  const summary: Record<RosterSheet, RosterCounts> = { schools: counts(), classrooms: counts(), teachers: counts(), accounts: counts() };
+  const summary: Record<RosterSheet, RosterCounts> = { schools: counts(), classrooms: counts(), teachers: counts(), accounts: counts(), resources: counts() };
   const ops: { -readonly [K in keyof RosterOps]: RosterOps[K] } = {
     schoolInserts: [], schoolUpdates: [], academicYear: null, pupils: [], classroomInserts: [], classroomUpdates: [],
-    teacherInserts: [], teacherUpdates: [], subjectSets: [], accountInserts: [], accountUpdates: [],
+    teacherInserts: [], teacherUpdates: [], subjectSets: [], accountInserts: [], accountUpdates: [], communityLinks: [], resources: [],
   };
   const isAdmin = actor.role === 'admin';
 
@@ -121,9 +126,10 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
   const classroomRows = file.classrooms ?? [];
   const teacherRows = file.teachers ?? [];
   const accountRows = file.accounts ?? [];
+  const resourceRows = file.resources ?? [];
 
   // ---- what exists ----
-  const codesInFile = [...new Set([...schoolRows, ...classroomRows, ...teacherRows, ...accountRows].map((r) => r.values['code'] ?? r.values['schoolCode'] ?? '').filter((c) => SCHOOL_CODE.test(c)))];
+  const codesInFile = [...new Set([...schoolRows, ...classroomRows, ...teacherRows, ...accountRows, ...resourceRows].map((r) => r.values['code'] ?? r.values['schoolCode'] ?? '').filter((c) => SCHOOL_CODE.test(c)))];
   const staffInFile = [...new Set([...teacherRows, ...accountRows].map((r) => r.values['staffNo'] ?? '').filter((s) => STAFF_NO.test(s)))];
   const usernamesInFile = [...new Set(accountRows.map((r) => (r.values['username'] ?? '').toLowerCase()).filter(Boolean))];
   const existingSchools = await db
@@ -182,6 +188,8 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       pupilsNow = new Map(rows.map((r) => [r.schoolId, r.pupils]));
     }
   }
+  /** Schools whose 在校生数 the 学校 sheet gives: school → its row. */
+  const pupilsRows = new Map<string, number>();
   for (const r of schoolRows) {
     const v = r.values;
     const before = errors.length;
@@ -238,6 +246,7 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       if (Object.keys(set).length) ops.schoolUpdates.push({ id, set });
     }
     if (pupils !== undefined && pupils !== oldPupils) ops.pupils.push({ schoolId: id, pupils });
+    if (pupils !== undefined) pupilsRows.set(id, r.row);
     schoolByCode.set(code, { id, code, name, managed: true, bad: false });
     record('schools', r, code, !!existing, fields);
   }
@@ -379,6 +388,13 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
     if (a.classroomId) accountOfSubject.set(a.classroomId, a);
   }
   const subjectsTaken = new Map<string, number>();
+  const coordinatorIds = existingAccounts.filter((a) => a.role === 'coordinator').map((a) => a.id);
+  const [countyCommunities, links] = await Promise.all([
+    accountRows.length ? db.select({ id: communities.id, name: communities.name }).from(communities).where(eq(communities.countyId, county.id)) : Promise.resolve([]),
+    coordinatorIds.length ? db.select().from(accountCommunities).where(inArray(accountCommunities.accountId, coordinatorIds)) : Promise.resolve([]),
+  ]);
+  const communityName = new Map(countyCommunities.map((c) => [c.id, c.name]));
+  const communitiesOf = (ids: readonly string[]) => ids.map((id) => communityName.get(id) ?? id).sort().join(';');
   for (const r of accountRows) {
     const v = r.values;
     const before = errors.length;
@@ -389,10 +405,11 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
     if (username) duplicate('accounts', r, 'username', username);
     const roleText = need('accounts', r, 'role');
     const role = roleText ? ROLES(roleText) : undefined;
-    if (roleText && !role) fail('accounts', r, 'role', 'roster.value', { value: roleText, allowed: '教师, 教室终端, 审计员' }, 'write 教师, 教室终端 or 审计员');
+    if (roleText && !role) fail('accounts', r, 'role', 'roster.value', { value: roleText, allowed: '教师, 教室终端, 协调员, 审计员' }, 'write 教师, 教室终端, 协调员 or 审计员');
     if (v['displayName'] && v['displayName'].length > 80) fail('accounts', r, 'displayName', 'roster.too_long', { max: 80 }, 'at most 80 characters');
     let teacherId: string | null = null;
     let classroomId: string | null = null;
+    const communityIds: string[] = [];
     let owner = '';
     let where = { schoolCode: county.code, schoolName: county.name };
     if (role === 'teacher') {
@@ -416,8 +433,16 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
         owner = `${school.name} ${c.name}`;
         where = { schoolCode: school.code ?? '', schoolName: school.name };
       }
-    } else if (role === 'auditor' && !isAdmin) {
-      fail('accounts', r, 'role', 'roster.admin_only', {}, 'an administrator creates auditor accounts');
+    } else if ((role === 'auditor' || role === 'coordinator') && !isAdmin) {
+      fail('accounts', r, 'role', 'roster.admin_only', {}, `an administrator creates ${role} accounts`);
+    } else if (role === 'coordinator') {
+      // A coordinator account for communities of the county, named as the county names them (or by id).
+      for (const text of listOf(need('accounts', r, 'communities') ?? '')) {
+        const found = countyCommunities.filter((c) => c.name === text || c.id === text);
+        if (found.length === 1) communityIds.push(found[0]!.id);
+        else if (found.length > 1) fail('accounts', r, 'communities', 'roster.ambiguous_community', { value: text }, `more than one community of the county is named ${text}`);
+        else fail('accounts', r, 'communities', 'roster.unknown_community', { value: text }, `no community ${text} in this county`);
+      }
     }
     const subjectId = teacherId ?? classroomId;
     if (subjectId) {
@@ -425,7 +450,7 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       if (first !== undefined) fail('accounts', r, role === 'teacher' ? 'staffNo' : 'classroom', 'roster.duplicate', { value: v['staffNo'] || v['classroom'] || '', row: first }, `already given an account on row ${first}`);
       else subjectsTaken.set(subjectId, r.row);
     }
-    if (errors.length > before || !username || !role || (role !== 'auditor' && !subjectId)) continue;
+    if (errors.length > before || !username || !role || ((role === 'teacher' || role === 'classroom') && !subjectId)) continue;
     const existing = existingAccounts.find((a) => a.username === username) ?? null;
     const displayName = v['displayName'] || owner || username;
     const countyId = role === 'auditor' ? county.id : null;
@@ -439,12 +464,40 @@ export async function planRoster(db: Db, actor: Actor, county: { id: string; cod
       continue;
     }
     const fields = diff(existing, { username, role, displayName });
-    if (!existing) ops.accountInserts.push({ id: randomUUID(), username, displayName, role, countyId, teacherId, classroomId, ...where });
-    else if (fields.length) ops.accountUpdates.push({ id: existing.id, set: { displayName } });
+    const id = existing?.id ?? randomUUID();
+    if (!existing) ops.accountInserts.push({ id, username, displayName, role, countyId, teacherId, classroomId, ...where });
+    else if (fields.length) ops.accountUpdates.push({ id, set: { displayName } });
+    if (role === 'coordinator') {
+      const now = [...new Set(communityIds)];
+      const was = links.filter((l) => l.accountId === id).map((l) => l.communityId);
+      const add = now.filter((c) => !was.includes(c));
+      const remove = was.filter((c) => !now.includes(c));
+      if (add.length || remove.length) {
+        fields.push({ field: 'communities', before: existing ? communitiesOf(was) : null, after: communitiesOf(now) });
+        ops.communityLinks.push({ accountId: id, add, remove });
+      }
+    }
     record('accounts', r, username, !!existing, fields);
   }
 
-  const rows = schoolRows.length + classroomRows.length + teacherRows.length + accountRows.length;
-  errors.sort((a, b) => ['schools', 'classrooms', 'teachers', 'accounts'].indexOf(a.sheet) - ['schools', 'classrooms', 'teachers', 'accounts'].indexOf(b.sheet) || a.row - b.row);
+  // ---- resource figures ----
+  ops.resources = await planResources(
+    {
+      db,
+      isAdmin,
+      today,
+      countySchoolIds,
+      schoolOf: (r) => schoolOf('resources', r, 'schoolCode'),
+      fail: (r, column, code, params, message) => fail('resources', r, column, code, params, message),
+      duplicate: (r, column, key) => duplicate('resources', r, column, key),
+      record: (r, key, existed, fields) => record('resources', r, key, existed, fields),
+      pupilsFromSchools: { academicYear: ops.academicYear, rows: pupilsRows },
+    },
+    resourceRows,
+  );
+
+  const rows = schoolRows.length + classroomRows.length + teacherRows.length + accountRows.length + resourceRows.length;
+  const order: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts', 'resources'];
+  errors.sort((a, b) => order.indexOf(a.sheet) - order.indexOf(b.sheet) || a.row - b.row);
   return { rows, errors, changes, summary, ops };
 }

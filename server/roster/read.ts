@@ -28,9 +28,10 @@ export async function rosterTemplate(format: 'xlsx' | 'csv', sheet: RosterSheet)
     wb,
     SHEETS.map((s) => ({ sheet: `${s.zh} (${s.key})`, columns: s.columns })),
     [
-      'Rows whose first cell starts with # are ignored. Sheets may be left out; CSV: one file per sheet, in the order 学校, 教室, 教师, 账号.',
+      'Rows whose first cell starts with # are ignored. Sheets may be left out; CSV: one file per sheet, in the order 学校, 教室, 教师, 账号, 资源指标.',
       'Schools are matched by 学校标识码, teachers by 工号, accounts by 用户名, classrooms by school and name: a changed file updates them, an unchanged one changes nothing.',
       'New accounts get a one-time sign-in code each, handed out once as a printable sheet per school; their owners choose their password with it.',
+      '资源指标: the balance assessment\'s figures per school and academic year, matched by 学校标识码 and 学年 (administrators).',
     ],
   );
   return { contentType: XLSX_TYPE, filename: '名册导入模板.xlsx', bytes: Buffer.from(await wb.xlsx.writeBuffer()) };
@@ -60,14 +61,14 @@ function rowsOf(spec: SheetSpec, grid: string[][]): RosterRow[] {
 /** The sheet a CSV file holds, told by its header. */
 function csvSheet(grid: string[][]): SheetSpec {
   const header = new Set((grid[0] ?? []).map((h) => h.trim().replace(/^\uFEFF/, '')));
-  // Most specific first: an accounts sheet also has 教室名称, a teachers sheet 学校标识码.
-  const order: RosterSheet[] = ['accounts', 'teachers', 'classrooms', 'schools'];
+  // Most specific first: an accounts sheet also has 教室名称, a teachers sheet 学校标识码; only 资源指标 has 学年.
+  const order: RosterSheet[] = ['resources', 'accounts', 'teachers', 'classrooms', 'schools'];
   const spec = order.map(sheetSpec).find((s) => s.marker.every((m) => header.has(m)));
-  if (!spec) throw ValidationError.field('file', 'not a roster sheet: the header names none of 学校名称, 教室名称, 工号/姓名, 用户名 (download the template)', 'columns');
+  if (!spec) throw ValidationError.field('file', 'not a roster sheet: the header names none of 学校名称, 教室名称, 工号/姓名, 用户名, 学年 (download the template)', 'columns');
   return spec;
 }
 
-/** An uploaded roster: an XLSX workbook (sheets 学校, 教室, 教师, 账号, any left out) or one sheet as CSV (UTF-8 or GB18030). */
+/** An uploaded roster: an XLSX workbook (sheets 学校, 教室, 教师, 账号, 资源指标, any left out) or one sheet as CSV (UTF-8 or GB18030). */
 export async function readRoster(bytes: Buffer): Promise<RosterFile> {
   const out: RosterFile = {};
   if (!isXlsx(bytes)) {
@@ -80,7 +81,7 @@ export async function readRoster(bytes: Buffer): Promise<RosterFile> {
       const sheet = wb.getWorksheet(spec.zh) ?? wb.getWorksheet(spec.key);
       if (sheet) out[spec.key] = rowsOf(spec, sheetGrid(sheet, spec.columns.length + 5));
     }
-    if (!Object.keys(out).length) throw ValidationError.field('file', 'the workbook has none of the sheets 学校, 教室, 教师, 账号 (download the template)', 'columns');
+    if (!Object.keys(out).length) throw ValidationError.field('file', 'the workbook has none of the sheets 学校, 教室, 教师, 账号, 资源指标 (download the template)', 'columns');
   }
   const total = Object.values(out).reduce((n, rows) => n + rows.length, 0);
   if (total === 0) throw ValidationError.field('file', 'no rows to import', 'empty');

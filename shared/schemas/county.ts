@@ -147,3 +147,42 @@ export const SchoolResourcesParams = z.object({ schoolId: Id, academicYear: Acad
 export const TeacherRotationCreate = z.object({ teacherId: Id, toSchoolId: Id, startsOn: IsoDate, endsOn: IsoDate });
 export const TeacherRotation = TeacherRotationCreate.extend({ id: Id, fromSchoolId: Id });
 export type TeacherRotation = z.infer<typeof TeacherRotation>;
+
+/** Per stage: the primary and junior-middle values of a standard. */
+const PerStage = (max: number) => z.object({ primary: z.number().positive().max(max), junior_middle: z.number().positive().max(max) });
+const StandardValue = PerStage(1e6);
+
+/** A version of the balance standard's values (B-STD-*): the seven standard values per stage, the CV thresholds, the per-school rule. */
+export const BalanceStandardValues = z.object({
+  standards: z.object({
+    qualifiedTeachers: StandardValue,
+    backboneTeachers: StandardValue,
+    peArtsTeachers: StandardValue,
+    teachingFloorArea: StandardValue,
+    sportsGroundArea: StandardValue,
+    equipmentValue: StandardValue,
+    multimediaClassrooms: StandardValue,
+  }),
+  cvThreshold: PerStage(1),
+  schoolRule: z.object({ atLeast: z.number().int().min(1).max(7), floorShare: z.number().positive().max(1) }),
+});
+
+/** A version of the rotation standard's values (R-STD-*). */
+export const RotationStandardValues = z.object({
+  minShare: z.number().positive().max(1),
+  minBackboneShare: z.number().positive().max(1),
+  dispatchMinDays: z.number().int().min(1).max(366),
+});
+
+/** A standard set's stable ID, cited by the report and the tests: `B-STD-2017`, `R-STD-2014`. */
+const StandardId = z.string().trim().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'an ID like B-STD-2027').max(40);
+const versioned = { id: StandardId, effectiveFrom: IsoDate, title: z.string().trim().min(1).max(300) };
+
+/** One version of a county standard (C-STANDARD-VERSIONS): the version in force on an academic year's first day judges it. */
+export const CountyStandard = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('balance'), ...versioned, values: BalanceStandardValues }),
+    z.object({ kind: z.literal('rotation'), ...versioned, values: RotationStandardValues }),
+  ])
+  .meta({ id: 'CountyStandard' });
+export type CountyStandard = z.infer<typeof CountyStandard>;

@@ -6,7 +6,7 @@ import { Password } from './accounts.ts';
  * The county roster import: schools, classrooms, teachers and accounts from one XLSX workbook
  * (or one CSV per sheet). Rule IDs C-ROSTER-* in shared/county/SPEC.md.
  */
-export const RosterSheet = z.enum(['schools', 'classrooms', 'teachers', 'accounts']);
+export const RosterSheet = z.enum(['schools', 'classrooms', 'teachers', 'accounts', 'resources']);
 export type RosterSheet = z.infer<typeof RosterSheet>;
 
 export const RosterTemplateQuery = z.object({
@@ -62,7 +62,7 @@ export const RosterResult = z
     /** Of the file and the changes planned: a real import must name it (what commits is what was previewed). */
     fingerprint: z.string(),
     errors: z.array(RosterRowError),
-    summary: z.object({ schools: RosterCounts, classrooms: RosterCounts, teachers: RosterCounts, accounts: RosterCounts }),
+    summary: z.object({ schools: RosterCounts, classrooms: RosterCounts, teachers: RosterCounts, accounts: RosterCounts, resources: RosterCounts }),
     changes: z.array(RosterChange),
     /** Changes beyond the first 2,000, counted but not listed. */
     changesLeftOut: z.number().int(),

@@ -1,7 +1,8 @@
 /**
  * The county section on the auditor's home in real Chromium: coverage (C-COVERAGE-RURAL not
  * met, 秦山小学 listed), the combined coefficient per stage (B-CV-COMBINED) as the API computes
- * it, the spread chart, rotation (R-ROTATION-SHARE); in English too; the XLSX downloads.
+ * it, the spread chart, rotation (R-ROTATION-SHARE); in English too; the XLSX downloads; an
+ * administrator adds a version of the standards on the rules page (C-STANDARD-VERSIONS).
  * (client/dist must be built: `bash scripts/build-client.sh`.)
  */
 import ExcelJS from 'exceljs';
@@ -118,6 +119,32 @@ describe('the county\'s figures, entered by an administrator', () => {
       const after = await admin.call(api.countyReports, { query: { academicYear: year } });
       const haiyan = after.ok ? after.data.counties.find((x) => x.countyName === '海盐县') : undefined;
       expect(haiyan?.rotation.rotated).toBe(before + 1);
+      expect(adminErrors).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  });
+});
+
+describe('the county standards, versioned by an administrator', () => {
+  it('C-STANDARD-VERSIONS: a new version is added on the rules page, starting from the latest one; the list shows it', async () => {
+    const { page: p, context: c, errors: adminErrors } = await signedInPage(browser, platform, 'admin');
+    try {
+      await p.goto(`${platform.url}/live/rules`);
+      const card = p.getByTestId('county-standards');
+      await expect.poll(() => card.getByTestId('county-standards-table').textContent()).toContain('B-STD-2017');
+      // the form starts from B-STD-2017's values
+      expect(await card.getByTestId('county-standards-cvThreshold.primary').inputValue()).toBe('0.5');
+      await card.getByTestId('county-standards-id').fill('B-STD-2031');
+      await card.getByTestId('county-standards-from').fill('2031-09-01');
+      await card.getByTestId('county-standards-title').fill('测试版本');
+      await card.getByTestId('county-standards-cvThreshold.primary').fill('0.4');
+      await card.getByTestId('county-standards-add').click();
+      await expect.poll(() => card.getByTestId('county-standards-table').textContent()).toContain('B-STD-2031');
+      const admin = await platform.signIn('admin');
+      const listed = await admin.call(api.listCountyStandards, {});
+      const added = listed.ok ? listed.data.find((v) => v.id === 'B-STD-2031') : undefined;
+      expect(added?.kind === 'balance' && [added.effectiveFrom, added.values.cvThreshold, added.values.standards.qualifiedTeachers]).toEqual(['2031-09-01', { primary: 0.4, junior_middle: 0.45 }, { primary: 4.2, junior_middle: 5.3 }]);
       expect(adminErrors).toEqual([]);
     } finally {
       await c.close();

@@ -211,3 +211,55 @@ describe('the county enters its figures and rotations', () => {
     }
   });
 });
+
+describe('C-STANDARD-VERSIONS: the standard values and thresholds are versioned data', () => {
+  it('the seeded versions are the published national values, under the IDs the report cites; anyone signed in reads them', async () => {
+    const r = await coord.call(api.listCountyStandards, {});
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.data.map((s) => [s.kind, s.id, s.effectiveFrom])).toEqual([['balance', 'B-STD-2017', '2017-04-19'], ['rotation', 'R-STD-2014', '2014-08-13']]);
+    const b = r.data[0]!;
+    expect(b.kind === 'balance' && [b.values.standards.qualifiedTeachers, b.values.standards.equipmentValue, b.values.cvThreshold, b.values.schoolRule]).toEqual([
+      { primary: 4.2, junior_middle: 5.3 },
+      { primary: 2000, junior_middle: 2500 },
+      { primary: 0.5, junior_middle: 0.45 },
+      { atLeast: 6, floorShare: 0.85 },
+    ]);
+    expect(r.data[1]!.values).toEqual({ minShare: 0.1, minBackboneShare: 0.2, dispatchMinDays: 90 });
+  });
+
+  it('an admin adds a version from a date: the years from then are judged by it and the report names it, earlier years keep theirs; audited; 409 for a date or an ID taken, 400 naming the field, 403 for others', async () => {
+    const listed = await admin.call(api.listCountyStandards, {});
+    if (!listed.ok || listed.data[0]!.kind !== 'balance') throw new Error('no balance standard');
+    const base = listed.data[0]!;
+    const year = pickYear(await loadYears(platform.database.db), '2026-11-23', '2026-2027');
+    const stricter = {
+      ...base,
+      id: 'B-STD-TEST-2026',
+      effectiveFrom: year.startsOn,
+      title: '测试：更严的差异系数上限',
+      values: { ...base.values, standards: { ...base.values.standards, qualifiedTeachers: { primary: 9, junior_middle: 9 } }, cvThreshold: { primary: 0.01, junior_middle: 0.01 } },
+    };
+    expect((await auditor.call(api.addCountyStandard, { body: stricter })).status).toBe(403);
+    const added = await admin.call(api.addCountyStandard, { body: stricter });
+    expect(added.ok ? added.status : added.error.message).toBe(201);
+
+    const c = await haiyanReport();
+    expect(c.balance.standardId).toBe('B-STD-TEST-2026');
+    expect(c.balance.stages.map((s) => [s.threshold, s.combinedStatus, s.indicators[0]!.standard])).toEqual([[0.01, 'not_met', 9], [0.01, 'not_met', 9]]);
+    const before = await auditor.call(api.countyReports, { query: { academicYear: '2025-2026' } });
+    expect(before.ok && [before.data.counties[0]!.balance.standardId, before.data.counties[0]!.balance.stages[0]!.threshold]).toEqual(['B-STD-2017', 0.5]);
+    const file = await download(auditor, { academicYear: '2026-2027', format: 'csv', sheet: 'balance' });
+    expect(file.bytes.toString('utf8')).toContain('B-STD-TEST-2026 B-CV-COMBINED');
+
+    const trail = await admin.call(api.auditLog, { query: { table: 'county_standards', rowId: `balance/${year.startsOn}` } });
+    expect(trail.ok && trail.data.entries.map((e) => [e.op, e.actor?.id])).toEqual([['insert', admin.me.account.id]]);
+
+    const sameDate = await admin.call(api.addCountyStandard, { body: { ...stricter, id: 'B-STD-TEST-2026B' } });
+    expect(sameDate.ok ? 201 : [sameDate.status, sameDate.error.message]).toEqual([409, `the balance standard already has a version effective from ${year.startsOn}`]);
+    const sameId = await admin.call(api.addCountyStandard, { body: { ...stricter, effectiveFrom: '2030-09-01' } });
+    expect(sameId.ok ? 201 : [sameId.status, sameId.error.message]).toEqual([409, 'a county standard is already named B-STD-TEST-2026']);
+    const bad = await admin.call(api.addCountyStandard, { body: { ...stricter, id: 'B-STD-2031', effectiveFrom: '2031-09-01', values: { ...stricter.values, cvThreshold: { primary: 1.5, junior_middle: 0.4 } } } });
+    expect(bad.ok ? 201 : [bad.status, bad.error.fields?.map((f) => f.field)]).toEqual([400, ['values.cvThreshold.primary']]);
+  });
+});

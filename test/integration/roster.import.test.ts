@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import type { RosterResult } from '../../shared/schemas/roster.ts';
-import { accounts, auditLog, classrooms, counties, schoolResources, schools, teacherSubjects, teachers } from '../../server/db/schema/index.ts';
+import { accountCommunities, accounts, auditLog, classrooms, communities, counties, schoolResources, schools, teacherSubjects, teachers } from '../../server/db/schema/index.ts';
 import { startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
 import { fileOf, gbk, rosterCsv, rosterXlsx, XLSX, type RosterRows } from '../support/roster.ts';
 
@@ -79,12 +79,12 @@ const auditCount = async () => (await db().select({ n: sql<number>`count(*)::int
 const schoolCount = async () => (await db().select({ n: sql<number>`count(*)::int` }).from(schools))[0]!.n;
 
 describe('county roster import', () => {
-  it('serves the template: four sheets with Chinese headers and English explanations; CSV one sheet at a time', async () => {
+  it('serves the template: five sheets with Chinese headers and English explanations; CSV one sheet at a time', async () => {
     const res = await admin.call(api.rosterTemplate, { query: { format: 'xlsx' } });
     expect(res.ok).toBe(true);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await (res.ok ? (res.data as Blob) : new Blob()).arrayBuffer()) as ExcelJS.Buffer);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(['学校', '教室', '教师', '账号', 'Explanations']);
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['学校', '教室', '教师', '账号', '资源指标', 'Explanations']);
     expect(wb.getWorksheet('学校')!.getRow(1).getCell(1).value).toBe('学校标识码');
     expect(String(wb.getWorksheet('学校')!.getRow(2).getCell(1).value)).toMatch(/^# The ten-digit/);
     const csv = await admin.call(api.rosterTemplate, { query: { format: 'csv', sheet: 'teachers' } });
@@ -192,6 +192,7 @@ describe('county roster import', () => {
       classrooms: { create: 0, update: 0, unchanged: 2 },
       teachers: { create: 0, update: 0, unchanged: 3 },
       accounts: { create: 0, update: 0, unchanged: 3 },
+      resources: { create: 0, update: 0, unchanged: 0 },
     });
     const before = await db().select({ n: sql<number>`count(*)::int` }).from(auditLog).where(inArray(auditLog.tableName, ['schools', 'classrooms', 'teachers', 'teacher_subjects', 'accounts']));
     const committed = await importFile(admin, file, { dryRun: false, fingerprint: again.fingerprint });
@@ -307,5 +308,162 @@ describe('county roster import', () => {
     const voided = await anon(api.activateAccount, { body: { code: zhaoCode, password: 'another-long-password' } });
     expect(voided.ok || voided.status).toBe(400);
     await p.signIn('zhao.yiming', 'set-by-the-admin-1');
+  });
+});
+
+describe('C-ROSTER-RESOURCES: the 资源指标 sheet, per school and academic year', () => {
+  const resourcesFile = (rows: Record<string, string>[]) => xlsxFile({ resources: rows });
+  const figuresOf = async (schoolCode: string, year: string) => {
+    const [row] = await db().select({ r: schoolResources }).from(schoolResources).innerJoin(schools, eq(schools.id, schoolResources.schoolId)).where(and(eq(schools.code, schoolCode), eq(schoolResources.academicYear, year)));
+    return row?.r ?? null;
+  };
+
+  it('a dry run names every bad row by sheet, row, column and reason: an unknown school, not a number, negative, a year out of range, a school and year twice; nothing is written', async () => {
+    const before = await auditCount();
+    const res = await dryRun(admin, await resourcesFile([
+      { 学校标识码: '3304249999', 学年: '2026-2027', 在校生数: '500' },
+      { 学校标识码: code('海盐县实验小学'), 学年: '2026-2027', 高于规定学历教师数: '六十' },
+      { 学校标识码: code('海盐县实验小学'), 学年: '2025-2026', '体育运动场馆面积（平方米）': '-20' },
+      { 学校标识码: code('海盐县实验小学'), 学年: '2019-2020', 在校生数: '900' },
+      { 学校标识码: code('海盐县澉浦小学'), 学年: '2026-2027', 在校生数: '300' },
+      { 学校标识码: code('海盐县澉浦小学'), 学年: '2026-2027', 在校生数: '310' },
+      { 学校标识码: '3304820001', 学年: '2026-2027', 在校生数: '310' },
+      { 学校标识码: code('海盐县澉浦小学'), 学年: '2025-2026', '教学仪器设备值（元）': '100.555', 县级及以上骨干教师数: '2.5' },
+    ]));
+    expect(res.errors.map((e) => [e.sheetName, e.row, e.column, e.code])).toEqual([
+      ['资源指标', 3, '学校标识码', 'roster.unknown_school'],
+      ['资源指标', 4, '高于规定学历教师数', 'roster.number'],
+      ['资源指标', 5, '体育运动场馆面积（平方米）', 'roster.negative'],
+      ['资源指标', 6, '学年', 'roster.year'],
+      ['资源指标', 8, '学年', 'roster.duplicate'],
+      ['资源指标', 9, '学校标识码', 'roster.other_county'],
+      ['资源指标', 10, '县级及以上骨干教师数', 'roster.whole'],
+      ['资源指标', 10, '教学仪器设备值（元）', 'roster.decimals'],
+    ]);
+    expect(res.errors.find((e) => e.code === 'roster.year')!.params).toEqual({ value: '2019-2020', from: '2025-2026', to: '2026-2027' });
+    expect(res.errors.find((e) => e.code === 'roster.duplicate')!.params).toEqual({ value: `${code('海盐县澉浦小学')}/2026-2027`, row: 7 });
+    expect(await auditCount()).toBe(before);
+  });
+
+  it('a good sheet says what will change (before → after, by school code and year), commits in the audit trail under the importer; re-importing it changes nothing; an empty cell is "not entered"', async () => {
+    const shiyan = code('海盐县实验小学');
+    const old = (await figuresOf(shiyan, '2026-2027'))!;
+    const cell = (v: number | null) => (v === null ? '' : String(v));
+    // A sheet's columns are all present in every row: an empty cell is "not entered".
+    const rows: Record<string, string>[] = [
+      {
+        学校标识码: shiyan, 学年: '2026-2027', 在校生数: cell(old.pupils), 高于规定学历教师数: String(old.teachersAboveQualification! + 5), 县级及以上骨干教师数: '', 体育艺术专任教师数: cell(old.peArtsTeachers),
+        '教学及辅助用房面积（平方米）': cell(old.teachingFloorArea), '体育运动场馆面积（平方米）': '12000.5', '教学仪器设备值（元）': cell(old.equipmentValue), 网络多媒体教室数: cell(old.multimediaClassrooms),
+      },
+      { 学校标识码: NEW_SCHOOL, 学年: '2025-2026', 在校生数: '400', '教学及辅助用房面积（平方米）': '1800.25', '教学仪器设备值（元）': '900000' },
+      // the pupils the first import gave it this year, nothing else entered: unchanged
+      { 学校标识码: NEW_SCHOOL, 学年: '2026-2027', 在校生数: '420' },
+    ];
+    const file = await resourcesFile(rows);
+    const preview = await dryRun(admin, file);
+    expect(preview.errors).toEqual([]);
+    expect(preview.summary.resources).toEqual({ create: 1, update: 1, unchanged: 1 });
+    expect(preview.changes).toEqual([
+      {
+        sheet: 'resources', row: 3, action: 'update', key: `${shiyan}/2026-2027`,
+        fields: [
+          { field: 'teachersAboveQualification', before: String(old.teachersAboveQualification), after: String(old.teachersAboveQualification! + 5) },
+          ...(old.backboneTeachers === null ? [] : [{ field: 'backboneTeachers', before: String(old.backboneTeachers), after: null }]),
+          { field: 'sportsGroundArea', before: String(old.sportsGroundArea), after: '12000.5' },
+        ],
+      },
+      {
+        sheet: 'resources', row: 4, action: 'create', key: `${NEW_SCHOOL}/2025-2026`,
+        fields: [{ field: 'pupils', before: null, after: '400' }, { field: 'teachingFloorArea', before: null, after: '1800.25' }, { field: 'equipmentValue', before: null, after: '900000' }],
+      },
+    ]);
+    const [{ last }] = (await db().select({ last: sql<number>`coalesce(max(${auditLog.id}), 0)` }).from(auditLog)) as [{ last: number }];
+    const res = await importFile(admin, file, { dryRun: false, fingerprint: preview.fingerprint });
+    expect(res.ok && res.data.committed).toBe(true);
+    expect(await figuresOf(shiyan, '2026-2027')).toMatchObject({ pupils: old.pupils, teachersAboveQualification: old.teachersAboveQualification! + 5, sportsGroundArea: 12000.5, backboneTeachers: null, equipmentValue: old.equipmentValue });
+    expect(await figuresOf(NEW_SCHOOL, '2025-2026')).toMatchObject({ pupils: 400, teachingFloorArea: 1800.25, equipmentValue: 900000, sportsGroundArea: null });
+    const trail = await db().select().from(auditLog).where(and(sql`${auditLog.id} > ${last}`, eq(auditLog.tableName, 'school_resources')));
+    expect(trail.map((t) => [t.op, t.actorAccountId, t.countyId])).toEqual([
+      ['update', admin.me.account.id, countyId],
+      ['insert', admin.me.account.id, countyId],
+    ]);
+
+    const again = await dryRun(admin, file);
+    expect([again.changes, again.summary.resources]).toEqual([[], { create: 0, update: 0, unchanged: 3 }]);
+    const before = await auditCount();
+    const committed = await importFile(admin, file, { dryRun: false, fingerprint: again.fingerprint });
+    expect(committed.ok && committed.data.committed).toBe(true);
+    // only the import's own record
+    expect(await auditCount()).toBe(before + 1);
+  });
+
+  it('a coordinator may not change the county\'s figures; pupils given on both the 学校 and the 资源指标 sheet for the same year are refused', async () => {
+    const coord = await p.signIn('coord.shiyan');
+    const shiyan = code('海盐县实验小学');
+    const res = await dryRun(coord, await resourcesFile([{ 学校标识码: shiyan, 学年: '2026-2027', 在校生数: '1' }]));
+    expect(res.errors.map((e) => [e.row, e.column, e.code])).toEqual([[3, null, 'roster.admin_only']]);
+    const rows = await countyRoster();
+    rows.resources = [{ 学校标识码: NEW_SCHOOL, 学年: '2026-2027', 在校生数: '421' }];
+    rows.schools!.find((s) => s['学校标识码'] === NEW_SCHOOL)!['在校生数'] = '430';
+    const both = await dryRun(admin, await xlsxFile(rows));
+    expect(both.errors.map((e) => [e.sheet, e.row, e.column, e.code, e.params])).toEqual([['resources', 3, '在校生数', 'roster.pupils_twice', { row: codes.size + 3 }]]);
+  });
+});
+
+describe('C-ROSTER-COORDINATORS: coordinator accounts on the 账号 sheet, by their communities\' names', () => {
+  const SHIYAN = '海盐县实验小学教育共同体';
+  const XIANGYANG = '海盐县向阳小学教育共同体';
+  const accountsFile = (rows: Record<string, string>[]) => xlsxFile({ accounts: rows });
+  const linksOf = async (username: string) =>
+    (await db().select({ name: communities.name }).from(accountCommunities).innerJoin(accounts, eq(accounts.id, accountCommunities.accountId)).innerJoin(communities, eq(communities.id, accountCommunities.communityId)).where(eq(accounts.username, username)))
+      .map((r) => r.name)
+      .sort();
+
+  it('bad rows are named (an unknown community, none given); a coordinator may not create one', async () => {
+    const res = await dryRun(admin, await accountsFile([
+      { 用户名: 'coord.ok', 角色: '协调员', 教共体: SHIYAN },
+      { 用户名: 'coord.nowhere', 角色: '协调员', 教共体: '不存在的教育共同体' },
+      { 用户名: 'coord.none', 角色: '协调员', 教共体: '' },
+    ]));
+    expect(res.errors.map((e) => [e.row, e.column, e.code, e.params])).toEqual([
+      [4, '教共体', 'roster.unknown_community', { value: '不存在的教育共同体' }],
+      [5, '教共体', 'roster.required', {}],
+    ]);
+    const byCoordinator = await dryRun(await p.signIn('coord.shiyan'), await accountsFile([{ 用户名: 'coord.ok', 角色: '协调员', 教共体: SHIYAN }]));
+    expect(byCoordinator.errors.map((e) => [e.row, e.column, e.code])).toEqual([[3, '角色', 'roster.admin_only']]);
+  });
+
+  it('a new coordinator gets a one-time sign-in code, signs in coordinating the communities named; a changed list updates them (audited), the same file changes nothing', async () => {
+    const file = await accountsFile([{ 用户名: 'coord.county', 角色: '协调员', 教共体: `${SHIYAN};${XIANGYANG}`, 显示名称: '县教共体协调员' }]);
+    const preview = await dryRun(admin, file);
+    expect(preview.changes).toEqual([
+      {
+        sheet: 'accounts', row: 3, action: 'create', key: 'coord.county',
+        fields: [{ field: 'username', before: null, after: 'coord.county' }, { field: 'role', before: null, after: 'coordinator' }, { field: 'displayName', before: null, after: '县教共体协调员' }, { field: 'communities', before: null, after: [SHIYAN, XIANGYANG].sort().join(';') }],
+      },
+    ]);
+    const res = await importFile(admin, file, { dryRun: false, fingerprint: preview.fingerprint });
+    if (!res.ok) throw new Error(res.error.message);
+    expect(res.data.credentials?.accounts).toBe(1);
+    expect(await linksOf('coord.county')).toEqual([SHIYAN, XIANGYANG].sort());
+    const sheet = await admin.call(api.rosterCredentials, { params: { importId: res.data.importId! }, body: { key: res.data.credentials!.key, format: 'html' } });
+    const html = await (sheet.ok ? (sheet.data as Blob) : new Blob()).text();
+    const [, codeOnSheet] = /<code>([0-9a-f]{32})<\/code>/.exec(html)!;
+    expect((await p.anonymous()(api.activateAccount, { body: { code: codeOnSheet!, password: 'coordinator-first-password' } })).ok).toBe(true);
+    const coord = await p.signIn('coord.county', 'coordinator-first-password');
+    expect(coord.me.account).toMatchObject({ role: 'coordinator', displayName: '县教共体协调员' });
+    expect(coord.me.account.communityIds).toHaveLength(2);
+
+    const [{ last }] = (await db().select({ last: sql<number>`coalesce(max(${auditLog.id}), 0)` }).from(auditLog)) as [{ last: number }];
+    const changed = await accountsFile([{ 用户名: 'coord.county', 角色: '协调员', 教共体: XIANGYANG, 显示名称: '县教共体协调员' }]);
+    const again = await dryRun(admin, changed);
+    expect(again.changes).toEqual([{ sheet: 'accounts', row: 3, action: 'update', key: 'coord.county', fields: [{ field: 'communities', before: [SHIYAN, XIANGYANG].sort().join(';'), after: XIANGYANG }] }]);
+    const committed = await importFile(admin, changed, { dryRun: false, fingerprint: again.fingerprint });
+    expect(committed.ok && committed.data.credentials).toBeNull();
+    expect(await linksOf('coord.county')).toEqual([XIANGYANG]);
+    const trail = await db().select().from(auditLog).where(and(sql`${auditLog.id} > ${last}`, eq(auditLog.tableName, 'account_communities')));
+    expect(trail.map((t) => [t.op, t.actorAccountId])).toEqual([['delete', admin.me.account.id]]);
+    const same = await dryRun(admin, changed);
+    expect([same.changes, same.summary.accounts]).toEqual([[], { create: 0, update: 0, unchanged: 1 }]);
   });
 });

@@ -2,9 +2,26 @@ import { describe, expect, it } from 'vitest';
 import { balanceOfStage, schoolIndicators, weightedCv, type SchoolResourceInput } from '../../server/county/balance.ts';
 import { coverage } from '../../server/county/coverage.ts';
 import { rotationSummary } from '../../server/county/rotation.ts';
-import { COUNTY_RULE_IDS, currentBalanceStandard, currentRotationStandard } from '../../shared/county/standards.ts';
+import { COUNTY_RULE_IDS, type BalanceStandard, type RotationStandard } from '../../shared/county/standards.ts';
 
-const std = currentBalanceStandard();
+/** The published national values, as migration 0025 seeds them (the integration test reads them back from the database). */
+const std: BalanceStandard = {
+  id: 'B-STD-2017',
+  effectiveFrom: '2017-04-19',
+  title: '县域义务教育优质均衡发展督导评估办法（2017）',
+  standards: {
+    qualifiedTeachers: { primary: 4.2, junior_middle: 5.3 },
+    backboneTeachers: { primary: 1, junior_middle: 1 },
+    peArtsTeachers: { primary: 0.9, junior_middle: 0.9 },
+    teachingFloorArea: { primary: 4.5, junior_middle: 5.8 },
+    sportsGroundArea: { primary: 7.5, junior_middle: 10.2 },
+    equipmentValue: { primary: 2000, junior_middle: 2500 },
+    multimediaClassrooms: { primary: 2.3, junior_middle: 2.4 },
+  },
+  cvThreshold: { primary: 0.5, junior_middle: 0.45 },
+  schoolRule: { atLeast: 6, floorShare: 0.85 },
+};
+const rotationStd: RotationStandard = { id: 'R-STD-2014', effectiveFrom: '2014-08-13', title: '交流轮岗（2014）', minShare: 0.1, minBackboneShare: 0.2, dispatchMinDays: 90 };
 
 /** Two primary schools, figures chosen so every indicator is easy to compute by hand. */
 const schoolA: SchoolResourceInput = {
@@ -110,16 +127,16 @@ describe('county coverage', () => {
 describe('R-STD-2014: teacher rotation', () => {
   const entry = (teacherId: string, backbone: boolean) => ({ teacherId, teacherName: teacherId, backbone, fromSchool: 'a', toSchool: 'b', startsOn: '2026-09-01', endsOn: '2027-01-20', source: 'rotation' as const });
   it('R-ROTATION-SHARE and R-ROTATION-BACKBONE: 3 teachers of 20 (one twice) rotated = 15 %, 1 backbone of 3 = 33 %', () => {
-    const r = rotationSummary(20, [entry('t1', true), entry('t1', true), entry('t2', false), entry('t3', false)], currentRotationStandard());
+    const r = rotationSummary(20, [entry('t1', true), entry('t1', true), entry('t2', false), entry('t3', false)], rotationStd);
     expect([r.rotated, r.backboneRotated]).toEqual([3, 1]);
     expect(r.share.value).toBeCloseTo(0.15, 10);
     expect(r.backboneShare.value).toBeCloseTo(1 / 3, 10);
     expect([r.shareStatus, r.backboneStatus]).toEqual(['met', 'met']);
-    const low = rotationSummary(40, [entry('t2', false), entry('t3', false)], currentRotationStandard());
+    const low = rotationSummary(40, [entry('t2', false), entry('t3', false)], rotationStd);
     expect([low.shareStatus, low.backboneStatus]).toEqual(['not_met', 'not_met']);
   });
   it('R-ROTATION-SHARE: no eligible teachers or no rotations is not computable', () => {
-    const r = rotationSummary(0, [], currentRotationStandard());
+    const r = rotationSummary(0, [], rotationStd);
     expect([r.share.reason, r.backboneShare.reason, r.shareStatus, r.backboneStatus]).toEqual(['no_eligible_teachers', 'no_rotations', 'not_computable', 'not_computable']);
   });
 });

@@ -34,7 +34,7 @@ describe('roster files', () => {
     await wb.xlsx.load(template.bytes as unknown as ExcelJS.Buffer);
     wb.getWorksheet('教师')!.addRow(['T9', '王', '3304240001']);
     const read = await readRoster(Buffer.from(await wb.xlsx.writeBuffer()));
-    expect(read).toEqual({ schools: [], classrooms: [], teachers: [{ row: 3, values: expect.objectContaining({ staffNo: 'T9', name: '王' }) }], accounts: [] });
+    expect(read).toEqual({ schools: [], classrooms: [], teachers: [{ row: 3, values: expect.objectContaining({ staffNo: 'T9', name: '王' }) }], accounts: [], resources: [] });
     const both = await readRoster(await rosterXlsx({ teachers: [teacher] }));
     expect(both.teachers?.[0]?.row).toBe(3);
   });

@@ -196,7 +196,7 @@ export function AuditPage() {
 function scopeOf(t: Translate, e: AuditEntry, names: ReadonlyMap<string, string>): string {
   const county = (e.after ?? e.before)?.['county_id'];
   if (typeof county === 'string') return names.get(county) ?? '';
-  return e.table === 'quota_rule_sets' || e.table === 'live_evidence_rules' || e.table === 'live_st_rules' ? t('audit.noScope') : '';
+  return ['quota_rule_sets', 'live_evidence_rules', 'live_st_rules', 'county_standards'].includes(e.table) ? t('audit.noScope') : '';
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

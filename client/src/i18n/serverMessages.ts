@@ -62,4 +62,7 @@ export const serverMessagePatterns: readonly { pattern: RegExp; key: MessageKey 
   { pattern: /^(?:Community|School|Classroom|Teacher|Account|Membership|Resource) not found$/, key: 'server.notFound' },
   { pattern: /^Internal error; it has been logged$/, key: 'server.internal' },
   { pattern: /^HTTP 5\d\d$/, key: 'server.internal' },
+  // county standards
+  { pattern: /^the (?<kind>balance|rotation) standard already has a version effective from (?<from>\d{4}-\d{2}-\d{2})$/, key: 'county.standards.dateTaken' },
+  { pattern: /^a county standard is already named (?<id>\S+)$/, key: 'county.standards.idTaken' },
 ];

@@ -5,6 +5,7 @@ import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useT, type MessageKey } from '../i18n/index.ts';
 import { Button, Card, DateInput, Field, FieldRow, FormErrors, PageHeader, Select, Table, TextInput, toast, useApiForm, type Column } from '../ui/index.ts';
 import { ruleExplanation, typedDescription } from './ruleText.ts';
+import { StandardsCard } from '../county/StandardsCard.tsx';
 import { StRulesCard } from './StRulesCard.tsx';
 import './live.css';
 
@@ -12,7 +13,7 @@ import './live.css';
  * `/live/rules` (admin, issue #6): the rules that decide whether a live session
  * counts — every version of every rule, and a form to add a version for a new
  * year (rule versions are append-only: a change is a new row from a date);
- * below them the S-T analysis thresholds, versioned the same way.
+ * below them the S-T analysis thresholds and the county standards, versioned the same way.
  */
 export function RulesPage() {
   const t = useT();
@@ -109,6 +110,7 @@ export function RulesPage() {
         </Button>
       </Card>
       <StRulesCard />
+      <StandardsCard />
     </>
   );
 }

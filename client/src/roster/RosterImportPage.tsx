@@ -7,7 +7,7 @@ import { isMessageKey, useT, type MessageKey, type Translate } from '../i18n/ind
 import { Alert, Button, Card, Field, FormErrors, PageHeader, Select, SpreadsheetInput, Table, toast, useApiForm } from '../ui/index.ts';
 import './roster.css';
 
-const SHEETS: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts'];
+const SHEETS: RosterSheet[] = ['schools', 'classrooms', 'teachers', 'accounts', 'resources'];
 
 /** A row error worded from its code and parameters (the server's message is the fallback). */
 function rowProblem(t: Translate, e: RosterRowError): string {

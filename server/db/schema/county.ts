@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, date, index, integer, numeric, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { schools, teachers } from './schools.ts';
 
@@ -60,5 +60,30 @@ export const teacherRotations = pgTable(
     index('teacher_rotations_teacher_idx').on(t.teacherId),
     check('teacher_rotations_dates_ck', sql`${t.endsOn} >= ${t.startsOn}`),
     check('teacher_rotations_schools_ck', sql`${t.fromSchoolId} <> ${t.toSchoolId}`),
+  ],
+);
+
+/**
+ * The standard values and thresholds the county rules judge by (C-STANDARD-VERSIONS): append-only
+ * versions per kind (`balance`, `rotation`) by the date they take effect, each with a stable ID the
+ * report names; an academic year is judged by the version in force on its first day. `values` is
+ * BalanceStandardValues or RotationStandardValues (shared/schemas/county.ts), checked on the way in.
+ */
+export const countyStandards = pgTable(
+  'county_standards',
+  {
+    kind: text('kind').notNull(),
+    effectiveFrom: date('effective_from').notNull(),
+    standardId: text('standard_id').notNull(),
+    title: text('title').notNull(),
+    values: jsonb('values').notNull(),
+    createdBy: uuid('created_by').references(() => accounts.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ name: 'county_standards_pk', columns: [t.kind, t.effectiveFrom] }),
+    unique('county_standards_id_uq').on(t.standardId),
+    check('county_standards_kind_ck', sql`${t.kind} in ('balance', 'rotation')`),
+    check('county_standards_values_ck', sql`jsonb_typeof(${t.values}) = 'object'`),
   ],
 );
