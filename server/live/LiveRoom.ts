@@ -12,6 +12,7 @@ import type { LiveSessionInfo } from './directory.ts';
 import { LiveError } from './errors.ts';
 import type { ActivitySpec, EvidenceRecorder } from './evidence.ts';
 import type { RecordingStore } from './recordings.ts';
+import { ClassTools } from './tools/ClassTools.ts';
 
 /** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
 export interface Participant {
@@ -74,6 +75,8 @@ export class LiveRoom {
   stageAccountId: string | null = null;
   readonly mutedAccounts = new Set<string>();
   recording: { id: string; startedAt: Date } | null = null;
+  /** Quiz, chat and countdown (server/live/tools). */
+  readonly tools = new ClassTools();
   /** Speaking: peer → the last audio-level sample that heard it (its open `speaking` interval ends there). */
   readonly #heard = new Map<string, Date>();
   /** The peer whose `stage` activity interval is open. */

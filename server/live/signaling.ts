@@ -9,6 +9,7 @@ import { LiveError, signalingErrorOf } from './errors.ts';
 import { iceServersFor } from './ice.ts';
 import type { LiveRoom, Participant } from './LiveRoom.ts';
 import { sessionView } from './directory.ts';
+import { classToolHandlers } from './tools/handlers.ts';
 import type { LiveService } from './service.ts';
 import { failuresOf } from './verdict.ts';
 
@@ -17,18 +18,18 @@ import { failuresOf } from './verdict.ts';
  * is validated against its schema, run by its handler below, and its answer is
  * validated too (undeclared fields are stripped) before the acknowledgement.
  */
-interface Ctx {
+export interface Ctx {
   readonly socket: Socket;
   readonly actor: Actor;
   readonly service: LiveService;
 }
 
-interface InRoom extends Ctx {
+export interface InRoom extends Ctx {
   readonly room: LiveRoom;
   readonly peer: Participant;
 }
 
-type Handler<N extends RequestName> = (ctx: Ctx, req: ParsedRequestOf<N>) => Promise<ResponseOf<N>>;
+export type Handler<N extends RequestName> = (ctx: Ctx, req: ParsedRequestOf<N>) => Promise<ResponseOf<N>>;
 
 /** Most requests need a joined participant. */
 function inRoom<N extends RequestName>(fn: (ctx: InRoom, req: ParsedRequestOf<N>) => Promise<ResponseOf<N>>): Handler<N> {
@@ -220,6 +221,7 @@ const handlers: { [N in RequestName]: Handler<N> } = {
     const verdict = await service.endSession(room.sessionId, peer.role === 'host' ? 'host' : 'observer', actor);
     return { status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) };
   }),
+  ...classToolHandlers({ inRoom, requireModerator }),
 };
 
 /** Registers the live signaling handlers on a connected (authenticated) socket. */
