@@ -90,6 +90,8 @@ describe('a lesson\'s countdown and quick quiz in Chromium', () => {
     await liuli.page.locator('[data-testid="quiz-status"][data-state="revealed"]').waitFor();
     expect(await liuli.page.getByTestId('quiz-status').textContent()).toBe('回答错误');
     for (const c of [ganpu, liuli]) expect(await c.page.getByTestId('quiz-result').textContent()).toBe('正确答案：B');
+    // zh-CN throughout: no English word in the tools of either page (option letters are single capitals).
+    for (const c of [teacher, ganpu]) expect((await c.page.getByTestId('class-tools').innerText()).match(/[A-Za-z]{2,}/g)).toBeNull();
 
     const results = await (await platform.signIn('coord.shiyan')).call(api.liveQuizResults, { params: { sessionId } });
     expect(results.ok && results.data.questions[0]).toMatchObject({ tally: [1, 1, 0, 0], correct: [1], revealedAt: expect.any(String) });

@@ -16,12 +16,15 @@ export function HostTools({ client, view }: { client: LiveClient; view: LiveView
   );
 }
 
-/** On a classroom terminal: the countdown large, the answer pad, the chat when the teacher allows it. */
+/**
+ * On a classroom terminal: the countdown large, the answer pad, the chat when the teacher allows
+ * it. An invited teacher of a lesson (the same page) follows the quiz without answering.
+ */
 export function ClassroomTools({ client, view }: { client: LiveClient; view: LiveView }) {
   return (
     <div className="tools-row tools-row--terminal" data-testid="class-tools">
       <LessonTimer client={client} view={view} large />
-      <QuizPad client={client} view={view} />
+      {view.permissions?.role === 'classroom' ? <QuizPad client={client} view={view} /> : <QuizHost client={client} view={view} />}
       <ChatPanel client={client} view={view} />
     </div>
   );

@@ -50,6 +50,7 @@ export function QuizHost({ client, view }: { client: LiveClient; view: LiveView 
     setCorrect([]);
   });
   const asking = host && (!current || current.revealedAt !== null || left === 0);
+  if (!host && !current) return null;
 
   return (
     <section className="tools-card tools-quiz" data-testid="quiz-host" aria-label={t('live.tools.quiz')}>
