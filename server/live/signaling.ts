@@ -18,7 +18,7 @@ import { failuresOf } from './verdict.ts';
  * is validated against its schema, run by its handler below, and its answer is
  * validated too (undeclared fields are stripped) before the acknowledgement.
  */
-export interface Ctx {
+interface Ctx {
   readonly socket: Socket;
   readonly actor: Actor;
   readonly service: LiveService;

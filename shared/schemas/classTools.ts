@@ -13,9 +13,9 @@ import { LiveRole } from './live.ts';
 export const QuizKind = z.enum(['single', 'multiple', 'true_false']);
 export type QuizKind = z.infer<typeof QuizKind>;
 
-export const QUIZ_MAX_OPTIONS = 6;
-export const QUIZ_MIN_SECONDS = 5;
-export const QUIZ_MAX_SECONDS = 600;
+const QUIZ_MAX_OPTIONS = 6;
+const QUIZ_MIN_SECONDS = 5;
+const QUIZ_MAX_SECONDS = 600;
 
 /** How many choices a question offers: true/false has two (0 true, 1 false; the client words them). */
 export const optionCount = (q: { kind: QuizKind; options: readonly string[] }): number => (q.kind === 'true_false' ? 2 : q.options.length);
@@ -129,6 +129,6 @@ export const SessionQuizResults = z.object({ questions: z.array(QuizQuestion), t
 export type SessionQuizResults = z.infer<typeof SessionQuizResults>;
 
 /** Deleted messages appear with their deleter for those who read the session's records. */
-export const ChatRecord = ChatMessage.extend({ deletedBy: Id.nullable() });
+const ChatRecord = ChatMessage.extend({ deletedBy: Id.nullable() });
 export const SessionChat = z.object({ messages: z.array(ChatRecord) });
 export type SessionChat = z.infer<typeof SessionChat>;
