@@ -94,6 +94,12 @@ export class QuizBook {
     return a;
   }
 
+  /** Forgets a question the records refused (nothing was told about it). */
+  withdraw(id: string): void {
+    const i = this.#questions.findIndex((q) => q.id === id);
+    if (i >= 0) this.#questions.splice(i, 1);
+  }
+
   /** Shows the key and every answer to everybody; revealing twice changes nothing. */
   reveal(questionId: string, now: Date): QuizRecord {
     const q = this.get(questionId);

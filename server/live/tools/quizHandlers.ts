@@ -15,7 +15,12 @@ export function quizHandlers({ inRoom, requireModerator }: HandlerKit): Handlers
     quizAsk: inRoom<'quizAsk'>(async (ctx, req) => {
       requireModerator(ctx);
       const q = ctx.room.tools.quiz.ask(req, new Date());
-      await storeOf(ctx.service).questionAsked(ctx.room.sessionId, ctx.actor.accountId, q);
+      try {
+        await storeOf(ctx.service).questionAsked(ctx.room.sessionId, ctx.actor.accountId, q);
+      } catch (err) {
+        ctx.room.tools.quiz.withdraw(q.id);
+        throw err;
+      }
       const expected = classroomsIn(ctx.room);
       for (const p of everyone(ctx)) ctx.room.notify(p, 'quizAsked', { question: questionView(q, viewerOf(p), expected) });
       return { question: questionView(q, viewerOf(ctx.peer), expected) };
