@@ -186,6 +186,8 @@ export function figuresOf(facts: ParticipationFacts, schoolNames: ReadonlyMap<st
     speakingSeconds: seconds(p.speaking),
     handRaises: p.handRaises,
     stageSeconds: seconds(p.stage),
+    // Counted from the quiz records by the caller (participationService.ts): not an interval fact.
+    quizAnswers: 0,
     present: null,
   }));
 }

@@ -13,6 +13,7 @@ import { isVisible, mayBeOnStage, mayReceive, permissionsFor } from './access.ts
 import type { LiveSessionInfo } from './directory.ts';
 import { LiveError } from './errors.ts';
 import type { RecordingStore } from './recordings.ts';
+import { ClassTools } from './tools/ClassTools.ts';
 
 /** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
 export interface Participant {
@@ -73,6 +74,8 @@ export class LiveRoom {
   readonly mutedAccounts = new Set<string>();
   recording: { id: string; startedAt: Date } | null = null;
   readonly #evidence: MediaEvidence;
+  /** Quiz, chat and countdown (server/live/tools). */
+  readonly tools = new ClassTools();
   #recordingDone: Promise<void> = Promise.resolve();
   ending = false;
   #closed = false;

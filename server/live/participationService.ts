@@ -3,6 +3,7 @@ import type { EvidenceRule, SessionParticipation, Verdict } from '../../shared/s
 import type { Actor } from '../accounts/actor.ts';
 import type { Db } from '../db/client.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, schools } from '../db/schema/index.ts';
+import { quizCounts } from './tools/quizCounts.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
 import { localDate } from '../evidence/facts.ts';
 import { figuresOf, participationFacts } from '../evidence/participation.ts';
@@ -39,10 +40,11 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
     const sessions = (await Promise.all(chunk.map((id) => directory.get(id)))).filter((s): s is LiveSessionInfo => s !== null);
     if (!sessions.length) continue;
     const found = sessions.map((s) => s.id);
-    const [evidence, activity, verdicts] = await Promise.all([
+    const [evidence, activity, verdicts, quiz] = await Promise.all([
       db.select().from(liveEvidenceIntervals).where(inArray(liveEvidenceIntervals.sessionId, found)),
       db.select().from(liveActivityIntervals).where(inArray(liveActivityIntervals.sessionId, found)),
       db.select().from(liveSessionVerdicts).where(inArray(liveSessionVerdicts.sessionId, found)),
+      quizCounts(db, found),
     ]);
     const schoolIds = [...new Set(sessions.flatMap((s) => [s.hostTeacher, ...s.invitedTeachers, s.hostClassroom, ...s.memberClassrooms].filter((x) => x !== null).map((x) => x.schoolId)))];
     const names = new Map(
@@ -62,7 +64,8 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
         plannedSeconds: Math.round((s.endsAt.getTime() - s.startsAt.getTime()) / 1000),
         final: s.status !== 'live' && s.status !== 'scheduled',
         computedAt: now.toISOString(),
-        participants: withPresence(figuresOf(facts, names), facts, v?.rules),
+        participants: withPresence(figuresOf(facts, names), facts, v?.rules).map((f) => ({ ...f, quizAnswers: (f.classroomId && quiz.answers.get(`${s.id}:${f.classroomId}`)) || 0 })),
+        quizQuestions: quiz.questions.get(s.id) ?? 0,
         verdict: v
           ? { status: v.status as Verdict['status'], reason: v.reason, outcomes: v.outcomes as Verdict['outcomes'], evaluatedAt: v.evaluatedAt.toISOString() }
           : null,

@@ -13,6 +13,7 @@ import { participationFor } from './participationService.ts';
 import { patrolList } from './patrol.ts';
 import { loadStRules } from './stRules.ts';
 import { liveServiceFor, type LiveService } from './service.ts';
+import { classToolRoutes } from './tools/routes.ts';
 
 /** A LiveError from a service call made over REST becomes the matching HTTP error. */
 async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
@@ -71,6 +72,8 @@ export function liveRoutes(router: Router, deps: AppDeps): void {
     if (actor.role !== 'coordinator' && actor.role !== 'auditor') throw new ForbiddenError('Only coordinators and auditors patrol live sessions');
     return patrolList(service, actor);
   });
+
+  classToolRoutes(router, service);
 
   bind(router, api.listStRules, () => loadStRules(service.db));
 

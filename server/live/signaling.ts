@@ -3,12 +3,13 @@ import { liveRequests } from '../../shared/signaling/live.ts';
 import { describeIssues, requestEvent, requestNames, type RequestName } from '../../shared/signaling/protocol.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { signalingErrorOf } from './errors.ts';
-import type { Handler, HandlerTable } from './handlers.ts';
+import { inRoom, requireModerator, type Handler, type HandlerTable } from './handlers.ts';
 import { mediaHandlers } from './mediaHandlers.ts';
 import { recordingHandlers } from './recordingHandlers.ts';
 import type { LiveService } from './service.ts';
 import { sessionHandlers } from './sessionHandlers.ts';
 import { stageHandlers } from './stageHandlers.ts';
+import { classToolHandlers } from './tools/handlers.ts';
 
 /**
  * Binds the signaling table (shared/signaling/live.ts) to a socket: each request
@@ -22,6 +23,7 @@ const handlers: HandlerTable = {
   ...mediaHandlers,
   ...stageHandlers,
   ...recordingHandlers,
+  ...classToolHandlers({ inRoom, requireModerator }),
 };
 
 /** Registers the live signaling handlers on a connected (authenticated) socket. */

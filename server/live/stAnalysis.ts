@@ -30,7 +30,7 @@ interface StInput {
   readonly window: Span;
   /** The teaching teacher's speaking. */
   readonly teacher: readonly Span[];
-  /** Each classroom's speaking (quiz answers would be S too; there are no quizzes yet). */
+  /** Each classroom's speaking (quiz answers are not speech: they are counted beside, P-QUIZ-ANSWERED). */
   readonly classrooms: readonly (readonly Span[])[];
 }
 

@@ -1,3 +1,4 @@
+import { classToolsApi } from './classTools.ts';
 import { countyApi } from './county.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
@@ -11,6 +12,7 @@ export const api = {
   ...foundationApi,
   ...scheduleApi,
   ...liveApi,
+  ...classToolsApi,
   ...quotasApi,
   ...plannerApi,
   ...countyApi,

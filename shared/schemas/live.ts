@@ -258,6 +258,8 @@ export const ParticipantFigures = z
     speakingSeconds: z.number(),
     handRaises: z.number().int(),
     stageSeconds: z.number(),
+    /** Classrooms: the quick quiz questions this classroom answered (P-QUIZ-ANSWERED, server/live/tools/README.md); 0 for teachers. */
+    quizAnswers: z.number().int(),
     /**
      * Member classrooms of a judged lesson: whether this classroom took part by
      * P-LESSON-CLASSROOM-PRESENT (received the teacher long enough and was seen or heard),
@@ -325,11 +327,13 @@ export const SessionParticipation = z
     final: z.boolean(),
     computedAt: IsoDateTime,
     participants: z.array(ParticipantFigures),
+    /** Quick quiz questions asked in the session (a classroom's answer rate is its quizAnswers of these). */
+    quizQuestions: z.number().int(),
     /** The verdict written when the session ended (null while live or never started). */
     verdict: Verdict.extend({ evaluatedAt: IsoDateTime }).nullable(),
     /**
      * Lessons: the S-T analysis of the scheduled window (T: the teaching teacher spoke,
-     * S: a classroom spoke; there are no quizzes yet, so no quiz answer counts). Null for
+     * S: a classroom spoke; quiz answers are not speech and do not count). Null for
      * research sessions.
      */
     st: StAnalysis.nullable(),

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
 import { IceServer, LivePeer, LivePermissions, LiveRuleId, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
+import { chatNotifications, chatRequests } from './chat.ts';
 import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './mediasoup.ts';
+import { quizNotifications, quizRequests } from './quiz.ts';
+import { timerNotifications, timerRequests } from './timer.ts';
 
 /**
  * THE signaling table of live classrooms: every request a client makes over
@@ -168,6 +171,9 @@ export const liveRequests = {
     request: Empty,
     response: z.object({ status: z.enum(['delivered', 'missed']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
   },
+  ...quizRequests,
+  ...chatRequests,
+  ...timerRequests,
 } as const;
 
 export const liveNotifications = {
@@ -198,6 +204,9 @@ export const liveNotifications = {
   /** This participant was removed from the room: the same account joined from another device. */
   removed: z.object({ reason: z.enum(['joined-elsewhere']) }),
   sessionEnded: z.object({ status: z.enum(['delivered', 'missed', 'cancelled']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
+  ...quizNotifications,
+  ...chatNotifications,
+  ...timerNotifications,
 } as const;
 
 /** Sent to the community room (not the session room) so classroom terminals can auto-join. */

@@ -7,6 +7,7 @@ import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, S
 import { LiveIcon } from './icons.tsx';
 import { pushToTalkPreferred, setPushToTalkPreferred, usePushToTalkKeys } from './pushToTalk.ts';
 import { act } from './TeacherConsole.tsx';
+import { ClassroomTools } from './tools/ClassTools.tsx';
 
 /**
  * A member classroom's big screen: the teacher's screen share (or camera) fills
@@ -61,6 +62,7 @@ export function ClassroomTerminal({ client, view }: { client: LiveClient; view: 
         <VideoTile track={view.local.camera} mirrored className="live-terminal-self" label={t('live.me')} placeholder={t('live.cameraIsOff')} testId="live-self" />
       </div>
 
+      <ClassroomTools client={client} view={view} />
       <div className="live-terminal-bar" role="toolbar">
         <div className="live-status-row">
           <QualityBadge view={view} />

@@ -80,7 +80,7 @@ export function ParticipationPage({ params }: RouteProps) {
         )}
       </Card>
       {data.st && <StCard st={data.st} />}
-      {data.session.kind === 'sync_lesson' && <ClassroomInteraction participants={data.participants} />}
+      {data.session.kind === 'sync_lesson' && <ClassroomInteraction participants={data.participants} quizQuestions={data.quizQuestions} />}
       <Card title={t('live.report.participants')} flush>
         <Table columns={columns} rows={data.participants} rowKey={(p) => p.key} testId="live-report-table" />
       </Card>

@@ -5,6 +5,7 @@ import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBa
 import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
 import { act } from './TeacherConsole.tsx';
+import { ResearchTools } from './tools/ClassTools.tsx';
 
 /**
  * Online teaching research 网络研修: everyone in a grid (a shared screen gets a
@@ -46,6 +47,7 @@ export function ResearchRoom({ client, view }: { client: LiveClient; view: LiveV
           />
         ))}
       </div>
+      <ResearchTools client={client} view={view} />
       <div className="live-toolbar" role="toolbar">
         {publish.has('microphone') && (
           <ToolButton icon={view.local.microphone ? 'mic' : 'micOff'} label={view.local.microphone ? t('live.micOff') : t('live.micOn')} active={view.local.microphone} disabled={view.local.mutedByHost} onClick={act(() => client.setMicrophone(!view.local.microphone))} testId="live-toggle-mic" />

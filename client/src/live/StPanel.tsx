@@ -60,8 +60,8 @@ export function StCard({ st }: { st: StAnalysis }) {
   );
 }
 
-/** Per classroom: speaking seconds, hands raised, time on stage; quiz answers are not available (no quizzes yet). */
-export function ClassroomInteraction({ participants }: { participants: readonly ParticipantFigures[] }) {
+/** Per classroom: speaking seconds, hands raised, time on stage, quick quiz answers of the questions asked (P-QUIZ-ANSWERED). */
+export function ClassroomInteraction({ participants, quizQuestions }: { participants: readonly ParticipantFigures[]; quizQuestions: number }) {
   const t = useT();
   const rows = participants.filter((p) => p.kind === 'classroom');
   const na = <span className="muted">{t('live.st.notAvailable')}</span>;
@@ -70,10 +70,10 @@ export function ClassroomInteraction({ participants }: { participants: readonly 
     { key: 'speaking', header: t('live.st.col.speaking'), align: 'right', render: (p) => clock(p.speakingSeconds) },
     { key: 'hands', header: t('live.st.col.hands'), align: 'right', render: (p) => p.handRaises },
     { key: 'stage', header: t('live.st.col.stage'), align: 'right', render: (p) => clock(p.stageSeconds) },
-    { key: 'quiz', header: t('live.st.col.quiz'), align: 'right', render: () => na },
+    { key: 'quiz', header: t('live.st.col.quiz'), align: 'right', render: (p) => (quizQuestions > 0 ? `${p.quizAnswers} / ${Math.round((100 * p.quizAnswers) / quizQuestions)}%` : na) },
   ];
   return (
-    <Card title={t('live.st.interaction')} subtitle={t('live.st.quizNote')} flush>
+    <Card title={t('live.st.interaction')} subtitle={quizQuestions > 0 ? t('live.st.quizAsked', { n: quizQuestions }) : t('live.st.quizNote')} flush>
       <Table columns={columns} rows={rows} rowKey={(p) => p.key} testId="live-report-interaction" />
     </Card>
   );

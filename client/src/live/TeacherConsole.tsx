@@ -5,6 +5,7 @@ import { Badge, EmptyState, toast } from '../ui/index.ts';
 import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
+import { HostTools } from './tools/ClassTools.tsx';
 
 /** A refusal in the UI language: the code's text, then the server's (English) detail. */
 export function errorText(t: Translate, err: unknown): string {
@@ -99,6 +100,7 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
         </section>
       </div>
 
+      <HostTools client={client} view={view} />
       <div className="live-toolbar" role="toolbar">
         {publish.has('microphone') && (
           <ToolButton icon={view.local.microphone ? 'mic' : 'micOff'} label={view.local.microphone ? t('live.micOff') : t('live.micOn')} active={view.local.microphone} onClick={act(() => client.setMicrophone(!view.local.microphone))} testId="live-toggle-mic" />

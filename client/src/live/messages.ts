@@ -4,10 +4,12 @@
  */
 import { oversightEn, oversightZh } from './oversightMessages.ts';
 import { stEn, stZh } from './stMessages.ts';
+import { classToolsEn, classToolsZh } from './tools/messages.ts';
 
 export const liveZh = {
   ...oversightZh,
   ...stZh,
+  ...classToolsZh,
   'nav.live': '直播课堂',
 
   'live.title': '直播课堂',
@@ -132,6 +134,7 @@ export const liveZh = {
 export const liveEn: Record<keyof typeof liveZh, string> = {
   ...oversightEn,
   ...stEn,
+  ...classToolsEn,
   'nav.live': 'Live classroom',
 
   'live.title': 'Live classroom',

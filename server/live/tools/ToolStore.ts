@@ -1,0 +1,115 @@
+import { and, asc, eq, isNull } from 'drizzle-orm';
+import type { ChatMessage, QuizKind, QuizQuestion, ToolEvent } from '../../../shared/schemas/classTools.ts';
+import type { LiveRole } from '../../../shared/schemas/live.ts';
+import type { Db } from '../../db/client.ts';
+import { liveChatMessages, liveQuizAnswers, liveQuizQuestions, liveToolEvents } from '../../db/schema/index.ts';
+import { isPgError, PgCode } from '../../http/errors.ts';
+import { LiveError } from '../errors.ts';
+import { questionView, type QuizRecord, type StoredAnswer } from './QuizBook.ts';
+
+export type ToolName = ToolEvent['tool'];
+type ChatRow = typeof liveChatMessages.$inferSelect;
+
+/** A message as participants see it: a deleted one keeps its place without its text. */
+export const chatView = (r: ChatRow): ChatMessage => ({
+  id: r.id,
+  accountId: r.accountId,
+  authorName: r.authorName,
+  authorRole: r.authorRole as LiveRole,
+  text: r.deletedAt ? '' : r.text,
+  sentAt: r.sentAt.toISOString(),
+  deletedAt: r.deletedAt?.toISOString() ?? null,
+});
+
+/**
+ * The class tools' records kept with the session (migration 0023): quiz questions and
+ * answers, chat messages, the tool timeline. The database has the last word on what must
+ * never be false (one answer per classroom and question, none after the time limit).
+ */
+export class ToolStore {
+  constructor(readonly db: Db) {}
+
+  event(sessionId: string, tool: ToolName, action: string, accountId: string | null, detail: Record<string, unknown>, at: Date): Promise<unknown> {
+    return this.db.insert(liveToolEvents).values({ sessionId, tool, action, accountId, detail, at });
+  }
+
+  async questionAsked(sessionId: string, by: string, q: QuizRecord): Promise<void> {
+    await this.db.insert(liveQuizQuestions).values({
+      id: q.id,
+      sessionId,
+      askedBy: by,
+      kind: q.kind,
+      text: q.text,
+      options: [...q.options],
+      correct: [...q.correct],
+      limitSeconds: q.limitSeconds,
+      askedAt: q.askedAt,
+      closesAt: q.closesAt,
+    });
+    await this.event(sessionId, 'quiz', 'asked', by, { questionId: q.id, kind: q.kind, limitSeconds: q.limitSeconds }, q.askedAt);
+  }
+
+  async answered(sessionId: string, questionId: string, a: StoredAnswer): Promise<void> {
+    try {
+      await this.db.insert(liveQuizAnswers).values({ questionId, sessionId, classroomId: a.classroomId, classroomName: a.classroomName, accountId: a.accountId, choice: [...a.choice], answeredAt: a.answeredAt });
+    } catch (err) {
+      if (isPgError(err, PgCode.uniqueViolation)) throw new LiveError('conflict', 'This classroom has answered this question already');
+      if (isPgError(err, PgCode.checkViolation, 'live_quiz_answers_in_time')) throw new LiveError('conflict', 'The time limit of this question is over');
+      throw err;
+    }
+    await this.event(sessionId, 'quiz', 'answered', a.accountId, { questionId, classroomId: a.classroomId, choice: [...a.choice] }, a.answeredAt);
+  }
+
+  async revealed(sessionId: string, by: string, q: QuizRecord): Promise<void> {
+    await this.db.update(liveQuizQuestions).set({ revealedAt: q.revealedAt }).where(and(eq(liveQuizQuestions.id, q.id), isNull(liveQuizQuestions.revealedAt)));
+    await this.event(sessionId, 'quiz', 'revealed', by, { questionId: q.id }, q.revealedAt!);
+  }
+
+  /** Every question of a session with every answer and the key (for those who read the session's records). */
+  async quizResults(sessionId: string): Promise<QuizQuestion[]> {
+    const questions = await this.db.select().from(liveQuizQuestions).where(eq(liveQuizQuestions.sessionId, sessionId)).orderBy(asc(liveQuizQuestions.askedAt));
+    const answers = await this.db.select().from(liveQuizAnswers).where(eq(liveQuizAnswers.sessionId, sessionId));
+    return questions.map((r) => {
+      const record: QuizRecord = {
+        id: r.id,
+        kind: r.kind as QuizKind,
+        text: r.text,
+        options: r.options,
+        correct: r.correct,
+        limitSeconds: r.limitSeconds,
+        askedAt: r.askedAt,
+        closesAt: r.closesAt,
+        revealedAt: r.revealedAt,
+        answers: new Map(answers.filter((a) => a.questionId === r.id).map((a) => [a.classroomId, { ...a, choice: a.choice }])),
+      };
+      return questionView(record, { seesAll: true, classroomId: null }, 0);
+    });
+  }
+
+  async timeline(sessionId: string): Promise<ToolEvent[]> {
+    const rows = await this.db.select().from(liveToolEvents).where(eq(liveToolEvents.sessionId, sessionId)).orderBy(asc(liveToolEvents.at), asc(liveToolEvents.id));
+    return rows.map((r) => ({ at: r.at.toISOString(), tool: r.tool as ToolName, action: r.action, accountId: r.accountId, detail: r.detail }));
+  }
+
+  async chatSent(sessionId: string, author: { accountId: string; name: string; role: LiveRole }, text: string, at: Date): Promise<ChatRow> {
+    const [row] = await this.db.insert(liveChatMessages).values({ sessionId, accountId: author.accountId, authorName: author.name, authorRole: author.role, text, sentAt: at }).returning();
+    return row!;
+  }
+
+  chatMessage(sessionId: string, id: string): Promise<ChatRow | undefined> {
+    return this.db
+      .select()
+      .from(liveChatMessages)
+      .where(and(eq(liveChatMessages.sessionId, sessionId), eq(liveChatMessages.id, id)))
+      .then((r) => r[0]);
+  }
+
+  async chatDeleted(sessionId: string, id: string, by: string, at: Date): Promise<void> {
+    await this.db.update(liveChatMessages).set({ deletedAt: at, deletedBy: by }).where(and(eq(liveChatMessages.id, id), isNull(liveChatMessages.deletedAt)));
+    await this.event(sessionId, 'chat', 'deleted', by, { messageId: id }, at);
+  }
+
+  chatMessages(sessionId: string): Promise<ChatRow[]> {
+    return this.db.select().from(liveChatMessages).where(eq(liveChatMessages.sessionId, sessionId)).orderBy(asc(liveChatMessages.sentAt), asc(liveChatMessages.id));
+  }
+}
