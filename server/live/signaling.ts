@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import { liveRequests } from '../../shared/signaling/live.ts';
 import { describeIssues, requestEvent, requestNames, type ParsedRequestOf, type RequestName, type ResponseOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { coursewareHandlers } from '../courseware/signaling.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { refusePublish } from './access.ts';
 import { LiveError, signalingErrorOf } from './errors.ts';
@@ -220,6 +221,7 @@ const handlers: { [N in RequestName]: Handler<N> } = {
     const verdict = await service.endSession(room.sessionId, peer.role === 'host' ? 'host' : 'observer', actor);
     return { status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) };
   }),
+  ...coursewareHandlers,
 };
 
 /** Registers the live signaling handlers on a connected (authenticated) socket. */

@@ -1,4 +1,5 @@
 import { countyApi } from './county.ts';
+import { coursewareApi } from './courseware.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
 import { plannerApi } from './planner.ts';
@@ -15,6 +16,7 @@ export const api = {
   ...plannerApi,
   ...countyApi,
   ...rosterApi,
+  ...coursewareApi,
 } as const;
 
 export type Api = typeof api;

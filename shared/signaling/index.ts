@@ -1,2 +1,3 @@
+export * from './courseware.ts';
 export * from './live.ts';
 export * from './protocol.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
 import { IceServer, LivePeer, LivePermissions, LiveRuleId, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
+import { coursewareNotifications, coursewareRequests } from './courseware.ts';
 import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './mediasoup.ts';
 
 /**
@@ -164,6 +165,7 @@ export const liveRequests = {
     request: Empty,
     response: z.object({ status: z.enum(['delivered', 'missed']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
   },
+  ...coursewareRequests,
 } as const;
 
 export const liveNotifications = {
@@ -194,6 +196,7 @@ export const liveNotifications = {
   /** This participant was removed from the room: the same account joined from another device. */
   removed: z.object({ reason: z.enum(['joined-elsewhere']) }),
   sessionEnded: z.object({ status: z.enum(['delivered', 'missed', 'cancelled']), reason: z.string().nullable(), failed: z.array(RuleFailure).default([]) }),
+  ...coursewareNotifications,
 } as const;
 
 /** Sent to the community room (not the session room) so classroom terminals can auto-join. */

@@ -11,3 +11,4 @@ export * from './audit.ts';
 export * from './county.ts';
 export * from './roster.ts';
 export * from './planner.ts';
+export * from './courseware.ts';
