@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
@@ -22,7 +23,29 @@ export default class SummaryReporter implements Reporter {
       failed += failedHere;
     }
     failed += errors.length;
+    writeTimings(testModules);
     const extra = skipped > 0 ? `, ${skipped} skipped` : '';
     process.stdout.write(`\n${passed} passed, ${failed} failed${extra}\n`);
   }
+}
+
+/**
+ * Where a run's time went, per test file (test-results/timings.json, slowest first):
+ * the file's own duration and vitest's preparation, import and setup before it.
+ */
+function writeTimings(testModules: ReadonlyArray<TestModule>): void {
+  const rows = testModules.map((mod) => {
+    const d = mod.diagnostic();
+    return {
+      project: mod.project.name,
+      file: mod.relativeModuleId,
+      ms: Math.round(d.duration),
+      prepareMs: Math.round(d.prepareDuration),
+      importMs: Math.round(d.collectDuration),
+      setupMs: Math.round(d.setupDuration + d.environmentSetupDuration),
+    };
+  });
+  rows.sort((a, b) => b.ms - a.ms);
+  mkdirSync('test-results', { recursive: true });
+  writeFileSync('test-results/timings.json', JSON.stringify(rows, null, 1));
 }
