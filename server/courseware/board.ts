@@ -21,6 +21,7 @@ const pageKey = (p: BoardPage) => `${p.coursewareId ?? 'blank'}#${p.page}`;
  * Deciding whether a change is allowed is the caller's (RoomBoard.ts).
  */
 export class Board {
+  active = false;
   coursewareId: string | null = null;
   fileName: string | null = null;
   pageCount = BLANK_BOARD_PAGES;
@@ -44,7 +45,7 @@ export class Board {
   }
 
   state(): BoardState {
-    return { coursewareId: this.coursewareId, fileName: this.fileName, pageCount: this.pageCount, page: this.page, strokes: this.strokesOf(), layout: this.layout, stageWriting: this.stageWriting };
+    return { active: this.active, coursewareId: this.coursewareId, fileName: this.fileName, pageCount: this.pageCount, page: this.page, strokes: this.strokesOf(), layout: this.layout, stageWriting: this.stageWriting };
   }
 
   #page(p: BoardPage): Map<string, Stroke> {
@@ -77,7 +78,7 @@ export class Board {
   apply(e: BoardEvent): void {
     switch (e.kind) {
       case 'page':
-        Object.assign(this, { coursewareId: e.payload.coursewareId, fileName: e.payload.fileName, pageCount: e.payload.pageCount, page: e.payload.page });
+        Object.assign(this, { active: true, coursewareId: e.payload.coursewareId, fileName: e.payload.fileName, pageCount: e.payload.pageCount, page: e.payload.page });
         return;
       case 'stroke':
         this.#page(e.payload.page).set(e.payload.stroke.id, e.payload.stroke);

@@ -47,6 +47,8 @@ export const BoardPage = z.object({ coursewareId: Id.nullable(), page: z.number(
 export type BoardPage = z.infer<typeof BoardPage>;
 
 export const BoardState = z.object({
+  /** The host has shown something (courseware or the blank board): classrooms show the board. */
+  active: z.boolean(),
   coursewareId: Id.nullable(),
   fileName: z.string().nullable(),
   pageCount: z.number().int().min(1),

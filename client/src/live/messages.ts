@@ -2,10 +2,12 @@
  * Live classrooms' strings (issue #4), merged into i18n/zh-CN.ts and i18n/en.ts
  * with one spread line each. English must have every key (TypeScript checks it).
  */
+import { coursewareEn, coursewareZh } from './courseware/messages.ts';
 import { oversightEn, oversightZh } from './oversightMessages.ts';
 import { stEn, stZh } from './stMessages.ts';
 
 export const liveZh = {
+  ...coursewareZh,
   ...oversightZh,
   ...stZh,
   'nav.live': '直播课堂',
@@ -130,6 +132,7 @@ export const liveZh = {
 } as const;
 
 export const liveEn: Record<keyof typeof liveZh, string> = {
+  ...coursewareEn,
   ...oversightEn,
   ...stEn,
   'nav.live': 'Live classroom',
