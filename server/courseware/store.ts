@@ -29,7 +29,7 @@ const MAGIC: Record<(typeof COURSEWARE_EXTENSIONS)[number], number[][]> = {
 };
 
 /** CW-ACCESS: who may see a session's courseware — who may see its recordings, and its participants (classrooms show it). */
-export const maySeeSessionCourseware = (session: LiveSessionInfo, actor: Actor): boolean => mayAccessRecordings(session, actor) || liveRoleOf(session, actor) !== null;
+const maySeeSessionCourseware = (session: LiveSessionInfo, actor: Actor): boolean => mayAccessRecordings(session, actor) || liveRoleOf(session, actor) !== null;
 
 /**
  * Courseware rows and files: the upload under DATA_DIR/courseware/<id>/source.<ending>,
@@ -202,7 +202,7 @@ export class CoursewareStore {
   }
 }
 
-export function toCourseware(r: Row, pages: PageRow[]): Courseware {
+function toCourseware(r: Row, pages: PageRow[]): Courseware {
   return {
     id: r.id,
     ownerTeacherId: r.ownerTeacherId,

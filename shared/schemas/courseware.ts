@@ -33,15 +33,13 @@ export const COURSEWARE_TYPES = [
 /** File endings accepted (CW-UPLOAD-TYPES): PDF, PowerPoint, Word, OpenDocument and WPS (文字 .wps, 演示 .dps). */
 export const COURSEWARE_EXTENSIONS = ['pdf', 'ppt', 'pptx', 'pps', 'ppsx', 'doc', 'docx', 'odp', 'odt', 'wps', 'dps'] as const;
 
-export const CoursewareStatus = z.enum(['converting', 'ready', 'failed']);
-export type CoursewareStatus = z.infer<typeof CoursewareStatus>;
+const CoursewareStatus = z.enum(['converting', 'ready', 'failed']);
 
 /** Why a conversion failed (CW-CONVERT-*); the client words each. */
 export const CoursewareError = z.enum(['conversion_timeout', 'conversion_failed', 'too_many_pages', 'interrupted']);
 export type CoursewareError = z.infer<typeof CoursewareError>;
 
-export const CoursewarePage = z.object({ pageNo: z.number().int().min(1), width: z.number().int(), height: z.number().int() });
-export type CoursewarePage = z.infer<typeof CoursewarePage>;
+const CoursewarePage = z.object({ pageNo: z.number().int().min(1), width: z.number().int(), height: z.number().int() });
 
 export const Courseware = z.object({
   id: Id,

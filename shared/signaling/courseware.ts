@@ -14,14 +14,13 @@ import { Id } from '../schemas/common.ts';
 
 const Empty = z.object({});
 const Fraction = z.number().min(0).max(1);
-export const StrokeId = z.string().min(1).max(64);
-export const MAX_STROKE_POINTS = 4000;
+const StrokeId = z.string().min(1).max(64);
+const MAX_STROKE_POINTS = 4000;
 export const MAX_STROKES_PER_PAGE = 2000;
 /** A blank board (no courseware) has this many pages. */
 export const BLANK_BOARD_PAGES = 20;
 
-export const BoardTool = z.enum(['pen', 'highlighter', 'text']);
-export type BoardTool = z.infer<typeof BoardTool>;
+const BoardTool = z.enum(['pen', 'highlighter', 'text']);
 
 export const Stroke = z
   .object({

@@ -94,7 +94,7 @@ describe('upload and conversion', () => {
     // An A4 page is portrait: 1920 high.
     expect(docx.pages[0]).toMatchObject({ height: 1920 });
     expect(docx.pages[0]!.width).toBeLessThan(1920);
-  });
+  }, 400_000);
 
   it('CW-CONVERT-PAGES: a document of more than 300 pages is refused after upload (too_many_pages)', async () => {
     const cw = await uploaded(wang, slidesPdf(Array.from({ length: 301 }, (_, i) => `p${i + 1}`)), 'long.pdf', 'application/pdf');
@@ -210,5 +210,5 @@ describe('the conversion time limit', () => {
     expect(await converted(teacher, slow.id)).toMatchObject({ status: 'failed', error: 'conversion_timeout', pages: [] });
     // Every process of the conversion (oosplash, soffice.bin) named the upload's path, under the courseware's id.
     expect(processesNaming(slow.id)).toEqual([]);
-  });
+  }, 200_000);
 });

@@ -58,7 +58,6 @@ export async function officeFiles(lines: readonly string[]): Promise<{ pptx: Buf
 }
 
 export const PPTX = 'application/vnd.openxmlformats-officedocument.presentationml.presentation';
-export const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
 
 /** A file for createCaller's upload (`file`). */
 export const upload = (bytes: Buffer, name: string, type: string) => Object.assign(new Blob([new Uint8Array(bytes)], { type }), { name });
