@@ -99,5 +99,11 @@ describe('courseware in a live lesson', () => {
     await liuli.page.getByRole('radio', { name: '教师为主' }).click();
     expect(await liuli.page.getByTestId('cw-classroom').getAttribute('data-layout')).toBe('teacher');
     expect(await ganpu.page.getByTestId('cw-classroom').getAttribute('data-layout')).toBe('side');
+    // The page is on screen at its own aspect ratio (16:9 here), not squeezed to nothing.
+    const box = (await surface(ganpu).boundingBox())!;
+    expect(box.width).toBeGreaterThan(200);
+    expect(box.width / box.height).toBeCloseTo(16 / 9, 1);
+    await ganpu.page.screenshot({ path: 'test-results/courseware-classroom-side.png' });
+    await teacher.page.screenshot({ path: 'test-results/courseware-teacher.png', fullPage: true });
   });
 });

@@ -102,7 +102,7 @@ export function BoardSurface({ board, pen, onStroke, onErase, testId }: { board:
   return (
     <div
       className={`cw-surface${pen ? ' cw-surface--drawing' : ''}`}
-      style={{ aspectRatio: `${size.width} / ${size.height}` }}
+      style={{ aspectRatio: `${size.width} / ${size.height}`, ['--cw-ratio' as string]: size.width / size.height }}
       data-testid={testId}
       data-page={board.page}
       data-shown-page={shownHere ? board.page : undefined}
