@@ -3,7 +3,7 @@
 # (as root, with apt), npm dependencies, the mediasoup worker (built offline from
 # Debian packages, cached outside node_modules) and the web client.
 #   bash scripts/install.sh               # to run the platform
-#   bash scripts/install.sh --for-tests   # also Chromium (+ a CJK font for screenshots), coturn, PostgreSQL, Redis, nginx, iproute2, nftables and prometheus (promtool) for the test suite
+#   bash scripts/install.sh --for-tests   # also Chromium, coturn, PostgreSQL, Redis, nginx, iproute2, nftables and prometheus (promtool) for the test suite
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
@@ -17,10 +17,11 @@ if [ "$node_major" -lt 20 ]; then
   exit 1
 fi
 
-# 1. System packages: ffmpeg records lessons; the test suite drives Chromium, relays through coturn
-#    and runs against a PostgreSQL server and Redis. (The worker build installs its own toolchain.)
-want="ffmpeg openssl"
-[ $for_tests = 1 ] && want="$want chromium fonts-wqy-microhei coturn postgresql redis-server"
+# 1. System packages: ffmpeg records lessons; LibreOffice (Impress, Writer), poppler and a CJK font
+#    turn courseware into page images; the test suite drives Chromium, relays through coturn and runs against a
+#    PostgreSQL server and Redis. (The worker build installs its own toolchain.)
+want="ffmpeg openssl libreoffice-impress libreoffice-writer poppler-utils fonts-wqy-microhei"
+[ $for_tests = 1 ] && want="$want chromium coturn postgresql redis-server"
 # The county network test: hosts in network namespaces, a school firewall, nginx in front.
 [ $for_tests = 1 ] && want="$want iproute2 nftables nginx prometheus"
 missing=""

@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   LIVE_PEER_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** Patrols 巡课 (issue #6): the host teacher sees a discreet "being observed" marker while a coordinator or auditor watches (0: no marker). */
   LIVE_PATROL_MARKER: bool(true),
+  /** Courseware: an upload's conversion (LibreOffice, then page images) is killed past this many seconds (CW-CONVERT-TIME). */
+  COURSEWARE_CONVERT_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(3600).default(180),
   /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
@@ -145,6 +147,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       iceCredentialTtlSeconds: e.ICE_CREDENTIAL_TTL_SECONDS,
       iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
     },
+    courseware: { convertTimeoutMs: Math.round(e.COURSEWARE_CONVERT_TIMEOUT_SECONDS * 1000) },
     schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS, now: e.SCHEDULE_NOW ? new Date(e.SCHEDULE_NOW) : null },
     quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,

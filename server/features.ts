@@ -2,6 +2,7 @@ import type { FeatureRoutes } from './app.ts';
 import type { RealtimeFeature } from './server.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { countyRoutes } from './county/routes.ts';
+import { coursewareRoutes } from './courseware/index.ts';
 import { liveRealtime, liveRoutes } from './live/index.ts';
 import { plannerRoutes } from './planner/routes.ts';
 import { quotaRealtime, quotaRoutes } from './quotas/index.ts';
@@ -13,6 +14,6 @@ import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
  * harness start exactly the same platform.
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
-  routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes],
+  routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes, coursewareRoutes],
   realtime: [scheduleRealtime, liveRealtime, quotaRealtime],
 };

@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import { liveRequests } from '../../shared/signaling/live.ts';
 import { describeIssues, requestEvent, requestNames, type RequestName } from '../../shared/signaling/protocol.ts';
+import { coursewareHandlers } from '../courseware/signaling.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { signalingErrorOf } from './errors.ts';
 import { inRoom, requireModerator, type Handler, type HandlerTable } from './handlers.ts';
@@ -24,6 +25,7 @@ const handlers: HandlerTable = {
   ...stageHandlers,
   ...recordingHandlers,
   ...classToolHandlers({ inRoom, requireModerator }),
+  ...coursewareHandlers,
 };
 
 /** Registers the live signaling handlers on a connected (authenticated) socket. */

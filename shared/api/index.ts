@@ -1,5 +1,6 @@
 import { classToolsApi } from './classTools.ts';
 import { countyApi } from './county.ts';
+import { coursewareApi } from './courseware.ts';
 import { foundationApi } from './foundation.ts';
 import { liveApi } from './live.ts';
 import { plannerApi } from './planner.ts';
@@ -17,6 +18,7 @@ export const api = {
   ...plannerApi,
   ...countyApi,
   ...rosterApi,
+  ...coursewareApi,
 } as const;
 
 export type Api = typeof api;

@@ -1,3 +1,4 @@
+export * from './courseware.ts';
 export * from './live.ts';
 export * from './protocol.ts';
 export * from './page.ts';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
 import { IceServer, LivePeer, LivePermissions, LiveRuleId, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
 import { chatNotifications, chatRequests } from './chat.ts';
+import { coursewareNotifications, coursewareRequests } from './courseware.ts';
 import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './mediasoup.ts';
 import { quizNotifications, quizRequests } from './quiz.ts';
 import { timerNotifications, timerRequests } from './timer.ts';
@@ -174,6 +175,7 @@ export const liveRequests = {
   ...quizRequests,
   ...chatRequests,
   ...timerRequests,
+  ...coursewareRequests,
 } as const;
 
 export const liveNotifications = {
@@ -207,6 +209,7 @@ export const liveNotifications = {
   ...quizNotifications,
   ...chatNotifications,
   ...timerNotifications,
+  ...coursewareNotifications,
 } as const;
 
 /** Sent to the community room (not the session room) so classroom terminals can auto-join. */

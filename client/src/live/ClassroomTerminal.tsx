@@ -3,6 +3,7 @@ import { useT } from '../i18n/index.ts';
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge, Checkbox } from '../ui/index.ts';
 import { AudioCheck } from './AudioCheck.tsx';
+import { ClassroomBoard } from './courseware/ClassroomBoard.tsx';
 import { AudioSinks, BandwidthChooser, QualityBadge, RecordingBadge, remoteOf, StatusBanner, ToolButton, VideoTile } from './components.tsx';
 import { LiveIcon } from './icons.tsx';
 import { pushToTalkPreferred, setPushToTalkPreferred, usePushToTalkKeys } from './pushToTalk.ts';
@@ -52,12 +53,14 @@ export function ClassroomTerminal({ client, view }: { client: LiveClient; view: 
     <div className="live-terminal" data-testid="live-terminal">
       <StatusBanner view={view} />
       <div className="live-terminal-view">
+        <ClassroomBoard client={client} view={view} teacher={
         <div className={`live-terminal-stage${stage ? ' live-terminal-stage--split' : ''}`}>
           <VideoTile track={main?.track} label={host?.displayName} placeholder={t('live.teacherNotHere')} className="live-terminal-main" testId="live-main-video">
             {teacherPip && <VideoTile track={teacherPip.track} className="live-pip" />}
           </VideoTile>
           {stage && <VideoTile track={remoteOf(view, stage.peerId, 'camera')?.track} label={`${stage.displayName} · ${t('live.onStage')}`} className="live-terminal-staged" testId="live-stage-video" />}
         </div>
+        } />
         {/* In the picture's corner, whatever the height of the toolbar below. */}
         <VideoTile track={view.local.camera} mirrored className="live-terminal-self" label={t('live.me')} placeholder={t('live.cameraIsOff')} testId="live-self" />
       </div>

@@ -3,6 +3,7 @@ import { currentLocale, isMessageKey, translate, useT, type Translate } from '..
 import type { LiveClient, LiveView } from '../media/LiveClient.ts';
 import { Badge, EmptyState, toast } from '../ui/index.ts';
 import { AudioSinks, BandwidthChooser, ObservedMarker, QualityBadge, RecordingBadge, PeerCameraTile, StatusBanner, ToolButton, VideoTile } from './components.tsx';
+import { TeacherBoard } from './courseware/TeacherBoard.tsx';
 import { EndSessionButton } from './EndSessionButton.tsx';
 import { LiveIcon } from './icons.tsx';
 import { HostTools } from './tools/ClassTools.tsx';
@@ -99,6 +100,7 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
           )}
         </section>
       </div>
+      <TeacherBoard client={client} view={view} />
 
       <HostTools client={client} view={view} />
       <div className="live-toolbar" role="toolbar">

@@ -2,11 +2,13 @@
  * Live classrooms' strings (issue #4), merged into i18n/zh-CN.ts and i18n/en.ts
  * with one spread line each. English must have every key (TypeScript checks it).
  */
+import { coursewareEn, coursewareZh } from './courseware/messages.ts';
 import { oversightEn, oversightZh } from './oversightMessages.ts';
 import { stEn, stZh } from './stMessages.ts';
 import { classToolsEn, classToolsZh } from './tools/messages.ts';
 
 export const liveZh = {
+  ...coursewareZh,
   ...oversightZh,
   ...stZh,
   ...classToolsZh,
@@ -132,6 +134,7 @@ export const liveZh = {
 } as const;
 
 export const liveEn: Record<keyof typeof liveZh, string> = {
+  ...coursewareEn,
   ...oversightEn,
   ...stEn,
   ...classToolsEn,

@@ -12,3 +12,4 @@ export * from './county.ts';
 export * from './roster.ts';
 export * from './planner.ts';
 export * from './classTools.ts';
+export * from './courseware.ts';

@@ -1,0 +1,61 @@
+import { asc, eq } from 'drizzle-orm';
+import type { BoardTimelineEvent } from '../../shared/schemas/courseware.ts';
+import type { Db } from '../db/client.ts';
+import { liveBoardEvents } from '../db/schema/index.ts';
+import type { Logger } from '../log.ts';
+import type { BoardEvent } from './board.ts';
+
+/**
+ * A session's board timeline in the database (BOARD-TIMELINE): every applied
+ * BoardEvent with its time and order, appended in the background so a page turn
+ * reaches the classrooms without waiting for a write; writes are serialized and
+ * batched (a stroke burst is one INSERT).
+ */
+export class BoardTimeline {
+  readonly #db: Db;
+  readonly #log: Logger;
+  readonly sessionId: string;
+  #seq: number;
+  #pending: (typeof liveBoardEvents.$inferInsert)[] = [];
+  #writing: Promise<void> = Promise.resolve();
+
+  private constructor(db: Db, log: Logger, sessionId: string, nextSeq: number) {
+    this.#db = db;
+    this.#log = log;
+    this.sessionId = sessionId;
+    this.#seq = nextSeq;
+  }
+
+  /** The session's timeline so far (to replay into a Board) and a writer that continues it. */
+  static async open(db: Db, log: Logger, sessionId: string): Promise<{ timeline: BoardTimeline; events: BoardEvent[] }> {
+    const rows = await db.select().from(liveBoardEvents).where(eq(liveBoardEvents.sessionId, sessionId)).orderBy(asc(liveBoardEvents.seq));
+    const events = rows.map((r) => ({ kind: r.kind, accountId: r.accountId, payload: r.payload }) as BoardEvent);
+    return { timeline: new BoardTimeline(db, log, sessionId, (rows.at(-1)?.seq ?? 0) + 1), events };
+  }
+
+  static async read(db: Db, sessionId: string): Promise<BoardTimelineEvent[]> {
+    const rows = await db.select().from(liveBoardEvents).where(eq(liveBoardEvents.sessionId, sessionId)).orderBy(asc(liveBoardEvents.seq));
+    return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), kind: r.kind as BoardTimelineEvent['kind'], accountId: r.accountId, payload: r.payload as Record<string, unknown> }));
+  }
+
+  append(e: BoardEvent, at = new Date()): void {
+    this.#pending.push({ sessionId: this.sessionId, seq: this.#seq++, at, kind: e.kind, accountId: e.accountId, payload: e.payload });
+    if (this.#pending.length === 1) this.#writing = this.#writing.then(() => this.#write());
+  }
+
+  /** Resolves when everything appended so far is in the database. */
+  flushed(): Promise<void> {
+    return this.#writing;
+  }
+
+  async #write(): Promise<void> {
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    try {
+      await this.#db.insert(liveBoardEvents).values(batch);
+    } catch (err) {
+      this.#log.error({ err, sessionId: this.sessionId, events: batch.length }, 'courseware: writing the board timeline failed');
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type { Router } from 'express';
+import { api } from '../../shared/api/index.ts';
+import { NotFoundError } from '../http/errors.ts';
+import { bind } from '../http/route.ts';
+import { mayAccessRecordings } from '../live/recordings.ts';
+import { BoardTimeline } from './BoardTimeline.ts';
+import type { CoursewareLive } from './CoursewareLive.ts';
+
+export function coursewareRoutes(router: Router, courseware: CoursewareLive): void {
+  const { store } = courseware;
+
+  bind(router, api.uploadCourseware, ({ actor, body, file }) => store.upload(actor, file, body.sessionId));
+
+  bind(router, api.listCourseware, ({ actor }) => store.listOwn(actor));
+
+  bind(router, api.getCourseware, ({ actor, params }) => store.get(actor, params.coursewareId));
+
+  // Page images never change once made: the browser keeps them (the client prefetches the next pages).
+  bind(router, api.coursewarePage, async ({ actor, params, res }) => {
+    const path = await store.pageFile(actor, params.coursewareId, params.pageNo);
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    return { contentType: 'image/png', path };
+  });
+
+  bind(router, api.sessionCourseware, ({ actor, params }) => store.forSession(actor, params.sessionId));
+
+  bind(router, api.attachCourseware, ({ actor, params, body }) => store.attach(actor, params.sessionId, body.coursewareId));
+
+  // BOARD-TIMELINE: for replay, with the recordings' audience.
+  bind(router, api.boardTimeline, async ({ actor, params }) => {
+    const session = await store.directory.get(params.sessionId);
+    if (!session || !mayAccessRecordings(session, actor)) throw new NotFoundError('Session');
+    return BoardTimeline.read(courseware.db, params.sessionId);
+  });
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { Id, IsoDateTime } from './common.ts';
+
+/**
+ * Courseware (rules CW-* in server/courseware/README.md): a teacher's PDF,
+ * PowerPoint or Word file (WPS files too, where LibreOffice reads them), turned
+ * into page images on the server, shown page by page in live lessons.
+ */
+
+/** The largest courseware file accepted (CW-UPLOAD-LIMIT); nginx's client_max_body_size is above it. */
+export const COURSEWARE_MAX_BYTES = 50 * 1024 * 1024;
+/** A document with more pages is refused (CW-CONVERT-PAGES). */
+export const COURSEWARE_MAX_PAGES = 300;
+/** Page images are this many pixels on their long side: sharp on a 1080p classroom screen. */
+export const COURSEWARE_PAGE_PIXELS = 1920;
+
+/** Browsers give Office files these types, and WPS or unknown files `application/octet-stream`; the file name's ending decides. */
+export const COURSEWARE_TYPES = [
+  'application/pdf',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'application/vnd.openxmlformats-officedocument.presentationml.slideshow',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.oasis.opendocument.presentation',
+  'application/vnd.oasis.opendocument.text',
+  'application/kswps',
+  'application/wps-office.wps',
+  'application/wps-office.dps',
+  'application/octet-stream',
+] as const;
+
+/** File endings accepted (CW-UPLOAD-TYPES): PDF, PowerPoint, Word, OpenDocument and WPS (文字 .wps, 演示 .dps). */
+export const COURSEWARE_EXTENSIONS = ['pdf', 'ppt', 'pptx', 'pps', 'ppsx', 'doc', 'docx', 'odp', 'odt', 'wps', 'dps'] as const;
+
+const CoursewareStatus = z.enum(['converting', 'ready', 'failed']);
+
+/** Why a conversion failed (CW-CONVERT-*); the client words each. */
+export const CoursewareError = z.enum(['conversion_timeout', 'conversion_failed', 'too_many_pages', 'interrupted']);
+export type CoursewareError = z.infer<typeof CoursewareError>;
+
+const CoursewarePage = z.object({ pageNo: z.number().int().min(1), width: z.number().int(), height: z.number().int() });
+
+export const Courseware = z.object({
+  id: Id,
+  ownerTeacherId: Id,
+  fileName: z.string(),
+  contentType: z.string(),
+  sizeBytes: z.number().int(),
+  uploadedAt: IsoDateTime,
+  status: CoursewareStatus,
+  error: CoursewareError.nullable(),
+  pageCount: z.number().int().nullable(),
+  pages: z.array(CoursewarePage),
+});
+export type Courseware = z.infer<typeof Courseware>;
+
+/** The JSON part of an upload (multipart `data`): attach it to this session at once (the caller hosts it). */
+export const CoursewareUpload = z.object({ sessionId: Id.optional() });
+export const CoursewareParams = z.object({ coursewareId: Id });
+export const CoursewarePageParams = z.object({ coursewareId: Id, pageNo: z.coerce.number().int().min(1).max(COURSEWARE_MAX_PAGES) });
+export const AttachCourseware = z.object({ coursewareId: Id });
+
+/** One event of a session's board timeline (replay): what the room applied, in order. */
+export const BoardTimelineEvent = z.object({
+  seq: z.number().int(),
+  at: IsoDateTime,
+  kind: z.enum(['page', 'stroke', 'erase', 'undo', 'clear', 'layout', 'stage_writing']),
+  accountId: Id.nullable(),
+  payload: z.record(z.string(), z.unknown()),
+});
+export type BoardTimelineEvent = z.infer<typeof BoardTimelineEvent>;
