@@ -1,6 +1,7 @@
 import type { FeatureRoutes } from './app.ts';
 import type { RealtimeFeature } from './server.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { clusterRealtime } from './cluster/index.ts';
 import { countyRoutes } from './county/routes.ts';
 import { liveRealtime, liveRoutes } from './live/index.ts';
 import { plannerRoutes } from './planner/routes.ts';
@@ -14,5 +15,6 @@ import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
   routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes],
-  realtime: [scheduleRealtime, liveRealtime, quotaRealtime],
+  // The cluster after the live feature: on shutdown it moves its lessons away before the rooms close.
+  realtime: [scheduleRealtime, liveRealtime, clusterRealtime, quotaRealtime],
 };
