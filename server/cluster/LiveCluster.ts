@@ -6,7 +6,7 @@ import type { LiveRouting, LiveService } from '../live/service.ts';
 import { answerLiveRequest } from '../live/signaling.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterRegistry } from './ClusterRegistry.ts';
-import { placeLesson, type NodeLoad } from './placement.ts';
+import { localLoad, placeLesson, type NodeLoad } from './placement.ts';
 import { MOVED_NOTIFICATION, RemoteSocket } from './RemoteSocket.ts';
 import { NodeLostError, type RelayedRequest, type SignalingRelay } from './SignalingRelay.ts';
 import { WorkerCpu } from './WorkerCpu.ts';
@@ -98,19 +98,7 @@ export class LiveCluster implements LiveRouting {
 
   /** N-NODE-LOAD: what this node reports on every heartbeat. */
   load(): NodeLoad {
-    let consumers = 0;
-    for (const room of this.#service.rooms.values()) for (const p of room.participants.values()) consumers += p.consumers.size;
-    const pool = this.#service.pool;
-    return {
-      nodeId: this.nodeId,
-      consumers,
-      maxConsumers: this.#options.maxConsumers,
-      lessons: [...this.#service.rooms.keys()],
-      workerCpu: this.#cpu.share,
-      workers: pool && !pool.closed ? pool.workers.filter((w) => !w.closed && !w.died).length : 0,
-      draining: this.#draining,
-      startedAt: this.#startedAt,
-    };
+    return localLoad(this.#service, { nodeId: this.nodeId, maxConsumers: this.#options.maxConsumers, workerCpu: this.#cpu.share, draining: this.#draining, startedAt: this.#startedAt });
   }
 
   // ---- the node that holds the socket ----------------------------------------------------

@@ -1,16 +1,28 @@
 import { createClient, type RedisClientType } from 'redis';
+import type { Server as IoServer } from 'socket.io';
 import { liveServiceFor } from '../live/service.ts';
 import type { RealtimeFeature } from '../server.ts';
 import { ClusterRegistry } from './ClusterRegistry.ts';
 import { LiveCluster } from './LiveCluster.ts';
+import type { NodeLoad } from './placement.ts';
 import { SignalingRelay } from './SignalingRelay.ts';
 
 export { LiveCluster } from './LiveCluster.ts';
 
 const clusters = new WeakMap<object, LiveCluster>();
+const byIo = new WeakMap<IoServer, LiveCluster>();
+
+/** The cluster behind a running server's Socket.IO (the metrics read the nodes' load through this). */
+export const clusterOfIo = (io: IoServer): LiveCluster | null => byIo.get(io) ?? null;
 
 /** This platform's place in the cluster (null: one node, no Redis). */
 export const clusterOf = (deps: object): LiveCluster | null => clusters.get(deps) ?? null;
+
+/** /api/health's view of the cluster: this node and every node's load at the last heartbeat. */
+export function clusterHealth(deps: object): { nodeId: string; nodes: readonly NodeLoad[] } | null {
+  const cluster = clusterOf(deps);
+  return cluster ? { nodeId: cluster.nodeId, nodes: cluster.nodes } : null;
+}
 
 /**
  * Several app nodes (server/cluster/SPEC.md): with Redis configured, this node
@@ -39,6 +51,7 @@ export const clusterRealtime: RealtimeFeature = (io, deps) => {
     drainSeconds,
   });
   clusters.set(deps, cluster);
+  byIo.set(io, cluster);
   const started = (async () => {
     await Promise.all([pub.connect(), sub.connect()]);
     await cluster.start();
@@ -48,6 +61,7 @@ export const clusterRealtime: RealtimeFeature = (io, deps) => {
     await started;
     await cluster.close().catch((err: unknown) => deps.log.warn({ err }, 'cluster: leaving the cluster failed'));
     clusters.delete(deps);
+    byIo.delete(io);
     await Promise.allSettled([sub.quit(), pub.quit()]);
   };
 };

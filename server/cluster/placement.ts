@@ -1,19 +1,8 @@
-/** What a node tells the cluster about itself on every heartbeat (N-NODE-LOAD). */
-export interface NodeLoad {
-  readonly nodeId: string;
-  /** Consumers its rooms carry now, and the most it may carry (MEDIA_NODE_MAX_CONSUMERS). */
-  readonly consumers: number;
-  readonly maxConsumers: number;
-  /** Lessons it hosts. */
-  readonly lessons: readonly string[];
-  /** Its media workers' CPU use since the previous heartbeat, 0…1 per worker averaged (null: not measured yet). */
-  readonly workerCpu: number | null;
-  /** Media workers alive. */
-  readonly workers: number;
-  /** Draining (SIGTERM): hosts what it has until it is moved, takes nothing new. */
-  readonly draining: boolean;
-  readonly startedAt: string;
-}
+import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
+import type { LiveService } from '../live/service.ts';
+
+/** What a node tells the cluster about itself on every heartbeat (N-NODE-LOAD; the shape is shared with /api/health). */
+export type NodeLoad = ClusterNodeLoad;
 
 /** Room left on a node as a share of its capacity (consumers, and worker CPU when it is known). */
 export function roomLeft(n: NodeLoad): number {
@@ -40,4 +29,24 @@ export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): Nod
       Number(b.nodeId === preferred) - Number(a.nodeId === preferred) ||
       (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0),
   )[0]!;
+}
+
+/** This node's load as its live rooms and media workers show it (N-NODE-LOAD). */
+export function localLoad(
+  service: Pick<LiveService, 'rooms' | 'pool'>,
+  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string },
+): NodeLoad {
+  let consumers = 0;
+  for (const room of service.rooms.values()) for (const p of room.participants.values()) consumers += p.consumers.size;
+  const pool = service.pool;
+  return {
+    nodeId: options.nodeId,
+    consumers,
+    maxConsumers: options.maxConsumers,
+    lessons: [...service.rooms.keys()],
+    workerCpu: options.workerCpu ?? null,
+    workers: pool && !pool.closed ? pool.workers.filter((w) => !w.closed && !w.died).length : 0,
+    draining: options.draining ?? false,
+    startedAt: options.startedAt ?? new Date(Date.now() - process.uptime() * 1000).toISOString(),
+  };
 }

@@ -11,6 +11,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingClient } from '../../client/src/media/signaling.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
+import { api } from '../../shared/api/index.ts';
+import type { Health } from '../../shared/schemas/health.ts';
 import type { ResponseOf } from '../../shared/signaling/protocol.ts';
 import type { AppDeps } from '../../server/app.ts';
 import { clusterOf, type LiveCluster } from '../../server/cluster/index.ts';
@@ -136,6 +138,26 @@ describe('one lesson across app nodes', () => {
     await waitFor('the heartbeat to carry the lesson', async () => b.cluster.nodes.find((n) => n.nodeId === 'node-a')?.lessons ?? [], (l) => l.includes(sessionId));
     expect(b.cluster.load().lessons).toEqual([]);
     expect(a.cluster.load().consumers).toBeGreaterThan(0);
+  });
+
+  it('N-NODE-LOAD: /api/health of any node and the administrator\'s node list show every node\'s load and the lessons it hosts', async () => {
+    const health = await waitFor(
+      'node B\'s health to show node A hosting the lesson',
+      () => fetch(`${b.url}/api/health`).then((r) => r.json() as Promise<Health>),
+      (h) => !!h.cluster?.nodes.find((n) => n.nodeId === 'node-a')?.lessons.includes(sessionId),
+    );
+    expect(health.cluster!.nodeId).toBe('node-b');
+    expect(health.cluster!.nodes.map((n) => n.nodeId).sort()).toEqual(['node-a', 'node-b']);
+    expect(health.cluster!.nodes.find((n) => n.nodeId === 'node-a')).toMatchObject({ maxConsumers: 2000, workers: 1 });
+
+    const admin = await nodeA.signIn('admin');
+    const view = await admin.call(api.clusterNodes, {});
+    expect(view.ok && view.data.clustered).toBe(true);
+    const hosting = view.ok ? view.data.nodes.find((n) => n.nodeId === 'node-a') : undefined;
+    expect(hosting?.lessonDetails).toEqual([expect.objectContaining({ sessionId, title: '分数的初步认识' })]);
+    const teacher = await nodeA.signIn('teacher.wang');
+    const refused = await teacher.call(api.clusterNodes, {});
+    expect(refused.ok ? 200 : refused.status).toBe(403);
   });
 
   it('N-RELAY: a dropped socket of node B resumes its participant on the host through node A', async () => {
