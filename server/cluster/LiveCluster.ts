@@ -27,6 +27,8 @@ const isMoved = (a: unknown): boolean => typeof a === 'object' && a !== null && 
 const isError = (a: unknown): boolean => typeof a === 'object' && a !== null && 'error' in a;
 const unavailable = (message: string) => ({ error: { code: 'media_unavailable', message } });
 
+const remoteKey = (nodeId: string, socketId: string) => `${nodeId}/${socketId}`;
+
 /** How long a relayed request may take before its node counts as gone: under the client's own request timeout (10 s). */
 const RELAY_TIMEOUT_MS = 9_000;
 
@@ -46,7 +48,10 @@ export class LiveCluster implements LiveRouting {
   readonly #options: LiveClusterOptions;
   /** Sockets connected here whose lesson another node hosts. */
   readonly #forwarded = new Map<string, { host: string; sessionId: string }>();
-  /** Sockets connected to other nodes whose lesson this node hosts. */
+  /**
+   * Sockets connected to other nodes whose lesson this node hosts, by node and socket id (a
+   * socket recovered by Socket.IO on another node keeps its id: it is another remote).
+   */
   readonly #remotes = new Map<string, RemoteSocket>();
   /** Leases taken for lessons whose room is not open yet (a lease with no room is given up after one lease). */
   readonly #claims = new Map<string, number>();
@@ -74,7 +79,7 @@ export class LiveCluster implements LiveRouting {
     await this.#relay.start({
       request: (req) => this.#relayed(req),
       emit: (socketId, event, data) => this.#io.sockets.sockets.get(socketId)?.emit(event, data),
-      gone: (socketId) => this.#remoteGone(socketId),
+      gone: (from, socketId) => this.#remoteGone(remoteKey(from, socketId)),
     });
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
@@ -197,17 +202,18 @@ export class LiveCluster implements LiveRouting {
         if (holder !== this.nodeId) return MOVED;
       }
     }
-    const remote = this.#remotes.get(req.socketId) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
-    this.#remotes.set(req.socketId, remote);
+    const key = remoteKey(req.from, req.socketId);
+    const remote = this.#remotes.get(key) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
+    this.#remotes.set(key, remote);
     const answer = await answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
-    if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(req.socketId);
+    if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
   }
 
-  #remoteGone(socketId: string): void {
-    const remote = this.#remotes.get(socketId);
+  #remoteGone(key: string): void {
+    const remote = this.#remotes.get(key);
     if (!remote) return;
-    this.#remotes.delete(socketId);
+    this.#remotes.delete(key);
     this.#service.socketGone(remote.socket);
   }
 
@@ -239,9 +245,9 @@ export class LiveCluster implements LiveRouting {
       this.#log.warn({ sessionId: f.sessionId, host: f.host }, 'cluster: the node hosting a lesson is gone');
       this.#io.sockets.sockets.get(socketId)?.emit(MOVED_NOTIFICATION, { at });
     }
-    for (const [socketId, remote] of this.#remotes) {
+    for (const [key, remote] of this.#remotes) {
       if (alive.has(remote.nodeId)) continue;
-      this.#remotes.delete(socketId);
+      this.#remotes.delete(key);
       this.#service.socketGone(remote.socket);
     }
   }
@@ -264,7 +270,7 @@ export class LiveCluster implements LiveRouting {
     const at = new Date().toISOString();
     for (const s of sockets) {
       s.emit(MOVED_NOTIFICATION, { at });
-      if (s instanceof RemoteSocket) this.#remotes.delete(s.id);
+      if (s instanceof RemoteSocket) this.#remotes.delete(remoteKey(s.nodeId, s.id));
     }
   }
 

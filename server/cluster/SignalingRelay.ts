@@ -15,15 +15,15 @@ type Envelope =
   | { kind: 'request'; id: string; from: string; socketId: string; actor: Omit<Actor, 'sessionExpiresAt'> & { sessionExpiresAt: string }; name: string; raw: unknown }
   | { kind: 'reply'; id: string; answer: unknown }
   | { kind: 'emit'; socketId: string; event: string; data: unknown }
-  | { kind: 'gone'; socketId: string };
+  | { kind: 'gone'; from: string; socketId: string };
 
 export interface RelayHandlers {
   /** Run a request for a socket of another node; the answer goes back to it. */
   request(req: RelayedRequest): Promise<unknown>;
   /** A notification for a socket connected here. */
   emit(socketId: string, event: string, data: unknown): void;
-  /** A socket of another node went away. */
-  gone(socketId: string): void;
+  /** A socket of another node (`from`) went away. */
+  gone(from: string, socketId: string): void;
 }
 
 /** The node a relayed request went to stopped answering (its registration lapsed). */
@@ -64,6 +64,7 @@ export class SignalingRelay {
           const actor: Actor = { ...m.actor, sessionExpiresAt: new Date(m.actor.sessionExpiresAt) };
           void handlers
             .request({ from: m.from, socketId: m.socketId, actor, name: m.name, raw: m.raw })
+            .catch(() => ({ error: { code: 'internal', message: 'Something went wrong on the server; try again' } }))
             .then((answer) => this.#send(m.from, { kind: 'reply', id: m.id, answer }));
           break;
         }
@@ -79,7 +80,7 @@ export class SignalingRelay {
           handlers.emit(m.socketId, m.event, m.data);
           break;
         case 'gone':
-          handlers.gone(m.socketId);
+          handlers.gone(m.from, m.socketId);
           break;
       }
     });
@@ -112,7 +113,7 @@ export class SignalingRelay {
   }
 
   gone(node: string, socketId: string): void {
-    void this.#send(node, { kind: 'gone', socketId });
+    void this.#send(node, { kind: 'gone', from: this.nodeId, socketId });
   }
 
   /** Fails every request waiting on a node that is gone. */
