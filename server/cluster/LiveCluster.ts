@@ -236,12 +236,13 @@ export class LiveCluster implements LiveRouting {
     }
     this.#nodes = await this.#registry.nodes();
     const alive = new Set(this.#nodes.map((n) => n.nodeId)).add(this.nodeId);
+    // A join or request waiting on a node that is gone fails now (a join is placed again), not at its timeout.
+    this.#relay.keepOnly(alive);
     const at = new Date().toISOString();
     for (const [socketId, f] of this.#forwarded) {
       if (alive.has(f.host)) continue;
       // N-FAILOVER: the host is gone; the client joins again and is placed on a node alive.
       this.#forwarded.delete(socketId);
-      this.#relay.nodeLost(f.host);
       this.#log.warn({ sessionId: f.sessionId, host: f.host }, 'cluster: the node hosting a lesson is gone');
       this.#io.sockets.sockets.get(socketId)?.emit(MOVED_NOTIFICATION, { at });
     }

@@ -116,13 +116,13 @@ export class SignalingRelay {
     void this.#send(node, { kind: 'gone', from: this.nodeId, socketId });
   }
 
-  /** Fails every request waiting on a node that is gone. */
-  nodeLost(node: string): void {
+  /** Fails every request waiting on a node that is not among `alive` (its registration lapsed). */
+  keepOnly(alive: ReadonlySet<string>): void {
     for (const [id, p] of this.#pending) {
-      if (p.node !== node) continue;
+      if (alive.has(p.node)) continue;
       this.#pending.delete(id);
       clearTimeout(p.timer);
-      p.reject(new NodeLostError(node));
+      p.reject(new NodeLostError(p.node));
     }
   }
 

@@ -14,8 +14,11 @@ export function roomLeft(n: NodeLoad): number {
 /** A node that may take a new lesson: not draining, a media worker alive, room left. */
 export const acceptsLessons = (n: NodeLoad): boolean => !n.draining && n.workers > 0 && n.consumers < n.maxConsumers && roomLeft(n) > 0;
 
+/** Room left in steps of 5 %: a worker's idle CPU noise does not decide where a lesson goes. */
+const band = (n: NodeLoad): number => Math.floor(roomLeft(n) * 20);
+
 /**
- * N-PLACEMENT: a new lesson goes to the node with the most room left; ties go to the
+ * N-PLACEMENT: a new lesson goes to the node with the most room left (in steps of 5 %); ties go to the
  * node with fewer lessons, then to `preferred` (the node that took the join: no hop),
  * then by node id (every node picks the same). Null: no node may take one.
  */
@@ -24,7 +27,7 @@ export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): Nod
   if (open.length === 0) return null;
   return [...open].sort(
     (a, b) =>
-      roomLeft(b) - roomLeft(a) ||
+      band(b) - band(a) ||
       a.lessons.length - b.lessons.length ||
       Number(b.nodeId === preferred) - Number(a.nodeId === preferred) ||
       (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0),
