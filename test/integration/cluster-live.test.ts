@@ -181,7 +181,8 @@ describe('one lesson across app nodes', () => {
 
     const toldTeacher = nextNotification(teacher, 'mediaRebuilt');
     const toldClassroom = nextNotification(ganpu, 'mediaRebuilt');
-    await b.cluster.drain();
+    // Draining waits (CLUSTER_DRAIN_SECONDS at most) for the lesson to be hosted elsewhere.
+    const drained = b.cluster.drain();
     await toldTeacher;
     await toldClassroom;
     expect(b.service.rooms.has(second)).toBe(false);
@@ -189,6 +190,8 @@ describe('one lesson across app nodes', () => {
     // Both join again, as the client does on mediaRebuilt: the lesson is hosted by node A now.
     const t2 = await enter(teacher, second, ['camera']);
     const g2 = await ganpu.request('join', { sessionId: second, resume: { peerId: g.joined.peerId, token: g.joined.resumeToken } });
+    await drained;
+    expect(b.cluster.load().draining).toBe(true);
     expect(a.service.rooms.has(second)).toBe(true);
     expect(b.service.rooms.has(second)).toBe(false);
     expect(g2.room.peers.map((p) => p.peerId)).toContain(t2.joined.peerId);
