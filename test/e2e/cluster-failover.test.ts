@@ -1,7 +1,8 @@
 /**
  * Three app nodes (server/main.ts processes, one mediasoup worker each) on one
  * PostgreSQL database and one Redis, behind nginx as the load balancer, with real
- * Chromium pages (server/cluster/SPEC.md). The teacher's and the two classrooms'
+ * Chromium pages (server/cluster/SPEC.md) — first on loopback, then each node, the
+ * load balancer and each school's Chromium on a test host of its own (namespaces). The teacher's and the two classrooms'
  * sockets land on three different nodes (nginx door i prefers node i); the lesson is
  * hosted by one node. That node is killed with SIGKILL mid-lesson: the lesson moves to
  * a survivor, every page decodes again by itself, and the evidence shows the gap.
@@ -11,10 +12,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveEvidenceIntervals } from '../../server/db/schema/index.ts';
-import { launchChromium } from '../support/chromium.ts';
 import { startLoopbackCluster, type LoopbackCluster } from '../support/clusterNodes.ts';
 import { createLiveSession } from '../support/live.ts';
 import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
@@ -23,123 +22,122 @@ import { waitFor } from '../support/waitFor.ts';
 const unit = readFileSync(path.resolve(import.meta.dirname, '../../deploy/systemd/tongbu.service'), 'utf8');
 const timeoutStopSec = Number(/^TimeoutStopSec=(\d+)$/m.exec(unit)?.[1]);
 
-let cluster: LoopbackCluster;
-let browser: Browser;
-let sessionId: string;
-let teacher: LivePage;
-let ganpu: LivePage;
-let liuli: LivePage;
+for (const mode of ['loopback', 'namespaces'] as const) {
+  let cluster: LoopbackCluster;
+  let sessionId: string;
+  let teacher: LivePage;
+  let ganpu: LivePage;
+  let liuli: LivePage;
 
-const view = (p: LivePage) =>
-  p.page.evaluate(() => ({
-    camera: !!window.tongbuLive!.view.local.camera,
-    microphone: window.tongbuLive!.view.local.microphone,
-    stage: window.tongbuLive!.view.stagePeerId,
-    recoveries: window.tongbuLive!.view.recoveries,
-  }));
+  const view = (p: LivePage) =>
+    p.page.evaluate(() => ({
+      camera: !!window.tongbuLive!.view.local.camera,
+      microphone: window.tongbuLive!.view.local.microphone,
+      stage: window.tongbuLive!.view.stagePeerId,
+      recoveries: window.tongbuLive!.view.recoveries,
+    }));
 
-/** Every page decodes what it should: the classrooms the teacher's camera, the teacher the classroom on stage, the other classroom too. */
-async function everyPageDecodes(what: string, since: number): Promise<Record<string, number>> {
-  const teacherPeer = await waitFor(`${what}: the teacher's peer`, () => peerIdOf(teacher), (id) => !!id);
-  const at: Record<string, number> = {};
-  await Promise.all([
-    framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000).then(() => (at['澉浦 ← teacher'] = Date.now() - since)),
-    framesGrow(liuli, 'camera', teacherPeer, 5, 60_000).then(() => (at['六里 ← teacher'] = Date.now() - since)),
-    (async () => {
-      const ganpuPeer = await waitFor(`${what}: 澉浦's peer`, () => peerIdOf(ganpu), (id) => !!id);
-      await framesGrow(teacher, 'camera', ganpuPeer, 5, 60_000);
-      at['teacher ← 澉浦'] = Date.now() - since;
-    })(),
-  ]);
-  return at;
-}
-
-/** Camera, microphone and the stage are what they were before the loss. */
-async function everythingRestored(what: string): Promise<void> {
-  for (const p of [teacher, ganpu, liuli]) await waitFor(`${what}: ${p.username} live`, () => liveState(p), (s) => s === 'live', 60_000);
-  const ganpuPeer = await peerIdOf(ganpu);
-  for (const p of [teacher, ganpu]) {
-    const v = await view(p);
-    expect(v.camera && v.microphone, `${what}: ${p.username} camera and microphone`).toBe(true);
+  /** Every page decodes what it should: the classrooms the teacher's camera, the teacher the classroom on stage, the other classroom too. */
+  async function everyPageDecodes(what: string, since: number): Promise<Record<string, number>> {
+    const teacherPeer = await waitFor(`${what}: the teacher's peer`, () => peerIdOf(teacher), (id) => !!id);
+    const at: Record<string, number> = {};
+    await Promise.all([
+      framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000).then(() => (at['澉浦 ← teacher'] = Date.now() - since)),
+      framesGrow(liuli, 'camera', teacherPeer, 5, 60_000).then(() => (at['六里 ← teacher'] = Date.now() - since)),
+      (async () => {
+        const ganpuPeer = await waitFor(`${what}: 澉浦's peer`, () => peerIdOf(ganpu), (id) => !!id);
+        await framesGrow(teacher, 'camera', ganpuPeer, 5, 60_000);
+        at['teacher ← 澉浦'] = Date.now() - since;
+      })(),
+    ]);
+    return at;
   }
-  await waitFor(`${what}: 澉浦 on stage at 六里`, async () => (await view(liuli)).stage, (s) => s === ganpuPeer, 30_000);
-  await framesGrow(liuli, 'camera', ganpuPeer, 5, 60_000);
+
+  /** Camera, microphone and the stage are what they were before the loss. */
+  async function everythingRestored(what: string): Promise<void> {
+    for (const p of [teacher, ganpu, liuli]) await waitFor(`${what}: ${p.username} live`, () => liveState(p), (s) => s === 'live', 60_000);
+    const ganpuPeer = await peerIdOf(ganpu);
+    for (const p of [teacher, ganpu]) {
+      const v = await view(p);
+      expect(v.camera && v.microphone, `${what}: ${p.username} camera and microphone`).toBe(true);
+    }
+    await waitFor(`${what}: 澉浦 on stage at 六里`, async () => (await view(liuli)).stage, (s) => s === ganpuPeer, 30_000);
+    await framesGrow(liuli, 'camera', ganpuPeer, 5, 60_000);
+  }
+
+  describe(`a lesson across three app nodes (${mode})`, () => {
+    beforeAll(async () => {
+      cluster = await startLoopbackCluster({ nodes: 3, namespaces: mode === 'namespaces' });
+      sessionId = await createLiveSession(cluster, { startsInMs: 2_000, durationMs: 10 * 60_000 });
+      const door = (i: number) => ({ url: cluster.doors[i]!, signIn: cluster.signIn });
+      teacher = await openLivePage(await cluster.browser(0), door(0), 'teacher.wang', `/live/${sessionId}`);
+      await teacher.page.getByTestId('live-golive').click();
+      await teacher.page.getByTestId('live-console').waitFor();
+      [ganpu, liuli] = await Promise.all([openLivePage(await cluster.browser(1), door(1), 'class.ganpu', `/live/${sessionId}`), openLivePage(await cluster.browser(2), door(2), 'class.liuli', `/live/${sessionId}`)]);
+      await ganpu.page.getByTestId('live-terminal').waitFor();
+      await liuli.page.getByTestId('live-terminal').waitFor();
+      const ganpuPeer = await waitFor('澉浦 joined', () => peerIdOf(ganpu), (id) => !!id);
+      const stageButton = teacher.page.locator(`[data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`);
+      await waitFor('澉浦 tile on the console', () => stageButton.count(), (n) => n === 1);
+      await stageButton.click();
+    }, 400_000);
+
+    afterAll(async () => {
+      await cluster?.close();
+    });
+
+    it('N-HOST-LEASE, N-RELAY: a teacher and two classrooms whose sockets land on three different nodes hold one lesson, hosted by one node', async () => {
+      // Ties go to the node that took the host's join: the teacher's node.
+      expect(await cluster.hostOf(sessionId)).toBe('node-1');
+      await everyPageDecodes('start', Date.now());
+      await everythingRestored('start');
+    });
+
+    it('N-FAILOVER: the hosting node is killed (SIGKILL) mid-lesson: the lesson moves, every page decodes again by itself, and the evidence shows the gap', async () => {
+      const killedAt = Date.now();
+      cluster.nodes[0]!.kill('SIGKILL');
+      expect((await cluster.nodes[0]!.exited).signal).toBe('SIGKILL');
+      const at = await everyPageDecodes('after the kill', killedAt);
+      console.log(`host SIGKILL: video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+      const host = await cluster.hostOf(sessionId);
+      expect(['node-2', 'node-3']).toContain(host);
+      await everythingRestored('after the kill');
+
+      // The teacher's camera: published until the kill (closed at the dead node's last heartbeat), then again from after it.
+      const teacherAccount = (await cluster.signIn('teacher.wang')).me.account.id;
+      const published = await waitFor(
+        'the dead node\'s intervals to be closed by a survivor',
+        () =>
+          cluster.database.db
+            .select()
+            .from(liveEvidenceIntervals)
+            .where(and(eq(liveEvidenceIntervals.sessionId, sessionId), eq(liveEvidenceIntervals.kind, 'publishing'), eq(liveEvidenceIntervals.accountId, teacherAccount), eq(liveEvidenceIntervals.source, 'camera')))
+            .orderBy(asc(liveEvidenceIntervals.startedAt)),
+        (rows) => rows.some((r) => r.endReason === 'crash_recovered') && rows.some((r) => r.startedAt.getTime() > killedAt),
+        30_000,
+      );
+      const before = published.find((r) => r.endReason === 'crash_recovered')!;
+      const after = published.find((r) => r.startedAt.getTime() > killedAt)!;
+      expect(before.endedAt!.getTime()).toBeLessThanOrEqual(killedAt);
+      expect(after.startedAt.getTime()).toBeGreaterThan(before.endedAt!.getTime());
+      console.log(`evidence gap (teacher camera): ${((after.startedAt.getTime() - before.endedAt!.getTime()) / 1000).toFixed(1)} s between the dead host's last heartbeat and publishing on the new host`);
+    });
+
+    it('N-DRAIN: the new host is drained with SIGTERM: the lesson moves to the last node, every page decodes again, and the node exits 0 within TimeoutStopSec', async () => {
+      const host = (await cluster.hostOf(sessionId))!;
+      const node = cluster.nodes.find((n) => n.nodeId === host)!;
+      const drainedAt = Date.now();
+      node.kill('SIGTERM');
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ended = await Promise.race([node.exited, new Promise<'killed by systemd'>((resolve) => (timer = setTimeout(() => resolve('killed by systemd'), timeoutStopSec * 1000)))]);
+      clearTimeout(timer);
+      const exitedMs = Date.now() - drainedAt;
+      expect(ended, node.process.output()).toEqual({ code: 0, signal: null });
+      const at = await everyPageDecodes('after the drain', drainedAt);
+      console.log(`host SIGTERM (drain): exited after ${(exitedMs / 1000).toFixed(1)} s; video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
+      const last = cluster.nodes.find((n) => n.nodeId !== host && n.nodeId !== 'node-1')!;
+      expect(await cluster.hostOf(sessionId)).toBe(last.nodeId);
+      await everythingRestored('after the drain');
+    });
+  });
 }
-
-beforeAll(async () => {
-  cluster = await startLoopbackCluster({ nodes: 3 });
-  browser = await launchChromium();
-  sessionId = await createLiveSession(cluster, { startsInMs: 2_000, durationMs: 10 * 60_000 });
-  const door = (i: number) => ({ url: cluster.doors[i]!, signIn: cluster.signIn });
-  teacher = await openLivePage(browser, door(0), 'teacher.wang', `/live/${sessionId}`);
-  await teacher.page.getByTestId('live-golive').click();
-  await teacher.page.getByTestId('live-console').waitFor();
-  [ganpu, liuli] = await Promise.all([openLivePage(browser, door(1), 'class.ganpu', `/live/${sessionId}`), openLivePage(browser, door(2), 'class.liuli', `/live/${sessionId}`)]);
-  await ganpu.page.getByTestId('live-terminal').waitFor();
-  await liuli.page.getByTestId('live-terminal').waitFor();
-  const ganpuPeer = await waitFor('澉浦 joined', () => peerIdOf(ganpu), (id) => !!id);
-  const stageButton = teacher.page.locator(`[data-peer-id="${ganpuPeer}"] [data-testid="live-stage-btn"]`);
-  await waitFor('澉浦 tile on the console', () => stageButton.count(), (n) => n === 1);
-  await stageButton.click();
-}, 400_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await cluster?.close();
-});
-
-describe('a lesson across three app nodes', () => {
-  it('N-HOST-LEASE, N-RELAY: a teacher and two classrooms whose sockets land on three different nodes hold one lesson, hosted by one node', async () => {
-    // Ties go to the node that took the host's join: the teacher's node.
-    expect(await cluster.hostOf(sessionId)).toBe('node-1');
-    await everyPageDecodes('start', Date.now());
-    await everythingRestored('start');
-  });
-
-  it('N-FAILOVER: the hosting node is killed (SIGKILL) mid-lesson: the lesson moves, every page decodes again by itself, and the evidence shows the gap', async () => {
-    const killedAt = Date.now();
-    cluster.nodes[0]!.kill('SIGKILL');
-    expect((await cluster.nodes[0]!.exited).signal).toBe('SIGKILL');
-    const at = await everyPageDecodes('after the kill', killedAt);
-    console.log(`host SIGKILL: video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-    const host = await cluster.hostOf(sessionId);
-    expect(['node-2', 'node-3']).toContain(host);
-    await everythingRestored('after the kill');
-
-    // The teacher's camera: published until the kill (closed at the dead node's last heartbeat), then again from after it.
-    const teacherAccount = (await cluster.signIn('teacher.wang')).me.account.id;
-    const published = await waitFor(
-      'the dead node\'s intervals to be closed by a survivor',
-      () =>
-        cluster.database.db
-          .select()
-          .from(liveEvidenceIntervals)
-          .where(and(eq(liveEvidenceIntervals.sessionId, sessionId), eq(liveEvidenceIntervals.kind, 'publishing'), eq(liveEvidenceIntervals.accountId, teacherAccount), eq(liveEvidenceIntervals.source, 'camera')))
-          .orderBy(asc(liveEvidenceIntervals.startedAt)),
-      (rows) => rows.some((r) => r.endReason === 'crash_recovered') && rows.some((r) => r.startedAt.getTime() > killedAt),
-      30_000,
-    );
-    const before = published.find((r) => r.endReason === 'crash_recovered')!;
-    const after = published.find((r) => r.startedAt.getTime() > killedAt)!;
-    expect(before.endedAt!.getTime()).toBeLessThanOrEqual(killedAt);
-    expect(after.startedAt.getTime()).toBeGreaterThan(before.endedAt!.getTime());
-    console.log(`evidence gap (teacher camera): ${((after.startedAt.getTime() - before.endedAt!.getTime()) / 1000).toFixed(1)} s between the dead host's last heartbeat and publishing on the new host`);
-  });
-
-  it('N-DRAIN: the new host is drained with SIGTERM: the lesson moves to the last node, every page decodes again, and the node exits 0 within TimeoutStopSec', async () => {
-    const host = (await cluster.hostOf(sessionId))!;
-    const node = cluster.nodes.find((n) => n.nodeId === host)!;
-    const drainedAt = Date.now();
-    node.kill('SIGTERM');
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const ended = await Promise.race([node.exited, new Promise<'killed by systemd'>((resolve) => (timer = setTimeout(() => resolve('killed by systemd'), timeoutStopSec * 1000)))]);
-    clearTimeout(timer);
-    const exitedMs = Date.now() - drainedAt;
-    expect(ended, node.process.output()).toEqual({ code: 0, signal: null });
-    const at = await everyPageDecodes('after the drain', drainedAt);
-    console.log(`host SIGTERM (drain): exited after ${(exitedMs / 1000).toFixed(1)} s; video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-    const last = cluster.nodes.find((n) => n.nodeId !== host && n.nodeId !== 'node-1')!;
-    expect(await cluster.hostOf(sessionId)).toBe(last.nodeId);
-    await everythingRestored('after the drain');
-  });
-});
