@@ -26,7 +26,8 @@ import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '1000', LIVE_SWEEP_SECONDS: '0' };
+const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
+  CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' };
 const data = tempDataDir();
 
 let nodeA: TestPlatform;
@@ -129,6 +130,7 @@ describe('one lesson across app nodes', () => {
     expect((await liuliJoined).peer.peerId).toBe(l.joined.peerId);
     // … and a request relayed from node B acts on node A's room: the teacher receives the classroom.
     await consume(teacher, t.joined);
+    await consume(liuli, l.joined);
     const staged = nextNotification(liuli, 'newConsumer', (c) => c.producerPeerId === g.joined.peerId);
     await teacher.request('setStage', { peerId: g.joined.peerId });
     expect((await staged).source).toBe('camera');
@@ -190,6 +192,9 @@ describe('one lesson across app nodes', () => {
     // Both join again, as the client does on mediaRebuilt: the lesson is hosted by node A now.
     const t2 = await enter(teacher, second, ['camera']);
     const g2 = await ganpu.request('join', { sessionId: second, resume: { peerId: g.joined.peerId, token: g.joined.resumeToken } });
+    // The old peer went with node B's room: a fresh peer on node A, with transports of its own.
+    expect(g2.resumed).toBe(false);
+    await ganpu.request('createTransport', { direction: 'recv' });
     await drained;
     expect(b.cluster.load().draining).toBe(true);
     expect(a.service.rooms.has(second)).toBe(true);
