@@ -61,7 +61,9 @@ export class LiveCluster implements LiveRouting {
   #draining = false;
   #closed = false;
   #timer: ReturnType<typeof setInterval> | null = null;
-  #ticking: Promise<void> | null = null;
+  /** The heartbeat (registration and leases) and the watch over the other nodes run apart: a slow watch never delays a heartbeat. */
+  #beating: Promise<void> | null = null;
+  #watching: Promise<void> | null = null;
 
   constructor(options: LiveClusterOptions) {
     this.#options = options;
@@ -84,9 +86,14 @@ export class LiveCluster implements LiveRouting {
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
     this.#timer = setInterval(() => {
-      this.#ticking ??= this.#tick()
+      if (this.#closed) return;
+      void this.#cpu.sample();
+      this.#beating ??= this.#beat()
         .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
-        .finally(() => (this.#ticking = null));
+        .finally(() => (this.#beating = null));
+      this.#watching ??= this.#watch()
+        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
+        .finally(() => (this.#watching = null));
     }, Math.max(50, Math.floor(this.#registry.leaseMs / 4)));
     this.#timer.unref();
     this.#service.cluster = this;
@@ -109,6 +116,17 @@ export class LiveCluster implements LiveRouting {
   // ---- the node that holds the socket ----------------------------------------------------
 
   async request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
+    // Leaving the cluster (Redis closing): what is left is answered here.
+    if (this.#closed) return here();
+    try {
+      return await this.#route(socket, actor, name, raw, here);
+    } catch (err) {
+      this.#log.warn({ err, request: name }, 'cluster: routing a request failed');
+      return unavailable('The servers could not agree where this lesson is; try again in a moment');
+    }
+  }
+
+  async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     if (name === 'join') return this.#join(socket, actor, raw, here);
     const f = this.#forwarded.get(socket.id);
     if (!f) return here();
@@ -219,16 +237,19 @@ export class LiveCluster implements LiveRouting {
 
   // ---- heartbeat, failover, draining ------------------------------------------------------------
 
-  async #tick(): Promise<void> {
-    if (this.#closed) return;
-    await this.#cpu.sample();
+  /** N-NODE-LEASE, N-HOST-LEASE: this node's registration and its lessons' leases, renewed. */
+  async #beat(): Promise<void> {
     await this.#registry.announce(this.load());
     const hosted = [...this.#service.rooms.keys()];
     for (const id of hosted) this.#claims.delete(id);
     for (const id of await this.#registry.renew(hosted)) {
       // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
-      if ((await this.#registry.claim(id)) !== this.nodeId) await this.#move(id, 'lease lost');
+      if ((await this.#registry.claim(id)) !== this.nodeId) void this.#move(id, 'lease lost').catch((err: unknown) => this.#log.warn({ err, sessionId: id }, 'cluster: moving a lesson failed'));
     }
+  }
+
+  /** Leases taken for nothing are given up; sockets relayed to a node that is gone, and remotes of one, are let go. */
+  async #watch(): Promise<void> {
     for (const [id, at] of this.#claims) {
       if (this.#service.rooms.has(id) || Date.now() - at < this.#registry.leaseMs) continue;
       this.#claims.delete(id);
@@ -303,7 +324,7 @@ export class LiveCluster implements LiveRouting {
     await this.drain();
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
-    await this.#ticking;
+    await Promise.all([this.#beating, this.#watching]);
     for (const [socketId, f] of this.#forwarded) this.#relay.gone(f.host, socketId);
     this.#forwarded.clear();
     await this.#registry.withdraw().catch(() => undefined);

@@ -7,6 +7,7 @@ import type { WorkerPool } from '../../media/index.ts';
 export class WorkerCpu {
   readonly #pool: WorkerPool | null;
   #last: { at: number; cpuMs: number } | null = null;
+  #sampling = false;
   share: number | null = null;
 
   constructor(pool: WorkerPool | null) {
@@ -15,7 +16,16 @@ export class WorkerCpu {
 
   async sample(): Promise<void> {
     const pool = this.#pool;
-    if (!pool || pool.closed) return;
+    if (!pool || pool.closed || this.#sampling) return;
+    this.#sampling = true;
+    try {
+      await this.#sample(pool);
+    } finally {
+      this.#sampling = false;
+    }
+  }
+
+  async #sample(pool: WorkerPool): Promise<void> {
     const alive = pool.workers.filter((w) => !w.closed && !w.died);
     if (alive.length === 0) return;
     const usages = await Promise.all(alive.map((w) => w.getResourceUsage().catch(() => null)));
