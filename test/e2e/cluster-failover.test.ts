@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveEvidenceIntervals } from '../../server/db/schema/index.ts';
 import { startLoopbackCluster, type LoopbackCluster } from '../support/clusterNodes.ts';
 import { createLiveSession } from '../support/live.ts';
-import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { framesGrow, framesOf, liveState, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const unit = readFileSync(path.resolve(import.meta.dirname, '../../deploy/systemd/tongbu.service'), 'utf8');
@@ -37,21 +37,35 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       recoveries: window.tongbuLive!.view.recoveries,
     }));
 
-  /** Every page decodes what it should: the classrooms the teacher's camera, the teacher the classroom on stage, the other classroom too. */
-  async function everyPageDecodes(what: string, since: number): Promise<Record<string, number>> {
-    const teacherPeer = await waitFor(`${what}: the teacher's peer`, () => peerIdOf(teacher), (id) => !!id);
+  /**
+   * Every page decodes what it should — the classrooms the teacher's camera, the teacher the
+   * classroom on stage — from peers that joined after `since`'s loss (a page may rejoin more
+   * than once: the peer is read again on every poll). Returns when each page did, in ms after `since`.
+   */
+  async function everyPageDecodes(what: string, since: number, before: { teacher: string | null; ganpu: string | null } = { teacher: null, ganpu: null }): Promise<Record<string, number>> {
     const at: Record<string, number> = {};
+    const decodes = async (label: string, page: LivePage, from: LivePage, old: string | null) => {
+      await waitFor(
+        `${what}: ${label} decoding again`,
+        async () => {
+          const peer = await peerIdOf(from);
+          return peer && peer !== old ? framesOf(page, 'camera', peer) : 0;
+        },
+        (n) => n >= 5,
+        60_000,
+        200,
+      );
+      at[label] = Date.now() - since;
+    };
     await Promise.all([
-      framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000).then(() => (at['澉浦 ← teacher'] = Date.now() - since)),
-      framesGrow(liuli, 'camera', teacherPeer, 5, 60_000).then(() => (at['六里 ← teacher'] = Date.now() - since)),
-      (async () => {
-        const ganpuPeer = await waitFor(`${what}: 澉浦's peer`, () => peerIdOf(ganpu), (id) => !!id);
-        await framesGrow(teacher, 'camera', ganpuPeer, 5, 60_000);
-        at['teacher ← 澉浦'] = Date.now() - since;
-      })(),
+      decodes('澉浦 ← teacher', ganpu, teacher, before.teacher),
+      decodes('六里 ← teacher', liuli, teacher, before.teacher),
+      decodes('teacher ← 澉浦', teacher, ganpu, before.ganpu),
     ]);
     return at;
   }
+
+  const peersNow = async () => ({ teacher: await peerIdOf(teacher), ganpu: await peerIdOf(ganpu) });
 
   /** Camera, microphone and the stage are what they were before the loss. */
   async function everythingRestored(what: string): Promise<void> {
@@ -94,10 +108,11 @@ for (const mode of ['loopback', 'namespaces'] as const) {
     });
 
     it('N-FAILOVER: the hosting node is killed (SIGKILL) mid-lesson: the lesson moves, every page decodes again by itself, and the evidence shows the gap', async () => {
+      const peersBefore = await peersNow();
       const killedAt = Date.now();
       cluster.nodes[0]!.kill('SIGKILL');
       expect((await cluster.nodes[0]!.exited).signal).toBe('SIGKILL');
-      const at = await everyPageDecodes('after the kill', killedAt);
+      const at = await everyPageDecodes('after the kill', killedAt, peersBefore);
       console.log(`host SIGKILL: video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
       const host = await cluster.hostOf(sessionId);
       expect(['node-2', 'node-3']).toContain(host);
@@ -126,6 +141,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
     it('N-DRAIN: the new host is drained with SIGTERM: the lesson moves to the last node, every page decodes again, and the node exits 0 within TimeoutStopSec', async () => {
       const host = (await cluster.hostOf(sessionId))!;
       const node = cluster.nodes.find((n) => n.nodeId === host)!;
+      const peersBefore = await peersNow();
       const drainedAt = Date.now();
       node.kill('SIGTERM');
       let timer: ReturnType<typeof setTimeout> | undefined;
@@ -133,7 +149,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       clearTimeout(timer);
       const exitedMs = Date.now() - drainedAt;
       expect(ended, node.process.output()).toEqual({ code: 0, signal: null });
-      const at = await everyPageDecodes('after the drain', drainedAt);
+      const at = await everyPageDecodes('after the drain', drainedAt, peersBefore);
       console.log(`host SIGTERM (drain): exited after ${(exitedMs / 1000).toFixed(1)} s; video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
       const last = cluster.nodes.find((n) => n.nodeId !== host && n.nodeId !== 'node-1')!;
       expect(await cluster.hostOf(sessionId)).toBe(last.nodeId);
