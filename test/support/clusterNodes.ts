@@ -17,7 +17,7 @@ const NGINX = process.env['NGINX_PATH'] ?? '/usr/sbin/nginx';
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** One app node: `server/main.ts` in a process of its own. */
-export interface ClusterNode {
+interface ClusterNode {
   readonly nodeId: string;
   readonly url: string;
   readonly process: ServiceProcess;
