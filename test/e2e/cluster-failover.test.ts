@@ -28,6 +28,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
   let teacher: LivePage;
   let ganpu: LivePage;
   let liuli: LivePage;
+  let deadNode: string;
 
   const view = (p: LivePage) =>
     p.page.evaluate(() => ({
@@ -101,21 +102,24 @@ for (const mode of ['loopback', 'namespaces'] as const) {
     });
 
     it('N-HOST-LEASE, N-RELAY: a teacher and two classrooms whose sockets land on three different nodes hold one lesson, hosted by one node', async () => {
-      // Ties go to the node that took the host's join: the teacher's node.
-      expect(await cluster.hostOf(sessionId)).toBe('node-1');
+      // One node holds the lease (placement picks it: the teacher's node unless another has clearly more room).
+      expect(cluster.nodes.map((n) => n.nodeId)).toContain(await cluster.hostOf(sessionId));
       await everyPageDecodes('start', Date.now());
       await everythingRestored('start');
     });
 
     it('N-FAILOVER: the hosting node is killed (SIGKILL) mid-lesson: the lesson moves, every page decodes again by itself, and the evidence shows the gap', async () => {
+      const hosting = await cluster.hostOf(sessionId);
+      const dead = cluster.nodes.find((n) => n.nodeId === hosting)!;
       const peersBefore = await peersNow();
       const killedAt = Date.now();
-      cluster.nodes[0]!.kill('SIGKILL');
-      expect((await cluster.nodes[0]!.exited).signal).toBe('SIGKILL');
+      dead.kill('SIGKILL');
+      expect((await dead.exited).signal).toBe('SIGKILL');
       const at = await everyPageDecodes('after the kill', killedAt, peersBefore);
       console.log(`host SIGKILL: video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
       const host = await cluster.hostOf(sessionId);
-      expect(['node-2', 'node-3']).toContain(host);
+      expect(cluster.nodes.filter((n) => n !== dead).map((n) => n.nodeId)).toContain(host);
+      deadNode = dead.nodeId;
       await everythingRestored('after the kill');
 
       // The teacher's camera: published until the kill (closed at the dead node's last heartbeat), then again from after it.
@@ -151,7 +155,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       expect(ended, node.process.output()).toEqual({ code: 0, signal: null });
       const at = await everyPageDecodes('after the drain', drainedAt, peersBefore);
       console.log(`host SIGTERM (drain): exited after ${(exitedMs / 1000).toFixed(1)} s; video decoded again after ${Object.entries(at).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(', ')}`);
-      const last = cluster.nodes.find((n) => n.nodeId !== host && n.nodeId !== 'node-1')!;
+      const last = cluster.nodes.find((n) => n.nodeId !== host && n.nodeId !== deadNode)!;
       expect(await cluster.hostOf(sessionId)).toBe(last.nodeId);
       await everythingRestored('after the drain');
     });
