@@ -22,6 +22,7 @@ import { placesRoutes } from './places/routes.ts';
 import { metricsFor } from './system/metrics.ts';
 import { metricsEndpoint } from './system/metricsRoute.ts';
 import { systemRoutes } from './system/routes.ts';
+import { clusterHealth } from './cluster/index.ts';
 
 export interface AppDeps {
   readonly config: Config;
@@ -86,7 +87,7 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
   });
 
   const router = Router();
-  systemRoutes(router, database, deps.media, deps.media ? config.media.workers : 0);
+  systemRoutes(router, database, deps.media, deps.media ? config.media.workers : 0, () => clusterHealth(deps));
   accountRoutes(router, db, config, sessionWiring);
   placesRoutes(router, db);
   communityRoutes(router, db);

@@ -79,6 +79,14 @@ const EnvSchema = z.object({
   /** With several server processes: Socket.IO rooms are shared through this Redis (streams adapter). */
   REDIS_URL: z.string().url().optional(),
   REDIS_STREAM_NAME: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('tongbu:socket.io'),
+  /** Several app nodes (server/cluster/SPEC.md): this node's name in the cluster (default: host name and process id). */
+  CLUSTER_NODE_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).optional(),
+  /** A node's registration and each lesson's host lease last this long unless renewed (renewed every quarter of it). */
+  CLUSTER_LEASE_MS: z.coerce.number().int().min(300).max(60_000).default(2000),
+  /** Placement: the consumers this node's media workers may carry; a node at this figure gets no new lesson. */
+  MEDIA_NODE_MAX_CONSUMERS: z.coerce.number().int().min(1).default(2000),
+  /** Draining (SIGTERM): how long lessons hosted here may take to move before the node exits anyway. */
+  CLUSTER_DRAIN_SECONDS: z.coerce.number().int().min(0).max(600).default(10),
   /** Quota tracker: pin "today" for forecasts (tests, demos, replaying a report); default the date in Asia/Shanghai. */
   QUOTA_TODAY: z.iso.date().optional(),
   /** Quota tracker: every community's progress is recomputed at start and this often (forecasts move with the calendar; 0 = only at start). */
@@ -135,6 +143,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     serveClient: e.SERVE_CLIENT,
     redis: e.REDIS_URL ? { url: e.REDIS_URL, streamName: e.REDIS_STREAM_NAME } : null,
+    cluster: {
+      nodeId: e.CLUSTER_NODE_ID ?? `${os.hostname()}-${process.pid}`,
+      leaseMs: e.CLUSTER_LEASE_MS,
+      maxConsumers: e.MEDIA_NODE_MAX_CONSUMERS,
+      drainSeconds: e.CLUSTER_DRAIN_SECONDS,
+    },
     live: {
       earlyJoinMinutes: e.LIVE_EARLY_JOIN_MINUTES,
       autoCloseMinutes: e.LIVE_AUTO_CLOSE_MINUTES,

@@ -1,6 +1,8 @@
 import type { FeatureRoutes } from './app.ts';
 import type { RealtimeFeature } from './server.ts';
 import { auditRoutes } from './audit/routes.ts';
+import { clusterRealtime } from './cluster/index.ts';
+import { clusterRoutes } from './cluster/routes.ts';
 import { countyRoutes } from './county/routes.ts';
 import { coursewareRoutes } from './courseware/index.ts';
 import { liveRealtime, liveRoutes } from './live/index.ts';
@@ -14,6 +16,7 @@ import { scheduleRealtime, scheduleRoutes } from './schedule/index.ts';
  * harness start exactly the same platform.
  */
 export const features: { routes: FeatureRoutes[]; realtime: RealtimeFeature[] } = {
-  routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes, coursewareRoutes],
-  realtime: [scheduleRealtime, liveRealtime, quotaRealtime],
+  routes: [scheduleRoutes, liveRoutes, quotaRoutes, plannerRoutes, auditRoutes, countyRoutes, rosterRoutes, coursewareRoutes, clusterRoutes],
+  // The cluster after the live feature: on shutdown it moves its lessons away before the rooms close.
+  realtime: [scheduleRealtime, liveRealtime, clusterRealtime, quotaRealtime],
 };

@@ -27,6 +27,15 @@ export type EndCause = 'host' | 'observer' | 'auto_close';
 /** The reason of a session nobody started, missed once past its end and the auto-close delay. */
 export const NEVER_STARTED = 'never_started';
 
+/**
+ * Several app nodes (server/cluster/): takes each signaling request of a socket to the
+ * node hosting its lesson (`here` runs it on this node).
+ */
+export interface LiveRouting {
+  request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown>;
+  socketGone(socket: Socket): void;
+}
+
 export interface LiveServiceDeps {
   readonly db: Db;
   readonly config: Config;
@@ -72,6 +81,8 @@ export class LiveService {
   readonly rooms = new Map<string, LiveRoom>();
   /** Clients' join-to-first-frame reports (validated, once per join, rate-limited) for the metrics. */
   readonly firstFrames = new FirstFrameReports();
+  /** Set when this node is one of several (server/cluster/). */
+  cluster: LiveRouting | null = null;
   readonly #opening = new Map<string, Promise<LiveRoom>>();
   readonly #ending = new Map<string, Promise<Verdict>>();
   readonly #bindings = new Map<Socket, { room: LiveRoom; peerId: string }>();

@@ -2,6 +2,7 @@ import type { Socket } from 'socket.io';
 import { liveRequests } from '../../shared/signaling/live.ts';
 import { describeIssues, requestEvent, requestNames, type RequestName } from '../../shared/signaling/protocol.ts';
 import { coursewareHandlers } from '../courseware/signaling.ts';
+import type { Actor } from '../accounts/actor.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { signalingErrorOf } from './errors.ts';
 import { inRoom, requireModerator, type Handler, type HandlerTable } from './handlers.ts';
@@ -28,26 +29,34 @@ const handlers: HandlerTable = {
   ...coursewareHandlers,
 };
 
+/** Validates a request, runs its handler and validates the answer: what goes into the acknowledgement. */
+export async function answerLiveRequest(socket: Socket, actor: Actor, service: LiveService, name: string, raw: unknown): Promise<unknown> {
+  if (!(requestNames as readonly string[]).includes(name)) return { error: { code: 'validation', message: `${name}: no such request` } };
+  const request = name as RequestName;
+  const entry = liveRequests[request];
+  const parsed = entry.request.safeParse(raw ?? {});
+  if (!parsed.success) return { error: { code: 'validation', message: `${name}: ${describeIssues(parsed.error)}` } };
+  try {
+    const result = await (handlers[request] as Handler<RequestName>)({ socket, actor, service }, parsed.data as never);
+    return entry.response.parse(result);
+  } catch (err) {
+    return signalingErrorOf(err, service.log, name);
+  }
+}
+
 /** Registers the live signaling handlers on a connected (authenticated) socket. */
 export function bindLiveSocket(socket: Socket, service: LiveService): void {
   const { actor } = socket.data as SocketData;
   for (const name of requestNames) {
     socket.on(requestEvent(name), async (raw: unknown, ack?: unknown) => {
       if (typeof ack !== 'function') return;
-      const reply = ack as (answer: unknown) => void;
-      const entry = liveRequests[name];
-      const parsed = entry.request.safeParse(raw ?? {});
-      if (!parsed.success) {
-        reply({ error: { code: 'validation', message: `${name}: ${describeIssues(parsed.error)}` } });
-        return;
-      }
-      try {
-        const result = await (handlers[name] as Handler<RequestName>)({ socket, actor, service }, parsed.data as never);
-        reply(entry.response.parse(result));
-      } catch (err) {
-        reply(signalingErrorOf(err, service.log, name));
-      }
+      const here = () => answerLiveRequest(socket, actor, service, name, raw);
+      // Several nodes: the request goes to the node hosting the socket's lesson (server/cluster/).
+      (ack as (answer: unknown) => void)(await (service.cluster ? service.cluster.request(socket, actor, name, raw, here) : here()));
     });
   }
-  socket.on('disconnect', () => service.socketGone(socket));
+  socket.on('disconnect', () => {
+    service.socketGone(socket);
+    service.cluster?.socketGone(socket);
+  });
 }

@@ -6,6 +6,7 @@ import type { LiveRole } from '../../shared/schemas/live.ts';
 import type { AppDeps } from '../app.ts';
 import type { Database } from '../db/client.ts';
 import { liveServiceOf, poolOf } from '../live/service.ts';
+import { clusterOfIo } from '../cluster/index.ts';
 import { observeSignaling } from './signalingMetrics.ts';
 
 /** The pool behind a node-postgres drizzle instance (PGlite has none). */
@@ -70,6 +71,7 @@ export class PlatformMetrics {
     liveGauge('tongbu_live_peers', 'Participants in open live rooms', (rooms) => sum(rooms, (r) => r.participants.size));
     liveGauge('tongbu_live_producers', 'Media producers in open live rooms', (rooms) => sum(rooms, (r) => (r.media.closed ? 0 : r.media.listProducers().length)));
     liveGauge('tongbu_live_consumers', 'Media consumers of participants in open live rooms', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => p.consumers.size)));
+    this.#clusterGauges(io, registers);
 
     this.#quotaRecompute = new client.Histogram({
       name: 'tongbu_quota_recompute_duration_seconds',
@@ -97,6 +99,33 @@ export class PlatformMetrics {
     }
     const pgPool = database.kind === 'postgres' ? ((database.db as unknown as { $client?: PgPoolCounts }).$client ?? null) : null;
     if (pgPool) this.#databasePoolGauges(pgPool, registers);
+  }
+
+  /** Several app nodes: every node's load as this node last heard it (server/cluster/SPEC.md N-NODE-LOAD), labelled by node. */
+  #clusterGauges(io: () => IoServer | null, registers: client.Registry[]): void {
+    const nodes = () => {
+      const server = io();
+      return (server && clusterOfIo(server)?.nodes) || [];
+    };
+    const nodeGauge = (name: string, help: string, value: (n: ReturnType<typeof nodes>[number]) => number | null) =>
+      new client.Gauge({
+        name,
+        help,
+        labelNames: ['node'],
+        registers,
+        collect() {
+          this.reset();
+          for (const n of nodes()) {
+            const v = value(n);
+            if (v !== null) this.set({ node: n.nodeId }, v);
+          }
+        },
+      });
+    nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries', (n) => n.consumers);
+    nodeGauge('tongbu_cluster_node_max_consumers', 'Consumers each app node may carry (MEDIA_NODE_MAX_CONSUMERS)', (n) => n.maxConsumers);
+    nodeGauge('tongbu_cluster_node_lessons', 'Live lessons each app node hosts', (n) => n.lessons.length);
+    nodeGauge('tongbu_cluster_node_worker_cpu_ratio', 'Media workers\' CPU share on each app node (0-1 per worker, averaged)', (n) => n.workerCpu);
+    nodeGauge('tongbu_cluster_node_draining', 'Whether an app node is draining (1) and takes no new lesson', (n) => (n.draining ? 1 : 0));
   }
 
   #mediaWorkerGauges(pool: WorkerPool, registers: client.Registry[]): void {

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import { api } from '../../shared/api/index.ts';
+import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
 import type { Health } from '../../shared/schemas/health.ts';
 import { resolveWorkerBinary } from '../../media/workerBinary.ts';
 import type { WorkerPool } from '../../media/WorkerPool.ts';
@@ -9,7 +10,10 @@ import { buildOpenApiDocument } from '../http/openapi.ts';
 
 export const version = '0.1.0';
 
-export function systemRoutes(router: Router, database: Database, media: WorkerPool | null, expectedWorkers: number): void {
+/** With several app nodes: this node's id and every node's load (server/cluster/). */
+export type ClusterHealth = () => { nodeId: string; nodes: readonly ClusterNodeLoad[] } | null;
+
+export function systemRoutes(router: Router, database: Database, media: WorkerPool | null, expectedWorkers: number, cluster: ClusterHealth = () => null): void {
   bind(router, api.health, async ({ res }): Promise<Health> => {
     const started = performance.now();
     const dbState = await database.ping().then(
@@ -19,6 +23,7 @@ export function systemRoutes(router: Router, database: Database, media: WorkerPo
     const workers = media ? await media.info() : [];
     const mediaOk = workers.length === expectedWorkers && workers.every((w) => w.alive);
     const status = dbState.ok && mediaOk ? 'ok' : 'degraded';
+    const nodes = cluster();
     if (status !== 'ok') res.status(503);
     return {
       status,
@@ -30,6 +35,7 @@ export function systemRoutes(router: Router, database: Database, media: WorkerPo
         workers: workers.map((w) => ({ pid: w.pid, alive: w.alive, rooms: w.routers, cpuMs: w.cpuMs })),
         expectedWorkers,
       },
+      ...(nodes ? { cluster: { nodeId: nodes.nodeId, nodes: [...nodes.nodes] } } : {}),
     };
   });
 

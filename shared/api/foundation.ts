@@ -16,6 +16,7 @@ import {
   MembershipUpdate,
 } from '../schemas/communities.ts';
 import { Health } from '../schemas/health.ts';
+import { ClusterView } from '../schemas/cluster.ts';
 import {
   Classroom,
   ClassroomCreate,
@@ -37,6 +38,7 @@ import {
 /** The foundation's endpoints: sign-in, places, people and communities. */
 export const foundationApi = {
   health: endpoint({ method: 'get', path: '/api/health', summary: 'Database and media worker state', tag: 'system', access: 'public', response: Health }),
+  clusterNodes: endpoint({ method: 'get', path: '/api/system/nodes', summary: 'The app nodes alive, their load and the live lessons each hosts (admin)', tag: 'system', response: ClusterView }),
 
   signIn: endpoint({ method: 'post', path: '/api/auth/sign-in', summary: 'Sign in; sets the session cookie', tag: 'auth', access: 'public', body: SignIn, response: Me }),
   signOut: endpoint({ method: 'post', path: '/api/auth/sign-out', summary: 'End the session', tag: 'auth', response: null, status: 204 }),

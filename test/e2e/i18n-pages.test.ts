@@ -30,7 +30,7 @@ function strayEnglish(text: string): string[] {
 }
 
 const PAGES: Record<string, string[]> = {
-  admin: ['/', '/communities', '/schools', '/schools/import', '/accounts', '/schedule', '/live', '/live/rules', '/quotas', '/quota-rules', '/audit'],
+  admin: ['/', '/communities', '/schools', '/schools/import', '/accounts', '/schedule', '/live', '/live/rules', '/quotas', '/quota-rules', '/audit', '/system/nodes'],
   'auditor.haiyan': ['/', '/quotas', '/live/patrol', '/audit', '/schedule'],
   'coord.shiyan': ['/', '/communities', '/schools', '/schools/import', '/schedule', '/schedule/import', '/schedule/offline-research', '/schedule/dispatch', '/live', '/live/patrol', '/quotas', '/audit'],
   'teacher.wang': ['/', '/schedule', '/live'],
@@ -60,7 +60,8 @@ async function detailLinks(page: Page, prefix: string, n = 2): Promise<string[]>
 }
 
 beforeAll(async () => {
-  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0', LIVE_SWEEP_SECONDS: '0' } });
+  // The node's name is shown on the admin's node page: a number here (by default the host name, a proper name).
+  p = await startTestPlatform({ env: { SCHEDULE_REMINDER_TICK_SECONDS: '0', LIVE_SWEEP_SECONDS: '0', CLUSTER_NODE_ID: '01' } });
   browser = await launchChromium();
 });
 

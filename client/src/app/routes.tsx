@@ -1,5 +1,6 @@
 import { accountRoutes } from '../accounts/routes.tsx';
 import { auditRoutes } from '../audit/routes.tsx';
+import { clusterRoutes } from '../cluster/routes.tsx';
 import { authRoutes } from '../auth/routes.tsx';
 import { communityRoutes } from '../communities/routes.tsx';
 import { homeRoutes } from '../home/routes.tsx';
@@ -30,4 +31,5 @@ export const routes: readonly AppRoute[] = [
   ...quotaRoutes,
   ...plannerRoutes,
   ...auditRoutes,
+  ...clusterRoutes,
 ];

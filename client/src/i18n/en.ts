@@ -1,4 +1,5 @@
 import { auditEn } from '../audit/messages.ts';
+import { clusterEn } from '../cluster/messages.ts';
 import { liveEn } from '../live/messages.ts';
 import { quotasEn } from '../quotas/messages.ts';
 import { countyEn } from '../county/messages.ts';
@@ -414,6 +415,8 @@ export const en: Record<MessageKey, string> = {
   ...liveEn,
   ...quotasEn,
   ...auditEn,
+  // app nodes (server/cluster/): client/src/cluster/messages.ts
+  ...clusterEn,
   // county section (coverage, balance, rotation): client/src/county/messages.ts
   ...countyEn,
   // county roster import: client/src/roster/messages.ts

@@ -1,4 +1,5 @@
 import { auditZh } from '../audit/messages.ts';
+import { clusterZh } from '../cluster/messages.ts';
 import { liveZh } from '../live/messages.ts';
 import { quotasZh } from '../quotas/messages.ts';
 import { countyZh } from '../county/messages.ts';
@@ -418,6 +419,8 @@ export const zhCN = {
   ...quotasZh,
   // audit trail (issue #5): client/src/audit/messages.ts
   ...auditZh,
+  // app nodes (server/cluster/): client/src/cluster/messages.ts
+  ...clusterZh,
   // county section (coverage, balance, rotation): client/src/county/messages.ts
   ...countyZh,
   // county roster import: client/src/roster/messages.ts

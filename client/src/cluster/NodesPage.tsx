@@ -1,0 +1,59 @@
+import type { ClusterView } from '../../../shared/schemas/cluster.ts';
+import { api } from '../app/api.ts';
+import { localDateTime } from '../app/format.ts';
+import { useQuery } from '../app/useQuery.ts';
+import { useT } from '../i18n/index.ts';
+import { Badge, Card, EmptyState, LoadError, PageHeader, Table, type Column } from '../ui/index.ts';
+
+type NodeRow = ClusterView['nodes'][number];
+
+/** `/system/nodes`: every app node alive, its load and the live lessons it hosts (admin). */
+export function NodesPage() {
+  const t = useT();
+  const view = useQuery(api.clusterNodes, {});
+  if (view.error && !view.data) return <LoadError onRetry={() => void view.reload()} />;
+  const columns: Column<NodeRow>[] = [
+    {
+      key: 'node',
+      header: t('nodes.node'),
+      render: (n) => (
+        <>
+          {n.nodeId}
+          {n.nodeId === view.data?.nodeId ? <> <Badge tone="blue">{t('nodes.this')}</Badge></> : null}
+        </>
+      ),
+    },
+    {
+      key: 'state',
+      header: t('nodes.state'),
+      render: (n) =>
+        n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : n.consumers >= n.maxConsumers ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
+    },
+    { key: 'consumers', header: t('nodes.consumers'), align: 'right', render: (n) => t('nodes.consumersOf', { n: n.consumers, max: n.maxConsumers }) },
+    { key: 'cpu', header: t('nodes.cpu'), align: 'right', render: (n) => (n.workerCpu === null ? '—' : `${Math.round(n.workerCpu * 100)}%`) },
+    { key: 'workers', header: t('nodes.workers'), align: 'right', secondary: true, render: (n) => n.workers },
+    { key: 'since', header: t('nodes.since'), secondary: true, render: (n) => localDateTime(n.startedAt) },
+    {
+      key: 'lessons',
+      header: t('nodes.lessons'),
+      wrap: true,
+      render: (n) =>
+        n.lessonDetails.length === 0
+          ? t('nodes.noLessons')
+          : n.lessonDetails.map((l) => (
+              <div key={l.sessionId} data-testid="node-lesson">
+                {l.title}（{localDateTime(l.startsAt)}）
+              </div>
+            )),
+    },
+  ];
+  return (
+    <>
+      <PageHeader title={t('nodes.title')} description={t('nodes.description')} />
+      <Card>
+        {view.data && !view.data.clustered ? <p>{t('nodes.single')}</p> : null}
+        <Table testId="nodes-table" columns={columns} rows={view.data?.nodes} loading={view.loading && !view.data} rowKey={(n) => n.nodeId} empty={<EmptyState title={t('nodes.none')} compact />} />
+      </Card>
+    </>
+  );
+}

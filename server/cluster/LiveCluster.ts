@@ -1,0 +1,334 @@
+import type { Server as IoServer, Socket } from 'socket.io';
+import { liveRequests } from '../../shared/signaling/live.ts';
+import type { Actor } from '../accounts/actor.ts';
+import { LiveError } from '../live/errors.ts';
+import type { LiveRouting, LiveService } from '../live/service.ts';
+import { answerLiveRequest } from '../live/signaling.ts';
+import type { Logger } from '../log.ts';
+import type { ClusterRegistry } from './ClusterRegistry.ts';
+import { localLoad, placeLesson, type NodeLoad } from './placement.ts';
+import { MOVED_NOTIFICATION, RemoteSocket } from './RemoteSocket.ts';
+import { NodeLostError, type RelayedRequest, type SignalingRelay } from './SignalingRelay.ts';
+import { WorkerCpu } from './WorkerCpu.ts';
+
+export interface LiveClusterOptions {
+  readonly registry: ClusterRegistry;
+  readonly relay: SignalingRelay;
+  readonly service: LiveService;
+  readonly io: IoServer;
+  readonly log: Logger;
+  readonly maxConsumers: number;
+  readonly drainSeconds: number;
+}
+
+/** A relayed join the asked node will not host (someone else holds the lease, or it drains): place again. */
+const MOVED = { relayMoved: true } as const;
+const isMoved = (a: unknown): boolean => typeof a === 'object' && a !== null && 'relayMoved' in a;
+const isError = (a: unknown): boolean => typeof a === 'object' && a !== null && 'error' in a;
+const unavailable = (message: string) => ({ error: { code: 'media_unavailable', message } });
+
+const remoteKey = (nodeId: string, socketId: string) => `${nodeId}/${socketId}`;
+
+/** How long a relayed request may take before its node counts as gone: under the client's own request timeout (10 s). */
+const RELAY_TIMEOUT_MS = 9_000;
+
+/**
+ * This node's part in a cluster of app nodes sharing PostgreSQL and Redis
+ * (rules in server/cluster/SPEC.md). Each live lesson is hosted by one node, the
+ * holder of its Redis lease; a socket connected anywhere has its signaling relayed
+ * to that node, and its media goes straight to the host's announced address.
+ */
+export class LiveCluster implements LiveRouting {
+  readonly nodeId: string;
+  readonly #registry: ClusterRegistry;
+  readonly #relay: SignalingRelay;
+  readonly #service: LiveService;
+  readonly #io: IoServer;
+  readonly #log: Logger;
+  readonly #options: LiveClusterOptions;
+  /** Sockets connected here whose lesson another node hosts. */
+  readonly #forwarded = new Map<string, { host: string; sessionId: string }>();
+  /**
+   * Sockets connected to other nodes whose lesson this node hosts, by node and socket id (a
+   * socket recovered by Socket.IO on another node keeps its id: it is another remote).
+   */
+  readonly #remotes = new Map<string, RemoteSocket>();
+  /** Leases taken for lessons whose room is not open yet (a lease with no room is given up after one lease). */
+  readonly #claims = new Map<string, number>();
+  readonly #cpu: WorkerCpu;
+  readonly #startedAt = new Date().toISOString();
+  #nodes: NodeLoad[] = [];
+  #draining = false;
+  #closed = false;
+  #timer: ReturnType<typeof setInterval> | null = null;
+  /** The heartbeat (registration and leases) and the watch over the other nodes run apart: a slow watch never delays a heartbeat. */
+  #beating: Promise<void> | null = null;
+  #watching: Promise<void> | null = null;
+
+  constructor(options: LiveClusterOptions) {
+    this.#options = options;
+    this.#registry = options.registry;
+    this.#relay = options.relay;
+    this.#service = options.service;
+    this.#io = options.io;
+    this.#log = options.log.child({ node: options.registry.nodeId });
+    this.nodeId = options.registry.nodeId;
+    this.#cpu = new WorkerCpu(options.service.pool);
+  }
+
+  /** Joins the cluster: registers this node, listens for relayed signaling, renews leases every quarter lease. */
+  async start(): Promise<void> {
+    await this.#relay.start({
+      request: (req) => this.#relayed(req),
+      emit: (socketId, event, data) => this.#io.sockets.sockets.get(socketId)?.emit(event, data),
+      gone: (from, socketId) => this.#remoteGone(remoteKey(from, socketId)),
+    });
+    await this.#registry.announce(this.load());
+    this.#nodes = await this.#registry.nodes();
+    this.#timer = setInterval(() => {
+      if (this.#closed) return;
+      void this.#cpu.sample();
+      this.#beating ??= this.#beat()
+        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
+        .finally(() => (this.#beating = null));
+      this.#watching ??= this.#watch()
+        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
+        .finally(() => (this.#watching = null));
+    }, Math.max(50, Math.floor(this.#registry.leaseMs / 4)));
+    this.#timer.unref();
+    this.#service.cluster = this;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /** The nodes alive at the last heartbeat (health, metrics, the admin's page). */
+  get nodes(): readonly NodeLoad[] {
+    return this.#nodes;
+  }
+
+  /** N-NODE-LOAD: what this node reports on every heartbeat. */
+  load(): NodeLoad {
+    return localLoad(this.#service, { nodeId: this.nodeId, maxConsumers: this.#options.maxConsumers, workerCpu: this.#cpu.share, draining: this.#draining, startedAt: this.#startedAt });
+  }
+
+  // ---- the node that holds the socket ----------------------------------------------------
+
+  async request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
+    // Leaving the cluster (Redis closing): what is left is answered here.
+    if (this.#closed) return here();
+    try {
+      return await this.#route(socket, actor, name, raw, here);
+    } catch (err) {
+      this.#log.warn({ err, request: name }, 'cluster: routing a request failed');
+      return unavailable('The servers could not agree where this lesson is; try again in a moment');
+    }
+  }
+
+  async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
+    if (name === 'join') return this.#join(socket, actor, raw, here);
+    const f = this.#forwarded.get(socket.id);
+    if (!f) return here();
+    if (name === 'leave') this.#forwarded.delete(socket.id);
+    try {
+      return await this.#relay.call(f.host, { socketId: socket.id, actor, name, raw }, RELAY_TIMEOUT_MS);
+    } catch (err) {
+      if (!(err instanceof NodeLostError)) throw err;
+      return unavailable('The server hosting this lesson is gone; the lesson moves to another one');
+    }
+  }
+
+  async #join(socket: Socket, actor: Actor, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
+    const parsed = liveRequests.join.request.safeParse(raw ?? {});
+    if (!parsed.success || this.#closed) return here();
+    const { sessionId } = parsed.data;
+    // A few rounds: a placed node may be taken by a race, or die under the join (N-FAILOVER).
+    for (let round = 0; round < 4; round++) {
+      let host: string;
+      try {
+        host = await this.#hostFor(sessionId);
+      } catch (err) {
+        if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+        throw err;
+      }
+      const previous = this.#forwarded.get(socket.id);
+      if (host === this.nodeId) {
+        if (previous) this.#leaveRemote(socket, actor);
+        return here();
+      }
+      let answer: unknown;
+      try {
+        answer = await this.#relay.call(host, { socketId: socket.id, actor, name: 'join', raw }, RELAY_TIMEOUT_MS);
+      } catch (err) {
+        if (!(err instanceof NodeLostError)) throw err;
+        this.#nodes = this.#nodes.filter((n) => n.nodeId !== host);
+        continue;
+      }
+      if (isMoved(answer)) continue;
+      if (!isError(answer)) {
+        // A socket is in one lesson at a time.
+        if (previous && previous.host !== host) this.#leaveRemote(socket, actor);
+        this.#service.leave(socket);
+        this.#forwarded.set(socket.id, { host, sessionId });
+      }
+      return answer;
+    }
+    return unavailable('No server could take this lesson; try again in a moment');
+  }
+
+  #leaveRemote(socket: Socket, actor: Actor): void {
+    const f = this.#forwarded.get(socket.id);
+    if (!f) return;
+    this.#forwarded.delete(socket.id);
+    void this.#relay.call(f.host, { socketId: socket.id, actor, name: 'leave', raw: {} }, RELAY_TIMEOUT_MS).catch(() => undefined);
+  }
+
+  /** The node hosting a lesson: the lease holder if it is alive, else the placement's choice (N-PLACEMENT). */
+  async #hostFor(sessionId: string): Promise<string> {
+    const [holder, nodes] = await Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]);
+    this.#nodes = nodes;
+    if (holder && (holder === this.nodeId || nodes.some((n) => n.nodeId === holder))) return holder;
+    const target = placeLesson(nodes, this.nodeId);
+    if (!target) throw new LiveError('media_unavailable', 'Every media server is full or draining; try again in a moment');
+    if (target.nodeId !== this.nodeId) return target.nodeId;
+    return this.#claim(sessionId);
+  }
+
+  async #claim(sessionId: string): Promise<string> {
+    const holder = await this.#registry.claim(sessionId);
+    if (holder === this.nodeId && !this.#service.rooms.has(sessionId)) this.#claims.set(sessionId, Date.now());
+    return holder;
+  }
+
+  socketGone(socket: Socket): void {
+    const f = this.#forwarded.get(socket.id);
+    if (!f) return;
+    this.#forwarded.delete(socket.id);
+    this.#relay.gone(f.host, socket.id);
+  }
+
+  // ---- the hosting node ---------------------------------------------------------------------
+
+  async #relayed(req: RelayedRequest): Promise<unknown> {
+    if (req.name === 'join') {
+      const parsed = liveRequests.join.request.safeParse(req.raw ?? {});
+      if (parsed.success) {
+        const id = parsed.data.sessionId;
+        // A draining node keeps what it hosts until it is moved, and takes nothing new (N-DRAIN).
+        const holder = this.#draining || this.#closed ? await this.#registry.holder(id) : await this.#claim(id);
+        if (holder !== this.nodeId) return MOVED;
+      }
+    }
+    const key = remoteKey(req.from, req.socketId);
+    const remote = this.#remotes.get(key) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
+    this.#remotes.set(key, remote);
+    const answer = await answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
+    if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
+    return answer;
+  }
+
+  #remoteGone(key: string): void {
+    const remote = this.#remotes.get(key);
+    if (!remote) return;
+    this.#remotes.delete(key);
+    this.#service.socketGone(remote.socket);
+  }
+
+  // ---- heartbeat, failover, draining ------------------------------------------------------------
+
+  /** N-NODE-LEASE, N-HOST-LEASE: this node's registration and its lessons' leases, renewed. */
+  async #beat(): Promise<void> {
+    await this.#registry.announce(this.load());
+    const hosted = [...this.#service.rooms.keys()];
+    for (const id of hosted) this.#claims.delete(id);
+    for (const id of await this.#registry.renew(hosted)) {
+      // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
+      if ((await this.#registry.claim(id)) !== this.nodeId) void this.#move(id, 'lease lost').catch((err: unknown) => this.#log.warn({ err, sessionId: id }, 'cluster: moving a lesson failed'));
+    }
+  }
+
+  /** Leases taken for nothing are given up; sockets relayed to a node that is gone, and remotes of one, are let go. */
+  async #watch(): Promise<void> {
+    for (const [id, at] of this.#claims) {
+      if (this.#service.rooms.has(id) || Date.now() - at < this.#registry.leaseMs) continue;
+      this.#claims.delete(id);
+      await this.#registry.release(id);
+    }
+    this.#nodes = await this.#registry.nodes();
+    const alive = new Set(this.#nodes.map((n) => n.nodeId)).add(this.nodeId);
+    // A join or request waiting on a node that is gone fails now (a join is placed again), not at its timeout.
+    this.#relay.keepOnly(alive);
+    const at = new Date().toISOString();
+    for (const [socketId, f] of this.#forwarded) {
+      if (alive.has(f.host)) continue;
+      // N-FAILOVER: the host is gone; the client joins again and is placed on a node alive.
+      this.#forwarded.delete(socketId);
+      this.#log.warn({ sessionId: f.sessionId, host: f.host }, 'cluster: the node hosting a lesson is gone');
+      this.#io.sockets.sockets.get(socketId)?.emit(MOVED_NOTIFICATION, { at });
+    }
+    for (const [key, remote] of this.#remotes) {
+      if (alive.has(remote.nodeId)) continue;
+      this.#remotes.delete(key);
+      this.#service.socketGone(remote.socket);
+    }
+  }
+
+  /**
+   * Gives a hosted lesson up: its room closes here (its evidence intervals end: the gap is
+   * a gap), the lease is released, and every participant is told to build its media
+   * again — its next join places the lesson on another node.
+   */
+  async #move(sessionId: string, why: string): Promise<void> {
+    const room = this.#service.rooms.get(sessionId);
+    this.#claims.delete(sessionId);
+    if (!room) return this.#registry.release(sessionId);
+    this.#log.info({ sessionId, why }, 'cluster: moving a lesson off this node');
+    const sockets = [...room.participants.values()].flatMap((p) => (p.socket ? [p.socket] : []));
+    this.#service.rooms.delete(sessionId);
+    await this.#registry.release(sessionId);
+    this.#service.evidence.closeWhere((e) => e.sessionId === sessionId, new Date(), 'media_rebuilt');
+    await room.close(null);
+    const at = new Date().toISOString();
+    for (const s of sockets) {
+      s.emit(MOVED_NOTIFICATION, { at });
+      if (s instanceof RemoteSocket) this.#remotes.delete(remoteKey(s.nodeId, s.id));
+    }
+  }
+
+  /**
+   * N-DRAIN (SIGTERM): no new lesson comes here; each hosted lesson moves to another node
+   * and this waits, at most CLUSTER_DRAIN_SECONDS, until they are hosted there.
+   */
+  async drain(): Promise<void> {
+    if (this.#draining || this.#closed) return;
+    this.#draining = true;
+    await this.#registry.announce(this.load()).catch(() => undefined);
+    const moved: string[] = [];
+    for (const [id, room] of [...this.#service.rooms]) {
+      if ([...room.participants.values()].some((p) => p.socket)) moved.push(id);
+      await this.#move(id, 'draining');
+    }
+    const deadline = Date.now() + this.#options.drainSeconds * 1000;
+    while (moved.length && Date.now() < deadline) {
+      const holders = await Promise.all(moved.map((id) => this.#registry.holder(id)));
+      if (holders.every((h) => h && h !== this.nodeId)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.#log.info({ lessons: moved.length }, 'cluster: drained');
+  }
+
+  /** Leaves the cluster: sockets relayed elsewhere are let go (their hosts keep them for the resume grace). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    await this.drain();
+    this.#closed = true;
+    if (this.#timer) clearInterval(this.#timer);
+    await Promise.all([this.#beating, this.#watching]);
+    for (const [socketId, f] of this.#forwarded) this.#relay.gone(f.host, socketId);
+    this.#forwarded.clear();
+    await this.#registry.withdraw().catch(() => undefined);
+    this.#service.cluster = null;
+    this.#relay.close();
+  }
+}

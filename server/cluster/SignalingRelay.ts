@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import type { RedisClientType } from 'redis';
+import type { Actor } from '../accounts/actor.ts';
+
+/** A signaling request taken by one node for a lesson another node hosts. */
+export interface RelayedRequest {
+  readonly from: string;
+  readonly socketId: string;
+  readonly actor: Actor;
+  readonly name: string;
+  readonly raw: unknown;
+}
+
+type Envelope =
+  | { kind: 'request'; id: string; from: string; socketId: string; actor: Omit<Actor, 'sessionExpiresAt'> & { sessionExpiresAt: string }; name: string; raw: unknown }
+  | { kind: 'reply'; id: string; answer: unknown }
+  | { kind: 'emit'; socketId: string; event: string; data: unknown }
+  | { kind: 'gone'; from: string; socketId: string };
+
+export interface RelayHandlers {
+  /** Run a request for a socket of another node; the answer goes back to it. */
+  request(req: RelayedRequest): Promise<unknown>;
+  /** A notification for a socket connected here. */
+  emit(socketId: string, event: string, data: unknown): void;
+  /** A socket of another node (`from`) went away. */
+  gone(from: string, socketId: string): void;
+}
+
+/** The node a relayed request went to stopped answering (its registration lapsed). */
+export class NodeLostError extends Error {
+  constructor(readonly nodeId: string) {
+    super(`cluster node ${nodeId} is gone`);
+    this.name = 'NodeLostError';
+  }
+}
+
+/**
+ * N-RELAY: signaling between the node that holds a socket and the node that hosts its
+ * lesson, over Redis pub/sub — one channel per node. Requests, their answers and the
+ * notifications for a socket travel on the same channel in order, so a participant
+ * hears the host's notifications in the order the host sent them.
+ */
+export class SignalingRelay {
+  readonly #pub: RedisClientType;
+  readonly #sub: RedisClientType;
+  readonly #prefix: string;
+  readonly nodeId: string;
+  readonly #pending = new Map<string, { node: string; resolve: (v: unknown) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }>();
+
+  constructor(pub: RedisClientType, sub: RedisClientType, options: { prefix: string; nodeId: string }) {
+    this.#pub = pub;
+    this.#sub = sub;
+    this.#prefix = options.prefix;
+    this.nodeId = options.nodeId;
+  }
+
+  #channel = (node: string) => `${this.#prefix}relay:${node}`;
+
+  async start(handlers: RelayHandlers): Promise<void> {
+    await this.#sub.subscribe(this.#channel(this.nodeId), (message) => {
+      const m = JSON.parse(message) as Envelope;
+      switch (m.kind) {
+        case 'request': {
+          const actor: Actor = { ...m.actor, sessionExpiresAt: new Date(m.actor.sessionExpiresAt) };
+          void handlers
+            .request({ from: m.from, socketId: m.socketId, actor, name: m.name, raw: m.raw })
+            .catch(() => ({ error: { code: 'internal', message: 'Something went wrong on the server; try again' } }))
+            .then((answer) => this.#send(m.from, { kind: 'reply', id: m.id, answer }));
+          break;
+        }
+        case 'reply': {
+          const p = this.#pending.get(m.id);
+          if (!p) return;
+          this.#pending.delete(m.id);
+          clearTimeout(p.timer);
+          p.resolve(m.answer);
+          break;
+        }
+        case 'emit':
+          handlers.emit(m.socketId, m.event, m.data);
+          break;
+        case 'gone':
+          handlers.gone(m.from, m.socketId);
+          break;
+      }
+    });
+  }
+
+  #send(node: string, m: Envelope): Promise<void> {
+    return this.#pub.publish(this.#channel(node), JSON.stringify(m)).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** Runs a request on `node`; rejects with NodeLostError if that node is declared gone first. */
+  call(node: string, req: Omit<RelayedRequest, 'from'>, timeoutMs: number): Promise<unknown> {
+    const id = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new NodeLostError(node));
+      }, timeoutMs);
+      timer.unref();
+      this.#pending.set(id, { node, resolve, reject, timer });
+      const actor = { ...req.actor, sessionExpiresAt: req.actor.sessionExpiresAt.toISOString() };
+      void this.#send(node, { kind: 'request', id, from: this.nodeId, socketId: req.socketId, actor, name: req.name, raw: req.raw });
+    });
+  }
+
+  emit(node: string, socketId: string, event: string, data: unknown): void {
+    void this.#send(node, { kind: 'emit', socketId, event, data });
+  }
+
+  gone(node: string, socketId: string): void {
+    void this.#send(node, { kind: 'gone', from: this.nodeId, socketId });
+  }
+
+  /** Fails every request waiting on a node that is not among `alive` (its registration lapsed). */
+  keepOnly(alive: ReadonlySet<string>): void {
+    for (const [id, p] of this.#pending) {
+      if (alive.has(p.node)) continue;
+      this.#pending.delete(id);
+      clearTimeout(p.timer);
+      p.reject(new NodeLostError(p.node));
+    }
+  }
+
+  close(): void {
+    for (const p of this.#pending.values()) {
+      clearTimeout(p.timer);
+      p.reject(new NodeLostError(this.nodeId));
+    }
+    this.#pending.clear();
+  }
+}

@@ -1,0 +1,55 @@
+import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
+import type { LiveService } from '../live/service.ts';
+
+/** What a node tells the cluster about itself on every heartbeat (N-NODE-LOAD; the shape is shared with /api/health). */
+export type NodeLoad = ClusterNodeLoad;
+
+/** Room left on a node as a share of its capacity (consumers, and worker CPU when it is known). */
+export function roomLeft(n: NodeLoad): number {
+  const consumers = 1 - n.consumers / n.maxConsumers;
+  const cpu = n.workerCpu === null ? 1 : 1 - n.workerCpu;
+  return Math.min(consumers, cpu);
+}
+
+/** A node that may take a new lesson: not draining, a media worker alive, room left. */
+export const acceptsLessons = (n: NodeLoad): boolean => !n.draining && n.workers > 0 && n.consumers < n.maxConsumers && roomLeft(n) > 0;
+
+/** Room left in steps of 5 %: a worker's idle CPU noise does not decide where a lesson goes. */
+const band = (n: NodeLoad): number => Math.floor(roomLeft(n) * 20);
+
+/**
+ * N-PLACEMENT: a new lesson goes to the node with the most room left (in steps of 5 %); ties go to the
+ * node with fewer lessons, then to `preferred` (the node that took the join: no hop),
+ * then by node id (every node picks the same). Null: no node may take one.
+ */
+export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): NodeLoad | null {
+  const open = nodes.filter(acceptsLessons);
+  if (open.length === 0) return null;
+  return [...open].sort(
+    (a, b) =>
+      band(b) - band(a) ||
+      a.lessons.length - b.lessons.length ||
+      Number(b.nodeId === preferred) - Number(a.nodeId === preferred) ||
+      (a.nodeId < b.nodeId ? -1 : a.nodeId > b.nodeId ? 1 : 0),
+  )[0]!;
+}
+
+/** This node's load as its live rooms and media workers show it (N-NODE-LOAD). */
+export function localLoad(
+  service: Pick<LiveService, 'rooms' | 'pool'>,
+  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string },
+): NodeLoad {
+  let consumers = 0;
+  for (const room of service.rooms.values()) for (const p of room.participants.values()) consumers += p.consumers.size;
+  const pool = service.pool;
+  return {
+    nodeId: options.nodeId,
+    consumers,
+    maxConsumers: options.maxConsumers,
+    lessons: [...service.rooms.keys()],
+    workerCpu: options.workerCpu ?? null,
+    workers: pool && !pool.closed ? pool.workers.filter((w) => !w.closed && !w.died).length : 0,
+    draining: options.draining ?? false,
+    startedAt: options.startedAt ?? new Date(Date.now() - process.uptime() * 1000).toISOString(),
+  };
+}

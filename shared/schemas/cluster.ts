@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** One app node as the cluster knows it (server/cluster/SPEC.md N-NODE-LOAD). */
+export const ClusterNodeLoad = z
+  .object({
+    nodeId: z.string(),
+    consumers: z.number().int(),
+    maxConsumers: z.number().int(),
+    /** The media workers' CPU share (0…1 per worker, averaged) since the previous heartbeat; null before the second. */
+    workerCpu: z.number().nullable(),
+    workers: z.number().int(),
+    draining: z.boolean(),
+    startedAt: z.string(),
+    /** Live lessons it hosts (session ids). */
+    lessons: z.array(z.string()),
+  })
+  .meta({ id: 'ClusterNodeLoad' });
+export type ClusterNodeLoad = z.infer<typeof ClusterNodeLoad>;
+
+/** The nodes alive and what they host, for the administrator's page. */
+export const ClusterView = z
+  .object({
+    /** The node that answered. */
+    nodeId: z.string(),
+    /** False: one node without Redis (the list is this node alone). */
+    clustered: z.boolean(),
+    nodes: z.array(
+      ClusterNodeLoad.extend({
+        lessonDetails: z.array(z.object({ sessionId: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string() })),
+      }),
+    ),
+  })
+  .meta({ id: 'ClusterView' });
+export type ClusterView = z.infer<typeof ClusterView>;

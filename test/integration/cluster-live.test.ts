@@ -1,0 +1,213 @@
+/**
+ * Several app nodes on one database and one Redis (server/cluster/SPEC.md), each with
+ * its own mediasoup worker: a lesson has one room on one node whatever node its
+ * participants' sockets reach; signaling is relayed to the hosting node; placement
+ * skips a draining node; draining moves a hosted lesson to another node.
+ * No browser: producers get browser-like RTP parameters (the browser run is
+ * test/e2e/cluster-failover.test.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignalingClient } from '../../client/src/media/signaling.ts';
+import { WorkerPool } from '../../media/WorkerPool.ts';
+import { api } from '../../shared/api/index.ts';
+import type { Health } from '../../shared/schemas/health.ts';
+import type { ResponseOf } from '../../shared/signaling/protocol.ts';
+import type { AppDeps } from '../../server/app.ts';
+import { clusterOf, type LiveCluster } from '../../server/cluster/index.ts';
+import { loadConfig } from '../../server/config.ts';
+import { features } from '../../server/features.ts';
+import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
+import { createLogger } from '../../server/log.ts';
+import { startServer, type RunningServer } from '../../server/server.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, nextNotification, tempDataDir } from '../support/live.ts';
+import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
+  CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' };
+const data = tempDataDir();
+
+let nodeA: TestPlatform;
+let poolA: WorkerPool;
+let poolB: WorkerPool;
+let depsB: AppDeps;
+let nodeB: RunningServer;
+const clients: SignalingClient[] = [];
+
+interface Node {
+  readonly url: string;
+  readonly service: LiveService;
+  readonly cluster: LiveCluster;
+}
+let a: Node;
+let b: Node;
+
+const nodeOf = (url: string, server: RunningServer): Node => {
+  const service = liveServiceOf(server.io)!;
+  return { url, service, cluster: service.cluster as LiveCluster };
+};
+
+beforeAll(async () => {
+  poolA = await WorkerPool.create({ size: 1 });
+  poolB = await WorkerPool.create({ size: 1 });
+  nodeA = await startTestPlatform({ media: poolA, env: { ...shared, ...data.env, CLUSTER_NODE_ID: 'node-a' } });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', SIGNIN_RATE_LIMIT: '1000', ...shared, ...data.env, CLUSTER_NODE_ID: 'node-b' });
+  depsB = { config, database: nodeA.database, media: poolB, log: createLogger(config) };
+  nodeB = await startServer(depsB, { ...features, port: 0, host: '127.0.0.1' });
+  a = await waitFor('node A in the cluster', async () => nodeOf(nodeA.url, nodeA.server), (n) => !!n.cluster);
+  b = await waitFor('node B in the cluster', async () => nodeOf(nodeB.url, nodeB), (n) => !!n.cluster && clusterOf(depsB) === n.cluster);
+  // Each sees the other (one heartbeat).
+  await waitFor('both nodes registered', async () => a.cluster.nodes.map((n) => n.nodeId).sort(), (ids) => ids.join() === 'node-a,node-b');
+});
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await nodeB?.close();
+  await nodeA?.close();
+  poolA?.close();
+  poolB?.close();
+  data.cleanup();
+});
+
+/** A signed-in account's signaling socket on one node (as if the load balancer had sent it there). */
+async function on(node: Node, username: string): Promise<SignalingClient> {
+  const user = await nodeA.signIn(username);
+  const socket = io(node.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: user.cookie }, reconnection: false, forceNew: true });
+  const client = new SignalingClient({ socket });
+  clients.push(client);
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return client;
+}
+
+let ssrc = 5000;
+async function enter(s: SignalingClient, sessionId: string, publish: ('camera' | 'microphone')[] = []) {
+  const joined = await s.request('join', { sessionId });
+  const recv = await s.request('createTransport', { direction: 'recv' });
+  await s.request('connectTransport', { transportId: recv.id, dtlsParameters: fakeDtls });
+  const produced: Record<string, string> = {};
+  if (publish.length) {
+    const send = await s.request('createTransport', { direction: 'send' });
+    await s.request('connectTransport', { transportId: send.id, dtlsParameters: fakeDtls });
+    for (const source of publish) {
+      const kind = source === 'microphone' ? 'audio' : 'video';
+      produced[source] = (await s.request('produce', { transportId: send.id, kind, source, rtpParameters: fakeRtpParameters(kind, ssrc++) })).producerId;
+    }
+  }
+  return { joined, recv, produced };
+}
+
+const consume = (s: SignalingClient, joined: ResponseOf<'join'>) => s.request('consume', { rtpCapabilities: joined.routerRtpCapabilities });
+
+describe('one lesson across app nodes', () => {
+  let sessionId: string;
+
+  it('N-HOST-LEASE, N-RELAY: a teacher on node A and two classrooms on node B hold one lesson in one room on one node', async () => {
+    sessionId = await createLiveSession(nodeA);
+    const teacher = await on(a, 'teacher.wang');
+    const t = await enter(teacher, sessionId, ['camera', 'microphone']);
+    // Ties go to the node that took the join: node A hosts.
+    expect(a.service.rooms.has(sessionId)).toBe(true);
+
+    const ganpu = await on(b, 'class.ganpu');
+    const g = await enter(ganpu, sessionId, ['camera']);
+    // One room: node B opened none, and the classroom's answer comes from node A's room.
+    expect(b.service.rooms.has(sessionId)).toBe(false);
+    expect(g.joined.room.peers.map((p) => p.role).sort()).toEqual(['classroom', 'host']);
+    expect(a.service.rooms.get(sessionId)!.participants.size).toBe(2);
+    const { consumers } = await consume(ganpu, g.joined);
+    expect(consumers.find((c) => c.source === 'camera')).toMatchObject({ producerId: t.produced['camera'], producerPeerId: t.joined.peerId });
+
+    // Notifications of the host's room reach a socket of node B …
+    const liuliJoined = nextNotification(ganpu, 'peerJoined', (p) => p.peer.role === 'classroom' && p.peer.peerId !== g.joined.peerId);
+    const liuli = await on(b, 'class.liuli');
+    const l = await enter(liuli, sessionId);
+    expect((await liuliJoined).peer.peerId).toBe(l.joined.peerId);
+    // … and a request relayed from node B acts on node A's room: the teacher receives the classroom.
+    await consume(teacher, t.joined);
+    await consume(liuli, l.joined);
+    const staged = nextNotification(liuli, 'newConsumer', (c) => c.producerPeerId === g.joined.peerId);
+    await teacher.request('setStage', { peerId: g.joined.peerId });
+    expect((await staged).source).toBe('camera');
+    expect(b.service.rooms.size).toBe(0);
+
+    // Node A reports the lesson as its own on its heartbeat; node B reports none.
+    await waitFor('the heartbeat to carry the lesson', async () => b.cluster.nodes.find((n) => n.nodeId === 'node-a')?.lessons ?? [], (l) => l.includes(sessionId));
+    expect(b.cluster.load().lessons).toEqual([]);
+    expect(a.cluster.load().consumers).toBeGreaterThan(0);
+  });
+
+  it('N-NODE-LOAD: /api/health of any node and the administrator\'s node list show every node\'s load and the lessons it hosts', async () => {
+    const health = await waitFor(
+      'node B\'s health to show node A hosting the lesson',
+      () => fetch(`${b.url}/api/health`).then((r) => r.json() as Promise<Health>),
+      (h) => !!h.cluster?.nodes.find((n) => n.nodeId === 'node-a')?.lessons.includes(sessionId),
+    );
+    expect(health.cluster!.nodeId).toBe('node-b');
+    expect(health.cluster!.nodes.map((n) => n.nodeId).sort()).toEqual(['node-a', 'node-b']);
+    expect(health.cluster!.nodes.find((n) => n.nodeId === 'node-a')).toMatchObject({ maxConsumers: 2000, workers: 1 });
+
+    const admin = await nodeA.signIn('admin');
+    const view = await admin.call(api.clusterNodes, {});
+    expect(view.ok && view.data.clustered).toBe(true);
+    const hosting = view.ok ? view.data.nodes.find((n) => n.nodeId === 'node-a') : undefined;
+    expect(hosting?.lessonDetails).toEqual([expect.objectContaining({ sessionId, title: '分数的初步认识' })]);
+    const teacher = await nodeA.signIn('teacher.wang');
+    const refused = await teacher.call(api.clusterNodes, {});
+    expect(refused.ok ? 200 : refused.status).toBe(403);
+  });
+
+  it('N-RELAY: a dropped socket of node B resumes its participant on the host through node A', async () => {
+    const liuli = await on(b, 'class.liuli');
+    const first = await liuli.request('join', { sessionId });
+    liuli.close();
+    await waitFor('the host to see the classroom offline', async () => a.service.rooms.get(sessionId)?.participants.get(first.peerId)?.socket ?? null, (s) => s === null);
+    const again = await on(a, 'class.liuli');
+    const resumed = await again.request('join', { sessionId, resume: { peerId: first.peerId, token: first.resumeToken } });
+    expect(resumed).toMatchObject({ resumed: true, peerId: first.peerId });
+  });
+
+  it('N-DRAIN, N-PLACEMENT: a draining node moves the lesson it hosts to another node and gets no new one', async () => {
+    const second = await createLiveSession(nodeA);
+    const teacher = await on(b, 'teacher.wang');
+    await enter(teacher, second, ['camera']);
+    // Node A already hosts a lesson: the new one goes to node B (fewer lessons, same room left).
+    expect(b.service.rooms.has(second)).toBe(true);
+    const ganpu = await on(a, 'class.ganpu');
+    const g = await enter(ganpu, second);
+
+    const toldTeacher = nextNotification(teacher, 'mediaRebuilt');
+    const toldClassroom = nextNotification(ganpu, 'mediaRebuilt');
+    // Draining waits (CLUSTER_DRAIN_SECONDS at most) for the lesson to be hosted elsewhere.
+    const drained = b.cluster.drain();
+    await toldTeacher;
+    await toldClassroom;
+    expect(b.service.rooms.has(second)).toBe(false);
+
+    // Both join again, as the client does on mediaRebuilt: the lesson is hosted by node A now.
+    const t2 = await enter(teacher, second, ['camera']);
+    const g2 = await ganpu.request('join', { sessionId: second, resume: { peerId: g.joined.peerId, token: g.joined.resumeToken } });
+    // The old peer went with node B's room: a fresh peer on node A, with transports of its own.
+    expect(g2.resumed).toBe(false);
+    await ganpu.request('createTransport', { direction: 'recv' });
+    await drained;
+    expect(b.cluster.load().draining).toBe(true);
+    expect(a.service.rooms.has(second)).toBe(true);
+    expect(b.service.rooms.has(second)).toBe(false);
+    expect(g2.room.peers.map((p) => p.peerId)).toContain(t2.joined.peerId);
+    const { consumers } = await consume(ganpu, g2);
+    expect(consumers.map((c) => c.source)).toContain('camera');
+
+    // A third lesson whose teacher reaches the draining node is placed on node A.
+    const third = await createLiveSession(nodeA);
+    const host3 = await on(b, 'teacher.wang');
+    await enter(host3, third);
+    expect(a.service.rooms.has(third)).toBe(true);
+    expect(b.service.rooms.size).toBe(0);
+  });
+});

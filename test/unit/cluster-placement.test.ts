@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { acceptsLessons, placeLesson, roomLeft, type NodeLoad } from '../../server/cluster/placement.ts';
+
+const node = (nodeId: string, over: Partial<NodeLoad> = {}): NodeLoad => ({
+  nodeId,
+  consumers: 0,
+  maxConsumers: 100,
+  lessons: [],
+  workerCpu: null,
+  workers: 1,
+  draining: false,
+  startedAt: '2026-12-07T00:00:00.000Z',
+  ...over,
+});
+
+describe('placement of a new lesson', () => {
+  it('N-PLACEMENT: the node with the most room left gets the lesson (consumers against its capacity, worker CPU)', () => {
+    const busy = node('a', { consumers: 60 });
+    const idle = node('b', { consumers: 10 });
+    expect(placeLesson([busy, idle])?.nodeId).toBe('b');
+    // A bigger node with more consumers may still have more room left.
+    expect(placeLesson([node('a', { consumers: 50, maxConsumers: 1000 }), node('b', { consumers: 10 })])?.nodeId).toBe('a');
+    // CPU counts when the consumers leave room: a hot worker loses to a cool one.
+    expect(placeLesson([node('a', { workerCpu: 0.9 }), node('b', { workerCpu: 0.2, consumers: 30 })])?.nodeId).toBe('b');
+    expect(roomLeft(node('a', { consumers: 25, workerCpu: 0.5 }))).toBe(0.5);
+  });
+
+  it('N-PLACEMENT: a full, draining or worker-less node gets none; with none left, nobody is placed', () => {
+    const full = node('a', { consumers: 100 });
+    const draining = node('b', { draining: true });
+    const noWorker = node('c', { workers: 0 });
+    const saturated = node('d', { workerCpu: 1 });
+    for (const n of [full, draining, noWorker, saturated]) expect(acceptsLessons(n)).toBe(false);
+    expect(placeLesson([full, draining, noWorker, saturated])).toBeNull();
+    expect(placeLesson([full, draining, noWorker, node('e', { consumers: 99 })])?.nodeId).toBe('e');
+  });
+
+  it('N-PLACEMENT: ties go to fewer lessons, then to the node that took the join, then by node id (every node picks the same)', () => {
+    expect(placeLesson([node('a', { lessons: ['x'] }), node('b')], 'a')?.nodeId).toBe('b');
+    expect(placeLesson([node('a'), node('b')], 'b')?.nodeId).toBe('b');
+    expect(placeLesson([node('b'), node('a')])?.nodeId).toBe('a');
+    // An idle worker's CPU noise is no difference (room left counts in steps of 5 %).
+    expect(placeLesson([node('a', { workerCpu: 0.004 }), node('b', { workerCpu: 0.03 })], 'b')?.nodeId).toBe('b');
+  });
+});
