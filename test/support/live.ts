@@ -32,18 +32,21 @@ export interface LiveSessionSpec {
   members?: ('ganpu' | 'liuli')[];
 }
 
-/** The demo teacher may not be booked twice: each new session starts after the previous one's scheduled end. */
-let nextFree = 0;
+/**
+ * The demo teacher may not be booked twice: each new session starts after the previous one's
+ * scheduled end, per test database (a worker may run several files, each with its own).
+ */
+const nextFreeOf = new WeakMap<object, number>();
 
 export async function createLiveSession(platform: Pick<TestPlatform, 'database' | 'signIn'>, spec: LiveSessionSpec = {}): Promise<string> {
   const dir = await demoDirectory(platform.database.db);
   const coordinator = await platform.signIn('coord.shiyan');
-  const starts = new Date(Math.max(Date.now() + (spec.startsInMs ?? 5_000), nextFree));
+  const starts = new Date(Math.max(Date.now() + (spec.startsInMs ?? 5_000), nextFreeOf.get(platform.database.db) ?? 0));
   // Whole seconds: the schema wants an ISO instant with an offset.
   starts.setMilliseconds(0);
   starts.setSeconds(starts.getSeconds() + 1);
   const ends = new Date(starts.getTime() + (spec.durationMs ?? 60_000));
-  nextFree = ends.getTime() + 1000;
+  nextFreeOf.set(platform.database.db, ends.getTime() + 1000);
   const kind = spec.kind ?? 'sync_lesson';
   const classroomOf = { ganpu: dir.classroom('海盐县澉浦小学', '三年级(1)班'), liuli: dir.classroom('海盐县六里小学', '四年级(2)班') };
   const body =

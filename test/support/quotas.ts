@@ -69,7 +69,8 @@ export async function plan(coord: SignedInClient, draft: ReturnType<typeof lesso
   return res.data.sessions.map((s) => s.id);
 }
 
-let recorder: string | null = null;
+/** One recorder row per test database (a worker may run several files, each with its own database). */
+const recorders = new WeakMap<Db, string>();
 
 /**
  * Delivers (or misses) a session as the live plane would: intervals for the host
@@ -77,9 +78,11 @@ let recorder: string | null = null;
  * host, the verdict, then `live:evidence` moves the status.
  */
 export async function endSession(db: Db, sessionId: string, outcome: 'delivered' | 'missed' = 'delivered', opts: { attend?: string[] } = {}) {
+  let recorder = recorders.get(db);
   if (!recorder) {
     const [r] = await db.insert(liveRecorders).values({ host: 'test', pid: process.pid }).returning();
     recorder = r!.id;
+    recorders.set(db, recorder);
   }
   const [s] = await db.select().from(liveSessions).where(eq(liveSessions.id, sessionId));
   const members = await db.select({ classroomId: sessionClassrooms.classroomId }).from(sessionClassrooms).where(sql`${sessionClassrooms.sessionId} = ${sessionId} and ${sessionClassrooms.role} = 'member'`);
