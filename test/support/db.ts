@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { withAdmin, withDatabase } from './pgAdmin.ts';
+import { buildPgliteDumps, type PgliteDumps } from './pgliteDumps.ts';
 
 /**
  * A fresh, migrated database for one test file, on the engine the test project
@@ -17,11 +18,23 @@ export type TestDbKind = 'pglite' | 'postgres';
 export const testDbKind = (): TestDbKind => (process.env['TEST_DB'] === 'postgres' ? 'postgres' : 'pglite');
 
 const pgliteDumps = new Map<boolean, Promise<Blob>>();
+let standaloneDumps: Promise<PgliteDumps> | undefined;
+
+/** What a vitest globalSetup provided; null outside a vitest run (the benchmarks use this harness too). */
+function provided<K extends 'pgliteTemplate' | 'pgliteSeededTemplate'>(key: K): string | null {
+  try {
+    return inject(key) ?? null;
+  } catch {
+    return null;
+  }
+}
 
 async function pgliteDump(seeded: boolean): Promise<Blob> {
-  const file = inject(seeded ? 'pgliteSeededTemplate' : 'pgliteTemplate');
-  if (!file) throw new Error('PGlite tests need the globalSetup test/support/pgliteTemplate.ts (see vitest.config.ts)');
-  return new Blob([await readFile(file)]);
+  const file = provided(seeded ? 'pgliteSeededTemplate' : 'pgliteTemplate');
+  if (file) return new Blob([await readFile(file)]);
+  // Outside vitest: the same templates, built once per process.
+  const dumps = await (standaloneDumps ??= buildPgliteDumps());
+  return seeded ? dumps.seeded : dumps.migrated;
 }
 
 export interface TestDatabaseOptions {

@@ -2,9 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { openDatabase, pgliteClientOf } from '../../server/db/client.ts';
-import { seedDemo } from '../../server/seed/demo.ts';
-import { DEMO_PASSWORD } from './demoPassword.ts';
+import { buildPgliteDumps } from './pgliteDumps.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -31,22 +29,14 @@ interface SharedTemplate {
 const shared = globalThis as { tongbuPgliteTemplate?: SharedTemplate };
 
 async function buildTemplate(dir: string): Promise<TemplateFiles> {
-  const database = await openDatabase({ kind: 'pglite' });
-  const dumpTo = async (name: string) => {
-    const dump = await pgliteClientOf(database)!.dumpDataDir('none');
+  const dumps = await buildPgliteDumps();
+  const write = async (name: string, dump: Blob) => {
     const file = join(dir, name);
     await writeFile(file, new Uint8Array(await dump.arrayBuffer()));
     return file;
   };
-  try {
-    await database.migrate();
-    const migrated = await dumpTo('migrated.tar');
-    // Most files start from the demo county: seeded once per run (argon2 hashes and all), not once per file.
-    await seedDemo(database.db, { password: DEMO_PASSWORD });
-    return { migrated, seeded: await dumpTo('seeded.tar') };
-  } finally {
-    await database.close();
-  }
+  // Most files start from the demo county: seeded once per run (argon2 hashes and all), not once per file.
+  return { migrated: await write('migrated.tar', dumps.migrated), seeded: await write('seeded.tar', dumps.seeded) };
 }
 
 /**
