@@ -5,7 +5,7 @@ import { coursewareHandlers } from '../courseware/signaling.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { SocketData } from '../realtime/io.ts';
 import { signalingErrorOf } from './errors.ts';
-import { inRoom, requireModerator, type Handler, type HandlerTable } from './handlers.ts';
+import type { Handler, HandlerTable } from './handlers.ts';
 import { mediaHandlers } from './mediaHandlers.ts';
 import { recordingHandlers } from './recordingHandlers.ts';
 import type { LiveService } from './service.ts';
@@ -25,7 +25,7 @@ const handlers: HandlerTable = {
   ...mediaHandlers,
   ...stageHandlers,
   ...recordingHandlers,
-  ...classToolHandlers({ inRoom, requireModerator }),
+  ...classToolHandlers,
   ...coursewareHandlers,
 };
 

@@ -1,11 +1,12 @@
 import type { chatRequests } from '../../../shared/signaling/chat.ts';
 import { inputShapeProblem } from '../../http/inputGuard.ts';
 import { LiveError } from '../errors.ts';
-import { everyone, storeOf, type HandlerKit, type HandlersOf } from './kit.ts';
+import { inRoom, requireModerator } from '../handlers.ts';
+import { everyone, storeOf, type HandlersOf } from './kit.ts';
 import { chatView } from './ToolStore.ts';
 
 /** Chat of a live session (T-CHAT-*): kept with the session, seen by those in the room. */
-export function chatHandlers({ inRoom, requireModerator }: HandlerKit): HandlersOf<typeof chatRequests> {
+export function chatHandlers(): HandlersOf<typeof chatRequests> {
   return {
     chatSend: inRoom<'chatSend'>(async (ctx, { text }) => {
       const { room, peer } = ctx;

@@ -1,14 +1,8 @@
-import type { ParsedRequestOf, RequestName, ResponseOf } from '../../../shared/signaling/protocol.ts';
+import type { RequestName } from '../../../shared/signaling/protocol.ts';
 import type { Participant } from '../LiveRoom.ts';
 import type { LiveService } from '../service.ts';
 import type { Handler, InRoom } from '../handlers.ts';
 import { ToolStore } from './ToolStore.ts';
-
-/** What the tools' handlers take from signaling.ts (passed in, so the modules import only its types). */
-export interface HandlerKit {
-  inRoom<N extends RequestName>(fn: (ctx: InRoom, req: ParsedRequestOf<N>) => Promise<ResponseOf<N>>): Handler<N>;
-  requireModerator(ctx: InRoom): void;
-}
 
 export type HandlersOf<T> = { [N in keyof T & RequestName]: Handler<N> };
 

@@ -1,7 +1,8 @@
 import type { quizRequests } from '../../../shared/signaling/quiz.ts';
 import type { LiveRoom, Participant } from '../LiveRoom.ts';
 import { LiveError } from '../errors.ts';
-import { everyone, storeOf, type HandlerKit, type HandlersOf } from './kit.ts';
+import { inRoom, requireModerator } from '../handlers.ts';
+import { everyone, storeOf, type HandlersOf } from './kit.ts';
 import { answerView, questionView, type QuizViewer } from './QuizBook.ts';
 
 const viewerOf = (p: Participant): QuizViewer => ({ seesAll: p.role !== 'classroom', classroomId: p.actor.classroomId });
@@ -10,7 +11,7 @@ const viewerOf = (p: Participant): QuizViewer => ({ seesAll: p.role !== 'classro
 const classroomsIn = (room: LiveRoom): number => new Set([...room.participants.values()].filter((p) => p.role === 'classroom' && p.actor.classroomId).map((p) => p.actor.classroomId)).size;
 
 /** Quick quiz 答题 (T-QUIZ-*): the host asks and reveals, each classroom terminal answers once for its class. */
-export function quizHandlers({ inRoom, requireModerator }: HandlerKit): HandlersOf<typeof quizRequests> {
+export function quizHandlers(): HandlersOf<typeof quizRequests> {
   return {
     quizAsk: inRoom<'quizAsk'>(async (ctx, req) => {
       requireModerator(ctx);

@@ -1,6 +1,7 @@
 import type { timerRequests } from '../../../shared/signaling/timer.ts';
 import type { InRoom } from '../handlers.ts';
-import { everyone, storeOf, type HandlerKit, type HandlersOf } from './kit.ts';
+import { inRoom, requireModerator } from '../handlers.ts';
+import { everyone, storeOf, type HandlersOf } from './kit.ts';
 
 /** Tells every page the countdown changed and keeps the change on the timeline. */
 async function changed(ctx: InRoom, action: string, detail: Record<string, unknown>, at: Date) {
@@ -11,7 +12,7 @@ async function changed(ctx: InRoom, action: string, detail: Record<string, unkno
 }
 
 /** The lesson countdown (T-TIMER-*): the host starts, pauses and resets; every page shows it from server time. */
-export function timerHandlers({ inRoom, requireModerator }: HandlerKit): HandlersOf<typeof timerRequests> {
+export function timerHandlers(): HandlersOf<typeof timerRequests> {
   return {
     timerStart: inRoom<'timerStart'>(async (ctx, { seconds }) => {
       requireModerator(ctx);
