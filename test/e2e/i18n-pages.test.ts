@@ -13,7 +13,7 @@ let browser: Browser;
 
 /** Proper names and format names that stay as they are in a Chinese interface. */
 const PROPER = new Set([
-  ...['tongbu', 'ICS', 'iCal', 'iCalendar', 'CSV', 'GBK', 'XLSX', 'Excel', 'PDF', 'ID', 'URL', 'Asia/Shanghai', 'English', 'WebRTC', 'PNG', 'JPEG'],
+  ...['tongbu', 'ICS', 'iCal', 'iCalendar', 'CSV', 'GBK', 'XLSX', 'Excel', 'PDF', 'ID', 'URL', 'Asia/Shanghai', 'English', 'WebRTC', 'PNG', 'JPEG', 'Redis', 'CPU'],
   // "1+X": one core school and X member schools (the communities' own formula).
   'X',
   // The S-T analysis's own symbols (S-T分析法): T and S samples, Rt and Ch.

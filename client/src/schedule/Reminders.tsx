@@ -1,12 +1,16 @@
 import { useEffect, useState } from 'react';
 import { REMINDER_EVENT, REMINDER_WITHDRAWN_EVENT, type Reminder } from '../../../shared/schemas/schedule.ts';
 import { onPageEvent } from '../app/socket.ts';
+import { useLocation } from '../app/router.tsx';
 import { useSession } from '../app/session.ts';
 import { useT } from '../i18n/index.ts';
 import { Button, Icon } from '../ui/index.ts';
 import { localTime } from './grid.ts';
 
 let mounted = 0;
+
+/** A live room's page (`/live/<session id>`), not the live section's other pages. */
+const LIVE_ROOM_PATH = /^\/live\/[0-9a-f]{8}-[0-9a-f]{4}-/;
 
 /**
  * Real-time notices for teachers and classroom terminals: "starts in 10 minutes"
@@ -17,6 +21,7 @@ export function ScheduleReminders({ joinPath = (id: string) => `/live/${id}` }: 
   const t = useT();
   const signedIn = useSession((s) => s.status === 'signedIn');
   const [notices, setNotices] = useState<Reminder[]>([]);
+  const { pathname } = useLocation();
 
   useEffect(() => {
     if (!signedIn || mounted > 0) return;
@@ -32,10 +37,14 @@ export function ScheduleReminders({ joinPath = (id: string) => `/live/${id}` }: 
     };
   }, [signedIn]);
 
-  if (notices.length === 0) return null;
+  // No "join now" for the session whose room is open; in a live room the notices sit at the top,
+  // clear of the room's controls at the bottom.
+  const shown = notices.filter((n) => pathname !== joinPath(n.sessionId));
+  if (shown.length === 0) return null;
+  const inLiveRoom = LIVE_ROOM_PATH.test(pathname);
   return (
-    <div className="sched-reminders" role="status" aria-live="assertive" data-testid="schedule-reminders">
-      {notices.map((n) => (
+    <div className={`sched-reminders${inLiveRoom ? ' sched-reminders--top' : ''}`} role="status" aria-live="assertive" data-testid="schedule-reminders">
+      {shown.map((n) => (
         <div key={n.sessionId} className={`sched-reminder sched-reminder--${n.kind}`}>
           <Icon name="video" size={18} />
           <div>
