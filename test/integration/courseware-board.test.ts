@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import type { Stroke } from '../../shared/signaling/courseware.ts';
-import { SignalingError } from '../../shared/signaling/protocol.ts';
 import { Board, type BoardEvent } from '../../server/courseware/board.ts';
 import { coursewareOf } from '../../server/courseware/index.ts';
 import { slidesPdf, upload } from '../support/courseware.ts';
-import { createLiveSession, liveService, liveSocket, nextNotification, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { createLiveSession, liveService, liveSocket, nextNotification, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
@@ -33,15 +32,7 @@ async function open(username: string): Promise<LiveSocket> {
   return s;
 }
 
-async function refusal(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SignalingError) return err.code;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = async (p: Promise<unknown>): Promise<string> => (await signalingRefusal(p)).code;
 
 let n = 0;
 const stroke = (tool: Stroke['tool'] = 'pen'): Stroke => ({

@@ -5,8 +5,7 @@ import { loadConfig } from '../../server/config.ts';
 import { ConfigError } from '../../server/system/ConfigError.ts';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { FIRST_FRAME_LIMITS } from '../../server/live/firstFrame.ts';
-import { SignalingError } from '../../shared/signaling/protocol.ts';
-import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';
 import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -27,15 +26,7 @@ function promtoolCheck(text: string): Promise<{ code: number | null; output: str
   });
 }
 
-async function refusal(p: Promise<unknown>): Promise<SignalingError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SignalingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = signalingRefusal;
 
 const scrape = (platform: TestPlatform, token?: string) => scrapeMetrics(platform.url, token);
 

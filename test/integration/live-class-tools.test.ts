@@ -7,9 +7,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
-import { SignalingError } from '../../shared/signaling/protocol.ts';
 import { liveQuizAnswers } from '../../server/db/schema/index.ts';
-import { createLiveSession, liveSocket, nextNotification, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { createLiveSession, liveSocket, nextNotification, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained } from '../support/sockets.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -25,15 +24,7 @@ async function open(username: string): Promise<LiveSocket> {
   return s;
 }
 
-async function refusal(p: Promise<unknown>): Promise<SignalingError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SignalingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = signalingRefusal;
 
 async function joined(username: string, sessionId: string): Promise<LiveSocket> {
   const s = await open(username);

@@ -10,11 +10,11 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
-import { SignalingError, type NotificationName } from '../../shared/signaling/protocol.ts';
+import type { NotificationName } from '../../shared/signaling/protocol.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveRecorders } from '../../server/db/schema/index.ts';
 import type { ActivitySpec, IntervalSpec } from '../../server/evidence/EvidenceRecorder.ts';
 import { participationOfSessions } from '../../server/live/participationService.ts';
-import { createLiveSession, fakeDtls, fakeRtpParameters, liveService, liveSocket, nextNotification, shortSessionRules, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, liveService, liveSocket, nextNotification, shortSessionRules, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';
 import { demoDirectory, type DemoDirectory } from '../support/schedule.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 import { drained } from '../support/sockets.ts';
@@ -33,15 +33,7 @@ async function open(username: string): Promise<LiveSocket> {
   return s;
 }
 
-async function refusal(p: Promise<unknown>): Promise<SignalingError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SignalingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = signalingRefusal;
 
 /** Every notification a socket gets, by name (to prove some never came). */
 function recordNotifications(s: LiveSocket, names: NotificationName[]) {

@@ -8,8 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
-import { SignalingError, type ResponseOf } from '../../shared/signaling/protocol.ts';
-import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, nextNotification, tempDataDir, type LiveSocket } from '../support/live.ts';
+import type { ResponseOf } from '../../shared/signaling/protocol.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, liveSocket, nextNotification, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
 
 let platform: TestPlatform;
@@ -23,15 +23,7 @@ async function open(username: string): Promise<LiveSocket> {
   return s;
 }
 
-async function refusal(p: Promise<unknown>): Promise<SignalingError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SignalingError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
+const refusal = signalingRefusal;
 
 /** join + send and receive transports (connected with fake DTLS parameters: no packet ever flows). */
 async function enter(s: LiveSocket, sessionId: string, opts: { send?: boolean } = {}) {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { api } from '../../shared/api/index.ts';
 import { SignalingClient } from '../../client/src/media/signaling.ts';
+import { SignalingError } from '../../shared/signaling/protocol.ts';
 import type { LessonMode, SessionKind } from '../../shared/schemas/schedule.ts';
 import type { NotificationName, NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { ParticipantFigures, SessionParticipation } from '../../shared/schemas/live.ts';
@@ -178,4 +179,15 @@ export async function shortSessionRules(platform: Pick<TestPlatform, 'signIn'>, 
     const res = await admin.call(api.addEvidenceRule, { body });
     if (!res.ok) throw new Error(`adding ${body.ruleId} failed: ${res.status} ${res.error.message}`);
   }
+}
+
+/** The signaling error a request was refused with (fails the test when it was answered). */
+export async function signalingRefusal(p: Promise<unknown>): Promise<SignalingError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof SignalingError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
 }
