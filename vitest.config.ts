@@ -12,6 +12,10 @@ const integration = (db: 'pglite' | 'postgres') => ({
     include: ['test/integration/**/*.test.ts'],
     env: { TEST_DB: db },
     globalSetup: [db === 'postgres' ? './test/support/globalSetup.ts' : './test/support/pgliteTemplate.ts'],
+    // Files share a worker's modules (the server, drizzle, PGlite's WASM) instead of loading them
+    // once per file: each file makes its own database and platform, and test support keeps any
+    // per-database state keyed by the database (test/support/quotas.ts, live.ts).
+    isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
@@ -25,11 +29,11 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'media/**/*.test.ts'], exclude: ['**/node_modules/**'] } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'media/**/*.test.ts'], exclude: ['**/node_modules/**'], isolate: false } },
       integration('pglite'),
       integration('postgres'),
       { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000, fileParallelism: false } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
     ],
   },
 });
