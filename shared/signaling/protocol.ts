@@ -27,6 +27,8 @@ export const SignalingErrorCode = z.enum([
   'muted_by_host',
   /** No media worker (the server runs without media, or the room is rebuilding). */
   'media_unavailable',
+  /** The app nodes cannot reach their shared state (Redis): lessons already running go on, nothing new is placed. */
+  'cluster_unavailable',
   'internal',
 ]);
 export type SignalingErrorCode = z.infer<typeof SignalingErrorCode>;
