@@ -23,7 +23,7 @@ export class CoursewareLive {
    * timeline only once its predecessor's writes are in (they would be missed, and their
    * places in the order taken twice). Closed rooms whose writes are done are dropped.
    */
-  readonly #last = new Map<string, { room: LiveRoom; board: Promise<RoomBoard>; timeline: BoardTimeline | null }>();
+  readonly #last = new Map<string, { room: LiveRoom; board: Promise<RoomBoard>; opened: RoomBoard | null }>();
   /** BOARD-RATE, for every room of the platform (keyed by session and account). */
   readonly #writeRate: RateWindow;
 
@@ -38,30 +38,29 @@ export class CoursewareLive {
     let board = this.#boards.get(room);
     if (!board) {
       this.#dropSettled();
-      const previous = this.#last.get(room.sessionId)?.board;
-      const last = {
-        room,
-        timeline: null as BoardTimeline | null,
-        board: (async () => {
-          await previous?.then((b) => b.timeline.flushed()).catch(() => undefined);
-          const { timeline, events } = await BoardTimeline.open(this.db, this.#log, room.sessionId);
-          last.timeline = timeline;
-          return new RoomBoard(room, timeline, events, this.#writeRate);
-        })(),
-      };
-      board = last.board;
+      board = this.#open(room, this.#last.get(room.sessionId)?.board);
+      const last = { room, board, opened: null as RoomBoard | null };
       this.#boards.set(room, board);
       this.#last.set(room.sessionId, last);
-      // A failed load is not kept: the next request tries again.
-      board.catch(() => {
-        this.#boards.delete(room);
-        if (this.#last.get(room.sessionId) === last) this.#last.delete(room.sessionId);
-      });
+      void board.then(
+        (b) => (last.opened = b),
+        // A failed load is not kept: the next request tries again.
+        () => {
+          this.#boards.delete(room);
+          if (this.#last.get(room.sessionId) === last) this.#last.delete(room.sessionId);
+        },
+      );
     }
     return board;
   }
 
+  async #open(room: LiveRoom, previous: Promise<RoomBoard> | undefined): Promise<RoomBoard> {
+    await previous?.then((b) => b.timeline.flushed()).catch(() => undefined);
+    const { timeline, events } = await BoardTimeline.open(this.db, this.#log, room.sessionId);
+    return new RoomBoard(room, timeline, events, this.#writeRate);
+  }
+
   #dropSettled(): void {
-    for (const [sessionId, last] of this.#last) if (last.room.closed && last.timeline?.idle) this.#last.delete(sessionId);
+    for (const [sessionId, last] of this.#last) if (last.room.closed && last.opened?.timeline.idle) this.#last.delete(sessionId);
   }
 }
