@@ -2,7 +2,7 @@ import { BLANK_BOARD_PAGES, MAX_STROKES_PER_PAGE, type BoardLayout, type BoardPa
 import type { Courseware } from '../../shared/schemas/courseware.ts';
 import { LiveError } from '../live/errors.ts';
 import type { LiveRoom, Participant } from '../live/LiveRoom.ts';
-import { Board, type BoardEvent } from './board.ts';
+import { Board, type BoardEvent } from '../../shared/courseware/board.ts';
 import type { BoardTimeline } from './BoardTimeline.ts';
 
 /**
