@@ -4,6 +4,7 @@ import { NotFoundError } from '../http/errors.ts';
 import { bind } from '../http/route.ts';
 import { mayAccessRecordings, playableRecording } from '../live/recordings.ts';
 import type { LiveService } from '../live/service.ts';
+import { sessionView } from '../live/directory.ts';
 import { BoardTimeline } from './BoardTimeline.ts';
 import type { CoursewareLive } from './CoursewareLive.ts';
 
@@ -36,12 +37,12 @@ export function coursewareRoutes(router: Router, courseware: CoursewareLive, liv
 
   // CW-REPLAY-ACCESS, CW-REPLAY-TIME: the playback page's board, for whoever may play the recording.
   bind(router, api.recordingTimeline, async ({ actor, params }) => {
-    const { row } = await playableRecording(live, actor, params.recordingId);
+    const { row, session } = await playableRecording(live, actor, params.recordingId);
     const endedAt = row.endedAt ?? new Date();
     const { start, events } = await BoardTimeline.between(courseware.db, row.sessionId, row.startedAt, endedAt);
     return {
       recordingId: row.id,
-      sessionId: row.sessionId,
+      session: sessionView(session),
       startedAt: row.startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       durationMs: Math.max(0, endedAt.getTime() - row.startedAt.getTime()),

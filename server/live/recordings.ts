@@ -121,5 +121,5 @@ export async function playableRecording(deps: { recordings: RecordingStore; dire
   if (!row || !session || !mayAccessRecordings(session, actor) || row.status === 'recording') throw new NotFoundError('Recording');
   const path = deps.recordings.pathOf(row.storageKey);
   if (!existsSync(path)) throw new NotFoundError('Recording');
-  return { row, path };
+  return { row, path, session };
 }

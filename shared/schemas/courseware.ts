@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BoardLayout, BoardPage, Stroke } from '../signaling/courseware.ts';
 import { Id, IsoDateTime } from './common.ts';
+import { LiveSessionView } from './live.ts';
 
 /**
  * Courseware (rules CW-* in server/courseware/README.md): a teacher's PDF,
@@ -119,7 +120,7 @@ export type ReplayEvent = z.infer<typeof ReplayEvent>;
 export const RecordingTimeline = z
   .object({
     recordingId: Id,
-    sessionId: Id,
+    session: LiveSessionView,
     startedAt: IsoDateTime,
     endedAt: IsoDateTime,
     /** The recording's wall-clock length (the video's own duration may differ by a key frame's wait). */
