@@ -6,17 +6,18 @@ import type { Stroke } from '../../shared/signaling/courseware.ts';
 import { BoardReplay } from '../../client/src/live/replay/BoardReplay.ts';
 
 const cw = '11111111-1111-4111-8111-111111111111';
+const teacher = '22222222-2222-4222-8222-222222222222';
 const stroke = (id: string): Stroke => ({ id, tool: 'pen', color: '#000000', size: 0.004, points: [[0.5, 0.5, 0.5]] });
 const on = (page: number) => ({ coursewareId: cw, page });
 const turn = (page: number): BoardEvent => ({ kind: 'page', accountId: null, payload: { coursewareId: cw, fileName: 'a.pdf', pageCount: 9, page } });
-const draw = (page: number, id: string): BoardEvent => ({ kind: 'stroke', accountId: 'a', payload: { page: on(page), stroke: stroke(id) } });
+const draw = (page: number, id: string): BoardEvent => ({ kind: 'stroke', accountId: teacher, payload: { page: on(page), stroke: stroke(id) } });
 const at = (offsetMs: number, e: BoardEvent): ReplayEvent => ({ offsetMs, ...e });
 const ids = (s: { strokes: Stroke[] }) => s.strokes.map((x) => x.id);
 
 describe('the board of a recording', () => {
   it('CW-REPLAY-TIME: a snapshot carries every page\'s strokes, so a board continued from it is the board it was taken of', () => {
     const b = new Board();
-    for (const e of [turn(1), draw(1, 'a'), turn(2), draw(2, 'b'), draw(2, 'c'), { kind: 'erase', accountId: 'a', payload: { page: on(2), strokes: [stroke('b')] } } satisfies BoardEvent, turn(3)]) b.apply(e);
+    for (const e of [turn(1), draw(1, 'a'), turn(2), draw(2, 'b'), draw(2, 'c'), { kind: 'erase', accountId: teacher, payload: { page: on(2), strokes: [stroke('b')] } } satisfies BoardEvent, turn(3)]) b.apply(e);
     const copy = Board.from(b.snapshot());
     expect(copy.state()).toEqual(b.state());
     for (const page of [1, 2, 3]) expect(copy.strokesOf(on(page))).toEqual(b.strokesOf(on(page)));
@@ -46,7 +47,7 @@ describe('the board of a recording', () => {
   });
 
   it('CW-REPLAY-SYNC: the same board object while nothing changes (the page does not redraw every frame); changes at one offset keep their order', () => {
-    const replay = new BoardReplay(new Board().snapshot(), [at(0, turn(1)), at(700, draw(1, 'a')), at(700, { kind: 'undo', accountId: 'a', payload: { page: on(1), removed: ['a'], restored: [] } })]);
+    const replay = new BoardReplay(new Board().snapshot(), [at(0, turn(1)), at(700, draw(1, 'a')), at(700, { kind: 'undo', accountId: teacher, payload: { page: on(1), removed: ['a'], restored: [] } })]);
     const first = replay.at(100);
     expect(replay.at(600)).toBe(first);
     expect(replay.at(700)).toMatchObject({ page: 1, strokes: [] });
