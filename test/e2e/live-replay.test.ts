@@ -60,7 +60,10 @@ async function turnTo(page: number) {
 }
 
 async function drawOnTeacherBoard(strokesAfter: number) {
-  const box = (await teacher.page.getByTestId('cw-teacher-surface').boundingBox())!;
+  const surface = teacher.page.getByTestId('cw-teacher-surface');
+  // The mouse works in the viewport: the board must be on screen.
+  await surface.scrollIntoViewIfNeeded();
+  const box = (await surface.boundingBox())!;
   const m = teacher.page.mouse;
   await m.move(box.x + box.width * 0.2, box.y + box.height * 0.6);
   await m.down();
