@@ -114,6 +114,16 @@ export const ReplayEvent = z.object({ offsetMs: z.number().int().min(0) }).and(B
 export type ReplayEvent = z.infer<typeof ReplayEvent>;
 
 /**
+ * ReplayEvent as the timeline's answer declares it: every event was checked on its way in
+ * (the signaling table) and is read back from the append-only timeline, so the answer's
+ * validation does not walk every point of every stroke again — for a busy lesson that took
+ * seconds of the event loop (bench/replay.bench.ts) — while clients get ReplayEvent's type.
+ */
+const ReplayEventAnswer = z
+  .object({ offsetMs: z.number().int().min(0), kind: BoardTimelineEvent.shape.kind, accountId: Id.nullable(), payload: z.record(z.string(), z.unknown()) })
+  .meta({ id: 'ReplayEvent', description: 'A board event (shared/schemas/courseware.ts BoardEvent: its payload by kind) at its offset into the recording' }) as unknown as z.ZodType<ReplayEvent>;
+
+/**
  * A recording's board timeline (CW-REPLAY-*): the board as it stood when the recording
  * started, then every change until it ended, each at its offset into the video.
  */
@@ -126,7 +136,7 @@ export const RecordingTimeline = z
     /** The recording's wall-clock length (the video's own duration may differ by a key frame's wait). */
     durationMs: z.number().int().min(0),
     start: BoardSnapshot,
-    events: z.array(ReplayEvent),
+    events: z.array(ReplayEventAnswer),
   })
   .meta({ id: 'RecordingTimeline' });
 export type RecordingTimeline = z.infer<typeof RecordingTimeline>;
