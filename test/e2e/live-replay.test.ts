@@ -51,8 +51,8 @@ const shown = async () => {
   return `${(await s.getAttribute('data-shown-page')) ?? '-'}:${await s.getAttribute('data-strokes')}`;
 };
 
-/** The teacher's camera plays on for `frames` more frames: the recording gets that much later. */
-const lessonGoesOn = async (frames = 30) => framesGrow(ganpu, 'camera', await peerIdOf(teacher), frames);
+/** The teacher's camera plays on for `frames` more frames (about a second at 15): the recording gets that much later. */
+const lessonGoesOn = async (frames = 15) => framesGrow(ganpu, 'camera', await peerIdOf(teacher), frames);
 
 async function turnTo(page: number) {
   await teacher.page.getByTestId('cw-next').click();
@@ -86,7 +86,7 @@ async function seek(ms: number) {
 }
 
 describe('a recording played back with its courseware', () => {
-  it('a lesson with a PDF is recorded from mid-lesson through two page turns and a stroke', async () => {
+  it('the teacher goes live with a classroom, shows a PDF and writes on page 1', async () => {
     teacher = await openLivePage(browser, platform, 'teacher.wang', `/live/${sessionId}`);
     await teacher.page.getByTestId('live-golive').click();
     await teacher.page.getByTestId('live-console').waitFor();
@@ -100,8 +100,9 @@ describe('a recording played back with its courseware', () => {
     await item.getByTestId('cw-show').click();
     await waitFor('the classroom on page 1', () => classroomSurface().getAttribute('data-shown-page'), (p) => p === '1');
     await drawOnTeacherBoard(1);
+  });
 
-    // Recording starts mid-lesson, on page 1 with its stroke.
+  it('the lesson is recorded from mid-lesson, on page 1, through two page turns and a stroke', async () => {
     await teacher.page.getByTestId('live-record').click();
     await ganpu.page.getByTestId('live-recording').waitFor();
     await lessonGoesOn();
@@ -110,7 +111,7 @@ describe('a recording played back with its courseware', () => {
     await drawOnTeacherBoard(1);
     await lessonGoesOn();
     await turnTo(3);
-    await lessonGoesOn(60);
+    await lessonGoesOn(30);
     await teacher.page.getByTestId('live-record').click();
 
     const user = await platform.signIn('teacher.wang');
