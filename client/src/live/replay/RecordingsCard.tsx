@@ -1,6 +1,7 @@
 import type { Recording } from '../../../../shared/schemas/live.ts';
 import { api } from '../../app/api.ts';
 import { localDateTime } from '../../app/format.ts';
+import { useRole } from '../../app/session.ts';
 import { useQuery } from '../../app/useQuery.ts';
 import { Link } from '../../app/router.tsx';
 import { useT } from '../../i18n/index.ts';
@@ -14,7 +15,9 @@ import { clock } from '../clock.ts';
  */
 export function RecordingsCard({ sessionId }: { sessionId: string }) {
   const t = useT();
-  const q = useQuery(api.listRecordings, { params: { sessionId } });
+  // An administrator is never in the audience: no request that can only answer 404.
+  const audience = useRole() !== 'admin';
+  const q = useQuery(api.listRecordings, audience ? { params: { sessionId } } : null);
   const ready = (q.data ?? []).filter((r) => r.status === 'ready');
   if (ready.length === 0) return null;
   const length = (r: Recording) => (r.endedAt ? clock((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000) : '');
