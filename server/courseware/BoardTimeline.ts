@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
-import type { BoardTimelineEvent } from '../../shared/schemas/courseware.ts';
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { Board } from '../../shared/courseware/board.ts';
+import type { BoardSnapshot, BoardTimelineEvent, ReplayEvent } from '../../shared/schemas/courseware.ts';
 import type { Db } from '../db/client.ts';
 import { liveBoardEvents } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
-import type { BoardEvent } from './board.ts';
+import type { BoardEvent } from '../../shared/courseware/board.ts';
 
 /**
  * A session's board timeline in the database (BOARD-TIMELINE): every applied
@@ -37,6 +38,27 @@ export class BoardTimeline {
   static async read(db: Db, sessionId: string): Promise<BoardTimelineEvent[]> {
     const rows = await db.select().from(liveBoardEvents).where(eq(liveBoardEvents.sessionId, sessionId)).orderBy(asc(liveBoardEvents.seq));
     return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), kind: r.kind as BoardTimelineEvent['kind'], accountId: r.accountId, payload: r.payload as Record<string, unknown> }));
+  }
+
+  /**
+   * CW-REPLAY-TIME: the board as it stood at `from` (everything before folded into a
+   * snapshot) and its changes from `from` until `to`, each at its offset from `from`.
+   */
+  static async between(db: Db, sessionId: string, from: Date, to: Date): Promise<{ start: BoardSnapshot; events: ReplayEvent[] }> {
+    const rows = await db
+      .select()
+      .from(liveBoardEvents)
+      .where(and(eq(liveBoardEvents.sessionId, sessionId), lte(liveBoardEvents.at, to)))
+      .orderBy(asc(liveBoardEvents.seq));
+    const before = new Board();
+    const events: ReplayEvent[] = [];
+    for (const r of rows) {
+      const e = { kind: r.kind, accountId: r.accountId, payload: r.payload } as BoardEvent;
+      // In the order applied: once one change is inside the recording, all later ones are.
+      if (events.length === 0 && r.at < from) before.apply(e);
+      else events.push({ offsetMs: Math.max(0, Math.round(r.at.getTime() - from.getTime())), ...e });
+    }
+    return { start: before.snapshot(), events };
   }
 
   append(e: BoardEvent, at = new Date()): void {

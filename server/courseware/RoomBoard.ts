@@ -3,7 +3,7 @@ import type { Courseware } from '../../shared/schemas/courseware.ts';
 import { LiveError } from '../live/errors.ts';
 import type { LiveRoom, Participant } from '../live/LiveRoom.ts';
 import type { RateWindow } from '../live/RateWindow.ts';
-import { Board, type BoardEvent } from './board.ts';
+import { Board, type BoardEvent } from '../../shared/courseware/board.ts';
 import type { BoardTimeline } from './BoardTimeline.ts';
 
 /**

@@ -22,7 +22,8 @@ export function coursewareOf(service: LiveService): CoursewareLive {
 
 /** The REST side; conversions a previous process left unfinished are marked failed first. */
 export function coursewareRoutes(router: Router, deps: AppDeps): void {
-  const courseware = coursewareOf(liveServiceFor(deps));
+  const live = liveServiceFor(deps);
+  const courseware = coursewareOf(live);
   void courseware.store.settleInterrupted().catch((err: unknown) => deps.log.error({ err }, 'courseware: settling interrupted conversions failed'));
-  bindRoutes(router, courseware);
+  bindRoutes(router, courseware, live);
 }

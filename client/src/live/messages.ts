@@ -6,12 +6,14 @@ import { coursewareEn, coursewareZh } from './courseware/messages.ts';
 import { oversightEn, oversightZh } from './oversightMessages.ts';
 import { stEn, stZh } from './stMessages.ts';
 import { classToolsEn, classToolsZh } from './tools/messages.ts';
+import { replayEn, replayZh } from './replay/messages.ts';
 
 export const liveZh = {
   ...coursewareZh,
   ...oversightZh,
   ...stZh,
   ...classToolsZh,
+  ...replayZh,
   'nav.live': '直播课堂',
 
   'live.title': '直播课堂',
@@ -140,6 +142,7 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   ...oversightEn,
   ...stEn,
   ...classToolsEn,
+  ...replayEn,
   'nav.live': 'Live classroom',
 
   'live.title': 'Live classroom',

@@ -17,7 +17,8 @@ export interface Pen {
   readonly text: string;
 }
 
-const clamp = (v: number) => Math.min(1, Math.max(0, v));
+/** Within the page, to 1/10 000 of it (a fifth of a pixel at 1920 px): full float digits would triple every stroke's size on the wire and in the timeline. */
+const clamp = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 10_000) / 10_000;
 const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
 function StrokeShape({ stroke, width, height }: { stroke: Stroke; width: number; height: number }) {
