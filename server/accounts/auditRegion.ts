@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { AuditLevel } from '../../shared/schemas/accounts.ts';
 import type { Db } from '../db/client.ts';
-import { accounts, counties } from '../db/schema/index.ts';
+import { counties, type accounts } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
 
 /**
