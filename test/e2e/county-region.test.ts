@@ -33,15 +33,16 @@ beforeAll(async () => {
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN', acceptDownloads: true });
   page = await context.newPage();
-  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
   await page.goto(`${platform.url}/`);
   await page.getByTestId('sign-in-username').fill('auditor.jiaxing');
   await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
   await page.getByTestId('sign-in-submit').click();
   await page.getByTestId('current-user').waitFor();
+  // Errors from here on (before signing in, the page's session check is a 401 by design).
+  page.on('pageerror', (err) => errors.push(`page error: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+  });
 });
 
 afterAll(async () => {
