@@ -91,7 +91,7 @@ export const en: Record<MessageKey, string> = {
   // home
   'home.greeting': 'Hello, {name}',
   'home.adminIntro': 'Communities, schools and accounts across the county.',
-  'home.auditorIntro': 'How the county\'s education communities stand (read-only).',
+  'home.auditorIntro': 'How the education communities you audit stand (read-only).',
   'home.coordinatorIntro': 'Your communities with their schools, classrooms and backbone teachers.',
   'home.teacherIntro': 'Your school and its education community.',
   'home.classroomIntro': 'The school and community of this classroom terminal.',

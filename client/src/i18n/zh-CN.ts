@@ -93,7 +93,7 @@ export const zhCN = {
   // home
   'home.greeting': '您好，{name}',
   'home.adminIntro': '全县教共体、学校与账号的总体情况。',
-  'home.auditorIntro': '本县教共体建设情况一览（只读）。',
+  'home.auditorIntro': '您督导范围内的教共体建设情况一览（只读）。',
   'home.coordinatorIntro': '您负责的教共体及其学校、教室和骨干教师情况。',
   'home.teacherIntro': '您所在学校和教共体的情况。',
   'home.classroomIntro': '本教室终端所属的学校和教共体。',
