@@ -7,20 +7,26 @@
  * (C-AUDIT-COMPARE) in JSON, CSV, XLSX and print.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
+import { io as connect, type Socket } from 'socket.io-client';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
+import { QUOTA_PROGRESS_EVENT, type QuotaProgressEvent } from '../../shared/schemas/quotas.ts';
 import { hashPassword } from '../../server/accounts/password.ts';
 import { accounts } from '../../server/db/schema/index.ts';
 import { isPgError, PgCode } from '../../server/http/errors.ts';
 import { createLiveSession, fakeDtls, liveService, liveSocket, signalingRefusal, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { DEMO_PASSWORD, startTestPlatform, type SignedInClient, type TestPlatform } from '../support/platform.ts';
+import { postCorrection, settled } from '../support/quotas.ts';
+import { drained } from '../support/sockets.ts';
+import { nextEvent } from '../support/waitFor.ts';
 
 let platform: TestPlatform;
 let pool: WorkerPool;
 const data = tempDataDir();
 const sockets: LiveSocket[] = [];
+const dashboards: Socket[] = [];
 let admin: SignedInClient;
 let city: SignedInClient;
 let county: SignedInClient;
@@ -67,6 +73,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const s of sockets) s.close();
+  for (const s of dashboards) s.disconnect();
   await platform?.close();
   data.cleanup();
   pool?.close();
@@ -167,6 +174,33 @@ describe('C-AUDIT-REGION: what an auditor sees', () => {
     expect(rows).not.toContain(ids.xihuSchool);
     const haiyanOnly = (await ok(county.call(api.auditLog, { query: { table: 'schools', op: 'update' } }))).entries.map((e) => e.rowId);
     expect(haiyanOnly).not.toContain(wangdian.id);
+  });
+
+  it('C-AUDIT-REGION: quota progress of a 秀洲区 community reaches the city auditor\'s open dashboard, not the 海盐县 auditor\'s', async () => {
+    await settled(platform);
+    const open = async (user: SignedInClient) => {
+      const socket = connect(platform.url, { transports: ['websocket'], extraHeaders: { cookie: user.cookie }, reconnection: false });
+      dashboards.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const heard: QuotaProgressEvent[] = [];
+      socket.on(QUOTA_PROGRESS_EVENT, (e: QuotaProgressEvent) => heard.push(e));
+      return { socket, heard };
+    };
+    const [cityBoard, countyBoard] = [await open(city), await open(county)];
+    const community = (await ok(admin.call(api.listCommunities))).find((c) => c.name === '秀洲区实验小学教育共同体')!;
+    const school = (await ok(admin.call(api.listSchools, {}))).find((x) => x.countyId === ids.xiuzhou && x.locality === 'rural')!;
+    const heard = nextEvent(`${QUOTA_PROGRESS_EVENT} of 秀洲区`, (on: (e: QuotaProgressEvent) => void) => {
+      cityBoard.socket.on(QUOTA_PROGRESS_EVENT, on);
+      return () => void cityBoard.socket.off(QUOTA_PROGRESS_EVENT, on);
+    }, (e) => e.progress.communityId === community.id);
+    const posted = await postCorrection(platform, admin, community.id, { kind: 'sync_lesson', title: '补录同步课', heldOn: '2026-11-19', subjectCode: 'math', mode: 'dedicated', reason: '停电改用手机直播', schoolIds: [school.id] });
+    expect(posted.status).toBe(201);
+    expect((await heard).progress.countyName).toBe('秀洲区');
+    await drained(platform.server.io, countyBoard.socket);
+    expect(countyBoard.heard.filter((e) => e.progress.communityId === community.id)).toEqual([]);
   });
 });
 
