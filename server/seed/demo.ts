@@ -116,10 +116,10 @@ export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedR
       await tx.insert(academicTerms).values(y.terms.map((t) => ({ ...t, yearId: year!.id })));
       await tx.insert(holidays).values(y.holidays.map((h) => ({ ...h, yearId: year!.id })));
     }
-    const main = await seedCounty(tx, haiyan, membershipsFrom);
+    const main = await seedCounty(tx, { county: haiyan.county, schools: haiyan.schools, communities: haiyan.communities }, membershipsFrom);
     await seedDemoCounty(tx, { ratios: HAIYAN_RATIOS, rotations: HAIYAN_ROTATIONS }, main.schoolIds, main.ruralKeys, main.teacherIds, years);
     // A second county of the same city, for the city auditor (C-AUDIT-REGION).
-    const second = await seedCounty(tx, xiuzhou, membershipsFrom);
+    const second = await seedCounty(tx, { county: xiuzhou.county, schools: xiuzhou.schools, communities: xiuzhou.communities }, membershipsFrom);
     await seedDemoCounty(tx, { ratios: xiuzhou.ratios, rotations: xiuzhou.rotations }, second.schoolIds, second.ruralKeys, second.teacherIds, years);
 
     for (const [i, a] of haiyan.demoAccounts.entries()) {
