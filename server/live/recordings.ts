@@ -5,6 +5,7 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { RecordingInfo, RecordingResult } from '../../media/types.ts';
 import type { Recording } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { Db } from '../db/client.ts';
 import { liveRecordings } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
@@ -97,7 +98,7 @@ export function toRecording(r: typeof liveRecordings.$inferSelect): Recording {
   };
 }
 
-/** The session's teachers (host and invited), its community's coordinators, its county's auditors. */
+/** The session's teachers (host and invited), its community's coordinators, the auditors of its county's region. */
 export function mayAccessRecordings(session: LiveSessionInfo, actor: Actor): boolean {
   switch (actor.role) {
     case 'teacher':
@@ -105,7 +106,7 @@ export function mayAccessRecordings(session: LiveSessionInfo, actor: Actor): boo
     case 'coordinator':
       return actor.communityIds.includes(session.communityId);
     case 'auditor':
-      return actor.countyId === session.countyId;
+      return auditsCounty(actor, session.countyId);
     default:
       return false;
   }

@@ -4,6 +4,7 @@ import { Room, ROOM_DEFAULTS, type WorkerPool } from '../../media/index.ts';
 import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
 import { notificationEvent } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { AppDeps } from '../app.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -162,7 +163,7 @@ export class LiveService {
   /** The session as this actor may see it, and their role in it (404 / 403 with a clear message otherwise). */
   async sessionFor(sessionId: string, actor: Actor): Promise<{ session: LiveSessionInfo; role: LiveRole }> {
     const session = await this.directory.get(sessionId);
-    const visible = session && (actor.role === 'admin' || (actor.role === 'auditor' ? actor.countyId === session.countyId : actor.communityIds.includes(session.communityId)));
+    const visible = session && (actor.role === 'admin' || (actor.role === 'auditor' ? auditsCounty(actor, session.countyId) : actor.communityIds.includes(session.communityId)));
     if (!session || !visible) throw new LiveError('not_found', 'Session not found');
     const role = liveRoleOf(session, actor);
     if (!role) {
@@ -349,7 +350,7 @@ export class LiveService {
     const may =
       session &&
       (actor.role === 'admin' ||
-        (actor.role === 'auditor' && actor.countyId === session.countyId) ||
+        auditsCounty(actor, session.countyId) ||
         (actor.role === 'coordinator' && actor.communityIds.includes(session.communityId)) ||
         (actor.role === 'teacher' && liveRoleOf(session, actor) !== null));
     if (!session || !may) throw new NotFoundError('Session');

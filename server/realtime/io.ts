@@ -5,6 +5,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountyIds } from '../accounts/auditRegion.ts';
 import { actorOfSession, SESSION_COOKIE, sessionKeyOf } from '../accounts/sessions.ts';
 import { sessionRoom } from './SessionSockets.ts';
 import type { Db } from '../db/client.ts';
@@ -102,7 +103,7 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
     socket.once('disconnect', () => clearTimeout(expiry.timer));
     void socket.join(rooms.account(actor.accountId));
     for (const id of actor.communityIds) void socket.join(rooms.community(id));
-    if (actor.countyId) void socket.join(rooms.county(actor.countyId));
+    for (const id of auditedCountyIds(actor)) void socket.join(rooms.county(id));
     if (actor.role === 'admin') void socket.join(rooms.admins);
   });
   return {
