@@ -310,7 +310,12 @@ export class LiveCluster implements LiveRouting {
       case 'open':
         return this.#openLink(from, m.sessionId, m.endpoint);
       case 'end':
-        return this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
+        try {
+          return await this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
+        } catch (err) {
+          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          throw err;
+        }
       default:
         return this.#edges.handle(from, m);
     }
