@@ -159,7 +159,7 @@ describe('a pipe between two nodes', () => {
     await into.setPaused(producerId, true);
     await waitFor('receiving stopped on the edge', () => named(edgeLog, 'receivingstopped').length, (n) => n === 2);
     expect(named(edgeLog, 'producerpaused').map((e) => e.args[2])).toEqual([producerId]);
-    expect(wide.consumerInfo(wideId).producerPaused).toBe(true);
+    await waitFor('the edge consumer told its producer paused', () => wide.consumerInfo(wideId).producerPaused, (p) => p);
     await into.setPaused(producerId, false);
     await waitFor('receiving again on the edge', () => named(edgeLog, 'receivingstarted').length, (n) => n === 4);
     expect(out.sent).toEqual([producerId]);
