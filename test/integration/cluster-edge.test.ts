@@ -1,8 +1,9 @@
 /**
- * Big broadcasts across app nodes (server/cluster/SPEC.md N-EDGE*): node A hosts a
- * master-teacher lesson but may carry only two consumers; a classroom whose join comes
- * once A is full lands on node B (the edge), which receives the teacher's producers
- * through a PipeTransport from A. The teacher publishes from ffmpeg (a hardware encoder's
+ * Big broadcasts across app nodes (server/cluster/SPEC.md N-EDGE*): each of two nodes
+ * may carry only two consumers; the node hosting a master-teacher lesson is full once one
+ * classroom receives the teacher's camera and microphone, and the next classroom lands
+ * on the other node (the edge), which receives the teacher's producers through a
+ * PipeTransport from the host. The teacher publishes from ffmpeg (a hardware encoder's
  * plain RTP), so real RTP crosses the pipe; the edge classroom receives on a plain
  * transport beside its signaling (no browser: the browser run is test/e2e/cluster-edge.test.ts).
  */
@@ -28,7 +29,7 @@ import { waitFor } from '../support/waitFor.ts';
 
 const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
-const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0', CLUSTER_DRAIN_SECONDS: '2' };
+const shared = { MEDIA_NODE_MAX_CONSUMERS: '2', REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0', CLUSTER_DRAIN_SECONDS: '2' };
 const data = tempDataDir();
 
 let nodeA: TestPlatform;
@@ -56,8 +57,8 @@ const nodeOf = (url: string, server: RunningServer): Node => {
 beforeAll(async () => {
   poolA = await WorkerPool.create({ size: 1 });
   poolB = await WorkerPool.create({ size: 1 });
-  // Node A is full with two consumers: the teacher's camera and microphone to one classroom.
-  nodeA = await startTestPlatform({ media: poolA, env: { ...shared, ...data.env, CLUSTER_NODE_ID: 'node-a', MEDIA_NODE_MAX_CONSUMERS: '2' } });
+  // A node is full with two consumers: the teacher's camera and microphone to one classroom.
+  nodeA = await startTestPlatform({ media: poolA, env: { ...shared, ...data.env, CLUSTER_NODE_ID: 'node-a' } });
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', SIGNIN_RATE_LIMIT: '1000', ...shared, ...data.env, CLUSTER_NODE_ID: 'node-b' });
   depsB = { config, database: nodeA.database, media: poolB, log: createLogger(config) };
   nodeB = await startServer(depsB, { ...features, port: 0, host: '127.0.0.1' });
@@ -100,32 +101,35 @@ async function receiver(s: SignalingClient, sessionId: string) {
 }
 
 /**
- * A master-teacher lesson hosted by node A with the teacher publishing from ffmpeg, and node A
- * full (class.ganpu on it consumes both producers); then class.liuli joins through node B.
+ * A master-teacher lesson whose teacher publishes from ffmpeg, its host full (class.ganpu on
+ * it consumes both producers); then class.liuli joins through the other node (`liuliOn: 'edge'`)
+ * or through the host, which relays its join to the edge.
  */
-async function fullHostAndEdgeClassroom() {
+async function fullHostAndEdgeClassroom(liuliOn: 'edge' | 'host') {
   const sessionId = await createLiveSession(nodeA, { mode: 'master' });
   const teacher = await on(a, 'teacher.wang');
   const t = await teacher.request('join', { sessionId });
-  const hostRoom = a.service.rooms.get(sessionId)!;
+  // Placement may pick either node (their worker CPU decides a tie).
+  const [host, edge] = a.service.rooms.has(sessionId) ? [a, b] : [b, a];
+  const hostRoom = host.service.rooms.get(sessionId)!;
   const teacherPeer = hostRoom.mediaPeer(hostRoom.participants.get(t.peerId)!);
   const pub = await publishFromFfmpeg(teacherPeer);
   processes.push(pub.ffmpeg);
   const producerIds = { camera: pub.videoProducerId!, microphone: pub.audioProducerId! };
 
-  const ganpu = await on(a, 'class.ganpu');
+  const ganpu = await on(host, 'class.ganpu');
   const g = await receiver(ganpu, sessionId);
   expect(g.consumers).toHaveLength(2);
-  await waitFor('node A reported full', async () => b.cluster.nodes.find((n) => n.nodeId === 'node-a')?.consumers ?? 0, (n) => n >= 2);
+  await waitFor('the host reported full', async () => edge.cluster.nodes.find((n) => n.nodeId === host.cluster.nodeId)?.consumers ?? 0, (n) => n >= 2);
 
-  const liuli = await on(b, 'class.liuli');
+  const liuli = await on(liuliOn === 'edge' ? edge : host, 'class.liuli');
   const l = await receiver(liuli, sessionId);
-  return { sessionId, teacher, t, hostRoom, teacherPeer, pub, producerIds, ganpu, g, liuli, l };
+  return { sessionId, host, edge, teacher, t, hostRoom, teacherPeer, pub, producerIds, ganpu, g, liuli, l };
 }
 
 /** The edge classroom also receives on a plain transport into a UDP sink (what a hardware decoder would do). */
-async function plainReceiver(sessionId: string, peerId: string, producerIds: string[]) {
-  const edgeRoom = b.service.rooms.get(sessionId)!;
+async function plainReceiver(edge: Node, sessionId: string, peerId: string, producerIds: string[]) {
+  const edgeRoom = edge.service.rooms.get(sessionId)!;
   const p = edgeRoom.participants.get(peerId)!;
   const media = edgeRoom.mediaPeer(p);
   const sink = await RtpSink.open();
@@ -147,13 +151,13 @@ describe('a broadcast bigger than its host node', () => {
   let lesson: Awaited<ReturnType<typeof fullHostAndEdgeClassroom>>;
 
   it('N-EDGE, N-EDGE-PIPE: once the host is full, a classroom of a master-teacher lesson is placed on another node and receives the teacher through a pipe', async () => {
-    lesson = await fullHostAndEdgeClassroom();
-    const { sessionId, t, l, producerIds } = lesson;
-    // Node B has a room for the lesson but does not host it: node A keeps the lease and its room.
-    expect(a.service.rooms.has(sessionId)).toBe(true);
-    expect(b.service.rooms.has(sessionId)).toBe(true);
-    expect(b.cluster.load()).toMatchObject({ lessons: [], edges: [sessionId] });
-    expect(a.service.rooms.get(sessionId)!.participants.has(l.joined.peerId)).toBe(false);
+    lesson = await fullHostAndEdgeClassroom('edge');
+    const { sessionId, host, edge, t, l, producerIds } = lesson;
+    // The edge has a room for the lesson but does not host it: the host keeps the lease and its room.
+    expect(edge.service.rooms.has(sessionId)).toBe(true);
+    expect(edge.cluster.load()).toMatchObject({ lessons: [], edges: [sessionId] });
+    expect(host.cluster.load()).toMatchObject({ lessons: [sessionId], edges: [] });
+    expect(host.service.rooms.get(sessionId)!.participants.has(l.joined.peerId)).toBe(false);
     // The classroom sees the teacher (online, publishing) and receives its producers under their own ids.
     const teacherView = l.joined.room.peers.find((p) => p.role === 'host');
     expect(teacherView).toMatchObject({ peerId: t.peerId, online: true });
@@ -164,11 +168,11 @@ describe('a broadcast bigger than its host node', () => {
         ['microphone', producerIds.microphone, t.peerId],
       ].sort(),
     );
-    // RTP crosses from node A's worker to node B's.
-    const rx = await plainReceiver(sessionId, l.joined.peerId, [producerIds.camera, producerIds.microphone]);
+    // RTP crosses from the host's worker to the edge's.
+    const rx = await plainReceiver(edge, sessionId, l.joined.peerId, [producerIds.camera, producerIds.microphone]);
     for (const ssrc of rx.ssrcs) await sinkGrows(rx.sink, ssrc, 30);
-    // The heartbeat tells the cluster: A hosts the lesson, B is an edge of it.
-    await waitFor('node B reported as an edge', async () => a.cluster.nodes.find((n) => n.nodeId === 'node-b')?.edges ?? [], (e) => e.includes(sessionId));
+    // The heartbeat tells the cluster: one node hosts the lesson, the other is an edge of it.
+    await waitFor('the edge reported as one', async () => host.cluster.nodes.find((n) => n.nodeId === edge.cluster.nodeId)?.edges ?? [], (e) => e.includes(sessionId));
   });
 
   it('N-EDGE-PIPE: the host\'s pause and resume reach the edge classroom as they reach one on the host', async () => {
@@ -186,12 +190,12 @@ describe('a broadcast bigger than its host node', () => {
   });
 
   it('N-EDGE-EVIDENCE, N-EDGE-CLOSE: the teacher ends the lesson; the edge classroom is told the verdict, and its evidence, written once by the edge, ends with the lesson', async () => {
-    const { sessionId, teacher, liuli, l } = lesson;
+    const { sessionId, edge, teacher, liuli, l } = lesson;
     const endedAtEdge = nextNotification(liuli, 'sessionEnded');
     const verdict = await teacher.request('endSession', {});
     expect((await endedAtEdge).status).toBe(verdict.status);
-    await waitFor('the edge room closed', async () => b.service.rooms.has(sessionId), (has) => !has);
-    expect(b.cluster.load().edges).toEqual([]);
+    await waitFor('the edge room closed', async () => edge.service.rooms.has(sessionId), (has) => !has);
+    expect(edge.cluster.load().edges).toEqual([]);
 
     const db = nodeA.database.db;
     const [v] = await db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
@@ -206,34 +210,37 @@ describe('a broadcast bigger than its host node', () => {
       ['receiving', 'microphone', 'stopped'],
     ]);
     for (const r of edgeRows.filter((x) => x.endReason === 'session_ended')) expect(r.endedAt?.toISOString()).toBe(v!.endedAt.toISOString());
-    // The teacher's publishing is the host's to write: once per producer, not again by the edge.
+    // The teacher's publishing is the host's to write (the microphone paused once): not again by the edge.
     const publishing = await db
       .select()
       .from(liveEvidenceIntervals)
       .where(and(eq(liveEvidenceIntervals.sessionId, sessionId), eq(liveEvidenceIntervals.kind, 'publishing')));
-    expect(publishing.map((r) => r.source).sort()).toEqual(['camera', 'microphone']);
+    expect(publishing.map((r) => r.source).sort()).toEqual(['camera', 'microphone', 'microphone']);
     expect(new Set(publishing.map((r) => r.peerId))).toEqual(new Set([lesson.t.peerId]));
   });
 
   it('N-EDGE-CLOSE, N-EDGE-FAILOVER: when the host gives the lesson up (draining), the edge closes its room and its classroom joins again', async () => {
-    const second = await fullHostAndEdgeClassroom();
-    expect(b.service.rooms.has(second.sessionId)).toBe(true);
-    const rx = await plainReceiver(second.sessionId, second.l.joined.peerId, [second.producerIds.camera]);
+    // This time the classroom's socket is on the full host, which relays its join to the edge.
+    const second = await fullHostAndEdgeClassroom('host');
+    const { host, edge } = second;
+    expect(edge.service.rooms.has(second.sessionId)).toBe(true);
+    expect(host.service.rooms.get(second.sessionId)!.participants.has(second.l.joined.peerId)).toBe(false);
+    const rx = await plainReceiver(edge, second.sessionId, second.l.joined.peerId, [second.producerIds.camera]);
     await sinkGrows(rx.sink, rx.ssrcs[0]!, 10);
     const toldEdge = nextNotification(second.liuli, 'mediaRebuilt');
     const toldHost = nextNotification(second.ganpu, 'mediaRebuilt');
-    const drained = a.cluster.drain();
+    const drained = host.cluster.drain();
     await Promise.all([toldEdge, toldHost]);
-    await waitFor('the edge room closed', async () => b.service.rooms.has(second.sessionId), (has) => !has);
+    await waitFor('the edge room closed', async () => edge.service.rooms.has(second.sessionId), (has) => !has);
     const rows = await nodeA.database.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, second.sessionId));
     const edgeRows = rows.filter((r) => r.peerId === second.l.joined.peerId);
     expect(edgeRows.length).toBeGreaterThan(0);
     expect(new Set(edgeRows.map((r) => r.endReason))).toEqual(new Set(['media_rebuilt']));
-    // Joining again, the classroom is placed on node B, now the lesson's only node taking lessons.
+    // Joining again, the classroom's lesson is hosted by the other node, the only one taking lessons now.
     const again = await second.liuli.request('join', { sessionId: second.sessionId });
     expect(again.resumed).toBe(false);
     await drained;
-    expect(b.service.rooms.has(second.sessionId)).toBe(true);
-    expect(b.cluster.load().lessons).toEqual([second.sessionId]);
+    expect(edge.service.rooms.has(second.sessionId)).toBe(true);
+    expect(edge.cluster.load()).toMatchObject({ lessons: [second.sessionId], edges: [] });
   });
 });
