@@ -33,11 +33,32 @@ const MOVED = { relayMoved: true } as const;
 const isMoved = (a: unknown): boolean => typeof a === 'object' && a !== null && 'relayMoved' in a;
 const isError = (a: unknown): boolean => typeof a === 'object' && a !== null && 'error' in a;
 const unavailable = (message: string) => ({ error: { code: 'media_unavailable', message } });
+/** N-REDIS-OUTAGE: the nodes cannot reach their shared state; what a node hosts goes on, nothing new is placed. */
+const clusterUnavailable = () => ({ error: { code: 'cluster_unavailable', message: 'The servers cannot reach each other just now; lessons already running go on. Try again in a moment' } });
 
 const remoteKey = (nodeId: string, socketId: string) => `${nodeId}/${socketId}`;
 
 /** How long a relayed request may take before its node counts as gone: under the client's own request timeout (10 s). */
 const RELAY_TIMEOUT_MS = 9_000;
+/** How long Redis may take to answer where a lesson is before it counts as unreachable (a hung connection, not only a refused one). */
+const REDIS_ANSWER_MS = 3_000;
+
+/** Redis did not answer in time: the cluster cannot place a lesson now (N-REDIS-OUTAGE). */
+export class ClusterUnreachableError extends Error {
+  constructor() {
+    super('Redis did not answer');
+    this.name = 'ClusterUnreachableError';
+  }
+}
+
+/** `promise`, or ClusterUnreachableError when it takes longer than REDIS_ANSWER_MS. */
+function answeredInTime<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ClusterUnreachableError()), REDIS_ANSWER_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * This node's part in a cluster of app nodes sharing PostgreSQL and Redis
@@ -98,18 +119,34 @@ export class LiveCluster implements LiveRouting {
     });
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
+    this.#registry.onReachable(() => this.#heartbeat());
     this.#timer = setInterval(() => {
       if (this.#closed) return;
       void this.#cpu.sample();
-      this.#beating ??= this.#beat()
-        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
-        .finally(() => (this.#beating = null));
-      this.#watching ??= this.#watch()
-        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
-        .finally(() => (this.#watching = null));
+      this.#heartbeat();
     }, Math.max(50, Math.floor(this.#registry.leaseMs / 4)));
     this.#timer.unref();
     this.#service.cluster = this;
+  }
+
+  /**
+   * One heartbeat and one watch at a time. Not while Redis is unreachable (N-REDIS-OUTAGE):
+   * nothing is queued to be sent stale later; the first beat after Redis is back renews
+   * (or takes again) the leases of the lessons this node kept hosting.
+   */
+  #heartbeat(): void {
+    if (this.#closed || !this.#registry.reachable) return;
+    this.#beating ??= this.#beat()
+      .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
+      .finally(() => (this.#beating = null));
+    this.#watching ??= this.#watch()
+      .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
+      .finally(() => (this.#watching = null));
+  }
+
+  /** Whether this node reaches Redis now (N-REDIS-OUTAGE). */
+  get reachable(): boolean {
+    return this.#registry.reachable;
   }
 
   get draining(): boolean {
@@ -143,12 +180,36 @@ export class LiveCluster implements LiveRouting {
   async request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     // Leaving the cluster (Redis closing): what is left is answered here.
     if (this.#closed) return here();
+    if (!this.#registry.reachable) return this.#whileUnreachable(socket, name, raw, here);
     try {
       return await this.#route(socket, actor, name, raw, here);
     } catch (err) {
+      if (err instanceof ClusterUnreachableError) return clusterUnavailable();
       this.#log.warn({ err, request: name }, 'cluster: routing a request failed');
       return unavailable('The servers could not agree where this lesson is; try again in a moment');
     }
+  }
+
+  /**
+   * N-REDIS-OUTAGE: a lesson this node hosts goes on (its participants' requests, their
+   * joins again); a socket whose lesson another node hosts cannot be relayed, and no
+   * lesson is placed, until Redis answers again.
+   */
+  #whileUnreachable(socket: Socket, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> | unknown {
+    if (name === 'join') {
+      const parsed = liveRequests.join.request.safeParse(raw ?? {});
+      if (!parsed.success) return here();
+      if (!this.#service.rooms.has(parsed.data.sessionId)) return clusterUnavailable();
+      this.#forwarded.delete(socket.id);
+      return here();
+    }
+    const forwarded = this.#forwarded.get(socket.id);
+    if (!forwarded) return here();
+    if (name === 'leave') {
+      this.#forwarded.delete(socket.id);
+      return here();
+    }
+    return clusterUnavailable();
   }
 
   async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
@@ -220,7 +281,7 @@ export class LiveCluster implements LiveRouting {
 
   /** The node hosting a lesson: the lease holder if it is alive, else the placement's choice (N-PLACEMENT). */
   async #hostFor(sessionId: string): Promise<string> {
-    const [holder, nodes] = await Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]);
+    const [holder, nodes] = await answeredInTime(Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]));
     this.#nodes = nodes;
     if (holder && (holder === this.nodeId || nodes.some((n) => n.nodeId === holder))) return holder;
     const target = placeLesson(nodes, this.nodeId);
@@ -255,7 +316,7 @@ export class LiveCluster implements LiveRouting {
   }
 
   async #claim(sessionId: string): Promise<string> {
-    const holder = await this.#registry.claim(sessionId);
+    const holder = await answeredInTime(this.#registry.claim(sessionId));
     if (holder === this.nodeId && !this.#service.rooms.has(sessionId)) this.#claims.set(sessionId, Date.now());
     return holder;
   }

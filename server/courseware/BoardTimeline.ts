@@ -18,6 +18,7 @@ export class BoardTimeline {
   #seq: number;
   #pending: (typeof liveBoardEvents.$inferInsert)[] = [];
   #writing: Promise<void> = Promise.resolve();
+  #inFlight = 0;
 
   private constructor(db: Db, log: Logger, sessionId: string, nextSeq: number) {
     this.#db = db;
@@ -48,14 +49,22 @@ export class BoardTimeline {
     return this.#writing;
   }
 
+  /** Nothing waits to be written, nothing is being written. */
+  get idle(): boolean {
+    return this.#pending.length === 0 && this.#inFlight === 0;
+  }
+
   async #write(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
+    this.#inFlight++;
     try {
       await this.#db.insert(liveBoardEvents).values(batch);
     } catch (err) {
       this.#log.error({ err, sessionId: this.sessionId, events: batch.length }, 'courseware: writing the board timeline failed');
+    } finally {
+      this.#inFlight--;
     }
   }
 }

@@ -15,7 +15,7 @@ export function coursewareOf(service: LiveService): CoursewareLive {
   if (!c) {
     const converter = new CoursewareConverter({ timeoutMs: service.config.courseware.convertTimeoutMs, maxPages: COURSEWARE_MAX_PAGES, pixels: COURSEWARE_PAGE_PIXELS });
     const store = new CoursewareStore({ db: service.db, dataDir: service.config.dataDir, converter, directory: service.directory, log: service.log });
-    byService.set(service, (c = new CoursewareLive({ db: service.db, log: service.log, store })));
+    byService.set(service, (c = new CoursewareLive({ db: service.db, log: service.log, store, strokeRate: service.config.courseware.strokeRate })));
   }
   return c;
 }

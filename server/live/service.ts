@@ -19,6 +19,7 @@ import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { LiveRoom, type Participant } from './LiveRoom.ts';
 import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
+import { storeOf } from './tools/kit.ts';
 import { withdrawReminders } from '../schedule/reminders.ts';
 import { failuresOf } from '../evidence/verdict.ts';
 
@@ -219,8 +220,11 @@ export class LiveService {
     if (!opening) {
       const pool = this.pool;
       if (!pool || pool.closed) throw new LiveError('media_unavailable', 'The media server is not running');
-      opening = Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) })
-        .then((media) => {
+      // T-TOOLS-RESTORE: a room made for a session already under way (a rebuild, another node, a restart) goes on with its quiz, chat switch and countdown.
+      opening = storeOf(this)
+        .saved(session.id)
+        .then(async (saved) => {
+          const media = await Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) });
           const room = new LiveRoom(session, media, {
             log: this.log,
             evidence: this.evidence,
@@ -230,6 +234,7 @@ export class LiveService {
             patrolMarker: this.config.live.patrolMarker,
             audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
+          room.tools.restore(saved);
           this.rooms.set(session.id, room);
           return room;
         })

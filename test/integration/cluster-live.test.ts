@@ -172,7 +172,7 @@ describe('one lesson across app nodes', () => {
     expect(resumed).toMatchObject({ resumed: true, peerId: first.peerId });
   });
 
-  it('N-DRAIN, N-PLACEMENT: a draining node moves the lesson it hosts to another node and gets no new one', async () => {
+  it('N-DRAIN, N-PLACEMENT, T-TOOLS-RESTORE: a draining node moves the lesson it hosts to another node and gets no new one; the lesson\'s countdown and open question move with it', async () => {
     const second = await createLiveSession(nodeA);
     const teacher = await on(b, 'teacher.wang');
     await enter(teacher, second, ['camera']);
@@ -180,6 +180,8 @@ describe('one lesson across app nodes', () => {
     expect(b.service.rooms.has(second)).toBe(true);
     const ganpu = await on(a, 'class.ganpu');
     const g = await enter(ganpu, second);
+    const countdown = await teacher.request('timerStart', { seconds: 600 });
+    const { question } = await teacher.request('quizAsk', { kind: 'true_false', text: '1/3 > 1/4', correct: [0], limitSeconds: 600 });
 
     const toldTeacher = nextNotification(teacher, 'mediaRebuilt');
     const toldClassroom = nextNotification(ganpu, 'mediaRebuilt');
@@ -195,6 +197,10 @@ describe('one lesson across app nodes', () => {
     // The old peer went with node B's room: a fresh peer on node A, with transports of its own.
     expect(g2.resumed).toBe(false);
     await ganpu.request('createTransport', { direction: 'recv' });
+    // Node A's room took the tools back from the records: the same end instant, the question still open.
+    expect(await ganpu.request('timerState', {})).toMatchObject({ running: true, endsAt: countdown.endsAt });
+    expect((await ganpu.request('quizState', {})).questions.map((q) => q.id)).toEqual([question.id]);
+    await ganpu.request('quizAnswer', { questionId: question.id, choice: [0] });
     await drained;
     expect(b.cluster.load().draining).toBe(true);
     expect(a.service.rooms.has(second)).toBe(true);
