@@ -15,7 +15,7 @@ import type { Participant } from '../live/LiveRoom.ts';
 export interface MirrorPeer {
   readonly peerId: string;
   readonly role: LiveRole;
-  readonly actor: Pick<Actor, 'accountId' | 'username' | 'displayName' | 'role' | 'locale' | 'countyId' | 'teacherId' | 'classroomId' | 'schoolId' | 'communityIds'>;
+  readonly actor: Pick<Actor, 'accountId' | 'username' | 'displayName' | 'role' | 'locale' | 'audit' | 'teacherId' | 'classroomId' | 'schoolId' | 'communityIds'>;
 }
 
 /** Edge → host. */
@@ -50,8 +50,8 @@ export const isEdgeMessage = (m: unknown): m is EdgeMessage => typeof m === 'obj
 
 /** What an edge learns of a host participant. */
 export function mirrorOf(p: Participant): MirrorPeer {
-  const { accountId, username, displayName, role, locale, countyId, teacherId, classroomId, schoolId, communityIds } = p.actor;
-  return { peerId: p.peerId, role: p.role, actor: { accountId, username, displayName, role, locale, countyId, teacherId, classroomId, schoolId, communityIds } };
+  const { accountId, username, displayName, role, locale, audit, teacherId, classroomId, schoolId, communityIds } = p.actor;
+  return { peerId: p.peerId, role: p.role, actor: { accountId, username, displayName, role, locale, audit, teacherId, classroomId, schoolId, communityIds } };
 }
 
 /** How long a host–edge message may take before the other node counts as gone. */

@@ -10,86 +10,39 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignalingClient } from '../../client/src/media/signaling.ts';
-import { WorkerPool } from '../../media/WorkerPool.ts';
-import type { AppDeps } from '../../server/app.ts';
-import { clusterOf, type LiveCluster } from '../../server/cluster/index.ts';
-import { loadConfig } from '../../server/config.ts';
+import type { SignalingClient } from '../../client/src/media/signaling.ts';
 import { liveEvidenceIntervals, liveSessionVerdicts } from '../../server/db/schema/index.ts';
-import { features } from '../../server/features.ts';
-import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
-import { createLogger } from '../../server/log.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
 import { publishFromFfmpeg, RtpSink, sinkGrows, stopProcess } from '../media/helpers/rtp.ts';
-import { createLiveSession, fakeDtls, nextNotification, tempDataDir } from '../support/live.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { startTwoNodes, type ClusterNode, type TwoNodes } from '../support/cluster.ts';
+import { createLiveSession, fakeDtls, nextNotification } from '../support/live.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
 const shared = { MEDIA_NODE_MAX_CONSUMERS: '2', REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0', CLUSTER_DRAIN_SECONDS: '2' };
-const data = tempDataDir();
 
+let nodes: TwoNodes;
 let nodeA: TestPlatform;
-let poolA: WorkerPool;
-let poolB: WorkerPool;
-let depsB: AppDeps;
-let nodeB: RunningServer;
-const clients: SignalingClient[] = [];
+let a: ClusterNode;
+let b: ClusterNode;
 const processes: ChildProcess[] = [];
 const sinks: RtpSink[] = [];
-
-interface Node {
-  readonly url: string;
-  readonly service: LiveService;
-  readonly cluster: LiveCluster;
-}
-let a: Node;
-let b: Node;
-
-const nodeOf = (url: string, server: RunningServer): Node => {
-  const service = liveServiceOf(server.io)!;
-  return { url, service, cluster: service.cluster as LiveCluster };
-};
+type Node = ClusterNode;
+const on = (node: ClusterNode, username: string) => nodes.on(node, username);
 
 beforeAll(async () => {
-  poolA = await WorkerPool.create({ size: 1 });
-  poolB = await WorkerPool.create({ size: 1 });
   // A node is full with two consumers: the teacher's camera and microphone to one classroom.
-  nodeA = await startTestPlatform({ media: poolA, env: { ...shared, ...data.env, CLUSTER_NODE_ID: 'node-a' } });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', SIGNIN_RATE_LIMIT: '1000', ...shared, ...data.env, CLUSTER_NODE_ID: 'node-b' });
-  depsB = { config, database: nodeA.database, media: poolB, log: createLogger(config) };
-  nodeB = await startServer(depsB, { ...features, port: 0, host: '127.0.0.1' });
-  a = await waitFor('node A in the cluster', async () => nodeOf(nodeA.url, nodeA.server), (n) => !!n.cluster);
-  b = await waitFor('node B in the cluster', async () => nodeOf(nodeB.url, nodeB), (n) => !!n.cluster && clusterOf(depsB) === n.cluster);
-  await waitFor('both nodes registered', async () => a.cluster.nodes.map((n) => n.nodeId).sort(), (ids) => ids.join() === 'node-a,node-b');
+  nodes = await startTwoNodes(shared);
+  ({ a, b, platform: nodeA } = nodes);
 });
 
 afterAll(async () => {
-  for (const c of clients) c.close();
   for (const p of processes) await stopProcess(p);
   for (const s of sinks) s.close();
-  await nodeB?.close();
-  await nodeA?.close();
-  poolA?.close();
-  poolB?.close();
-  data.cleanup();
+  await nodes?.close();
 });
-
-/** A signed-in account's signaling socket on one node (as if the load balancer had sent it there). */
-async function on(node: Node, username: string): Promise<SignalingClient> {
-  const user = await nodeA.signIn(username);
-  const socket = io(node.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: user.cookie }, reconnection: false, forceNew: true });
-  const client = new SignalingClient({ socket });
-  clients.push(client);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return client;
-}
 
 /** Joins, sets up a receive transport (a browser's, never connected here) and asks for what it may receive. */
 async function receiver(s: SignalingClient, sessionId: string) {
