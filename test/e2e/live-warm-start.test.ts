@@ -120,16 +120,21 @@ describe('the page\'s join', () => {
 
   it('LIVE-WARM-START: signed out, a live page\'s address asks to sign in; signed in, the terminal joins', async () => {
     const context = await newMediaContext(browser);
+    const frames: string[] = [];
     try {
       const page = await context.newPage();
+      page.on('websocket', sentFrames(frames));
       await page.goto(`${platform.url}/live/${sessionId}`);
       await page.getByTestId('sign-in-form').waitFor();
-      expect(await page.evaluate(() => window.tongbuLive ?? null)).toBeNull();
+      // The warm start's client gave up when the handshake was refused: nothing joined, nothing waits.
+      await waitFor('the warm start to give up', () => page.evaluate(() => window.tongbuLive?.view.state ?? null), (state) => state === null || state === 'ended');
+      expect(naming(frames, 'live:join')).toHaveLength(0);
       await page.getByTestId('sign-in-username').fill('class.liuli');
       await page.getByTestId('sign-in-password').fill(DEMO_PASSWORD);
       await page.getByTestId('sign-in-submit').click();
       await page.getByTestId('live-terminal').waitFor();
       await framesGrow({ page, context, username: 'class.liuli' }, 'camera', await peerIdOf(teacher), 10);
+      expect(naming(frames, 'live:join')).toHaveLength(1);
     } finally {
       await context.close();
     }
