@@ -99,8 +99,9 @@ async function ours(browser: Browser, joins: number, log: (m: string) => void) {
       log,
       () =>
         openLivePage(browser, platform, 'teacher.wang', `/live/${sessionId}`, {
-          beforeLoad: (context) =>
-            context.addInitScript((id) => window.sessionStorage.setItem(`tongbu.live.prejoin.${id}`, JSON.stringify({ camera: true, microphone: true })), sessionId),
+          beforeLoad: async (context) => {
+            await context.addInitScript((id) => window.sessionStorage.setItem(`tongbu.live.prejoin.${id}`, JSON.stringify({ camera: true, microphone: true })), sessionId);
+          },
         }),
       { peerId: classroomPeer, source: 'camera' },
     );
