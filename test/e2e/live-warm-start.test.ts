@@ -145,6 +145,10 @@ describe('the page\'s join', () => {
     const admin = await openLivePage(browser, platform, 'admin', '/', { beforeLoad: async (context) => void context.on('page', (p) => p.on('websocket', sentFrames(frames))) });
     try {
       await admin.page.getByTestId('stat-communities').waitFor();
+      // Only a live session's page is sent with the live code preloaded.
+      const html = async (path: string) => (await fetch(platform.url + path)).text();
+      expect(await html(`/live/${sessionId}`)).toMatch(/rel="modulepreload"[^>]*warmStart-/);
+      for (const path of ['/', '/live', '/live/patrol', `/live/report/${sessionId}`]) expect(await html(path), path).not.toContain('modulepreload');
       expect(await admin.page.evaluate(() => window.tongbuLive ?? null)).toBeNull();
       expect(naming(frames, 'live:join')).toHaveLength(0);
     } finally {
