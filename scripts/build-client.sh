@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stamp=client/dist/index.html
-if [ -f "$stamp" ] && [ -z "$(find client/src client/index.html client/vite.config.ts shared -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
+if [ -f "$stamp" ] && [ -z "$(find client/src client/index.html client/live.html client/vite.config.ts shared -newer "$stamp" -type f -print -quit 2>/dev/null)" ]; then
   exit 0
 fi
 npx vite build --config client/vite.config.ts --logLevel warn

@@ -24,6 +24,9 @@ import { metricsEndpoint } from './system/metricsRoute.ts';
 import { systemRoutes } from './system/routes.ts';
 import { clusterHealth } from './cluster/index.ts';
 
+
+/** A live session's page (`/live/:sessionId`), as the client's entry recognises it (client/src/live/warmRoute.ts). */
+const LIVE_SESSION_PAGE = /^\/live\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/?$/i;
 export interface AppDeps {
   readonly config: Config;
   readonly database: Database;
@@ -98,8 +101,10 @@ export function createApp(deps: AppDeps, features: readonly FeatureRoutes[] = []
 
   if (config.serveClient && existsSync(path.join(clientDist, 'index.html'))) {
     app.use(express.static(clientDist, { index: false, maxAge: '1h' }));
-    // The client routes in the browser: every other GET gets the app shell.
-    app.get('/{*rest}', (_req, res) => res.sendFile(path.join(clientDist, 'index.html')));
+    // The client routes in the browser: every other GET gets the app shell — a live session's
+    // page the shell with the live code preloaded (LIVE-WARM-START, client/vite.config.ts).
+    const livePage = existsSync(path.join(clientDist, 'live.html')) ? 'live.html' : 'index.html';
+    app.get('/{*rest}', (req, res) => res.sendFile(path.join(clientDist, LIVE_SESSION_PAGE.test(req.path) ? livePage : 'index.html')));
   }
   app.use(errorHandler(log));
   return app;

@@ -1,8 +1,35 @@
 import type { types } from 'mediasoup';
+import type { Direction, TransportOptions } from '../../shared/signaling/live.ts';
 import type { ResponseOf } from '../../shared/signaling/protocol.ts';
 import { refusePublish } from './access.ts';
 import { LiveError } from './errors.ts';
 import { empty, inRoom, type HandlerTable } from './handlers.ts';
+import type { LiveRoom, Participant } from './LiveRoom.ts';
+
+/**
+ * Opens this participant's transport of `direction`; one per direction, so a new one replaces
+ * the old (the client rebuilt its side). `createTransport` and a join that opens its transports
+ * (`join.transports`) both come here.
+ */
+export async function openTransport(room: LiveRoom, peer: Participant, direction: Direction): Promise<TransportOptions> {
+  const mediaPeer = room.mediaPeer(peer);
+  for (const [id, d] of [...peer.transports]) {
+    if (d !== direction) continue;
+    peer.transports.delete(id);
+    try {
+      mediaPeer.closeTransport(id);
+    } catch {
+      /* gone already */
+    }
+  }
+  const t = await mediaPeer.createWebRtcTransport({ direction });
+  peer.transports.set(t.id, direction);
+  if (direction === 'recv') {
+    peer.recvTransportId = t.id;
+    for (const id of [...peer.consumers.keys()]) peer.consumers.delete(id);
+  }
+  return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as TransportOptions;
+}
 
 /** Transports, producers and consumers: the requests mediasoup-client makes through LiveClient. */
 export const mediaHandlers = {
@@ -10,24 +37,7 @@ export const mediaHandlers = {
     if (direction === 'send' && room.permissions(peer).publish.length === 0) {
       throw new LiveError('forbidden', 'You receive only in this session: no send transport');
     }
-    const mediaPeer = room.mediaPeer(peer);
-    // One transport per direction: a new one replaces the old (the client rebuilt its side).
-    for (const [id, d] of [...peer.transports]) {
-      if (d !== direction) continue;
-      peer.transports.delete(id);
-      try {
-        mediaPeer.closeTransport(id);
-      } catch {
-        /* gone already */
-      }
-    }
-    const t = await mediaPeer.createWebRtcTransport({ direction });
-    peer.transports.set(t.id, direction);
-    if (direction === 'recv') {
-      peer.recvTransportId = t.id;
-      for (const id of [...peer.consumers.keys()]) peer.consumers.delete(id);
-    }
-    return { id: t.id, iceParameters: t.iceParameters, iceCandidates: t.iceCandidates, dtlsParameters: t.dtlsParameters } as ResponseOf<'createTransport'>;
+    return openTransport(room, peer, direction);
   }),
 
   connectTransport: inRoom(async ({ room, peer }, { transportId, dtlsParameters }) => {

@@ -245,11 +245,13 @@ export class LiveService {
     return opening;
   }
 
-  async join(socket: Socket, actor: Actor, sessionId: string, resume: { peerId: string; token: string } | undefined) {
+  /** `auto`: the page joined by itself (LIVE-AUTO-JOIN): a teacher is sent to the pre-join check instead, so it never takes a session live. */
+  async join(socket: Socket, actor: Actor, sessionId: string, resume: { peerId: string; token: string } | undefined, options: { auto?: boolean } = {}) {
     await this.whenReady();
     if (this.#shutdown) throw new LiveError('media_unavailable', 'The server is restarting; try again in a moment');
     if (this.#ending.has(sessionId)) throw new LiveError('not_live', 'The session is ending');
     const { session: found, role } = await this.sessionFor(sessionId, actor);
+    if (options.auto && (role === 'host' || role === 'teacher')) throw new LiveError('prejoin', 'A teacher joins after the pre-join check (camera, microphone, network)');
     const session = await this.#admit(found, role, actor);
     const room = await this.#roomFor(session);
     // A socket is in one session at a time.

@@ -2,24 +2,30 @@ import type { ResponseOf } from '../../shared/signaling/protocol.ts';
 import { LiveError } from './errors.ts';
 import { empty, inRoom, type HandlerTable } from './handlers.ts';
 import { iceServersFor } from './ice.ts';
+import { openTransport } from './mediaHandlers.ts';
 import { sessionView } from './directory.ts';
 import { failuresOf } from '../evidence/verdict.ts';
 
 /** Joining and leaving a session, the join-to-first-frame report, and ending the session with its verdict. */
 export const sessionHandlers = {
   async join(ctx, req) {
-    const { room, peer, session, resumed, held } = await ctx.service.join(ctx.socket, ctx.actor, req.sessionId, req.resume);
+    const { room, peer, session, resumed, held } = await ctx.service.join(ctx.socket, ctx.actor, req.sessionId, req.resume, { auto: req.auto });
+    const permissions = room.permissions(peer);
+    // Transports opened with the join (LIVE-AUTO-JOIN): a send transport only for one who may publish.
+    const wanted = resumed ? [] : [...new Set(req.transports)].filter((d) => d === 'recv' || permissions.publish.length > 0);
+    const opened = await Promise.all(wanted.map(async (d) => [d, await openTransport(room, peer, d)] as const));
     return {
       peerId: peer.peerId,
       resumeToken: peer.resumeToken,
       resumed,
       session: sessionView(session),
-      permissions: room.permissions(peer),
+      permissions,
       routerRtpCapabilities: room.media.rtpCapabilities as ResponseOf<'join'>['routerRtpCapabilities'],
       iceServers: iceServersFor(ctx.service.config, ctx.actor.accountId),
       iceTransportPolicy: ctx.service.config.live.iceTransportPolicy,
       room: room.snapshot(peer),
       held,
+      transports: Object.fromEntries(opened),
     };
   },
 

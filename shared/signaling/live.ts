@@ -15,7 +15,7 @@ import { timerNotifications, timerRequests } from './timer.ts';
  * callbacks, errors as `{ error: { code, message } }`).
  *
  * A session, step by step (client/src/media/LiveClient.ts does this):
- *   join → createTransport(send) + createTransport(recv) → consume(rtpCapabilities)
+ *   join (opening both transports with it) → consume(rtpCapabilities)
  *   → produce(microphone) → produce(camera) … ; newConsumer → resumeConsumer. *
  * A classroom tool brings its entries in a file of its own next to this one
  * (`export const whiteboardRequests = { … } as const`, likewise notifications),
@@ -90,6 +90,18 @@ export const liveRequests = {
     request: z.object({
       sessionId: Id,
       resume: z.object({ peerId: PeerId, token: z.string().min(16).max(128) }).optional(),
+      /**
+       * The page joined by itself, nobody clicked (a classroom terminal, a patrol, the warm start
+       * of a live page): such a join never takes a session live, and a teacher is refused with
+       * `prejoin` — a teacher enters after the pre-join check (LIVE-AUTO-JOIN).
+       */
+      auto: z.boolean().default(false),
+      /**
+       * Transports to open with the join (one round trip less): the answer's `transports` holds
+       * each one this participant may have (no send transport for one who only receives).
+       * Ignored on a resumed join, whose transports may still be held.
+       */
+      transports: z.array(Direction).max(2).default([]),
     }),
     response: z.object({
       peerId: PeerId,
@@ -103,6 +115,8 @@ export const liveRequests = {
       room: RoomSnapshot,
       /** On a resume: what the server still holds for this peer. */
       held: z.object({ transportIds: z.array(z.string()), producers: z.array(z.object({ id: ProducerId, source: MediaSource, paused: z.boolean() })) }),
+      /** The transports the join opened (those asked for and allowed). */
+      transports: z.object({ send: TransportOptions.optional(), recv: TransportOptions.optional() }).default({}),
     }),
   },
   leave: { request: Empty, response: Empty },

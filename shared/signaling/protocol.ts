@@ -20,6 +20,8 @@ export const SignalingErrorCode = z.enum([
   'not_found',
   /** The session is not live (not started, ended, cancelled) or cannot start now. */
   'not_live',
+  /** A join the page made by itself (`auto`) by a teacher: the teacher passes the pre-join check first. */
+  'prejoin',
   /** A request that needs `join` first (or the peer was removed). */
   'not_joined',
   'conflict',

@@ -9,6 +9,7 @@ import { AudioCheck } from './AudioCheck.tsx';
 import { ClassroomTerminal } from './ClassroomTerminal.tsx';
 import { PatrolView } from './PatrolView.tsx';
 import { PreJoin } from './PreJoin.tsx';
+import { rememberPreJoin } from './prejoinChoice.ts';
 import { pushToTalkPreferred } from './pushToTalk.ts';
 import { ResearchRoom } from './ResearchRoom.tsx';
 import { useLive } from './store.ts';
@@ -20,8 +21,8 @@ import './live.css';
 export const AUTO_JOIN_RETRY_MS = 5000;
 
 /**
- * `/live/:sessionId`. Teachers pass the pre-join check and go live (or join);
- * classroom terminals join at once — a terminal keeps trying until the teacher
+ * `/live/:sessionId`. Teachers pass the pre-join check and go live (or join) — a reload
+ * in the lesson joins again at once (warmStart.ts); classroom terminals join at once — a terminal keeps trying until the teacher
  * has gone live (and offers its audio check meanwhile); coordinators and
  * auditors enter at once as invisible patrols (巡课). Then the view for the role and kind.
  */
@@ -35,7 +36,9 @@ export function LivePage({ params }: RouteProps) {
   const [busy, setBusy] = useState(false);
   const now = useQuery(api.liveNow, {});
   const item = now.data?.find((i) => i.session.id === sessionId);
-  const mine = client?.sessionId === sessionId ? view : null;
+  const joined = client?.sessionId === sessionId ? view : null;
+  // The page's own join (the warm start) sent this teacher to the pre-join check first.
+  const mine = joined?.state === 'error' && joined.error?.code === 'prejoin' ? null : joined;
   const auto = role === 'classroom' || role === 'coordinator' || role === 'auditor';
   // A terminal in push-to-talk mode joins with its microphone off.
   const wantedAuto = () => ({ camera: role === 'classroom', microphone: role === 'classroom' && !pushToTalkPreferred() });
@@ -45,9 +48,11 @@ export function LivePage({ params }: RouteProps) {
   // the navigation that opened this page (a retry while waiting for the teacher counts from the retry).
   const go = (wanted: { camera: boolean; microphone: boolean }, joinStartedAt = performance.now()) => {
     setBusy(true);
+    // A teacher's choice in the pre-join check: a reload in the lesson joins again with it (LIVE-AUTO-JOIN).
+    if (!auto) rememberPreJoin(sessionId, wanted);
     useLive
       .getState()
-      .start(sessionId, wanted, joinStartedAt)
+      .start(sessionId, wanted, joinStartedAt, { auto })
       .catch(() => undefined)
       .finally(() => setBusy(false));
   };

@@ -12,8 +12,11 @@ interface LiveStore {
   view: LiveView | null;
   /** The same account joined from another device. */
   removed: boolean;
-  /** `joinStartedAt`: when the user started joining (performance.now()), for join-to-first-frame. */
-  start(sessionId: string, wanted: { camera: boolean; microphone: boolean }, joinStartedAt?: number): Promise<void>;
+  /**
+   * `joinStartedAt`: when the user started joining (performance.now()), for join-to-first-frame;
+   * `auto`: the page joins by itself, nobody clicked (LIVE-AUTO-JOIN).
+   */
+  start(sessionId: string, wanted: { camera: boolean; microphone: boolean }, joinStartedAt?: number, options?: { auto?: boolean }): Promise<void>;
   leave(): Promise<void>;
 }
 
@@ -33,12 +36,12 @@ export const useLive = create<LiveStore>()((set, get) => ({
   view: null,
   removed: false,
 
-  async start(sessionId, wanted, joinStartedAt) {
+  async start(sessionId, wanted, joinStartedAt, options = {}) {
     const current = get().client;
     if (current && current.sessionId === sessionId && current.view.state !== 'ended' && current.view.state !== 'error') return;
     if (current) await current.leave();
     const relay = icePolicyFromUrl();
-    const client = new LiveClient({ sessionId, ...(relay ? { iceTransportPolicy: relay } : {}), ...(joinStartedAt !== undefined ? { joinStartedAt } : {}) });
+    const client = new LiveClient({ sessionId, auto: !!options.auto, ...(relay ? { iceTransportPolicy: relay } : {}), ...(joinStartedAt !== undefined ? { joinStartedAt } : {}) });
     window.tongbuLive = client;
     client.subscribe(() => set({ view: client.view }));
     client.signaling.on('removed', () => set({ removed: true }));

@@ -123,7 +123,7 @@ export class LiveClient {
       this.signaling.request('reportFirstFrame', { ms }).catch(() => undefined);
     });
     try {
-      await this.signaling.whenConnected();
+      await this.signaling.whenAdmitted();
       await this.#ctx.exclusive(() => this.#establish(false));
       this.#ctx.set({ state: 'live' });
       this.#bandwidth.startSampling();
@@ -176,9 +176,12 @@ export class LiveClient {
 
   async #establish(resume: boolean): Promise<void> {
     const ctx = this.#ctx;
+    const resuming = resume && ctx.peer;
     const res = await this.signaling.request('join', {
       sessionId: this.sessionId,
-      ...(resume && ctx.peer ? { resume: { peerId: ctx.peer.peerId, token: ctx.peer.resumeToken } } : {}),
+      auto: !!ctx.options.auto,
+      // A fresh join opens both transports with it (the server leaves out what this participant may not have).
+      ...(resuming ? { resume: { peerId: resuming.peerId, token: resuming.resumeToken } } : { transports: ['recv', 'send'] }),
     });
     performance.mark('live:joined');
     ctx.peer = { peerId: res.peerId, resumeToken: res.resumeToken };
@@ -196,11 +199,11 @@ export class LiveClient {
     if (keep) await this.#publishing.keepHeld(res.held.producers);
     else {
       this.#teardownMedia(false);
-      await this.#transports.open('recv');
+      await this.#transports.open('recv', res.transports.recv);
     }
     await this.#bandwidth.tellServer();
     // Receiving first (a classroom must see and hear the lesson as soon as possible); the send side meanwhile.
-    const sending = !this.#transports.send && res.permissions.publish.length ? this.#transports.open('send').then(() => undefined) : Promise.resolve();
+    const sending = !this.#transports.send && res.permissions.publish.length ? this.#transports.open('send', res.transports.send).then(() => undefined) : Promise.resolve();
     await Promise.all([this.#receiving.consumeAll(), sending]);
     await this.#publishing.publishWanted();
     await this.#room.restore();

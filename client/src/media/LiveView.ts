@@ -73,6 +73,12 @@ export interface LiveClientOptions {
    * navigation that opened the live page); join-to-first-frame counts from it. Default: start().
    */
   readonly joinStartedAt?: number;
+  /**
+   * The page joins by itself, nobody clicked (a classroom terminal, a patrol, the warm start):
+   * the server never takes a session live for such a join and sends a teacher to the
+   * pre-join check (`prejoin`).
+   */
+  readonly auto?: boolean;
 }
 
 export const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };

@@ -1,6 +1,6 @@
 import { Device, type types } from 'mediasoup-client';
 import type { MediaSource } from '../../../shared/schemas/live.ts';
-import type { Direction } from '../../../shared/signaling/live.ts';
+import type { Direction, TransportOptions } from '../../../shared/signaling/live.ts';
 import type { ResponseOf } from '../../../shared/signaling/protocol.ts';
 import type { LiveContext } from './LiveContext.ts';
 import { keepNegotiatedHeaderExtensions } from './publish.ts';
@@ -42,9 +42,12 @@ export class Transports {
     return (!this.send || transportIds.has(this.send.id)) && (!this.recv || transportIds.has(this.recv.id)) && !!this.recv;
   }
 
-  /** Creates the transport of `direction` (replacing the old one at the server). */
-  async open(direction: Direction): Promise<types.Transport> {
-    const opts = await this.#ctx.signaling.request('createTransport', { direction });
+  /**
+   * Creates the transport of `direction` (replacing the old one at the server), or takes the
+   * one the join already opened (`opened`).
+   */
+  async open(direction: Direction, opened?: TransportOptions): Promise<types.Transport> {
+    const opts = opened ?? (await this.#ctx.signaling.request('createTransport', { direction }));
     const options: types.TransportOptions = {
       id: opts.id,
       iceParameters: opts.iceParameters as types.IceParameters,

@@ -82,6 +82,29 @@ export class SignalingClient {
     return new Promise((resolve) => this.socket.once('connect', () => resolve()));
   }
 
+  /**
+   * Like whenConnected(), but fails with `unauthenticated` when the server refuses the handshake
+   * for good (no sign-in session: Socket.IO then stops retrying), so a join started before the
+   * page knew who is signed in (the warm start) does not wait forever.
+   */
+  whenAdmitted(): Promise<void> {
+    if (this.socket.connected) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const connected = () => {
+        this.socket.off('connect_error', refused);
+        resolve();
+      };
+      const refused = (err: Error) => {
+        if (this.socket.active) return; // a network error: Socket.IO tries again by itself
+        this.socket.off('connect', connected);
+        this.socket.off('connect_error', refused);
+        reject(new SignalingError('unauthenticated', `connection refused: ${err.message}`));
+      };
+      this.socket.once('connect', connected);
+      this.socket.on('connect_error', refused);
+    });
+  }
+
   onStatus(listener: (up: boolean, reason: string) => void): () => void {
     this.#status.add(listener);
     return () => this.#status.delete(listener);
