@@ -185,9 +185,12 @@ describe('a broadcast bigger than its host node', () => {
     const drained = host.cluster.drain();
     await Promise.all([toldEdge, toldHost]);
     await waitFor('the edge room closed', async () => edge.service.rooms.has(second.sessionId), (has) => !has);
-    const rows = await nodeA.database.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, second.sessionId));
-    const edgeRows = rows.filter((r) => r.peerId === second.l.joined.peerId);
-    expect(edgeRows.length).toBeGreaterThan(0);
+    // The recorder writes the closed intervals after the room is gone: wait for them.
+    const edgeRows = await waitFor(
+      "the edge classroom's intervals written as ended",
+      async () => (await nodeA.database.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, second.sessionId))).filter((r) => r.peerId === second.l.joined.peerId),
+      (rs) => rs.length > 0 && rs.every((r) => r.endReason !== null),
+    );
     expect(new Set(edgeRows.map((r) => r.endReason))).toEqual(new Set(['media_rebuilt']));
     // Joining again, the classroom's lesson is hosted by the other node, the only one taking lessons now.
     const again = await second.liuli.request('join', { sessionId: second.sessionId });
