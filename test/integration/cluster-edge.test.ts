@@ -173,6 +173,8 @@ describe('a broadcast bigger than its host node', () => {
   });
 
   it('N-EDGE-CLOSE, N-EDGE-FAILOVER: when the host gives the lesson up (draining), the edge closes its room and its classroom joins again', async () => {
+    // The ended lesson's consumers leave the nodes' reported load at their next heartbeat.
+    await waitFor('both nodes reported empty again', async () => a.cluster.nodes, (ns) => ns.length === 2 && ns.every((n) => n.consumers === 0));
     // This time the classroom's socket is on the full host, which relays its join to the edge.
     const second = await fullHostAndEdgeClassroom('host');
     const { host, edge } = second;
@@ -192,6 +194,8 @@ describe('a broadcast bigger than its host node', () => {
       (rs) => rs.length > 0 && rs.every((r) => r.endReason !== null),
     );
     expect(new Set(edgeRows.map((r) => r.endReason))).toEqual(new Set(['media_rebuilt']));
+    // The edge room's consumers leave the edge's reported load at its next heartbeat.
+    await waitFor('the edge reported room again', async () => host.cluster.nodes.find((n) => n.nodeId === edge.cluster.nodeId)?.consumers ?? 2, (c) => c < 2);
     // Joining again, the classroom's lesson is hosted by the other node, the only one taking lessons now.
     const again = await second.liuli.request('join', { sessionId: second.sessionId });
     expect(again.resumed).toBe(false);
