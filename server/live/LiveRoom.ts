@@ -40,6 +40,8 @@ export interface Participant {
   micWanted: boolean;
   /** This join reported its join-to-first-frame time (once per join: a fresh join is a new participant). */
   firstFrameReported: boolean;
+  /** Audio-and-courseware mode: its video is held at the worker (CW-AUDIO-ONLY). */
+  audioCourseware: boolean;
 }
 
 export interface LiveRoomContext {
@@ -108,6 +110,7 @@ export class LiveRoom {
       handRaised: p.handRaised,
       mutedByHost: this.mutedAccounts.has(p.actor.accountId),
       online: p.socket !== null,
+      audioCourseware: p.audioCourseware,
     };
   }
 
@@ -191,6 +194,7 @@ export class LiveRoom {
       lock: Promise.resolve(),
       micWanted: false,
       firstFrameReported: false,
+      audioCourseware: false,
     };
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
@@ -325,6 +329,14 @@ export class LiveRoom {
     if (resumed) await mediaPeer.resumeProducer(mic.id);
     this.notify(target, 'mutedByHost', muted ? { muted } : { muted, resumed });
     this.#peerChanged(target);
+  }
+
+  /** CW-AUDIO-ONLY: holds (or gives back) every video the participant receives; everyone sees the mode (CW-AUDIO-ONLY-PRESENT). */
+  async setAudioCourseware(p: Participant, enabled: boolean): Promise<void> {
+    if (p.audioCourseware === enabled) return;
+    p.audioCourseware = enabled;
+    await this.mediaPeer(p).holdVideo(enabled);
+    this.#peerChanged(p);
   }
 
   setHand(p: Participant, raised: boolean): void {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import type { BoardState, Stroke } from '../../../../shared/signaling/courseware.ts';
+import { roundFraction, type BoardState, type Stroke } from '../../../../shared/signaling/courseware.ts';
 import { pageUrl } from './useBoard.ts';
 import { strokePath } from './strokePath.ts';
 
@@ -17,7 +17,7 @@ export interface Pen {
   readonly text: string;
 }
 
-const clamp = (v: number) => Math.min(1, Math.max(0, v));
+const clamp = (v: number) => roundFraction(Math.min(1, Math.max(0, v)));
 const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
 function StrokeShape({ stroke, width, height }: { stroke: Stroke; width: number; height: number }) {
