@@ -51,21 +51,25 @@ export function ClassroomTerminal({ client, view }: { client: LiveClient; view: 
   };
 
   const fullscreen = () => void document.documentElement.requestFullscreen?.().catch(() => undefined);
+  // Audio and courseware only: the courseware large, the teacher as sound (no video is received).
   const audioOnly = view.audioCourseware.active;
+  const teacher = audioOnly ? (
+    <TeacherAudio view={view} />
+  ) : (
+    <div className={`live-terminal-stage${stage ? ' live-terminal-stage--split' : ''}`}>
+      <VideoTile track={main?.track} label={host?.displayName} placeholder={t('live.teacherNotHere')} className="live-terminal-main" testId="live-main-video">
+        {teacherPip && <VideoTile track={teacherPip.track} className="live-pip" />}
+      </VideoTile>
+      {stage && <VideoTile track={remoteOf(view, stage.peerId, 'camera')?.track} label={`${stage.displayName} · ${t('live.onStage')}`} className="live-terminal-staged" testId="live-stage-video" />}
+    </div>
+  );
 
   return (
     <div className="live-terminal" data-testid="live-terminal">
       <StatusBanner view={view} />
       <AudioCoursewareBanner client={client} view={view} />
       <div className="live-terminal-view">
-        <ClassroomBoard client={client} view={view} layout={audioOnly ? 'courseware' : undefined} teacher={audioOnly ? <TeacherAudio view={view} /> :
-        <div className={`live-terminal-stage${stage ? ' live-terminal-stage--split' : ''}`}>
-          <VideoTile track={main?.track} label={host?.displayName} placeholder={t('live.teacherNotHere')} className="live-terminal-main" testId="live-main-video">
-            {teacherPip && <VideoTile track={teacherPip.track} className="live-pip" />}
-          </VideoTile>
-          {stage && <VideoTile track={remoteOf(view, stage.peerId, 'camera')?.track} label={`${stage.displayName} · ${t('live.onStage')}`} className="live-terminal-staged" testId="live-stage-video" />}
-        </div>
-        } />
+        <ClassroomBoard client={client} view={view} layout={audioOnly ? 'courseware' : undefined} teacher={teacher} />
         {/* In the picture's corner, whatever the height of the toolbar below. */}
         <VideoTile track={view.local.camera} mirrored className="live-terminal-self" label={t('live.me')} placeholder={t('live.cameraIsOff')} testId="live-self" />
       </div>
