@@ -18,11 +18,12 @@
  * kbit/s; IP/UDP headers (28 bytes per packet) and TCP/IP headers (52 bytes per WebSocket
  * message, an estimate: one segment each, timestamps on) separately.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { types } from 'mediasoup';
 import { WorkerPool } from '../media/WorkerPool.ts';
 import type { LiveRoom } from '../server/live/LiveRoom.ts';
@@ -142,11 +143,14 @@ function meterSocket(s: LiveSocket, meter: Meter): void {
 
 // ── the teacher's media: pre-encoded clips looped by ffmpeg ────────────────────
 
-function encodeCameraAndMic(dir: string): string {
+/** Encodes without blocking: the platform in this process must keep answering its sockets meanwhile. */
+const ffmpeg = (args: string[]) => promisify(execFile)('ffmpeg', args, { maxBuffer: 1 << 20 });
+
+async function encodeCameraAndMic(dir: string): Promise<string> {
   const file = path.join(dir, 'camera.webm');
   // The teacher's camera as the middle simulcast layer a classroom gets on an ordinary link (640×360, 500 kbps cap),
   // the microphone as Chromium sends it (opus mono ≈ 32 kbps, in-band FEC; constant tone, so no DTX pauses).
-  execFileSync('ffmpeg', [
+  await ffmpeg([
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=220:sample_rate=48000,volume=0.5',
     '-t', '20', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '450k', '-maxrate', '500k', '-g', '150', '-pix_fmt', 'yuv420p',
@@ -156,11 +160,11 @@ function encodeCameraAndMic(dir: string): string {
 }
 
 /** The screen share: the courseware's pages as a 1280×720 slideshow at 5 frames a second, a page every PAGE_SECONDS. */
-function encodeSlideshow(dir: string, pages: string[], pageSeconds: number): string {
+async function encodeSlideshow(dir: string, pages: string[], pageSeconds: number): Promise<string> {
   const list = path.join(dir, 'pages.txt');
   writeFileSync(list, pages.map((p) => `file '${p}'\nduration ${pageSeconds}\n`).join('') + `file '${pages.at(-1)}'\n`);
   const file = path.join(dir, 'screen.webm');
-  execFileSync('ffmpeg', [
+  await ffmpeg([
     '-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list,
     '-vf', 'scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,fps=5,format=yuv420p',
     // As a browser shares a screen: detail first, key frames only when asked (a long GOP here).
@@ -252,9 +256,11 @@ const bench: Bench = async (ctx: BenchContext) => {
       writeFileSync(file, Buffer.from(await res.arrayBuffer()));
       pageFiles.push(file);
     }
+    const t0 = performance.now();
+    const since = () => `${Math.round((performance.now() - t0) / 1000)} s`;
     ctx.log(`courseware ready (${pageCount} pages); encoding the clips`);
-    const cameraClip = encodeCameraAndMic(work);
-    const screenClip = encodeSlideshow(work, pageFiles, pageSeconds);
+    const [cameraClip, screenClip] = await Promise.all([encodeCameraAndMic(work), encodeSlideshow(work, pageFiles, pageSeconds)]);
+    ctx.log(`clips encoded in ${since()}`);
 
     const hostPeerId = (await teacher.signaling.request('join', { sessionId })).peerId;
     const room: LiveRoom = liveService(platform).rooms.get(sessionId)!;
@@ -290,9 +296,10 @@ const bench: Bench = async (ctx: BenchContext) => {
       learn();
       s.signaling.on('newConsumer', () => setTimeout(learn, 0));
       meterSocket(s, meter);
-      // The terminal shows each page once it is told, fetching its image (once: the browser keeps it).
+      // The terminal shows the current page once live (boardState) and each page it is told of,
+      // fetching its image once (the browser keeps it).
       const fetched = new Set<number>();
-      s.signaling.on('boardShown', (b) => {
+      const show = (b: { coursewareId: string | null; page: number }) => {
         if (!b.coursewareId || fetched.has(b.page)) return;
         fetched.add(b.page);
         void fetch(new URL(`/api/courseware/${b.coursewareId}/pages/${b.page}`, platform.url), { headers: { cookie: s.user.cookie } })
@@ -301,7 +308,9 @@ const bench: Bench = async (ctx: BenchContext) => {
             meter.pageImages.count++;
             meter.pageImages.bytes += bytes.byteLength;
           });
-      });
+      };
+      s.signaling.on('boardShown', show);
+      show(await s.signaling.request('boardState', {}));
       classrooms.push({ name, username, meter, socket: s });
     }
     // Sound reaches both before the lesson starts.
