@@ -55,7 +55,10 @@ describe('CW-AUDIO-ONLY: audio and courseware on a classroom terminal', () => {
     host = await peerIdOf(teacher);
     ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`);
     liuli = await openLivePage(browser, platform, 'class.liuli', `/live/${sessionId}`);
-    for (const c of [ganpu, liuli]) await framesGrow(c, 'camera', host, 20);
+    for (const c of [ganpu, liuli]) {
+      await c.page.getByTestId('live-terminal').waitFor();
+      await framesGrow(c, 'camera', host, 20);
+    }
 
     await teacher.page.getByTestId('cw-upload').setInputFiles({ name: '分数.pdf', mimeType: 'application/pdf', buffer: slidesPdf(['Page 1', 'Page 2']) });
     const item = teacher.page.getByTestId('cw-item').filter({ hasText: '分数.pdf' });
