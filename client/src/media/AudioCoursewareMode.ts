@@ -36,10 +36,6 @@ export class AudioCoursewareMode {
     );
   }
 
-  get active(): boolean {
-    return this.#state.active;
-  }
-
   /** The user enters or leaves the mode (accepting the offer enters it). */
   async choose(active: boolean): Promise<void> {
     this.#state = chooseAudioCourseware(active);
