@@ -142,6 +142,15 @@ describe('CW-AUDIO-ONLY: a classroom follows the lesson by sound and courseware'
     expect(room.mediaPeer(ganpuPeer).videoHeld).toBe(false);
   });
 
+  it('CW-STROKE-PRECISION: a stroke reaches the classroom in the mode over signaling, its points rounded to 1/10000 whatever the client sent', async () => {
+    await teacher.signaling.request('showCourseware', { coursewareId: null, page: 1 });
+    const added = nextNotification(ganpu.signaling, 'strokesAdded');
+    const points: [number, number, number][] = [[0.123456789, 0.987654321, 0.5], [0.2000049, 0.33333333333, 0.71234]];
+    await teacher.signaling.request('drawStroke', { stroke: { id: 'precise-1', tool: 'pen', color: '#000000', size: 0.004, points } });
+    expect((await added).strokes[0]!.points).toEqual([[0.1235, 0.9877, 0.5], [0.2, 0.3333, 0.7123]]);
+    expect((await ganpu.signaling.request('boardState', {})).strokes[0]!.points).toEqual([[0.1235, 0.9877, 0.5], [0.2, 0.3333, 0.7123]]);
+  });
+
   it('CW-AUDIO-ONLY: refused for anyone else: the teacher for itself (by its own peer id too), a classroom for another, the host naming nobody, a non-participant, a malformed request', async () => {
     expect((await signalingRefusal(teacher.signaling.request('setAudioCourseware', { enabled: true }))).code).toBe('forbidden');
     expect((await signalingRefusal(teacher.signaling.request('setAudioCourseware', { peerId: hostPeerId, enabled: true }))).code).toBe('forbidden');
