@@ -58,7 +58,7 @@ class Tally {
 
 const admin: Actor = {
   accountId: '00000000-0000-4000-8000-000000000001', username: 'bench.host', displayName: '主讲', role: 'admin', locale: 'zh-CN',
-  countyId: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: 'x', sessionExpiresAt: new Date('2100-01-01'),
+  audit: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: 'x', sessionExpiresAt: new Date('2100-01-01'),
 };
 
 const stats = (xs: number[]) => {

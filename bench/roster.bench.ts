@@ -99,7 +99,7 @@ async function measure(ctx: BenchContext, database: Database, n: number) {
   const [county] = await db.insert(counties).values({ code: `bench-${randomBytes(3).toString('hex')}`, name: '基准县', city: '基准市', province: '浙江省' }).returning();
   const [admin] = await db.insert(accounts).values({ username: `bench.admin.${randomBytes(3).toString('hex')}`, displayName: 'bench', passwordHash: '!', role: 'admin' }).returning();
   const actor: Actor = {
-    accountId: admin!.id, username: admin!.username, displayName: 'bench', role: 'admin', locale: 'zh-CN', countyId: null, teacherId: null, classroomId: null, schoolId: null,
+    accountId: admin!.id, username: admin!.username, displayName: 'bench', role: 'admin', locale: 'zh-CN', audit: null, teacherId: null, classroomId: null, schoolId: null,
     communityIds: [], csrfToken: '', sessionExpiresAt: new Date(Date.now() + 3600_000),
   };
   if (!(await db.select().from(academicYears).where(eq(academicYears.label, YEAR))).length) await db.insert(academicYears).values({ label: YEAR, startsOn: '2026-09-01', endsOn: '2027-08-31' });

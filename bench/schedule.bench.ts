@@ -139,7 +139,7 @@ async function insertInterleaved(ctx: BenchContext, kind: string, targets: Targe
   return out;
 }
 
-const benchActor: Actor = { accountId: '00000000-0000-0000-0000-000000000000', username: 'bench', displayName: 'bench', role: 'admin', locale: 'en', countyId: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: '', sessionExpiresAt: new Date() };
+const benchActor: Actor = { accountId: '00000000-0000-0000-0000-000000000000', username: 'bench', displayName: 'bench', role: 'admin', locale: 'en', audit: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: '', sessionExpiresAt: new Date() };
 
 /** On the full data set: the form's clash query and a double-booking the database refuses. */
 async function probe(db: Db, communities: Community[]) {

@@ -703,8 +703,8 @@ export class Peer {
   }
 }
 
-/** Receiving = consumer resumed, its producer not paused and publishing, its transport connected. */
-function updateConsumerEntry(ce: ConsumerEntry, host: PeerHost, at: Date): void {
+/** Receiving = consumer resumed, its producer not paused and publishing, its transport connected. @internal also used by NodePipe */
+export function updateConsumerEntry(ce: ConsumerEntry, host: PeerHost, at: Date): void {
   const c = ce.consumer;
   const live = !c.closed && !c.paused && !c.producerPaused && ce.transport.connected && !ce.transport.transport.closed && ce.producer.live;
   if (live === ce.live) return;

@@ -9,6 +9,7 @@ import {
   RoomClosedError,
 } from './errors.ts';
 import type { PeerHost, ProducerEntry, ResolvedRoomSettings, RoomRouter, TransportEntry } from './internal.ts';
+import { NodePipe } from './NodePipe.ts';
 import { Peer } from './Peer.ts';
 import { Recording, type RecordingOptions } from './Recording.ts';
 import { routerCodecs } from './routerCodecs.ts';
@@ -128,6 +129,16 @@ export class Room extends TypedEmitter<RoomEvents> {
       consumers: countConsumers(rr),
       transports: rr.transports.size,
     }));
+  }
+
+  /**
+   * One end of a pipe to the same lesson's room on another node (NodePipe): the host
+   * node sends its producers through it, an edge node receives them as producers of
+   * this room that its own peers consume.
+   */
+  openPipe(): Promise<NodePipe> {
+    this.#assertOpen();
+    return NodePipe.open(this.#host);
   }
 
   /** Resolves once the room is usable (after a rebuild in progress). */
@@ -468,7 +479,8 @@ export class Room extends TypedEmitter<RoomEvents> {
       },
       producerAdded: (pe) => {
         this.#producers.set(pe.producer.id, pe);
-        if (pe.producer.kind === 'audio') {
+        // A producer piped in from another node is heard (speaker, levels) on the node it comes from.
+        if (pe.producer.kind === 'audio' && pe.transport.transport.type !== 'pipe') {
           for (const observer of [this.#audioLevelObserver, this.#activeSpeakerObserver]) {
             void observer?.addProducer({ producerId: pe.producer.id }).catch(() => undefined);
           }

@@ -14,6 +14,7 @@ export {
   type TransportInfo,
   type ConsumerInfo,
 } from './Peer.ts';
+export { NodePipe, type PipeEndpoint, type PipedProducer, type NodePipeEvents } from './NodePipe.ts';
 export { routerCodecs, DEFAULT_VIDEO_CODECS } from './routerCodecs.ts';
 export { probeDuration } from './Recording.ts';
 export * from './errors.ts';

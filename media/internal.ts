@@ -20,8 +20,9 @@ export interface RoomRouter {
 }
 
 export interface TransportEntry {
+  /** The peer it belongs to ('' for a NodePipe's transport: its producers are another node's peers'). */
   readonly peerId: string;
-  readonly transport: types.WebRtcTransport | types.PlainTransport;
+  readonly transport: types.WebRtcTransport | types.PlainTransport | types.PipeTransport;
   readonly direction: TransportDirection;
   readonly home: RoomRouter;
   /** Consumers this transport is expected to carry (a snapshot at creation, for router placement). */

@@ -69,8 +69,14 @@ const EnvSchema = z.object({
   LIVE_PEER_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   /** Patrols 巡课 (issue #6): the host teacher sees a discreet "being observed" marker while a coordinator or auditor watches (0: no marker). */
   LIVE_PATROL_MARKER: bool(true),
+  /** Chat messages one participant may send in a window (T-CHAT-RATE). */
+  LIVE_CHAT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(5),
+  LIVE_CHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Courseware: an upload's conversion (LibreOffice, then page images) is killed past this many seconds (CW-CONVERT-TIME). */
   COURSEWARE_CONVERT_TIMEOUT_SECONDS: z.coerce.number().min(0.05).max(3600).default(180),
+  /** The live board: strokes, erasures and undos one participant may send in a window (BOARD-RATE). */
+  BOARD_STROKE_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(120),
+  BOARD_STROKE_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
   /** Scheduling: minutes before a session its teachers and classrooms get a notice; how often the reminder clock ticks (0 = off). */
   SCHEDULE_REMINDER_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10),
   SCHEDULE_REMINDER_TICK_SECONDS: z.coerce.number().int().min(0).max(3600).default(15),
@@ -160,8 +166,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       iceSecret: e.ICE_SERVER_SECRET,
       iceCredentialTtlSeconds: e.ICE_CREDENTIAL_TTL_SECONDS,
       iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
+      chatRate: { max: e.LIVE_CHAT_RATE_LIMIT, windowMs: e.LIVE_CHAT_RATE_WINDOW_SECONDS * 1000 },
     },
-    courseware: { convertTimeoutMs: Math.round(e.COURSEWARE_CONVERT_TIMEOUT_SECONDS * 1000) },
+    courseware: {
+      convertTimeoutMs: Math.round(e.COURSEWARE_CONVERT_TIMEOUT_SECONDS * 1000),
+      strokeRate: { max: e.BOARD_STROKE_RATE_LIMIT, windowMs: e.BOARD_STROKE_RATE_WINDOW_SECONDS * 1000 },
+    },
     schedule: { reminderMinutes: e.SCHEDULE_REMINDER_MINUTES, reminderTickSeconds: e.SCHEDULE_REMINDER_TICK_SECONDS, now: e.SCHEDULE_NOW ? new Date(e.SCHEDULE_NOW) : null },
     quotas: { today: e.QUOTA_TODAY ?? null, recomputeMinutes: e.QUOTA_RECOMPUTE_MINUTES },
     tls: e.TLS_CERT_FILE && e.TLS_KEY_FILE ? { certFile: path.resolve(e.TLS_CERT_FILE), keyFile: path.resolve(e.TLS_KEY_FILE) } : null,

@@ -1,5 +1,6 @@
 import type { Locale } from '../../shared/schemas/common.ts';
 import type { Role } from '../../shared/schemas/accounts.ts';
+import type { AuditRegion } from './auditRegion.ts';
 
 /**
  * Who is making a request, with the scope they act in — loaded once per request
@@ -11,8 +12,8 @@ export interface Actor {
   readonly displayName: string;
   readonly role: Role;
   readonly locale: Locale;
-  /** Auditors: the county they audit. */
-  readonly countyId: string | null;
+  /** Auditors: the region they audit and its counties (read it through `auditRegion.ts`). */
+  readonly audit: AuditRegion | null;
   readonly teacherId: string | null;
   readonly classroomId: string | null;
   /** Teachers and classrooms: the school they belong to. */
@@ -20,7 +21,7 @@ export interface Actor {
   /**
    * Coordinators: the communities they manage. Teachers and classrooms: the
    * communities their school has ever belonged to. Admins and auditors: empty
-   * (their scope is everything, or a county).
+   * (their scope is everything, or a region).
    */
   readonly communityIds: readonly string[];
   readonly csrfToken: string;

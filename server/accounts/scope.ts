@@ -4,6 +4,7 @@ import { qualified } from '../db/sql.ts';
 import { communities, communityMemberships, counties, schools } from '../db/schema/index.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
 import type { Actor } from './actor.ts';
+import { auditedCountySql, auditsCounty } from './auditRegion.ts';
 
 export type Access = 'read' | 'manage';
 
@@ -18,7 +19,7 @@ export function communityAccess(actor: Actor, community: { id: string; countyId:
     case 'admin':
       return 'manage';
     case 'auditor':
-      return community.countyId === actor.countyId ? 'read' : 'none';
+      return auditsCounty(actor, community.countyId) ? 'read' : 'none';
     case 'coordinator':
       return actor.communityIds.includes(community.id) ? 'manage' : 'none';
     case 'teacher':
@@ -42,7 +43,7 @@ export function visibleCommunitiesWhere(actor: Actor) {
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return eq(communities.countyId, actor.countyId ?? NO_ID);
+      return auditedCountySql(actor, communities.countyId);
     default:
       return actor.communityIds.length ? inArray(communities.id, [...actor.communityIds]) : sql`false`;
   }
@@ -76,13 +77,13 @@ export function countiesOfCommunities(communityIds: readonly string[]) {
   return sql`select ${communities.countyId} from ${communities} where ${communities.id} in ${uuidList(communityIds)}`;
 }
 
-/** SQL condition on `counties` for the ones the actor may see: where their communities' schools are (auditors: theirs). */
+/** SQL condition on `counties` for the ones the actor may see: where their communities' schools are (auditors: their region's). */
 export function visibleCountiesWhere(actor: Actor) {
   switch (actor.role) {
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return eq(counties.id, actor.countyId ?? NO_ID);
+      return auditedCountySql(actor, counties.id);
     default:
       return sql`${counties.id} in (select ${schools.countyId} from ${schools} where ${schools.id} in (${schoolsOfCommunities(actor.communityIds)}))`;
   }
@@ -102,7 +103,7 @@ function schoolsWhereBy(actor: Actor, communitySchools: SQL, besideOwnSchool: SQ
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return eq(schools.countyId, actor.countyId ?? NO_ID);
+      return auditedCountySql(actor, schools.countyId);
     case 'coordinator':
       return or(
         sql`${schools.id} in (${communitySchools})`,

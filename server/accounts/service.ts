@@ -32,6 +32,9 @@ async function toDtos(db: Db, rows: AccountRow[]): Promise<Account[]> {
     displayName: r.displayName,
     role: r.role as Account['role'],
     countyId: r.countyId,
+    auditLevel: r.auditLevel as Account['auditLevel'],
+    auditCity: r.auditCity,
+    auditProvince: r.auditProvince,
     teacherId: r.teacherId,
     classroomId: r.classroomId,
     communityIds: links.filter((l) => l.accountId === r.id).map((l) => l.communityId),
@@ -69,6 +72,35 @@ async function assertInCoordinatorScope(db: Db, actor: Actor, kind: 'teacher' | 
   if (!row) throw ValidationError.field(`${kind}Id`, `unknown ${kind}`, 'unknown');
 }
 
+type AuditorInput = Extract<z.output<typeof AccountCreate>, { role: 'auditor' }>;
+type AuditorRegion = { countyId: string | null; auditCity: string | null; auditProvince: string | null };
+
+/**
+ * An auditor's region as the request names it (C-AUDIT-REGION): exactly the fields of its level,
+ * each naming a place the platform has (a city is known by a county of it in that province);
+ * anything else is a 400 naming the field.
+ */
+async function auditorRegionOf(db: Db, input: AuditorInput): Promise<AuditorRegion> {
+  const wanted = { county: ['countyId'], city: ['auditCity', 'auditProvince'], province: ['auditProvince'] }[input.auditLevel];
+  const issues = (['countyId', 'auditCity', 'auditProvince'] as const).flatMap((f) =>
+    wanted.includes(f) === (input[f] !== undefined)
+      ? []
+      : [{ field: f, code: wanted.includes(f) ? 'required' : 'not_applicable', message: wanted.includes(f) ? `required for a ${input.auditLevel} auditor` : `not for a ${input.auditLevel} auditor` }],
+  );
+  if (issues.length) throw new ValidationError(issues);
+  if (input.auditLevel === 'county') {
+    const [c] = await db.select({ id: counties.id }).from(counties).where(eq(counties.id, input.countyId!));
+    if (!c) throw ValidationError.field('countyId', 'unknown county', 'unknown');
+    return { countyId: c.id, auditCity: null, auditProvince: null };
+  }
+  const [p] = await db.select({ id: counties.id }).from(counties).where(eq(counties.province, input.auditProvince!)).limit(1);
+  if (!p) throw ValidationError.field('auditProvince', 'unknown province', 'unknown');
+  if (input.auditLevel === 'province') return { countyId: null, auditCity: null, auditProvince: input.auditProvince! };
+  const [c] = await db.select({ id: counties.id }).from(counties).where(and(eq(counties.city, input.auditCity!), eq(counties.province, input.auditProvince!))).limit(1);
+  if (!c) throw ValidationError.field('auditCity', 'unknown city of that province', 'unknown');
+  return { countyId: null, auditCity: input.auditCity!, auditProvince: input.auditProvince! };
+}
+
 export async function createAccount(db: Db, actor: Actor, input: z.output<typeof AccountCreate>): Promise<Account> {
   if (actor.role === 'coordinator') {
     if (input.role !== 'teacher' && input.role !== 'classroom') throw new ForbiddenError('Coordinators create teacher and classroom accounts only');
@@ -76,9 +108,9 @@ export async function createAccount(db: Db, actor: Actor, input: z.output<typeof
     throw new ForbiddenError('Only administrators and coordinators create accounts');
   }
   // Every referenced thing must exist (and, for coordinators, be theirs).
+  let region: AuditorRegion = { countyId: null, auditCity: null, auditProvince: null };
   if (input.role === 'auditor') {
-    const [c] = await db.select({ id: counties.id }).from(counties).where(eq(counties.id, input.countyId));
-    if (!c) throw ValidationError.field('countyId', 'unknown county', 'unknown');
+    region = await auditorRegionOf(db, input);
   } else if (input.role === 'coordinator') {
     const found = new Set((await db.select({ id: communities.id }).from(communities).where(inArray(communities.id, input.communityIds))).map((c) => c.id));
     const bad = input.communityIds.flatMap((id, i) => (found.has(id) ? [] : [{ field: `communityIds.${i}`, code: 'unknown', message: 'unknown community' }]));
@@ -102,7 +134,8 @@ export async function createAccount(db: Db, actor: Actor, input: z.output<typeof
           displayName: input.displayName,
           passwordHash,
           role: input.role,
-          countyId: input.role === 'auditor' ? input.countyId : null,
+          auditLevel: input.role === 'auditor' ? input.auditLevel : null,
+          ...region,
           teacherId: input.role === 'teacher' ? input.teacherId : null,
           classroomId: input.role === 'classroom' ? input.classroomId : null,
           createdBy: actor.accountId,

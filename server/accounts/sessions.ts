@@ -3,6 +3,7 @@ import { and, eq, gt, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { accountCommunities, accounts, authSessions, classrooms, communityMemberships, teachers } from '../db/schema/index.ts';
 import type { Actor } from './actor.ts';
+import { loadAuditRegion } from './auditRegion.ts';
 import type { Locale } from '../../shared/schemas/common.ts';
 import type { Role } from '../../shared/schemas/accounts.ts';
 
@@ -84,7 +85,7 @@ export async function actorOfAccount(
     displayName: account.displayName,
     role: account.role as Role,
     locale: account.locale as Locale,
-    countyId: account.countyId,
+    audit: await loadAuditRegion(db, account),
     teacherId: account.teacherId,
     classroomId: account.classroomId,
     schoolId,

@@ -2,6 +2,7 @@ import { and, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'driz
 import type { z } from 'zod';
 import type { AuditEntry, AuditPage, AuditQuery } from '../../shared/schemas/audit.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountySql } from '../accounts/auditRegion.ts';
 import { requireCommunity } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, auditLog, communities } from '../db/schema/index.ts';
@@ -30,7 +31,7 @@ export async function auditPage(db: Db, actor: Actor, q: z.output<typeof AuditQu
         // Only the rule tables are region-level; any other row without a county (an administrator's account) is not theirs.
         or(inArray(auditLog.tableName, ['live_evidence_rules', 'live_st_rules', 'county_standards']), and(eq(auditLog.tableName, 'quota_rule_sets'), regions === 'all' ? sql`true` : inArray(ruleSetRegion, regions))),
       );
-      where.push(or(eq(auditLog.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000'), regionLevel)!);
+      where.push(or(auditedCountySql(actor, auditLog.countyId), regionLevel)!);
       break;
     }
     case 'coordinator':

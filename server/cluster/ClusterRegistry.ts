@@ -20,6 +20,16 @@ export class ClusterRegistry {
     this.leaseMs = options.leaseMs;
   }
 
+  /** Whether Redis answers now (a refused or lost connection: false until the client reconnects by itself). */
+  get reachable(): boolean {
+    return this.#redis.isReady;
+  }
+
+  /** Calls `listener` each time the connection to Redis is ready again. */
+  onReachable(listener: () => void): void {
+    this.#redis.on('ready', listener);
+  }
+
   #node = (id: string) => `${this.#prefix}node:${id}`;
   #lease = (sessionId: string) => `${this.#prefix}host:${sessionId}`;
   get #members(): string {

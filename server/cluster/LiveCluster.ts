@@ -1,12 +1,19 @@
 import type { Server as IoServer, Socket } from 'socket.io';
+import type { PipeEndpoint } from '../../media/index.ts';
+import type { Verdict } from '../../shared/schemas/live.ts';
 import { liveRequests } from '../../shared/signaling/live.ts';
+import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { permissionsFor } from '../live/access.ts';
 import { LiveError } from '../live/errors.ts';
-import type { LiveRouting, LiveService } from '../live/service.ts';
+import type { EndCause, LiveRouting, LiveService } from '../live/service.ts';
 import { answerLiveRequest } from '../live/signaling.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterRegistry } from './ClusterRegistry.ts';
-import { localLoad, placeLesson, type NodeLoad } from './placement.ts';
+import { EdgeRooms } from './EdgeRooms.ts';
+import { EDGE_TIMEOUT_MS, isEdgeMessage, type Opened } from './edgeProtocol.ts';
+import { PipeLink } from './PipeLink.ts';
+import { hostFull, localLoad, placeEdge, placeLesson, type NodeLoad } from './placement.ts';
 import { MOVED_NOTIFICATION, RemoteSocket } from './RemoteSocket.ts';
 import { NodeLostError, type RelayedRequest, type SignalingRelay } from './SignalingRelay.ts';
 import { WorkerCpu } from './WorkerCpu.ts';
@@ -26,11 +33,32 @@ const MOVED = { relayMoved: true } as const;
 const isMoved = (a: unknown): boolean => typeof a === 'object' && a !== null && 'relayMoved' in a;
 const isError = (a: unknown): boolean => typeof a === 'object' && a !== null && 'error' in a;
 const unavailable = (message: string) => ({ error: { code: 'media_unavailable', message } });
+/** N-REDIS-OUTAGE: the nodes cannot reach their shared state; what a node hosts goes on, nothing new is placed. */
+const clusterUnavailable = () => ({ error: { code: 'cluster_unavailable', message: 'The servers cannot reach each other just now; lessons already running go on. Try again in a moment' } });
 
 const remoteKey = (nodeId: string, socketId: string) => `${nodeId}/${socketId}`;
 
 /** How long a relayed request may take before its node counts as gone: under the client's own request timeout (10 s). */
 const RELAY_TIMEOUT_MS = 9_000;
+/** How long Redis may take to answer where a lesson is before it counts as unreachable (a hung connection, not only a refused one). */
+const REDIS_ANSWER_MS = 3_000;
+
+/** Redis did not answer in time: the cluster cannot place a lesson now (N-REDIS-OUTAGE). */
+export class ClusterUnreachableError extends Error {
+  constructor() {
+    super('Redis did not answer');
+    this.name = 'ClusterUnreachableError';
+  }
+}
+
+/** `promise`, or ClusterUnreachableError when it takes longer than REDIS_ANSWER_MS. */
+function answeredInTime<T>(promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ClusterUnreachableError()), REDIS_ANSWER_MS);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * This node's part in a cluster of app nodes sharing PostgreSQL and Redis
@@ -56,6 +84,10 @@ export class LiveCluster implements LiveRouting {
   /** Leases taken for lessons whose room is not open yet (a lease with no room is given up after one lease). */
   readonly #claims = new Map<string, number>();
   readonly #cpu: WorkerCpu;
+  /** Rooms of lessons other nodes host, for the receivers they had no room for (N-EDGE). */
+  readonly #edges: EdgeRooms;
+  /** Lessons hosted here → edge node → the pipe feeding it (N-EDGE-PIPE). */
+  readonly #links = new Map<string, Map<string, PipeLink>>();
   readonly #startedAt = new Date().toISOString();
   #nodes: NodeLoad[] = [];
   #draining = false;
@@ -74,6 +106,7 @@ export class LiveCluster implements LiveRouting {
     this.#log = options.log.child({ node: options.registry.nodeId });
     this.nodeId = options.registry.nodeId;
     this.#cpu = new WorkerCpu(options.service.pool);
+    this.#edges = new EdgeRooms({ service: options.service, relay: options.relay, log: this.#log, rejoin: (s) => this.#rejoin(s) });
   }
 
   /** Joins the cluster: registers this node, listens for relayed signaling, renews leases every quarter lease. */
@@ -82,21 +115,38 @@ export class LiveCluster implements LiveRouting {
       request: (req) => this.#relayed(req),
       emit: (socketId, event, data) => this.#io.sockets.sockets.get(socketId)?.emit(event, data),
       gone: (from, socketId) => this.#remoteGone(remoteKey(from, socketId)),
+      edge: (from, message) => this.#edgeMessage(from, message),
     });
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
+    this.#registry.onReachable(() => this.#heartbeat());
     this.#timer = setInterval(() => {
       if (this.#closed) return;
       void this.#cpu.sample();
-      this.#beating ??= this.#beat()
-        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
-        .finally(() => (this.#beating = null));
-      this.#watching ??= this.#watch()
-        .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
-        .finally(() => (this.#watching = null));
+      this.#heartbeat();
     }, Math.max(50, Math.floor(this.#registry.leaseMs / 4)));
     this.#timer.unref();
     this.#service.cluster = this;
+  }
+
+  /**
+   * One heartbeat and one watch at a time. Not while Redis is unreachable (N-REDIS-OUTAGE):
+   * nothing is queued to be sent stale later; the first beat after Redis is back renews
+   * (or takes again) the leases of the lessons this node kept hosting.
+   */
+  #heartbeat(): void {
+    if (this.#closed || !this.#registry.reachable) return;
+    this.#beating ??= this.#beat()
+      .catch((err: unknown) => this.#log.warn({ err }, 'cluster: heartbeat failed'))
+      .finally(() => (this.#beating = null));
+    this.#watching ??= this.#watch()
+      .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
+      .finally(() => (this.#watching = null));
+  }
+
+  /** Whether this node reaches Redis now (N-REDIS-OUTAGE). */
+  get reachable(): boolean {
+    return this.#registry.reachable;
   }
 
   get draining(): boolean {
@@ -110,7 +160,19 @@ export class LiveCluster implements LiveRouting {
 
   /** N-NODE-LOAD: what this node reports on every heartbeat. */
   load(): NodeLoad {
-    return localLoad(this.#service, { nodeId: this.nodeId, maxConsumers: this.#options.maxConsumers, workerCpu: this.#cpu.share, draining: this.#draining, startedAt: this.#startedAt });
+    return localLoad(this.#service, {
+      nodeId: this.nodeId,
+      maxConsumers: this.#options.maxConsumers,
+      workerCpu: this.#cpu.share,
+      draining: this.#draining,
+      startedAt: this.#startedAt,
+      edges: this.#edges.sessions,
+    });
+  }
+
+  /** The lessons this node hosts (its edge rooms are not its own). */
+  #hosted(): string[] {
+    return [...this.#service.rooms.keys()].filter((id) => !this.#edges.has(id));
   }
 
   // ---- the node that holds the socket ----------------------------------------------------
@@ -118,12 +180,36 @@ export class LiveCluster implements LiveRouting {
   async request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     // Leaving the cluster (Redis closing): what is left is answered here.
     if (this.#closed) return here();
+    if (!this.#registry.reachable) return this.#whileUnreachable(socket, name, raw, here);
     try {
       return await this.#route(socket, actor, name, raw, here);
     } catch (err) {
+      if (err instanceof ClusterUnreachableError) return clusterUnavailable();
       this.#log.warn({ err, request: name }, 'cluster: routing a request failed');
       return unavailable('The servers could not agree where this lesson is; try again in a moment');
     }
+  }
+
+  /**
+   * N-REDIS-OUTAGE: a lesson this node hosts goes on (its participants' requests, their
+   * joins again); a socket whose lesson another node hosts cannot be relayed, and no
+   * lesson is placed, until Redis answers again.
+   */
+  #whileUnreachable(socket: Socket, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> | unknown {
+    if (name === 'join') {
+      const parsed = liveRequests.join.request.safeParse(raw ?? {});
+      if (!parsed.success) return here();
+      if (!this.#service.rooms.has(parsed.data.sessionId)) return clusterUnavailable();
+      this.#forwarded.delete(socket.id);
+      return here();
+    }
+    const forwarded = this.#forwarded.get(socket.id);
+    if (!forwarded) return here();
+    if (name === 'leave') {
+      this.#forwarded.delete(socket.id);
+      return here();
+    }
+    return clusterUnavailable();
   }
 
   async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
@@ -152,25 +238,34 @@ export class LiveCluster implements LiveRouting {
         if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
         throw err;
       }
+      // N-EDGE: a receiver the full host has no room for goes to an edge node.
+      const target = (await this.#edgeFor(sessionId, host, actor)) ?? host;
+      const edgeOf = target === host ? undefined : host;
       const previous = this.#forwarded.get(socket.id);
-      if (host === this.nodeId) {
+      if (target === this.nodeId) {
         if (previous) this.#leaveRemote(socket, actor);
+        try {
+          await this.#prepare(sessionId, edgeOf);
+        } catch (err) {
+          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          throw err;
+        }
         return here();
       }
       let answer: unknown;
       try {
-        answer = await this.#relay.call(host, { socketId: socket.id, actor, name: 'join', raw }, RELAY_TIMEOUT_MS);
+        answer = await this.#relay.call(target, { socketId: socket.id, actor, name: 'join', raw, ...(edgeOf ? { edgeOf } : {}) }, RELAY_TIMEOUT_MS);
       } catch (err) {
         if (!(err instanceof NodeLostError)) throw err;
-        this.#nodes = this.#nodes.filter((n) => n.nodeId !== host);
+        this.#nodes = this.#nodes.filter((n) => n.nodeId !== target);
         continue;
       }
       if (isMoved(answer)) continue;
       if (!isError(answer)) {
         // A socket is in one lesson at a time.
-        if (previous && previous.host !== host) this.#leaveRemote(socket, actor);
+        if (previous && previous.host !== target) this.#leaveRemote(socket, actor);
         this.#service.leave(socket);
-        this.#forwarded.set(socket.id, { host, sessionId });
+        this.#forwarded.set(socket.id, { host: target, sessionId });
       }
       return answer;
     }
@@ -186,7 +281,7 @@ export class LiveCluster implements LiveRouting {
 
   /** The node hosting a lesson: the lease holder if it is alive, else the placement's choice (N-PLACEMENT). */
   async #hostFor(sessionId: string): Promise<string> {
-    const [holder, nodes] = await Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]);
+    const [holder, nodes] = await answeredInTime(Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]));
     this.#nodes = nodes;
     if (holder && (holder === this.nodeId || nodes.some((n) => n.nodeId === holder))) return holder;
     const target = placeLesson(nodes, this.nodeId);
@@ -195,8 +290,33 @@ export class LiveCluster implements LiveRouting {
     return this.#claim(sessionId);
   }
 
+  /**
+   * N-EDGE: where a join goes when the lesson's host has no room left: a receiver (it
+   * publishes nothing: a classroom of a master-teacher lesson, a patrol, an invited
+   * teacher) to an edge node with room; null: to the host (also when no edge has room).
+   */
+  async #edgeFor(sessionId: string, host: string, actor: Actor): Promise<string | null> {
+    const nodes = this.#nodes.filter((n) => n.nodeId !== this.nodeId).concat(this.load());
+    const hostLoad = nodes.find((n) => n.nodeId === host);
+    if (!hostLoad || !hostFull(hostLoad)) return null;
+    try {
+      const { session, role } = await this.#service.sessionFor(sessionId, actor);
+      if (role === 'host' || permissionsFor(session, role, actor.role).publish.length > 0) return null;
+    } catch {
+      // Not a participant: the host answers why.
+      return null;
+    }
+    return placeEdge(nodes, host, sessionId, this.nodeId)?.nodeId ?? null;
+  }
+
+  /** Before a join runs here: as an edge of `edgeOf`'s lesson, or as its host (an edge room left from a host now gone is closed first). */
+  async #prepare(sessionId: string, edgeOf: string | undefined): Promise<void> {
+    if (edgeOf) await this.#edges.ensure(sessionId, edgeOf);
+    else if (this.#edges.has(sessionId)) await this.#edges.close(sessionId, null);
+  }
+
   async #claim(sessionId: string): Promise<string> {
-    const holder = await this.#registry.claim(sessionId);
+    const holder = await answeredInTime(this.#registry.claim(sessionId));
     if (holder === this.nodeId && !this.#service.rooms.has(sessionId)) this.#claims.set(sessionId, Date.now());
     return holder;
   }
@@ -215,9 +335,18 @@ export class LiveCluster implements LiveRouting {
       const parsed = liveRequests.join.request.safeParse(req.raw ?? {});
       if (parsed.success) {
         const id = parsed.data.sessionId;
-        // A draining node keeps what it hosts until it is moved, and takes nothing new (N-DRAIN).
-        const holder = this.#draining || this.#closed ? await this.#registry.holder(id) : await this.#claim(id);
-        if (holder !== this.nodeId) return MOVED;
+        if (req.edgeOf && (this.#draining || this.#closed)) return MOVED;
+        if (!req.edgeOf) {
+          // A draining node keeps what it hosts until it is moved, and takes nothing new (N-DRAIN).
+          const holder = this.#draining || this.#closed ? await this.#registry.holder(id) : await this.#claim(id);
+          if (holder !== this.nodeId) return MOVED;
+        }
+        try {
+          await this.#prepare(id, req.edgeOf);
+        } catch (err) {
+          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          throw err;
+        }
       }
     }
     const key = remoteKey(req.from, req.socketId);
@@ -226,6 +355,74 @@ export class LiveCluster implements LiveRouting {
     const answer = await answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
     if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
+  }
+
+  /** A participant's room closed under it without a verdict: it joins again (client/src/media/policy.ts). */
+  #rejoin(socket: Socket): void {
+    socket.emit(MOVED_NOTIFICATION, { at: new Date().toISOString() });
+    if (socket instanceof RemoteSocket) this.#remotes.delete(remoteKey(socket.nodeId, socket.id));
+  }
+
+  // ---- edges (N-EDGE) ------------------------------------------------------------------------
+
+  async #edgeMessage(from: string, m: unknown): Promise<unknown> {
+    if (!isEdgeMessage(m)) return { error: { code: 'validation', message: 'not a host–edge message' } };
+    switch (m.type) {
+      case 'open':
+        return this.#openLink(from, m.sessionId, m.endpoint);
+      case 'end':
+        try {
+          return await this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
+        } catch (err) {
+          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          throw err;
+        }
+      default:
+        return this.#edges.handle(from, m);
+    }
+  }
+
+  /** N-EDGE-PIPE: an edge node opened a room for a lesson hosted here; its pipe gets every producer. */
+  async #openLink(edgeNode: string, sessionId: string, endpoint: PipeEndpoint): Promise<Opened> {
+    const room = this.#service.rooms.get(sessionId);
+    if (!room || room.closed || this.#edges.has(sessionId) || this.#draining || this.#closed) return { refused: 'This node does not host the lesson' };
+    this.#links.get(sessionId)?.get(edgeNode)?.close(null, false);
+    const { link, opened } = await PipeLink.open({
+      room,
+      edgeNode,
+      endpoint,
+      relay: this.#relay,
+      log: this.#log,
+      onClose: (l) => {
+        const links = this.#links.get(l.sessionId);
+        if (links?.get(l.edgeNode) === l) links.delete(l.edgeNode);
+        if (links?.size === 0) this.#links.delete(l.sessionId);
+      },
+    });
+    if (!this.#links.has(sessionId)) this.#links.set(sessionId, new Map());
+    this.#links.get(sessionId)!.set(edgeNode, link);
+    this.#log.info({ sessionId, edge: edgeNode }, 'cluster: lesson piped to an edge node');
+    return opened;
+  }
+
+  endOnHost(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> | null {
+    const host = this.#edges.hostOf(sessionId);
+    if (!host) return null;
+    return this.#relay.callEdge(host, { type: 'end', sessionId, cause, byAccountId: by?.accountId ?? null }, EDGE_TIMEOUT_MS).then((answer) => {
+      if (isError(answer)) {
+        const { code, message } = (answer as { error: { code: string; message: string } }).error;
+        throw new LiveError(code === 'not_live' || code === 'forbidden' ? code : 'media_unavailable', message);
+      }
+      return answer as Verdict;
+    });
+  }
+
+  async ending(sessionId: string, at: Date): Promise<void> {
+    await Promise.all([...(this.#links.get(sessionId)?.values() ?? [])].map((l) => l.ending(at)));
+  }
+
+  ended(sessionId: string, ended: NotificationOf<'sessionEnded'>): void {
+    for (const l of [...(this.#links.get(sessionId)?.values() ?? [])]) l.close(ended);
   }
 
   #remoteGone(key: string): void {
@@ -240,7 +437,7 @@ export class LiveCluster implements LiveRouting {
   /** N-NODE-LEASE, N-HOST-LEASE: this node's registration and its lessons' leases, renewed. */
   async #beat(): Promise<void> {
     await this.#registry.announce(this.load());
-    const hosted = [...this.#service.rooms.keys()];
+    const hosted = this.#hosted();
     for (const id of hosted) this.#claims.delete(id);
     for (const id of await this.#registry.renew(hosted)) {
       // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
@@ -272,6 +469,9 @@ export class LiveCluster implements LiveRouting {
       this.#remotes.delete(key);
       this.#service.socketGone(remote.socket);
     }
+    // N-EDGE-FAILOVER: pipes to edge nodes that are gone close; edge rooms of hosts that are gone close.
+    for (const links of [...this.#links.values()]) for (const l of [...links.values()]) if (!alive.has(l.edgeNode)) l.close(null, false);
+    await this.#edges.keepHosts(alive);
   }
 
   /**
@@ -304,8 +504,10 @@ export class LiveCluster implements LiveRouting {
     if (this.#draining || this.#closed) return;
     this.#draining = true;
     await this.#registry.announce(this.load()).catch(() => undefined);
+    // Receivers of lessons hosted elsewhere join again and are placed on another node.
+    await this.#edges.closeAll();
     const moved: string[] = [];
-    for (const [id, room] of [...this.#service.rooms]) {
+    for (const [id, room] of [...this.#service.rooms].filter(([id]) => !this.#edges.has(id))) {
       if ([...room.participants.values()].some((p) => p.socket)) moved.push(id);
       await this.#move(id, 'draining');
     }

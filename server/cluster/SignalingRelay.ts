@@ -9,13 +9,16 @@ export interface RelayedRequest {
   readonly actor: Actor;
   readonly name: string;
   readonly raw: unknown;
+  /** A join sent to an edge node (N-EDGE): the node hosting the lesson. */
+  readonly edgeOf?: string;
 }
 
 type Envelope =
-  | { kind: 'request'; id: string; from: string; socketId: string; actor: Omit<Actor, 'sessionExpiresAt'> & { sessionExpiresAt: string }; name: string; raw: unknown }
+  | { kind: 'request'; id: string; from: string; socketId: string; actor: Omit<Actor, 'sessionExpiresAt'> & { sessionExpiresAt: string }; name: string; raw: unknown; edgeOf?: string }
   | { kind: 'reply'; id: string; answer: unknown }
   | { kind: 'emit'; socketId: string; event: string; data: unknown }
-  | { kind: 'gone'; from: string; socketId: string };
+  | { kind: 'gone'; from: string; socketId: string }
+  | { kind: 'edge'; id: string; from: string; message: unknown };
 
 export interface RelayHandlers {
   /** Run a request for a socket of another node; the answer goes back to it. */
@@ -24,6 +27,8 @@ export interface RelayHandlers {
   emit(socketId: string, event: string, data: unknown): void;
   /** A socket of another node (`from`) went away. */
   gone(from: string, socketId: string): void;
+  /** A message between a lesson's host node and one of its edge nodes (edgeProtocol.ts); the answer goes back. */
+  edge(from: string, message: unknown): Promise<unknown>;
 }
 
 /** The node a relayed request went to stopped answering (its registration lapsed). */
@@ -63,7 +68,7 @@ export class SignalingRelay {
         case 'request': {
           const actor: Actor = { ...m.actor, sessionExpiresAt: new Date(m.actor.sessionExpiresAt) };
           void handlers
-            .request({ from: m.from, socketId: m.socketId, actor, name: m.name, raw: m.raw })
+            .request({ from: m.from, socketId: m.socketId, actor, name: m.name, raw: m.raw, ...(m.edgeOf ? { edgeOf: m.edgeOf } : {}) })
             .catch(() => ({ error: { code: 'internal', message: 'Something went wrong on the server; try again' } }))
             .then((answer) => this.#send(m.from, { kind: 'reply', id: m.id, answer }));
           break;
@@ -82,6 +87,12 @@ export class SignalingRelay {
         case 'gone':
           handlers.gone(m.from, m.socketId);
           break;
+        case 'edge':
+          void handlers
+            .edge(m.from, m.message)
+            .catch((err: unknown) => ({ error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } }))
+            .then((answer) => this.#send(m.from, { kind: 'reply', id: m.id, answer }));
+          break;
       }
     });
   }
@@ -95,6 +106,16 @@ export class SignalingRelay {
 
   /** Runs a request on `node`; rejects with NodeLostError if that node is declared gone first. */
   call(node: string, req: Omit<RelayedRequest, 'from'>, timeoutMs: number): Promise<unknown> {
+    const actor = { ...req.actor, sessionExpiresAt: req.actor.sessionExpiresAt.toISOString() };
+    return this.#ask(node, timeoutMs, (id) => ({ kind: 'request', id, from: this.nodeId, socketId: req.socketId, actor, name: req.name, raw: req.raw, ...(req.edgeOf ? { edgeOf: req.edgeOf } : {}) }));
+  }
+
+  /** Sends a host–edge message to `node` and waits for its answer (rejects with NodeLostError as call() does). */
+  callEdge(node: string, message: unknown, timeoutMs: number): Promise<unknown> {
+    return this.#ask(node, timeoutMs, (id) => ({ kind: 'edge', id, from: this.nodeId, message }));
+  }
+
+  #ask(node: string, timeoutMs: number, envelope: (id: string) => Envelope): Promise<unknown> {
     const id = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -103,8 +124,7 @@ export class SignalingRelay {
       }, timeoutMs);
       timer.unref();
       this.#pending.set(id, { node, resolve, reject, timer });
-      const actor = { ...req.actor, sessionExpiresAt: req.actor.sessionExpiresAt.toISOString() };
-      void this.#send(node, { kind: 'request', id, from: this.nodeId, socketId: req.socketId, actor, name: req.name, raw: req.raw });
+      void this.#send(node, envelope(id));
     });
   }
 

@@ -34,19 +34,36 @@ export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): Nod
   )[0]!;
 }
 
-/** This node's load as its live rooms and media workers show it (N-NODE-LOAD). */
+/** The host has no room for one more receiver (N-EDGE). */
+export const hostFull = (n: NodeLoad): boolean => n.consumers >= n.maxConsumers;
+
+/**
+ * N-EDGE: the node that takes a receiver of a lesson whose host is full: a node already
+ * an edge of the lesson if one has room (one pipe carries the teacher to many
+ * classrooms), else the placement's choice among the other nodes. Null: none has room.
+ */
+export function placeEdge(nodes: readonly NodeLoad[], host: string, sessionId: string, preferred?: string): NodeLoad | null {
+  const others = nodes.filter((n) => n.nodeId !== host && n.lessons.every((l) => l !== sessionId));
+  const serving = others.filter((n) => acceptsLessons(n) && n.edges?.includes(sessionId));
+  if (serving.length) return placeLesson(serving, preferred);
+  return placeLesson(others, preferred);
+}
+
+/** This node's load as its live rooms and media workers show it (N-NODE-LOAD); `edges`: its rooms for lessons hosted elsewhere. */
 export function localLoad(
   service: Pick<LiveService, 'rooms' | 'pool'>,
-  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string },
+  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string; edges?: readonly string[] },
 ): NodeLoad {
   let consumers = 0;
   for (const room of service.rooms.values()) for (const p of room.participants.values()) consumers += p.consumers.size;
   const pool = service.pool;
+  const edges = new Set(options.edges ?? []);
   return {
     nodeId: options.nodeId,
     consumers,
     maxConsumers: options.maxConsumers,
-    lessons: [...service.rooms.keys()],
+    lessons: [...service.rooms.keys()].filter((id) => !edges.has(id)),
+    edges: [...edges],
     workerCpu: options.workerCpu ?? null,
     workers: pool && !pool.closed ? pool.workers.filter((w) => !w.closed && !w.died).length : 0,
     draining: options.draining ?? false,

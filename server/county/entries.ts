@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import type { SchoolResources, SchoolResourcesInput, TeacherRotation, TeacherRotationCreate } from '../../shared/schemas/county.ts';
 import type { z } from 'zod';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import { withActor } from '../audit/actor.ts';
 import type { Db } from '../db/client.ts';
 import { academicYears, schoolResources, schools, teacherRotations, teachers } from '../db/schema/index.ts';
@@ -17,7 +18,7 @@ const NOT_ENTERED = { pupils: null, teachersAboveQualification: null, backboneTe
 /** A school's figures for a year as entered (null: not entered): administrators, and the auditors of its county; others 404. */
 export async function getSchoolResources(db: Db, actor: Actor, schoolId: string, academicYear: string): Promise<SchoolResources> {
   const [school] = await db.select({ countyId: schools.countyId }).from(schools).where(eq(schools.id, schoolId));
-  if (!school || !(actor.role === 'admin' || (actor.role === 'auditor' && actor.countyId === school.countyId))) throw new NotFoundError('School');
+  if (!school || !(actor.role === 'admin' || auditsCounty(actor, school.countyId))) throw new NotFoundError('School');
   const [row] = await db.select().from(schoolResources).where(and(eq(schoolResources.schoolId, schoolId), eq(schoolResources.academicYear, academicYear)));
   const figures = row ? { pupils: row.pupils, teachersAboveQualification: row.teachersAboveQualification, backboneTeachers: row.backboneTeachers, peArtsTeachers: row.peArtsTeachers, teachingFloorArea: row.teachingFloorArea, sportsGroundArea: row.sportsGroundArea, equipmentValue: row.equipmentValue, multimediaClassrooms: row.multimediaClassrooms } : NOT_ENTERED;
   return { ...figures, schoolId, academicYear };

@@ -11,17 +11,39 @@ import { addTableSheet, esc, localTime, tableCsv, type Table } from '../quotas/r
 const STATUS_ZH: Record<string, string> = { met: '达标', not_met: '未达标', at_risk: '有风险', not_computable: '无法计算' };
 const STAGE_ZH: Record<string, string> = { primary: '小学', junior_middle: '初中' };
 const REASON_ZH: Record<string, string> = {
-  no_pupils: '无在校生数', not_entered: '未填报', too_few_schools: '该学段学校少于两所', zero_mean: '平均值为 0', no_eligible_teachers: '无符合条件教师', no_rotations: '无交流轮岗教师',
+  no_pupils: '无在校生数', not_entered: '未填报', too_few_schools: '该学段学校少于两所', zero_mean: '平均值为 0', no_eligible_teachers: '无符合条件教师', no_rotations: '无交流轮岗教师', no_quota_rules: '无适用的配额规则',
 };
+const QUOTA_ZH: Record<string, string> = { met: '达标', on_track: '进度正常', at_risk: '有风险', will_miss: '将未达标', not_applicable: '不适用' };
 const indicatorNames = new Map(INDICATORS.map((i) => [i.code, `${i.nameZh}（${i.unit}）`]));
 
 const fig = (f: Figure, digits = 3) => (f.value === null ? `无法计算：${REASON_ZH[f.reason ?? ''] ?? f.reason}` : Number(f.value.toFixed(digits)));
 const pct = (f: Figure) => (f.value === null ? `无法计算：${REASON_ZH[f.reason ?? ''] ?? f.reason}` : `${(f.value * 100).toFixed(1)}%`);
 
-export type CountySheet = 'coverage' | 'balance' | 'schools' | 'rotation';
+export type CountySheet = 'coverage' | 'balance' | 'schools' | 'rotation' | 'compare';
+
+/** 区县对比 (C-AUDIT-COMPARE): one row per county, then one per community, of a report with several counties. */
+function compareTable(d: CountyReports): Table {
+  const c = d.comparison ?? { counties: [], communities: [] };
+  const status = (f: Figure & { status: string }) => `${fig(f)}（${STATUS_ZH[f.status] ?? f.status}）`;
+  return {
+    name: '区县对比',
+    headers: [
+      '层级 Level', '区县 County', '教共体 Community', '市 City', '教共体数 Communities', '配额状态 Quota status', '达标规则 Rules met', '适用规则 Rules applicable', '配额完成度 Attainment',
+      '农村学校覆盖 C-COVERAGE-RURAL', '新居民子女学校覆盖 C-COVERAGE-NEW-RESIDENT', '未入共同体学校 Schools left out', '小学综合差异系数 Primary combined CV', '初中综合差异系数 Junior-middle combined CV', '交流比例 Rotation share',
+    ],
+    rows: [
+      ...c.counties.map((x) => [
+        '区县 county', x.countyName, '', x.city, x.communities, Object.entries(x.byStatus).filter(([, n]) => n > 0).map(([k, n]) => `${QUOTA_ZH[k]} ${n}`).join('，'), x.rulesMet, x.rulesApplicable, pct(x.attainment),
+        STATUS_ZH[x.coverageRural]!, STATUS_ZH[x.coverageNewResident]!, x.schoolsLeftOut, status(x.combinedPrimary), status(x.combinedJuniorMiddle), `${pct(x.rotationShare)}（${STATUS_ZH[x.rotationShare.status]}）`,
+      ]),
+      ...c.communities.map((x) => ['教共体 community', x.countyName, x.communityName, '', '', QUOTA_ZH[x.status] ?? x.status, x.rulesMet, x.rulesApplicable, pct(x.attainment), '', '', '', '', '', '']),
+    ],
+  };
+}
 
 export function countyTables(d: CountyReports): Record<CountySheet, Table> {
   return {
+    compare: compareTable(d),
     coverage: {
       name: '覆盖情况',
       headers: ['区县 County', '规则编号 Rule ID', '状态 Status', '检查学校数 Schools checked', '教学日 School days', '未入共同体学校 School left out', '至今未覆盖教学日 Days out so far', '今后未覆盖教学日 Days out ahead', '时段 Periods'],
@@ -71,7 +93,14 @@ export function countyTables(d: CountyReports): Record<CountySheet, Table> {
   };
 }
 
-const title = (d: CountyReports) => `${d.counties.length === 1 ? d.counties[0]!.countyName : `${d.counties.length} 个区县`} ${d.academicYear} 学年县域均衡报告`;
+/** One county by its name; several of one city (a city auditor's) as the city with its counties. */
+function whose(d: CountyReports): string {
+  if (d.counties.length === 1) return d.counties[0]!.countyName;
+  const cities = new Set(d.counties.map((c) => `${c.province}${c.city}`));
+  return cities.size === 1 ? `${d.counties[0]!.city}（${d.counties.map((c) => c.countyName).join('、')}）` : `${d.counties.length} 个区县`;
+}
+
+const title = (d: CountyReports) => `${whose(d)} ${d.academicYear} 学年县域均衡报告`;
 
 export async function countyXlsx(d: CountyReports): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -87,7 +116,9 @@ export async function countyXlsx(d: CountyReports): Promise<Buffer> {
   ]);
   info.getColumn(1).width = 22;
   info.getColumn(2).width = 90;
-  for (const t of Object.values(countyTables(d))) addTableSheet(wb, t);
+  const { compare, ...tables } = countyTables(d);
+  if (d.comparison) addTableSheet(wb, compare);
+  for (const t of Object.values(tables)) addTableSheet(wb, t);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -111,6 +142,7 @@ export function countyHtml(d: CountyReports): string {
 <body>
 <h1>${esc(title(d))}</h1>
 <div class="meta">学年 Academic year ${esc(d.academicYear)} · 统计日期 As of ${esc(d.today)}</div>
+${d.comparison ? `<h2>区县对比 Counties side by side</h2>\n${table(t.compare, 'compare')}` : ''}
 <h2>农村学校与新居民子女学校覆盖 Coverage</h2>
 ${table(t.coverage, 'coverage')}
 <h2>校际差异系数 Balance (coefficient of variation)</h2>

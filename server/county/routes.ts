@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { api } from '../../shared/api/index.ts';
 import type { AppDeps } from '../app.ts';
+import { ValidationError } from '../http/errors.ts';
 import { bind } from '../http/route.ts';
 import { todayOf } from '../quotas/years.ts';
 import { createTeacherRotation, getSchoolResources, putSchoolResources } from './entries.ts';
@@ -12,11 +13,12 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** The county's reports: coverage, balance, rotation. */
 export function countyRoutes(router: Router, deps: AppDeps): void {
-  const ctx: CountyContext = { db: deps.database.db, today: () => todayOf(deps.config.quotas.today) };
+  const ctx: CountyContext = { db: deps.database.db, dataDir: deps.config.dataDir, today: () => todayOf(deps.config.quotas.today) };
   bind(router, api.countyReports, ({ actor, query }) => countyReports(ctx, actor, query));
   bind(router, api.countyReportFile, async ({ actor, query }) => {
     const data = await countyReports(ctx, actor, query);
     const name = `tongbu-county-${data.academicYear}`;
+    if (query.format === 'csv' && query.sheet === 'compare' && !data.comparison) throw ValidationError.field('sheet', 'a comparison needs two or more counties', 'not_applicable');
     if (query.format === 'csv') return { contentType: 'text/csv; charset=utf-8', filename: `${name}-${query.sheet}.csv`, bytes: countyCsv(data, query.sheet) };
     if (query.format === 'html') return { contentType: 'text/html; charset=utf-8', filename: `${name}.html`, inline: true, bytes: countyHtml(data) };
     return { contentType: XLSX, filename: `${name}.xlsx`, bytes: await countyXlsx(data) };

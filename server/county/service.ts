@@ -2,31 +2,36 @@ import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import { ASSESSED_STAGES, COUNTY_RULE_IDS, type BalanceStandard, type IndicatorCode } from '../../shared/county/standards.ts';
 import type { CountyReport, CountyReports } from '../../shared/schemas/county.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountiesAsked } from '../accounts/auditRegion.ts';
 import type { Db } from '../db/client.ts';
 import { classrooms, communityMemberships, counties, schoolResources, schools, teacherDispatches, teacherRotations, teachers, teacherSubjects } from '../db/schema/index.ts';
 import { ForbiddenError, NotFoundError } from '../http/errors.ts';
+import { communitiesOf } from '../quotas/facts.ts';
+import { progressOf } from '../quotas/service.ts';
 import { teachingDays } from '../quotas/teachingCalendar.ts';
 import { loadYears, pickYear, type YearCalendar } from '../quotas/years.ts';
 import { balanceOfStage, type SchoolResourceInput } from './balance.ts';
+import { countyComparison } from './comparison.ts';
 import { coverage } from './coverage.ts';
 import { rotationSummary } from './rotation.ts';
 import { CountyStandards } from './standards.ts';
 
+/** What the county reports need: the database, "today", and DATA_DIR (the quota tracker's context, for the comparison's quota progress). */
 export interface CountyContext {
   db: Db;
+  dataDir: string;
   today: () => string;
 }
 
 /** PE and arts (美术、音乐) teachers, as the balance assessment counts them. */
 const PE_ARTS_SUBJECTS = ['pe', 'music', 'art'];
 
-/** Admins see every county (or the one asked for); an auditor their own; other roles have no county view. */
+/** Admins see every county (or the one asked for); an auditor the counties of their region (C-AUDIT-REGION); other roles have no county view. */
 async function visibleCounties(db: Db, actor: Actor, countyId: string | undefined) {
-  if (actor.role === 'auditor') {
-    if (!actor.countyId || (countyId && countyId !== actor.countyId)) throw new NotFoundError('County');
-    countyId = actor.countyId;
-  } else if (actor.role !== 'admin') throw new ForbiddenError('Only admins and auditors see county reports');
-  const rows = await db.select().from(counties).where(countyId ? eq(counties.id, countyId) : undefined).orderBy(asc(counties.province), asc(counties.city), asc(counties.name));
+  let ids: readonly string[] | null = countyId ? [countyId] : null;
+  if (actor.role === 'auditor') ids = auditedCountiesAsked(actor, countyId);
+  else if (actor.role !== 'admin') throw new ForbiddenError('Only admins and auditors see county reports');
+  const rows = await db.select().from(counties).where(ids ? inArray(counties.id, [...ids]) : undefined).orderBy(asc(counties.province), asc(counties.city), asc(counties.name));
   if (countyId && !rows.length) throw new NotFoundError('County');
   return rows;
 }
@@ -40,7 +45,9 @@ export async function countyReports(ctx: CountyContext, actor: Actor, q: { count
   const standards = await CountyStandards.load(ctx.db);
   const reports: CountyReport[] = [];
   for (const c of list) reports.push({ countyId: c.id, countyName: c.name, city: c.city, province: c.province, ...(await countyFigures(ctx.db, c.id, year, years, today, standards)) });
-  return { academicYear: year.label, today, counties: reports };
+  // 区县对比 (C-AUDIT-COMPARE): several counties side by side, with their communities' quotas.
+  const comparison = reports.length > 1 ? countyComparison(reports, await progressOf(ctx, await communitiesOf(ctx.db, { countyIds: list.map((c) => c.id) }), year)) : null;
+  return { academicYear: year.label, today, counties: reports, comparison };
 }
 
 async function countyFigures(db: Db, countyId: string, year: YearCalendar, years: readonly YearCalendar[], today: string, standards: CountyStandards): Promise<Omit<CountyReport, 'countyId' | 'countyName' | 'city' | 'province'>> {

@@ -1,9 +1,10 @@
-import { asc, eq } from 'drizzle-orm';
-import type { BoardTimelineEvent } from '../../shared/schemas/courseware.ts';
+import { and, asc, eq, lte } from 'drizzle-orm';
+import { Board } from '../../shared/courseware/board.ts';
+import type { BoardSnapshot, BoardTimelineEvent, ReplayEvent } from '../../shared/schemas/courseware.ts';
 import type { Db } from '../db/client.ts';
 import { liveBoardEvents } from '../db/schema/index.ts';
 import type { Logger } from '../log.ts';
-import type { BoardEvent } from './board.ts';
+import type { BoardEvent } from '../../shared/courseware/board.ts';
 
 /**
  * A session's board timeline in the database (BOARD-TIMELINE): every applied
@@ -18,6 +19,7 @@ export class BoardTimeline {
   #seq: number;
   #pending: (typeof liveBoardEvents.$inferInsert)[] = [];
   #writing: Promise<void> = Promise.resolve();
+  #inFlight = 0;
 
   private constructor(db: Db, log: Logger, sessionId: string, nextSeq: number) {
     this.#db = db;
@@ -38,6 +40,27 @@ export class BoardTimeline {
     return rows.map((r) => ({ seq: r.seq, at: r.at.toISOString(), kind: r.kind as BoardTimelineEvent['kind'], accountId: r.accountId, payload: r.payload as Record<string, unknown> }));
   }
 
+  /**
+   * CW-REPLAY-TIME: the board as it stood at `from` (everything before folded into a
+   * snapshot) and its changes from `from` until `to`, each at its offset from `from`.
+   */
+  static async between(db: Db, sessionId: string, from: Date, to: Date): Promise<{ start: BoardSnapshot; events: ReplayEvent[] }> {
+    const rows = await db
+      .select()
+      .from(liveBoardEvents)
+      .where(and(eq(liveBoardEvents.sessionId, sessionId), lte(liveBoardEvents.at, to)))
+      .orderBy(asc(liveBoardEvents.seq));
+    const before = new Board();
+    const events: ReplayEvent[] = [];
+    for (const r of rows) {
+      const e = { kind: r.kind, accountId: r.accountId, payload: r.payload } as BoardEvent;
+      // In the order applied: once one change is inside the recording, all later ones are.
+      if (events.length === 0 && r.at < from) before.apply(e);
+      else events.push({ offsetMs: Math.max(0, Math.round(r.at.getTime() - from.getTime())), ...e });
+    }
+    return { start: before.snapshot(), events };
+  }
+
   append(e: BoardEvent, at = new Date()): void {
     this.#pending.push({ sessionId: this.sessionId, seq: this.#seq++, at, kind: e.kind, accountId: e.accountId, payload: e.payload });
     if (this.#pending.length === 1) this.#writing = this.#writing.then(() => this.#write());
@@ -48,14 +71,22 @@ export class BoardTimeline {
     return this.#writing;
   }
 
+  /** Nothing waits to be written, nothing is being written. */
+  get idle(): boolean {
+    return this.#pending.length === 0 && this.#inFlight === 0;
+  }
+
   async #write(): Promise<void> {
     const batch = this.#pending;
     this.#pending = [];
     if (batch.length === 0) return;
+    this.#inFlight++;
     try {
       await this.#db.insert(liveBoardEvents).values(batch);
     } catch (err) {
       this.#log.error({ err, sessionId: this.sessionId, events: batch.length }, 'courseware: writing the board timeline failed');
+    } finally {
+      this.#inFlight--;
     }
   }
 }

@@ -2,7 +2,8 @@ import { BLANK_BOARD_PAGES, MAX_STROKES_PER_PAGE, roundFraction, type BoardLayou
 import type { Courseware } from '../../shared/schemas/courseware.ts';
 import { LiveError } from '../live/errors.ts';
 import type { LiveRoom, Participant } from '../live/LiveRoom.ts';
-import { Board, type BoardEvent } from './board.ts';
+import type { RateWindow } from '../live/RateWindow.ts';
+import { Board, type BoardEvent } from '../../shared/courseware/board.ts';
 import type { BoardTimeline } from './BoardTimeline.ts';
 
 /**
@@ -14,10 +15,12 @@ export class RoomBoard {
   readonly board = new Board();
   readonly #room: LiveRoom;
   readonly #timeline: BoardTimeline;
+  readonly #writeRate: RateWindow;
 
-  constructor(room: LiveRoom, timeline: BoardTimeline, history: readonly BoardEvent[]) {
+  constructor(room: LiveRoom, timeline: BoardTimeline, history: readonly BoardEvent[], writeRate: RateWindow) {
     this.#room = room;
     this.#timeline = timeline;
+    this.#writeRate = writeRate;
     for (const e of history) this.board.apply(e);
   }
 
@@ -38,6 +41,13 @@ export class RoomBoard {
 
   #requireWriter(p: Participant): void {
     if (!this.mayWrite(p)) throw new LiveError('forbidden', 'Only the teacher, and the classroom on stage when the teacher allows it, write on the board');
+  }
+
+  /** BOARD-RATE: counts a write that changes the board; past the participant's limit in the window it is refused. */
+  #takeWriteTurn(p: Participant, request: string): void {
+    if (this.#writeRate.take(`${this.#room.sessionId}/${p.actor.accountId}`)) return;
+    const { max, windowMs } = this.#writeRate.limit;
+    throw new LiveError('rate_limited', `${request}: at most ${max} strokes, erasures and undos in ${windowMs / 1000} s; wait a moment`);
   }
 
   #commit(e: BoardEvent): void {
@@ -78,6 +88,7 @@ export class RoomBoard {
     const page = this.board.current;
     if (this.board.has(stroke.id)) throw new LiveError('conflict', `stroke ${stroke.id} is on the page already`);
     if (this.board.strokesOf().length >= MAX_STROKES_PER_PAGE) throw new LiveError('conflict', `The page holds ${MAX_STROKES_PER_PAGE} strokes: clear it first`);
+    this.#takeWriteTurn(by, 'drawStroke');
     this.#commit({ kind: 'stroke', accountId: by.actor.accountId, payload: { page, stroke } });
     this.#room.broadcast('strokesAdded', { page, strokes: [stroke] });
   }
@@ -87,6 +98,7 @@ export class RoomBoard {
     const wanted = new Set(strokeIds);
     const strokes = this.board.strokesOf().filter((s) => wanted.has(s.id));
     if (strokes.length === 0) return;
+    this.#takeWriteTurn(by, 'eraseStrokes');
     const page = this.board.current;
     this.#commit({ kind: 'erase', accountId: by.actor.accountId, payload: { page, strokes } });
     this.#room.broadcast('strokesRemoved', { page, strokeIds: strokes.map((s) => s.id) });
@@ -106,6 +118,7 @@ export class RoomBoard {
     this.#requireWriter(by);
     const plan = this.board.planUndo(by.actor.accountId);
     if (!plan) return false;
+    this.#takeWriteTurn(by, 'undoStroke');
     const page = this.board.current;
     this.#commit({ kind: 'undo', accountId: by.actor.accountId, payload: { page, ...plan } });
     if (plan.removed.length) this.#room.broadcast('strokesRemoved', { page, strokeIds: plan.removed });

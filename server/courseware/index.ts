@@ -15,14 +15,15 @@ export function coursewareOf(service: LiveService): CoursewareLive {
   if (!c) {
     const converter = new CoursewareConverter({ timeoutMs: service.config.courseware.convertTimeoutMs, maxPages: COURSEWARE_MAX_PAGES, pixels: COURSEWARE_PAGE_PIXELS });
     const store = new CoursewareStore({ db: service.db, dataDir: service.config.dataDir, converter, directory: service.directory, log: service.log });
-    byService.set(service, (c = new CoursewareLive({ db: service.db, log: service.log, store })));
+    byService.set(service, (c = new CoursewareLive({ db: service.db, log: service.log, store, strokeRate: service.config.courseware.strokeRate })));
   }
   return c;
 }
 
 /** The REST side; conversions a previous process left unfinished are marked failed first. */
 export function coursewareRoutes(router: Router, deps: AppDeps): void {
-  const courseware = coursewareOf(liveServiceFor(deps));
+  const live = liveServiceFor(deps);
+  const courseware = coursewareOf(live);
   void courseware.store.settleInterrupted().catch((err: unknown) => deps.log.error({ err }, 'courseware: settling interrupted conversions failed'));
-  bindRoutes(router, courseware);
+  bindRoutes(router, courseware, live);
 }

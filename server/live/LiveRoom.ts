@@ -42,6 +42,8 @@ export interface Participant {
   firstFrameReported: boolean;
   /** Audio-and-courseware mode: its video is held at the worker (CW-AUDIO-ONLY). */
   audioCourseware: boolean;
+  /** A participant of the host node's room, received here through a pipe (an edge room): no socket, no media peer here. */
+  readonly mirror?: true;
 }
 
 export interface LiveRoomContext {
@@ -109,7 +111,7 @@ export class LiveRoom {
       publishing: [...p.publishing],
       handRaised: p.handRaised,
       mutedByHost: this.mutedAccounts.has(p.actor.accountId),
-      online: p.socket !== null,
+      online: p.socket !== null || p.mirror === true,
       audioCourseware: p.audioCourseware,
     };
   }
@@ -206,6 +208,47 @@ export class LiveRoom {
       this.#evidence.stageChanged();
     }
     return p;
+  }
+
+  /**
+   * A participant of the host node's room whose producers this edge room receives
+   * (server/cluster/EdgeRooms.ts): listed and received like one who joined here, but
+   * it has no socket and no media peer here, so nothing of it is written here.
+   */
+  mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }): Participant {
+    const known = this.participants.get(peer.peerId);
+    if (known) return known;
+    const p: Participant = {
+      peerId: peer.peerId,
+      actor: { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) },
+      role: peer.role,
+      resumeToken: randomBytes(24).toString('base64url'),
+      socket: null,
+      graceTimer: null,
+      handRaised: false,
+      publishing: new Set(),
+      transports: new Map(),
+      recvTransportId: null,
+      consuming: false,
+      consumers: new Map(),
+      lock: Promise.resolve(),
+      micWanted: false,
+      firstFrameReported: false,
+      audioCourseware: false,
+      mirror: true,
+    };
+    this.participants.set(p.peerId, p);
+    if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) });
+    return p;
+  }
+
+  /** A mirrored participant's sources as its host node publishes them. */
+  setPublishing(p: Participant, sources: readonly MediaSource[]): void {
+    const now = [...sources].sort().join();
+    if ([...p.publishing].sort().join() === now) return;
+    p.publishing.clear();
+    for (const s of sources) p.publishing.add(s);
+    this.#peerChanged(p);
   }
 
   /** Takes a participant back on a new socket if it is still held and the token matches. */

@@ -1,6 +1,7 @@
 import type { Role } from '../../shared/schemas/accounts.ts';
 import type { LivePermissions, LiveRole, MediaSource } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { LiveSessionInfo } from './directory.ts';
 
 /**
@@ -43,7 +44,7 @@ export function liveRoleOf(session: LiveSessionInfo, actor: Actor): LiveRole | n
     case 'coordinator':
       return actor.communityIds.includes(session.communityId) ? 'observer' : null;
     case 'auditor':
-      return actor.countyId !== null && actor.countyId === session.countyId ? 'observer' : null;
+      return auditsCounty(actor, session.countyId) ? 'observer' : null;
     default:
       return null;
   }

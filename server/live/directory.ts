@@ -2,6 +2,7 @@ import { and, eq, gte, inArray, lte, or, sql } from 'drizzle-orm';
 import type { LiveSessionView } from '../../shared/schemas/live.ts';
 import type { SessionStatus } from '../../shared/schemas/schedule.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountySql } from '../accounts/auditRegion.ts';
 import type { Db } from '../db/client.ts';
 import { communities, liveSessions, sessionClassrooms, sessionTeachers } from '../db/schema/index.ts';
 import { getLiveSessionForJoin, transitionSessionStatus, type SessionForJoin } from '../schedule/lifecycle.ts';
@@ -98,8 +99,8 @@ export function scheduleDirectory(db: Db): LiveSessionDirectory {
       const scope =
         actor.role === 'coordinator' && actor.communityIds.length
           ? inArray(liveSessions.communityId, [...actor.communityIds])
-          : actor.role === 'auditor' && actor.countyId
-            ? eq(communities.countyId, actor.countyId)
+          : actor.role === 'auditor'
+            ? auditedCountySql(actor, communities.countyId)
             : sql`false`;
       return db
         .select({ id: liveSessions.id, communityName: communities.name })

@@ -33,6 +33,7 @@ const httpCodes: Partial<Record<string, SignalingErrorCode>> = {
   forbidden: 'forbidden',
   conflict: 'conflict',
   unauthenticated: 'unauthenticated',
+  rate_limited: 'rate_limited',
 };
 
 /** Any error → the `{ error }` acknowledgement. Unexpected ones are logged and answered as `internal`. */

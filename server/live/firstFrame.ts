@@ -1,6 +1,7 @@
 import type { LiveRole } from '../../shared/schemas/live.ts';
 import { LiveError } from './errors.ts';
 import type { Participant } from './LiveRoom.ts';
+import { RateWindow } from './RateWindow.ts';
 
 /** Where accepted join-to-first-frame reports go (the metrics histogram), in seconds. */
 export type FirstFrameObserver = (role: LiveRole, seconds: number) => void;
@@ -22,14 +23,12 @@ export const FIRST_FRAME_LIMITS: FirstFrameLimits = { perAccount: 10, windowMs: 
  */
 export class FirstFrameReports {
   readonly #limits: FirstFrameLimits;
-  readonly #now: () => number;
-  /** Account id → times of its accepted reports inside the window. */
-  readonly #recent = new Map<string, number[]>();
+  readonly #perAccount: RateWindow;
   #observer: FirstFrameObserver | null = null;
 
   constructor(limits: FirstFrameLimits = FIRST_FRAME_LIMITS, now: () => number = Date.now) {
     this.#limits = limits;
-    this.#now = now;
+    this.#perAccount = new RateWindow({ max: limits.perAccount, windowMs: limits.windowMs }, now);
   }
 
   /** The metrics take the accepted reports from now on (none without METRICS_TOKEN). */
@@ -39,23 +38,10 @@ export class FirstFrameReports {
 
   accept(peer: Participant, ms: number): void {
     if (peer.firstFrameReported) throw new LiveError('conflict', 'reportFirstFrame: this join has reported its first frame already');
-    const now = this.#now();
-    const since = now - this.#limits.windowMs;
-    const times = (this.#recent.get(peer.actor.accountId) ?? []).filter((t) => t > since);
-    if (times.length >= this.#limits.perAccount) {
-      this.#recent.set(peer.actor.accountId, times);
+    if (!this.#perAccount.take(peer.actor.accountId)) {
       throw new LiveError('conflict', `reportFirstFrame: at most ${this.#limits.perAccount} reports per account in ${this.#limits.windowMs / 60_000} min`);
     }
-    times.push(now);
-    this.#recent.set(peer.actor.accountId, times);
     peer.firstFrameReported = true;
-    this.#forget(since);
     this.#observer?.(peer.role, ms / 1000);
-  }
-
-  /** Drops accounts whose reports all left the window (the map holds only recent reporters). */
-  #forget(since: number): void {
-    if (this.#recent.size < 1000) return;
-    for (const [account, times] of this.#recent) if (times.every((t) => t <= since)) this.#recent.delete(account);
   }
 }

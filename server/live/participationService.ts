@@ -1,6 +1,7 @@
 import { inArray } from 'drizzle-orm';
 import type { EvidenceRule, SessionParticipation, Verdict } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { Db } from '../db/client.ts';
 import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, schools } from '../db/schema/index.ts';
 import { quizCounts } from './tools/quizCounts.ts';
@@ -91,7 +92,7 @@ export function mayReadParticipation(session: LiveSessionInfo, actor: Actor): bo
     case 'admin':
       return true;
     case 'auditor':
-      return actor.countyId === session.countyId;
+      return auditsCounty(actor, session.countyId);
     case 'coordinator':
       return actor.communityIds.includes(session.communityId);
     case 'teacher':

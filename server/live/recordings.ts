@@ -1,13 +1,15 @@
+import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import type { RecordingInfo, RecordingResult } from '../../media/types.ts';
 import type { Recording } from '../../shared/schemas/live.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { Db } from '../db/client.ts';
 import { liveRecordings } from '../db/schema/index.ts';
 import { NotFoundError } from '../http/errors.ts';
-import type { LiveSessionInfo } from './directory.ts';
+import type { LiveSessionDirectory, LiveSessionInfo } from './directory.ts';
 
 const CONTENT_TYPES = { webm: 'video/webm', mp4: 'video/mp4' } as const;
 
@@ -96,7 +98,7 @@ export function toRecording(r: typeof liveRecordings.$inferSelect): Recording {
   };
 }
 
-/** The session's teachers (host and invited), its community's coordinators, its county's auditors. */
+/** The session's teachers (host and invited), its community's coordinators, the auditors of its county's region. */
 export function mayAccessRecordings(session: LiveSessionInfo, actor: Actor): boolean {
   switch (actor.role) {
     case 'teacher':
@@ -104,8 +106,21 @@ export function mayAccessRecordings(session: LiveSessionInfo, actor: Actor): boo
     case 'coordinator':
       return actor.communityIds.includes(session.communityId);
     case 'auditor':
-      return actor.countyId === session.countyId;
+      return auditsCounty(actor, session.countyId);
     default:
       return false;
   }
+}
+
+/**
+ * A finished recording the actor may play, with its file: the recordings' audience only,
+ * and one still being written or whose file is gone is a 404 like any other.
+ */
+export async function playableRecording(deps: { recordings: RecordingStore; directory: LiveSessionDirectory }, actor: Actor, recordingId: string) {
+  const row = await deps.recordings.get(recordingId);
+  const session = row && (await deps.directory.get(row.sessionId));
+  if (!row || !session || !mayAccessRecordings(session, actor) || row.status === 'recording') throw new NotFoundError('Recording');
+  const path = deps.recordings.pathOf(row.storageKey);
+  if (!existsSync(path)) throw new NotFoundError('Recording');
+  return { row, path, session };
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Router } from 'express';
 import { api } from '../../shared/api/index.ts';
 import type { AppDeps } from '../app.ts';
@@ -6,13 +5,12 @@ import { withActor } from '../audit/actor.ts';
 import { liveEvidenceRules, liveStRules } from '../db/schema/index.ts';
 import { ConflictError, ForbiddenError, isPgError, NotFoundError, PgCode } from '../http/errors.ts';
 import { bind } from '../http/route.ts';
-import type { Actor } from '../accounts/actor.ts';
 import { LiveError } from './errors.ts';
-import { mayAccessRecordings } from './recordings.ts';
+import { mayAccessRecordings, playableRecording } from './recordings.ts';
 import { participationFor } from './participationService.ts';
 import { patrolList } from './patrol.ts';
 import { loadStRules } from './stRules.ts';
-import { liveServiceFor, type LiveService } from './service.ts';
+import { liveServiceFor } from './service.ts';
 import { classToolRoutes } from './tools/routes.ts';
 
 /** A LiveError from a service call made over REST becomes the matching HTTP error. */
@@ -24,15 +22,6 @@ async function asHttp<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof LiveError && err.code === 'forbidden') throw new ForbiddenError(err.message);
     throw err;
   }
-}
-
-async function recordingFor(service: LiveService, actor: Actor, recordingId: string) {
-  const row = await service.recordings.get(recordingId);
-  const session = row && (await service.directory.get(row.sessionId));
-  if (!row || !session || !mayAccessRecordings(session, actor) || row.status === 'recording') throw new NotFoundError('Recording');
-  const path = service.recordings.pathOf(row.storageKey);
-  if (!existsSync(path)) throw new NotFoundError('Recording');
-  return { row, path };
 }
 
 export function liveRoutes(router: Router, deps: AppDeps): void {
@@ -50,12 +39,12 @@ export function liveRoutes(router: Router, deps: AppDeps): void {
 
   // res.sendFile answers Range requests (206 Partial Content), so the browser can seek in a long lesson.
   bind(router, api.playRecording, async ({ actor, params }) => {
-    const { row, path } = await recordingFor(service, actor, params.recordingId);
+    const { row, path } = await playableRecording(service, actor, params.recordingId);
     return { contentType: row.contentType, path, inline: true, filename: path.split('/').pop()! };
   });
 
   bind(router, api.downloadRecording, async ({ actor, params }) => {
-    const { row, path } = await recordingFor(service, actor, params.recordingId);
+    const { row, path } = await playableRecording(service, actor, params.recordingId);
     return { contentType: row.contentType, path, filename: path.split('/').pop()! };
   });
 

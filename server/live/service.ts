@@ -2,8 +2,9 @@ import { asc, eq } from 'drizzle-orm';
 import type { Server as IoServer, Socket } from 'socket.io';
 import { Room, ROOM_DEFAULTS, type WorkerPool } from '../../media/index.ts';
 import type { EvidenceInterval, EvidenceRule, LiveNowItem, LiveRole, SessionEvidence, Verdict } from '../../shared/schemas/live.ts';
-import { notificationEvent } from '../../shared/signaling/protocol.ts';
+import { notificationEvent, type NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditsCounty } from '../accounts/auditRegion.ts';
 import type { AppDeps } from '../app.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
@@ -19,6 +20,7 @@ import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { LiveRoom, type Participant } from './LiveRoom.ts';
 import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
+import { storeOf } from './tools/kit.ts';
 import { withdrawReminders } from '../schedule/reminders.ts';
 import { failuresOf } from '../evidence/verdict.ts';
 
@@ -34,6 +36,12 @@ export const NEVER_STARTED = 'never_started';
 export interface LiveRouting {
   request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown>;
   socketGone(socket: Socket): void;
+  /** The lesson's room here only receives (an edge room): its host ends and judges it. Null: end it here. */
+  endOnHost(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> | null;
+  /** Before judging: the lesson's edge nodes close their evidence at `at` and write it. */
+  ending(sessionId: string, at: Date): Promise<void>;
+  /** The verdict is known: the lesson's edge rooms close with it. */
+  ended(sessionId: string, ended: NotificationOf<'sessionEnded'>): void;
 }
 
 export interface LiveServiceDeps {
@@ -161,7 +169,7 @@ export class LiveService {
   /** The session as this actor may see it, and their role in it (404 / 403 with a clear message otherwise). */
   async sessionFor(sessionId: string, actor: Actor): Promise<{ session: LiveSessionInfo; role: LiveRole }> {
     const session = await this.directory.get(sessionId);
-    const visible = session && (actor.role === 'admin' || (actor.role === 'auditor' ? actor.countyId === session.countyId : actor.communityIds.includes(session.communityId)));
+    const visible = session && (actor.role === 'admin' || (actor.role === 'auditor' ? auditsCounty(actor, session.countyId) : actor.communityIds.includes(session.communityId)));
     if (!session || !visible) throw new LiveError('not_found', 'Session not found');
     const role = liveRoleOf(session, actor);
     if (!role) {
@@ -193,6 +201,11 @@ export class LiveService {
     return { ...session, status: 'live' };
   }
 
+  /** The session's room on this node, opened if need be (an edge node opens one that receives the host's producers). */
+  openRoom(session: LiveSessionInfo): Promise<LiveRoom> {
+    return this.#roomFor(session);
+  }
+
   async #roomFor(session: LiveSessionInfo): Promise<LiveRoom> {
     const open = this.rooms.get(session.id);
     if (open && !open.closed && !open.media.closed) {
@@ -208,8 +221,11 @@ export class LiveService {
     if (!opening) {
       const pool = this.pool;
       if (!pool || pool.closed) throw new LiveError('media_unavailable', 'The media server is not running');
-      opening = Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) })
-        .then((media) => {
+      // T-TOOLS-RESTORE: a room made for a session already under way (a rebuild, another node, a restart) goes on with its quiz, chat switch and countdown.
+      opening = storeOf(this)
+        .saved(session.id)
+        .then(async (saved) => {
+          const media = await Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) });
           const room = new LiveRoom(session, media, {
             log: this.log,
             evidence: this.evidence,
@@ -219,6 +235,7 @@ export class LiveService {
             patrolMarker: this.config.live.patrolMarker,
             audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
+          room.tools.restore(saved);
           this.rooms.set(session.id, room);
           return room;
         })
@@ -262,6 +279,8 @@ export class LiveService {
 
   /** Ends a session: closes its evidence, evaluates it, sets delivered/missed, tells everyone. Idempotent. */
   endSession(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> {
+    const elsewhere = this.cluster?.endOnHost(sessionId, cause, by);
+    if (elsewhere) return elsewhere;
     let ending = this.#ending.get(sessionId);
     if (!ending) {
       ending = this.#end(sessionId, cause, by).finally(() => this.#ending.delete(sessionId));
@@ -290,6 +309,8 @@ export class LiveService {
     }
     this.evidence.closeWhere((e) => e.sessionId === sessionId, endedAt, 'session_ended');
     await this.evidence.flush();
+    // Receivers on edge nodes (server/cluster N-EDGE-CLOSE): their evidence is written before the judgment reads it.
+    await this.cluster?.ending(sessionId, endedAt);
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
     const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
@@ -313,7 +334,9 @@ export class LiveService {
       .onConflictDoNothing();
     const changeBy: StatusChangeBy = by ? { actorAccountId: by.accountId } : { system: 'live:auto-close' };
     await this.directory.transition(sessionId, verdict.status, verdict.reason, changeBy);
-    await room?.close({ status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) });
+    const ended = { status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) };
+    this.cluster?.ended(sessionId, ended);
+    await room?.close(ended);
     this.rooms.delete(sessionId);
     if (this.#io) await withdrawReminders(this.db, this.#io, sessionId).catch((err: unknown) => this.log.warn({ err, sessionId }, 'live: withdrawing reminders failed'));
     this.log.info({ sessionId, status: verdict.status, reason: verdict.reason, cause }, 'live session ended');
@@ -344,7 +367,7 @@ export class LiveService {
     const may =
       session &&
       (actor.role === 'admin' ||
-        (actor.role === 'auditor' && actor.countyId === session.countyId) ||
+        auditsCounty(actor, session.countyId) ||
         (actor.role === 'coordinator' && actor.communityIds.includes(session.communityId)) ||
         (actor.role === 'teacher' && liveRoleOf(session, actor) !== null));
     if (!session || !may) throw new NotFoundError('Session');

@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { YearClosure } from '../../shared/schemas/quotas.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountySql } from '../accounts/auditRegion.ts';
 import { withActor } from '../audit/actor.ts';
 import type { Db } from '../db/client.ts';
 import { accounts, communities, counties, quotaSnapshots, quotaYearClosures } from '../db/schema/index.ts';
@@ -50,13 +51,13 @@ async function toDtos(db: Db, rows: Row[]): Promise<YearClosure[]> {
   }));
 }
 
-/** Closures the actor may see: admins all, auditors their county, others the counties of their communities. */
+/** Closures the actor may see: admins all, auditors their region's counties, others the counties of their communities. */
 export async function listClosures(db: Db, actor: Actor, q: { academicYear?: string | undefined; countyId?: string | undefined }): Promise<YearClosure[]> {
   const scope =
     actor.role === 'admin'
       ? sql`true`
       : actor.role === 'auditor'
-        ? eq(quotaYearClosures.countyId, actor.countyId ?? '00000000-0000-0000-0000-000000000000')
+        ? auditedCountySql(actor, quotaYearClosures.countyId)
         : actor.communityIds.length
           ? inArray(quotaYearClosures.countyId, db.select({ id: communities.countyId }).from(communities).where(inArray(communities.id, [...actor.communityIds])))
           : sql`false`;
@@ -77,7 +78,7 @@ export async function closeYear(ctx: QuotaContext, actor: Actor, input: { county
     const id = await withActor(ctx.db, actor, async (tx) => {
       const [row] = await tx.insert(quotaYearClosures).values({ countyId: county.id, academicYear: year.label, closedBy: actor.accountId, note: input.note }).returning();
       const txCtx = { ...ctx, db: tx };
-      for (const ci of await communitiesOf(tx, { countyId: county.id })) {
+      for (const ci of await communitiesOf(tx, { countyIds: [county.id] })) {
         const y = await communityYear(txCtx, ci, year);
         await tx.insert(quotaSnapshots).values({
           closureId: row!.id,

@@ -52,13 +52,15 @@ export interface CommunityInfo {
 }
 
 /** Which communities: all, some, or a county's. */
-export type CommunityFilter = { all: true } | { ids: readonly string[] } | { countyId: string };
+export type CommunityFilter = { all: true } | { ids: readonly string[] } | { countyIds: readonly string[] };
+
+const uuids = (ids: readonly string[]) => (ids.length ? sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`);
 
 const where = (f: CommunityFilter): SQL =>
   'all' in f
     ? sql`true`
-    : 'countyId' in f
-      ? sql`c.county_id = ${f.countyId}::uuid`
+    : 'countyIds' in f
+      ? sql`c.county_id in (${uuids(f.countyIds)})`
       : f.ids.length
         ? sql`c.id in (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})`
         : sql`false`;
@@ -67,8 +69,8 @@ const where = (f: CommunityFilter): SQL =>
 const inScope = (f: CommunityFilter, column: SQL): SQL =>
   'all' in f
     ? sql`true`
-    : 'countyId' in f
-      ? sql`${column} in (select id from communities where county_id = ${f.countyId}::uuid)`
+    : 'countyIds' in f
+      ? sql`${column} in (select id from communities where county_id in (${uuids(f.countyIds)}))`
       : f.ids.length
         ? sql`${column} in (${sql.join(f.ids.map((id) => sql`${id}::uuid`), sql`, `)})`
         : sql`false`;

@@ -2,6 +2,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { CountedItemKind } from '../../shared/quotas/facts.ts';
 import type { CommunityProgress, CommunityQuotaDetail, CountedItemView, QuotaOverview } from '../../shared/schemas/quotas.ts';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountiesAsked } from '../accounts/auditRegion.ts';
 import { requireCommunity } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { quotaSnapshots, quotaYearClosures } from '../db/schema/index.ts';
@@ -25,10 +26,9 @@ export interface QuotaContext {
 export function visibleFilter(actor: Actor, countyId?: string): CommunityFilter {
   switch (actor.role) {
     case 'admin':
-      return countyId ? { countyId } : { all: true };
+      return countyId ? { countyIds: [countyId] } : { all: true };
     case 'auditor':
-      if (!actor.countyId || (countyId && countyId !== actor.countyId)) throw new NotFoundError('County');
-      return { countyId: actor.countyId };
+      return { countyIds: auditedCountiesAsked(actor, countyId) };
     case 'coordinator':
     case 'teacher':
       return { ids: actor.communityIds };

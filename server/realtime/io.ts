@@ -5,6 +5,7 @@ import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountyIds } from '../accounts/auditRegion.ts';
 import { actorOfSession, SESSION_COOKIE, sessionKeyOf } from '../accounts/sessions.ts';
 import { sessionRoom } from './SessionSockets.ts';
 import type { Db } from '../db/client.ts';
@@ -41,6 +42,25 @@ function disconnectAtExpiry(socket: Socket, expiresAt: Date): { timer: NodeJS.Ti
   return handle;
 }
 
+type AdapterFactory = ReturnType<typeof createAdapter>;
+
+/**
+ * While Redis is unreachable the streams adapter would hold every emit in the Redis
+ * client's offline queue until Redis is back — a socket's own notifications too, since
+ * connection-state recovery sends them through the adapter — and a lesson this node
+ * hosts would go silent (N-REDIS-OUTAGE). Meanwhile they reach this node's sockets at
+ * once (without a recovery offset; other nodes' sockets miss them).
+ */
+function deliveredHereWhileRedisIsDown(factory: AdapterFactory, client: { readonly isReady: boolean }): AdapterFactory {
+  // A plain function: Socket.IO calls the factory with `new`.
+  return function (nsp) {
+    const adapter = factory(nsp);
+    const broadcast = adapter.broadcast.bind(adapter);
+    adapter.broadcast = (packet, opts) => broadcast(packet, client.isReady ? opts : { ...opts, flags: { ...opts.flags, local: true } });
+    return adapter;
+  };
+}
+
 /**
  * Socket.IO on the same HTTP server, authenticated by the same session cookie
  * as the REST API (a socket without a valid session is refused at the handshake).
@@ -54,7 +74,9 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
     await redisClient.connect();
   }
   const io = new Server(httpServer, {
-    ...(redisClient && redis ? { adapter: createAdapter(redisClient, { streamName: redis.streamName, sessionKeyPrefix: `${redis.streamName}:session:` }) } : {}),
+    ...(redisClient && redis
+      ? { adapter: deliveredHereWhileRedisIsDown(createAdapter(redisClient, { streamName: redis.streamName, sessionKeyPrefix: `${redis.streamName}:session:` }), redisClient) }
+      : {}),
     path: '/socket.io',
     serveClient: false,
     // Weak rural links drop for seconds at a time: let a socket resume its rooms.
@@ -81,7 +103,7 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
     socket.once('disconnect', () => clearTimeout(expiry.timer));
     void socket.join(rooms.account(actor.accountId));
     for (const id of actor.communityIds) void socket.join(rooms.community(id));
-    if (actor.countyId) void socket.join(rooms.county(actor.countyId));
+    for (const id of auditedCountyIds(actor)) void socket.join(rooms.county(id));
     if (actor.role === 'admin') void socket.join(rooms.admins);
   });
   return {

@@ -44,7 +44,7 @@ export async function applyRoster(tx: Db, ops: RosterOps, by: { accountId: strin
   );
   await insertChunked(ops.accountInserts, (chunk) =>
     tx.insert(accounts).values(
-      chunk.map((a) => ({ id: a.id, username: a.username, displayName: a.displayName, passwordHash: NO_PASSWORD_YET, role: a.role, countyId: a.countyId, teacherId: a.teacherId, classroomId: a.classroomId, createdBy: by.accountId })),
+      chunk.map((a) => ({ id: a.id, username: a.username, displayName: a.displayName, passwordHash: NO_PASSWORD_YET, role: a.role, auditLevel: a.role === 'auditor' ? 'county' : null, countyId: a.countyId, teacherId: a.teacherId, classroomId: a.classroomId, createdBy: by.accountId })),
     ),
   );
   await insertChunked(ops.accountInserts, (chunk) =>

@@ -1,5 +1,6 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../accounts/actor.ts';
+import { auditedCountySql } from '../accounts/auditRegion.ts';
 import { communityAccess } from '../accounts/scope.ts';
 import type { Db } from '../db/client.ts';
 import { communities, communityMemberships, liveSessions } from '../db/schema/index.ts';
@@ -46,14 +47,14 @@ const none = '00000000-0000-0000-0000-000000000000';
 
 /**
  * SQL condition on `live_sessions` for what the actor may see: coordinators their
- * communities, auditors their county, teachers and classroom terminals their own sessions.
+ * communities, auditors their region's counties, teachers and classroom terminals their own sessions.
  */
 export function visibleSessionsWhere(actor: Actor): SQL {
   switch (actor.role) {
     case 'admin':
       return sql`true`;
     case 'auditor':
-      return sql`${liveSessions.communityId} in (select ${communities.id} from ${communities} where ${communities.countyId} = ${actor.countyId ?? none})`;
+      return sql`${liveSessions.communityId} in (select ${communities.id} from ${communities} where ${auditedCountySql(actor, communities.countyId)})`;
     case 'coordinator':
       return actor.communityIds.length ? inArray(liveSessions.communityId, [...actor.communityIds]) : sql`false`;
     case 'teacher':

@@ -15,7 +15,7 @@ import type { DemoAcademicYear } from './haiyan.ts';
  * Per school: pupils, then per 100 pupils qualified, backbone, PE/arts teachers; per pupil
  * floor area, sports ground (m²), equipment (yuan); per 100 pupils multimedia classrooms.
  */
-const RATIOS: Record<string, [number, number, number, number, number, number, number, number]> = {
+export const HAIYAN_RATIOS: DemoRatios = {
   'shiyan-primary': [1800, 6.4, 2.1, 1.2, 5.6, 8.2, 3100, 2.9],
   'ganpu-primary': [620, 5.8, 1.6, 1.1, 6.3, 11.5, 2900, 3.4],
   'liuli-primary': [380, 5.5, 1.3, 1.3, 6.8, 13.0, 2600, 3.7],
@@ -32,15 +32,20 @@ const RATIOS: Record<string, [number, number, number, number, number, number, nu
   'baibu-junior': [450, 8.1, 2.0, 1.0, 8.5, 9.4, 2900, 3.4],
 };
 
+export type DemoRatios = Record<string, [number, number, number, number, number, number, number, number]>;
+export type DemoRotation = { teacher: string; to: string; span: 'autumn' | 'year' | 'spring' };
+
 /** Teachers (school/teacher keys of haiyan.ts) serving at another school: in the autumn term, the year, or the spring term. */
-const ROTATIONS: { teacher: string; to: string; span: 'autumn' | 'year' | 'spring' }[] = [
+export const HAIYAN_ROTATIONS: DemoRotation[] = [
   { teacher: 'shiyan-primary/wang-math', to: 'ganpu-primary', span: 'autumn' },
   { teacher: 'shiyan-primary/zhou-english', to: 'liuli-primary', span: 'year' },
   { teacher: 'shiyan-junior/feng-math', to: 'yucheng-junior', span: 'spring' },
 ];
 
+/** A demo county's resource figures for every seeded year, and its rotations. */
 export async function seedDemoCounty(
   tx: Db,
+  figures: { ratios: DemoRatios; rotations: readonly DemoRotation[] },
   schoolIds: ReadonlyMap<string, string>,
   ruralKeys: ReadonlySet<string>,
   teacherIds: ReadonlyMap<string, string>,
@@ -49,7 +54,7 @@ export async function seedDemoCounty(
   const rows = years.flatMap((y, k) => {
     // Rural schools' teachers (qualification, backbone) 8 % behind per year before the latest one.
     const lag = years.length - 1 - k;
-    return Object.entries(RATIOS).map(([key, [pupils, qual, backbone, peArts, floor, ground, equipment, media]]) => {
+    return Object.entries(figures.ratios).map(([key, [pupils, qual, backbone, peArts, floor, ground, equipment, media]]) => {
       const f = ruralKeys.has(key) ? 1 - 0.08 * lag : 1;
       const per100 = (r: number, g = 1) => Math.round((r * g * pupils) / 100);
       return {
@@ -68,7 +73,7 @@ export async function seedDemoCounty(
   });
   await tx.insert(schoolResources).values(rows);
   const rotations = years.flatMap((y) =>
-    ROTATIONS.map((r) => {
+    figures.rotations.map((r) => {
       const [autumn, spring] = y.terms;
       return {
         teacherId: teacherIds.get(r.teacher)!,
@@ -79,5 +84,5 @@ export async function seedDemoCounty(
       };
     }),
   );
-  await tx.insert(teacherRotations).values(rotations);
+  if (rotations.length) await tx.insert(teacherRotations).values(rotations);
 }

@@ -227,6 +227,7 @@ export function academicYearsThrough(today: string): DemoAcademicYear[] {
 export const demoAccounts = [
   { role: 'admin', username: 'admin', displayName: '系统管理员', note: '管理员 administrator' },
   { role: 'auditor', username: 'auditor.haiyan', displayName: '海盐县教育局督导', note: '县教育局审核员 county auditor' },
+  { role: 'auditor', username: 'auditor.jiaxing', displayName: '嘉兴市教育局督导', auditCity: true, note: '市教育局审核员 city auditor (海盐县、秀洲区)' },
   { role: 'coordinator', username: 'coord.shiyan', displayName: '实验小学教共体协调员', community: 'shiyan-primary', note: '教共体协调员 coordinator' },
   { role: 'coordinator', username: 'coord.xiangyang', displayName: '向阳小学教共体协调员', community: 'xiangyang-primary', note: '教共体协调员 coordinator' },
   { role: 'coordinator', username: 'coord.junior', displayName: '实验中学教共体协调员', community: 'shiyan-junior', note: '教共体协调员 coordinator' },

@@ -14,5 +14,5 @@ export const liveApi = {
   listStRules: endpoint({ method: 'get', path: '/api/live/st-rules', summary: 'Every version of the S-T analysis thresholds (sample length, Rt and Ch bounds of the lesson types)', tag: 'live', response: z.array(StRules) }),
   addStRules: endpoint({ method: 'post', path: '/api/live/st-rules', summary: 'A new version of the S-T analysis thresholds, effective from a date (admin)', tag: 'live', body: StRulesCreate, response: StRules, status: 201 }),
   liveParticipation: endpoint({ method: 'get', path: '/api/live/sessions/:sessionId/participation', summary: 'Per-participant participation of a session (joined/left, receiving, camera, microphone, speaking, hands, stage) and its verdict', tag: 'live', params: SessionParams, response: SessionParticipation }),
-  livePatrol: endpoint({ method: 'get', path: '/api/live/patrol', summary: 'Sessions live now that the caller may patrol (巡课): coordinators their communities\', auditors their county\'s', tag: 'live', response: z.array(PatrolItem) }),
+  livePatrol: endpoint({ method: 'get', path: '/api/live/patrol', summary: 'Sessions live now that the caller may patrol (巡课): coordinators their communities\', auditors their region\'s counties', tag: 'live', response: z.array(PatrolItem) }),
 } as const;

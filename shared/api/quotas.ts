@@ -31,7 +31,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 /** Quota tracker and audit (issue #5). */
 export const quotasApi = {
-  quotaOverview: endpoint({ method: 'get', path: '/api/quotas', summary: 'Progress of every community the caller may see (a county for auditors), with city and province roll-ups', tag: 'quotas', query: QuotaOverviewQuery, response: QuotaOverview }),
+  quotaOverview: endpoint({ method: 'get', path: '/api/quotas', summary: 'Progress of every community the caller may see (an auditor\'s region: a county, a city\'s or a province\'s counties), with city and province roll-ups', tag: 'quotas', query: QuotaOverviewQuery, response: QuotaOverview }),
   communityQuota: endpoint({ method: 'get', path: '/api/quotas/communities/:communityId', summary: 'One community\'s year: progress per rule, trend, counted items with their evidence, corrections', tag: 'quotas', params: CommunityParams, query: CommunityQuotaQuery, response: CommunityQuotaDetail }),
   communitySt: endpoint({ method: 'get', path: '/api/quotas/communities/:communityId/st', summary: 'One community\'s delivered lessons of a year by the S-T analysis: mean Rt and Ch, lessons per type', tag: 'quotas', params: CommunityParams, query: CommunityQuotaQuery, response: CommunityStSummary }),
   quotaEvidence: endpoint({ method: 'get', path: '/api/quotas/evidence/:kind/:id', summary: 'The evidence behind one counted item (intervals, verdict, recordings, minutes, attachments)', tag: 'quotas', params: EvidenceParams, response: QuotaEvidence }),
@@ -53,5 +53,5 @@ export const quotasApi = {
   closeYear: endpoint({ method: 'post', path: '/api/quota-closures', summary: 'Close a county\'s academic year: numbers frozen, counted items locked (admin)', tag: 'quotas', body: YearClosureCreate, response: YearClosure, status: 201 }),
   reopenYear: endpoint({ method: 'post', path: '/api/quota-closures/:id/reopen', summary: 'Reopen a closed year, with a reason (admin; recorded)', tag: 'quotas', params: IdParams, body: YearClosureReopen, response: YearClosure }),
 
-  auditLog: endpoint({ method: 'get', path: '/api/audit', summary: 'The audit trail: who created, changed or deleted what (auditors: their county)', tag: 'audit', query: AuditQuery, response: AuditPage }),
+  auditLog: endpoint({ method: 'get', path: '/api/audit', summary: 'The audit trail: who created, changed or deleted what (auditors: their region\'s counties)', tag: 'audit', query: AuditQuery, response: AuditPage }),
 } as const;

@@ -4,6 +4,12 @@ import { Id, Locale } from './common.ts';
 export const Role = z.enum(['admin', 'auditor', 'coordinator', 'teacher', 'classroom']);
 export type Role = z.infer<typeof Role>;
 
+/** An auditor's level (C-AUDIT-REGION): one county (县/区), the counties of a city (市) or of a province (省). */
+export const AuditLevel = z.enum(['county', 'city', 'province']);
+export type AuditLevel = z.infer<typeof AuditLevel>;
+
+const RegionName = z.string().trim().min(1).max(40);
+
 export const Username = z
   .string()
   .trim()
@@ -19,6 +25,10 @@ export const Account = z
     displayName: z.string(),
     role: Role,
     countyId: Id.nullable(),
+    /** Auditors: their level and region (a county is `countyId`; a city is `auditCity` of `auditProvince`; a province `auditProvince`). */
+    auditLevel: AuditLevel.nullable(),
+    auditCity: z.string().nullable(),
+    auditProvince: z.string().nullable(),
     teacherId: Id.nullable(),
     classroomId: Id.nullable(),
     /** Coordinators: the communities they manage. */
@@ -33,7 +43,17 @@ export type Account = z.infer<typeof Account>;
 
 export const AccountCreate = z.discriminatedUnion('role', [
   z.object({ role: z.literal('admin'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password }),
-  z.object({ role: z.literal('auditor'), username: Username, displayName: z.string().trim().min(1).max(80), password: Password, countyId: Id }),
+  z.object({
+    role: z.literal('auditor'),
+    username: Username,
+    displayName: z.string().trim().min(1).max(80),
+    password: Password,
+    /** County auditors name `countyId`; city auditors `auditCity` and `auditProvince`; province auditors `auditProvince` (C-AUDIT-REGION). */
+    auditLevel: AuditLevel.default('county'),
+    countyId: Id.optional(),
+    auditCity: RegionName.optional(),
+    auditProvince: RegionName.optional(),
+  }),
   z.object({
     role: z.literal('coordinator'),
     username: Username,

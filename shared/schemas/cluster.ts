@@ -13,6 +13,8 @@ export const ClusterNodeLoad = z
     startedAt: z.string(),
     /** Live lessons it hosts (session ids). */
     lessons: z.array(z.string()),
+    /** Live lessons another node hosts whose extra receivers it carries (N-EDGE), fed through a pipe from the host. */
+    edges: z.array(z.string()).optional(),
   })
   .meta({ id: 'ClusterNodeLoad' });
 export type ClusterNodeLoad = z.infer<typeof ClusterNodeLoad>;

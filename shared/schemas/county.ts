@@ -3,7 +3,7 @@ import { AcademicYearLabel } from './quotas.ts';
 import { Id, IsoDate } from './common.ts';
 
 /** Why a figure has no value: never a division by zero or a misleading 0. */
-export const NotComputableReason = z.enum(['no_pupils', 'not_entered', 'too_few_schools', 'zero_mean', 'no_eligible_teachers', 'no_rotations']);
+export const NotComputableReason = z.enum(['no_pupils', 'not_entered', 'too_few_schools', 'zero_mean', 'no_eligible_teachers', 'no_rotations', 'no_quota_rules']);
 export type NotComputableReason = z.infer<typeof NotComputableReason>;
 
 /** A computed figure, or the reason it cannot be computed. */
@@ -107,10 +107,52 @@ export const CountyReport = z.object({
 });
 export type CountyReport = z.infer<typeof CountyReport>;
 
+const QuotaAttainment = z.object({
+  /** Quota rules met, of those that apply (summed over communities). */
+  rulesMet: z.number().int(),
+  rulesApplicable: z.number().int(),
+  /** The mean, over the rules that apply, of the share of each requirement counted so far (capped at 1). */
+  attainment: Figure,
+});
+
+/** 区县对比, one county (C-AUDIT-COMPARE): its communities' quotas beside the county indicators. */
+export const CountyComparisonRow = QuotaAttainment.extend({
+  countyId: Id,
+  countyName: z.string(),
+  city: z.string(),
+  province: z.string(),
+  communities: z.number().int(),
+  /** Communities by their overall quota status. */
+  byStatus: z.object({ met: z.number().int(), on_track: z.number().int(), at_risk: z.number().int(), will_miss: z.number().int(), not_applicable: z.number().int() }),
+  coverageRural: RuleStatus,
+  coverageNewResident: RuleStatus,
+  /** Schools of either coverage rule left out of every community on some school day. */
+  schoolsLeftOut: z.number().int(),
+  combinedPrimary: Figure.extend({ status: RuleStatus }),
+  combinedJuniorMiddle: Figure.extend({ status: RuleStatus }),
+  rotationShare: Figure.extend({ status: RuleStatus }),
+});
+export type CountyComparisonRow = z.infer<typeof CountyComparisonRow>;
+
+export const CommunityComparisonRow = QuotaAttainment.extend({
+  countyId: Id,
+  countyName: z.string(),
+  communityId: Id,
+  communityName: z.string(),
+  status: z.enum(['met', 'on_track', 'at_risk', 'will_miss', 'not_applicable']),
+});
+export type CommunityComparisonRow = z.infer<typeof CommunityComparisonRow>;
+
+/** The counties of a report side by side, and their communities' quota attainment. */
+export const CountyComparison = z.object({ counties: z.array(CountyComparisonRow), communities: z.array(CommunityComparisonRow) });
+export type CountyComparison = z.infer<typeof CountyComparison>;
+
 export const CountyReports = z.object({
   academicYear: z.string(),
   today: z.string(),
   counties: z.array(CountyReport),
+  /** 区县对比: when the report holds two or more counties (a city or province auditor's, an administrator's). */
+  comparison: CountyComparison.nullable(),
 });
 export type CountyReports = z.infer<typeof CountyReports>;
 
@@ -122,7 +164,7 @@ export const CountyReportQuery = z.object({
 export const CountyReportFileQuery = CountyReportQuery.extend({
   format: z.enum(['xlsx', 'csv', 'html']).default('xlsx'),
   /** CSV has one table per file. */
-  sheet: z.enum(['coverage', 'balance', 'schools', 'rotation']).default('balance'),
+  sheet: z.enum(['coverage', 'balance', 'schools', 'rotation', 'compare']).default('balance'),
 });
 
 const Count = z.number().int().nonnegative().nullable();

@@ -27,6 +27,10 @@ export const SignalingErrorCode = z.enum([
   'muted_by_host',
   /** No media worker (the server runs without media, or the room is rebuilding). */
   'media_unavailable',
+  /** The app nodes cannot reach their shared state (Redis): lessons already running go on, nothing new is placed. */
+  'cluster_unavailable',
+  /** Too many of this request from one participant in a short time (chat, board strokes): wait a moment. */
+  'rate_limited',
   'internal',
 ]);
 export type SignalingErrorCode = z.infer<typeof SignalingErrorCode>;

@@ -7,102 +7,32 @@
  * test/e2e/cluster-failover.test.ts).
  */
 import { randomBytes } from 'node:crypto';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SignalingClient } from '../../client/src/media/signaling.ts';
-import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import type { Health } from '../../shared/schemas/health.ts';
-import type { ResponseOf } from '../../shared/signaling/protocol.ts';
-import type { AppDeps } from '../../server/app.ts';
-import { clusterOf, type LiveCluster } from '../../server/cluster/index.ts';
-import { loadConfig } from '../../server/config.ts';
-import { features } from '../../server/features.ts';
-import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
-import { createLogger } from '../../server/log.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
-import { createLiveSession, fakeDtls, fakeRtpParameters, nextNotification, tempDataDir } from '../support/live.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { consumeAll as consume, enterLesson as enter, startTwoNodes, type ClusterNode, type TwoNodes } from '../support/cluster.ts';
+import { createLiveSession, nextNotification } from '../support/live.ts';
+import type { TestPlatform } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
-  CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' };
-const data = tempDataDir();
+// PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
+const shared = { REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' };
 
+let nodes: TwoNodes;
 let nodeA: TestPlatform;
-let poolA: WorkerPool;
-let poolB: WorkerPool;
-let depsB: AppDeps;
-let nodeB: RunningServer;
-const clients: SignalingClient[] = [];
-
-interface Node {
-  readonly url: string;
-  readonly service: LiveService;
-  readonly cluster: LiveCluster;
-}
-let a: Node;
-let b: Node;
-
-const nodeOf = (url: string, server: RunningServer): Node => {
-  const service = liveServiceOf(server.io)!;
-  return { url, service, cluster: service.cluster as LiveCluster };
-};
+let a: ClusterNode;
+let b: ClusterNode;
+const on = (node: ClusterNode, username: string) => nodes.on(node, username);
 
 beforeAll(async () => {
-  poolA = await WorkerPool.create({ size: 1 });
-  poolB = await WorkerPool.create({ size: 1 });
-  nodeA = await startTestPlatform({ media: poolA, env: { ...shared, ...data.env, CLUSTER_NODE_ID: 'node-a' } });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SERVE_CLIENT: 'false', SIGNIN_RATE_LIMIT: '1000', ...shared, ...data.env, CLUSTER_NODE_ID: 'node-b' });
-  depsB = { config, database: nodeA.database, media: poolB, log: createLogger(config) };
-  nodeB = await startServer(depsB, { ...features, port: 0, host: '127.0.0.1' });
-  a = await waitFor('node A in the cluster', async () => nodeOf(nodeA.url, nodeA.server), (n) => !!n.cluster);
-  b = await waitFor('node B in the cluster', async () => nodeOf(nodeB.url, nodeB), (n) => !!n.cluster && clusterOf(depsB) === n.cluster);
-  // Each sees the other (one heartbeat).
-  await waitFor('both nodes registered', async () => a.cluster.nodes.map((n) => n.nodeId).sort(), (ids) => ids.join() === 'node-a,node-b');
+  nodes = await startTwoNodes(shared);
+  ({ a, b, platform: nodeA } = nodes);
 });
 
 afterAll(async () => {
-  for (const c of clients) c.close();
-  await nodeB?.close();
-  await nodeA?.close();
-  poolA?.close();
-  poolB?.close();
-  data.cleanup();
+  await nodes?.close();
 });
-
-/** A signed-in account's signaling socket on one node (as if the load balancer had sent it there). */
-async function on(node: Node, username: string): Promise<SignalingClient> {
-  const user = await nodeA.signIn(username);
-  const socket = io(node.url, { path: '/socket.io', transports: ['websocket'], extraHeaders: { cookie: user.cookie }, reconnection: false, forceNew: true });
-  const client = new SignalingClient({ socket });
-  clients.push(client);
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
-  return client;
-}
-
-let ssrc = 5000;
-async function enter(s: SignalingClient, sessionId: string, publish: ('camera' | 'microphone')[] = []) {
-  const joined = await s.request('join', { sessionId });
-  const recv = await s.request('createTransport', { direction: 'recv' });
-  await s.request('connectTransport', { transportId: recv.id, dtlsParameters: fakeDtls });
-  const produced: Record<string, string> = {};
-  if (publish.length) {
-    const send = await s.request('createTransport', { direction: 'send' });
-    await s.request('connectTransport', { transportId: send.id, dtlsParameters: fakeDtls });
-    for (const source of publish) {
-      const kind = source === 'microphone' ? 'audio' : 'video';
-      produced[source] = (await s.request('produce', { transportId: send.id, kind, source, rtpParameters: fakeRtpParameters(kind, ssrc++) })).producerId;
-    }
-  }
-  return { joined, recv, produced };
-}
-
-const consume = (s: SignalingClient, joined: ResponseOf<'join'>) => s.request('consume', { rtpCapabilities: joined.routerRtpCapabilities });
 
 describe('one lesson across app nodes', () => {
   let sessionId: string;
@@ -172,7 +102,7 @@ describe('one lesson across app nodes', () => {
     expect(resumed).toMatchObject({ resumed: true, peerId: first.peerId });
   });
 
-  it('N-DRAIN, N-PLACEMENT: a draining node moves the lesson it hosts to another node and gets no new one', async () => {
+  it('N-DRAIN, N-PLACEMENT, T-TOOLS-RESTORE: a draining node moves the lesson it hosts to another node and gets no new one; the lesson\'s countdown and open question move with it', async () => {
     const second = await createLiveSession(nodeA);
     const teacher = await on(b, 'teacher.wang');
     await enter(teacher, second, ['camera']);
@@ -180,6 +110,8 @@ describe('one lesson across app nodes', () => {
     expect(b.service.rooms.has(second)).toBe(true);
     const ganpu = await on(a, 'class.ganpu');
     const g = await enter(ganpu, second);
+    const countdown = await teacher.request('timerStart', { seconds: 600 });
+    const { question } = await teacher.request('quizAsk', { kind: 'true_false', text: '1/3 > 1/4', correct: [0], limitSeconds: 600 });
 
     const toldTeacher = nextNotification(teacher, 'mediaRebuilt');
     const toldClassroom = nextNotification(ganpu, 'mediaRebuilt');
@@ -195,6 +127,10 @@ describe('one lesson across app nodes', () => {
     // The old peer went with node B's room: a fresh peer on node A, with transports of its own.
     expect(g2.resumed).toBe(false);
     await ganpu.request('createTransport', { direction: 'recv' });
+    // Node A's room took the tools back from the records: the same end instant, the question still open.
+    expect(await ganpu.request('timerState', {})).toMatchObject({ running: true, endsAt: countdown.endsAt });
+    expect((await ganpu.request('quizState', {})).questions.map((q) => q.id)).toEqual([question.id]);
+    await ganpu.request('quizAnswer', { questionId: question.id, choice: [0] });
     await drained;
     expect(b.cluster.load().draining).toBe(true);
     expect(a.service.rooms.has(second)).toBe(true);

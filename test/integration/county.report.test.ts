@@ -27,7 +27,7 @@ beforeAll(async () => {
   const [county] = await db.insert(counties).values({ code: 'zj-jx-pinghu', name: '平湖市', city: '嘉兴市', province: '浙江省' }).returning();
   pinghuId = county!.id;
   await db.insert(schools).values({ countyId: pinghuId, name: '平湖市新埭小学', stage: 'primary', locality: 'rural' });
-  await db.insert(accounts).values({ username: 'auditor.pinghu', displayName: '平湖市教育局督导', passwordHash: await hashPassword(DEMO_PASSWORD), role: 'auditor', countyId: pinghuId });
+  await db.insert(accounts).values({ username: 'auditor.pinghu', displayName: '平湖市教育局督导', passwordHash: await hashPassword(DEMO_PASSWORD), role: 'auditor', auditLevel: 'county', countyId: pinghuId });
   [admin, auditor, otherAuditor, coord] = (await Promise.all(['admin', 'auditor.haiyan', 'auditor.pinghu', 'coord.shiyan'].map((u) => platform.signIn(u)))) as [SignedInClient, SignedInClient, SignedInClient, SignedInClient];
 }, 180_000);
 afterAll(() => platform?.close());
@@ -126,7 +126,7 @@ describe('county report', () => {
 
   it('an admin sees the counties side by side; an auditor of another county gets 404; a coordinator may not', async () => {
     const all = await admin.call(api.countyReports, { query: { academicYear: '2026-2027' } });
-    expect(all.ok && all.data.counties.map((c) => c.countyName).sort()).toEqual(['平湖市', '海盐县'].sort());
+    expect(all.ok && all.data.counties.map((c) => c.countyName).sort()).toEqual(['平湖市', '海盐县', '秀洲区'].sort());
     const other = await otherAuditor.call(api.countyReports, { query: { countyId: auditor.me.account.countyId! } });
     expect(other.ok ? 200 : other.status).toBe(404);
     const c = await coord.call(api.countyReports, {});

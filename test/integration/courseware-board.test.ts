@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import type { Stroke } from '../../shared/signaling/courseware.ts';
-import { Board, type BoardEvent } from '../../server/courseware/board.ts';
+import { Board, type BoardEvent } from '../../shared/courseware/board.ts';
 import { coursewareOf } from '../../server/courseware/index.ts';
 import { slidesPdf, upload } from '../support/courseware.ts';
 import { createLiveSession, liveService, liveSocket, nextNotification, tempDataDir, type LiveSocket, signalingRefusal } from '../support/live.ts';

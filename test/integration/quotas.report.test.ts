@@ -43,7 +43,7 @@ beforeAll(async () => {
     { communityId: community!.id, schoolId: core!.id, role: 'core', validFrom: '2025-09-01' },
     { communityId: community!.id, schoolId: member!.id, role: 'member', validFrom: '2025-09-01' },
   ]);
-  await db.insert(accounts).values({ username: 'auditor.pinghu', displayName: '平湖市教育局督导', passwordHash: await hashPassword(DEMO_PASSWORD), role: 'auditor', countyId: county!.id });
+  await db.insert(accounts).values({ username: 'auditor.pinghu', displayName: '平湖市教育局督导', passwordHash: await hashPassword(DEMO_PASSWORD), role: 'auditor', auditLevel: 'county', countyId: county!.id });
   [admin, coord, coordX, auditor, otherAuditor] = (await Promise.all(['admin', 'coord.shiyan', 'coord.xiangyang', 'auditor.haiyan', 'auditor.pinghu'].map((u) => platform.signIn(u)))) as [SignedInClient, SignedInClient, SignedInClient, SignedInClient, SignedInClient];
 
   const ids = await plan(coord, lesson(dir, '2026-09-14', { recurrence: { count: 6 } }));

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import type { Browser } from 'playwright-core';
+import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { chromiumPath, launchChromium } from './chromium.ts';
 import { TestNetwork } from './netns.ts';
@@ -37,6 +38,8 @@ export interface LoopbackCluster {
   readonly database: Database;
   /** The node holding a lesson's host lease (N-HOST-LEASE), read from Redis. */
   hostOf(sessionId: string): Promise<string | null>;
+  /** Each node's registration as it last announced it (N-NODE-LOAD), read from Redis. */
+  loads(): Promise<ClusterNodeLoad[]>;
   signIn(username: string, password?: string): Promise<SignedInClient>;
   /** A Chromium for page `i` (door i): on loopback one for all; with namespaces one inside school host i. */
   browser(i: number): Promise<Browser>;
@@ -90,10 +93,7 @@ ${blocks.join('\n')}
 }
 
 /** Test hosts of the namespace variant (198.18.0.0/15 only): the load balancer, the app nodes, the schools. */
-const LB = '198.18.2.2';
-const nodeAddress = (i: number) => `198.18.2.${11 + i}`;
 const SCHOOL_HOSTS = ['core', 'ganpu', 'liuli'] as const;
-const schoolAddress = (i: number) => `198.18.2.${20 + i}`;
 const NODE_PORT = 3000;
 
 /** A TCP forwarder (node -e) from `listen` to `target`: each "host:port" or a Unix socket path. */
@@ -120,7 +120,12 @@ async function unixToTcp(socketPath: string, target: string): Promise<net.Server
  * socket and Redis through a forwarder on each node's loopback. The first node migrates
  * and seeds the demo county before the others start. `env` adds to every node's environment.
  */
-export async function startLoopbackCluster(options: { nodes: number; namespaces?: boolean; env?: Record<string, string> }): Promise<LoopbackCluster> {
+export async function startLoopbackCluster(options: { nodes: number; namespaces?: boolean; env?: Record<string, string>; subnet?: string }): Promise<LoopbackCluster> {
+  // Each test file its own /24 (`subnet`: its first three octets), so files running side by side never meet.
+  const subnet = options.subnet ?? '198.18.2';
+  const LB = `${subnet}.2`;
+  const nodeAddress = (i: number) => `${subnet}.${11 + i}`;
+  const schoolAddress = (i: number) => `${subnet}.${20 + i}`;
   const adminUrl = process.env['TEST_DATABASE_URL'];
   const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
   if (!adminUrl) throw new Error('the cluster test needs a PostgreSQL server: TEST_DATABASE_URL (scripts/test.sh sets it)');
@@ -278,6 +283,10 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
       doors,
       database,
       hostOf: (sessionId) => redis.get(`${streamName}:cluster:host:${sessionId}`),
+      loads: async () => {
+        const values = await redis.mGet(nodes.map((n) => `${streamName}:cluster:node:${n.nodeId}`));
+        return values.flatMap((v) => (v ? [JSON.parse(v) as ClusterNodeLoad] : []));
+      },
       signIn: (username, password) => signInAt(apiUrl, username, password),
       browser,
       logs,

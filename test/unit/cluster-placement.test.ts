@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptsLessons, placeLesson, roomLeft, type NodeLoad } from '../../server/cluster/placement.ts';
+import { acceptsLessons, hostFull, placeEdge, placeLesson, roomLeft, type NodeLoad } from '../../server/cluster/placement.ts';
 
 const node = (nodeId: string, over: Partial<NodeLoad> = {}): NodeLoad => ({
   nodeId,
@@ -41,5 +41,26 @@ describe('placement of a new lesson', () => {
     expect(placeLesson([node('b'), node('a')])?.nodeId).toBe('a');
     // An idle worker's CPU noise is no difference (room left counts in steps of 5 %).
     expect(placeLesson([node('a', { workerCpu: 0.004 }), node('b', { workerCpu: 0.03 })], 'b')?.nodeId).toBe('b');
+  });
+});
+
+describe('placement of a receiver the host has no room for', () => {
+  it('N-EDGE: a host is full at its configured consumers; the receiver goes to the other node with the most room, never to the host', () => {
+    expect(hostFull(node('a', { consumers: 99 }))).toBe(false);
+    expect(hostFull(node('a', { consumers: 100 }))).toBe(true);
+    const host = node('a', { consumers: 100, lessons: ['s'] });
+    expect(placeEdge([host, node('b', { consumers: 50 }), node('c', { consumers: 10 })], 'a', 's')?.nodeId).toBe('c');
+    // Full, draining and worker-less nodes are no edge either; with none left the host takes it.
+    expect(placeEdge([host, node('b', { consumers: 100 }), node('c', { draining: true })], 'a', 's')).toBeNull();
+  });
+
+  it('N-EDGE: a node already an edge of the lesson gets its next receivers while it has room (one pipe feeds many classrooms)', () => {
+    const host = node('a', { consumers: 100, lessons: ['s'] });
+    const edge = node('b', { consumers: 60, edges: ['s'] });
+    const idle = node('c');
+    expect(placeEdge([host, edge, idle], 'a', 's')?.nodeId).toBe('b');
+    // An edge of another lesson is no preference; a full edge gives way to a fresh one.
+    expect(placeEdge([host, node('b', { consumers: 60, edges: ['t'] }), idle], 'a', 's')?.nodeId).toBe('c');
+    expect(placeEdge([host, node('b', { consumers: 100, edges: ['s'] }), idle], 'a', 's')?.nodeId).toBe('c');
   });
 });

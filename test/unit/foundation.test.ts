@@ -71,16 +71,19 @@ describe('community input', () => {
 
 describe('community access', () => {
   const actor = (over: Partial<Actor>): Actor =>
-    ({ accountId: 'a', username: 'u', displayName: 'd', role: 'teacher', locale: 'zh-CN', countyId: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: '', sessionExpiresAt: new Date(), ...over }) as Actor;
+    ({ accountId: 'a', username: 'u', displayName: 'd', role: 'teacher', locale: 'zh-CN', audit: null, teacherId: null, classroomId: null, schoolId: null, communityIds: [], csrfToken: '', sessionExpiresAt: new Date(), ...over }) as Actor;
   const community = { id: 'c1', countyId: 'k1' };
 
   it('gives coordinators manage on their communities and nothing elsewhere', () => {
     expect(communityAccess(actor({ role: 'coordinator', communityIds: ['c1'] }), community)).toBe('manage');
     expect(communityAccess(actor({ role: 'coordinator', communityIds: ['c2'] }), community)).toBe('none');
   });
-  it('gives auditors read on their county only', () => {
-    expect(communityAccess(actor({ role: 'auditor', countyId: 'k1' }), community)).toBe('read');
-    expect(communityAccess(actor({ role: 'auditor', countyId: 'k2' }), community)).toBe('none');
+  const region = (level: 'county' | 'city', countyIds: string[]) => ({ level, countyId: level === 'county' ? countyIds[0]! : null, city: level === 'city' ? '嘉兴市' : null, province: level === 'city' ? '浙江省' : null, countyIds });
+  it('C-AUDIT-REGION: gives auditors read on the counties of their region only', () => {
+    expect(communityAccess(actor({ role: 'auditor', audit: region('county', ['k1']) }), community)).toBe('read');
+    expect(communityAccess(actor({ role: 'auditor', audit: region('county', ['k2']) }), community)).toBe('none');
+    expect(communityAccess(actor({ role: 'auditor', audit: region('city', ['k2', 'k1']) }), community)).toBe('read');
+    expect(communityAccess(actor({ role: 'auditor', audit: region('city', ['k2', 'k3']) }), community)).toBe('none');
   });
   it('gives teachers and classrooms read on their school\'s communities', () => {
     expect(communityAccess(actor({ role: 'classroom', communityIds: ['c1'] }), community)).toBe('read');

@@ -24,13 +24,15 @@ const session = (p: Partial<LiveSessionInfo> = {}): LiveSessionInfo => ({
   memberClassrooms: [place('c-1'), place('c-2')],
   ...p,
 });
+const county = (countyId: string) => ({ level: 'county' as const, countyId, city: null, province: null, countyIds: [countyId] });
+const city = (countyIds: string[]) => ({ level: 'city' as const, countyId: null, city: '嘉兴市', province: '浙江省', countyIds });
 const actor = (p: Partial<Actor>): Actor => ({
   accountId: 'a',
   username: 'u',
   displayName: 'U',
   role: 'teacher',
   locale: 'zh-CN',
-  countyId: null,
+  audit: null,
   teacherId: null,
   classroomId: null,
   schoolId: null,
@@ -41,23 +43,25 @@ const actor = (p: Partial<Actor>): Actor => ({
 });
 
 describe('who joins a live session', () => {
-  it('the host teacher, invited teachers, its classrooms; coordinators of the community and auditors of its county as patrols (observers)', () => {
+  it('C-AUDIT-REGION: the host teacher, invited teachers, its classrooms; coordinators of the community and auditors of its county or of a region holding it as patrols (observers)', () => {
     const s = session();
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-host' }))).toBe('host');
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-inv' }))).toBe('teacher');
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-1' }))).toBe('classroom');
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-host' }))).toBe('classroom');
     expect(liveRoleOf(s, actor({ role: 'coordinator', communityIds: ['comm-1'] }))).toBe('observer');
-    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: 'county-1', communityIds: [] }))).toBe('observer');
+    expect(liveRoleOf(s, actor({ role: 'auditor', audit: county('county-1'), communityIds: [] }))).toBe('observer');
+    expect(liveRoleOf(s, actor({ role: 'auditor', audit: city(['county-2', 'county-1']), communityIds: [] }))).toBe('observer');
   });
 
-  it('nobody else: other teachers and classrooms, other coordinators, other counties\' auditors, admins', () => {
+  it('C-AUDIT-REGION: nobody else: other teachers and classrooms, other coordinators, auditors of other counties and regions, admins', () => {
     const s = session();
     expect(liveRoleOf(s, actor({ role: 'teacher', teacherId: 't-other' }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'classroom', classroomId: 'c-9' }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'coordinator', communityIds: ['comm-2'] }))).toBeNull();
-    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: 'county-2', communityIds: [] }))).toBeNull();
-    expect(liveRoleOf(s, actor({ role: 'auditor', countyId: null, communityIds: [] }))).toBeNull();
+    expect(liveRoleOf(s, actor({ role: 'auditor', audit: county('county-2'), communityIds: [] }))).toBeNull();
+    expect(liveRoleOf(s, actor({ role: 'auditor', audit: city(['county-2', 'county-3']), communityIds: [] }))).toBeNull();
+    expect(liveRoleOf(s, actor({ role: 'auditor', audit: null, communityIds: [] }))).toBeNull();
     expect(liveRoleOf(s, actor({ role: 'admin', communityIds: [] }))).toBeNull();
   });
 });

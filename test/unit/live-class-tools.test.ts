@@ -72,6 +72,55 @@ describe('lesson timer', () => {
     timer.reset();
     expect(timer.state(t0)).toMatchObject({ durationSeconds: 0, running: false, remainingMs: 0, endsAt: null });
   });
+
+  it('T-TIMER-RESTORE: replaying the timeline\'s changes gives the same countdown as the room that made them', () => {
+    const live = new LessonTimer();
+    const changes: { action: string; detail: Record<string, unknown>; at: Date }[] = [];
+    live.start(300, t0);
+    changes.push({ action: 'started', detail: { seconds: 300 }, at: t0 });
+    live.pause(at(70_000));
+    changes.push({ action: 'paused', detail: { remainingMs: live.state(at(70_000)).remainingMs }, at: at(70_000) });
+
+    // Paused: the same time is left, whenever the room is rebuilt.
+    const paused = new LessonTimer();
+    paused.replay(changes);
+    expect(paused.state(at(500_000))).toEqual(live.state(at(500_000)));
+    expect(paused.state(at(500_000))).toMatchObject({ running: false, remainingMs: 230_000, durationSeconds: 300 });
+
+    live.start(undefined, at(100_000));
+    changes.push({ action: 'continued', detail: {}, at: at(100_000) });
+    // Running: the same end instant, so what is left keeps going down across the rebuild.
+    const running = new LessonTimer();
+    running.replay(changes);
+    expect(running.state(at(150_000))).toEqual(live.state(at(150_000)));
+    expect(running.state(at(150_000))).toMatchObject({ running: true, endsAt: at(330_000).toISOString(), remainingMs: 180_000 });
+    // It goes on working as before: the host pauses it.
+    running.pause(at(200_000));
+    expect(running.state(at(200_000)).remainingMs).toBe(130_000);
+
+    changes.push({ action: 'reset', detail: {}, at: at(400_000) });
+    const reset = new LessonTimer();
+    reset.replay(changes);
+    expect(reset.state(at(400_000))).toMatchObject({ durationSeconds: 0, running: false, endsAt: null, remainingMs: 0 });
+    // A countdown that ran out before the rebuild is over, not running again.
+    const over = new LessonTimer();
+    over.replay(changes.slice(0, 1));
+    expect(over.state(at(301_000))).toMatchObject({ running: false, remainingMs: 0, endsAt: at(300_000).toISOString() });
+  });
+});
+
+describe('restoring a quiz', () => {
+  it('T-TOOLS-RESTORE: a rebuilt room\'s quiz book holds the records\' questions; their rules hold as before', () => {
+    const before = new QuizBook();
+    const q = before.ask({ kind: 'single', text: 'q', options: ['a', 'b'], correct: [1], limitSeconds: 60 }, t0);
+    before.answer(q.id, ganpu, [1], at(5_000));
+    const rebuilt = new QuizBook();
+    rebuilt.restore(before.questions);
+    expect(message(() => rebuilt.ask({ kind: 'true_false', text: 'p', options: [], correct: [0], limitSeconds: 30 }, at(10_000)))).toMatch(/still open/);
+    expect(message(() => rebuilt.answer(q.id, ganpu, [0], at(10_000)))).toBe('This classroom has answered this question already');
+    expect(rebuilt.answer(q.id, liuli, [0], at(10_000)).choice).toEqual([0]);
+    expect(message(() => rebuilt.restore(before.questions))).toMatch(/questions of its own/);
+  });
 });
 
 describe('chat log', () => {

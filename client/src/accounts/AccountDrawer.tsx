@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Account, AccountCreate, Role } from '../../../shared/schemas/accounts.ts';
+import type { Account, AccountCreate, AuditLevel, Role } from '../../../shared/schemas/accounts.ts';
 import { api, call } from '../app/api.ts';
 import { useCounties } from '../app/reference.ts';
 import { useMe } from '../app/session.ts';
@@ -20,7 +20,7 @@ interface Props {
   onSaved(account: Account): void;
 }
 
-const fieldNames = ['role', 'username', 'displayName', 'password', 'countyId', 'communityIds', 'teacherId', 'classroomId', 'disabled', 'locale'];
+const fieldNames = ['role', 'username', 'displayName', 'password', 'auditLevel', 'countyId', 'auditCity', 'auditProvince', 'communityIds', 'teacherId', 'classroomId', 'disabled', 'locale'];
 
 export function AccountDrawer({ account, roles, directory, accounts, onClose, onSaved }: Props) {
   const t = useT();
@@ -33,6 +33,11 @@ export function AccountDrawer({ account, roles, directory, accounts, onClose, on
   const [displayName, setDisplayName] = useState(account?.displayName ?? '');
   const [password, setPassword] = useState('');
   const [countyId, setCountyId] = useState(account?.countyId ?? (counties?.length === 1 ? counties[0]!.id : ''));
+  // An auditor's region (C-AUDIT-REGION): a county, a city (as "province/city") or a province.
+  const [auditLevel, setAuditLevel] = useState<AuditLevel>('county');
+  const [region, setRegion] = useState('');
+  const cities = [...new Map((counties ?? []).map((c) => [`${c.province}/${c.city}`, `${c.province} ${c.city}`])).entries()];
+  const provinces = [...new Set((counties ?? []).map((c) => c.province))];
   const [communityIds, setCommunityIds] = useState<string[]>(account?.communityIds ?? []);
   const [schoolId, setSchoolId] = useState('');
   const [teacherId, setTeacherId] = useState(account?.teacherId ?? '');
@@ -80,7 +85,11 @@ export function AccountDrawer({ account, roles, directory, accounts, onClose, on
           const base = { username, displayName, password };
           const body: AccountCreate =
             role === 'auditor'
-              ? { role, ...base, countyId }
+              ? auditLevel === 'county'
+                ? { role, ...base, auditLevel, countyId }
+                : auditLevel === 'city'
+                  ? { role, ...base, auditLevel, auditProvince: region.split('/')[0] ?? '', auditCity: region.split('/')[1] ?? '' }
+                  : { role, ...base, auditLevel, auditProvince: region }
               : role === 'coordinator'
                 ? { role, ...base, communityIds }
                 : role === 'teacher'
@@ -137,9 +146,36 @@ export function AccountDrawer({ account, roles, directory, accounts, onClose, on
         )}
 
         {!account && role === 'auditor' && (
-          <Field label={t('account.county')} name="countyId" required error={form.of('countyId')}>
-            <Select value={countyId} onChange={change(setCountyId, 'countyId')} placeholder={t('common.choose')} options={(counties ?? []).map((c) => ({ value: c.id, label: c.name }))} />
-          </Field>
+          <FieldRow>
+            <Field label={t('account.auditLevel')} name="auditLevel" required error={form.of('auditLevel')}>
+              <Select
+                value={auditLevel}
+                onChange={(v) => (setAuditLevel(v as AuditLevel), setRegion(''), form.clear())}
+                options={(['county', 'city', 'province'] as const).map((l) => ({ value: l, label: t(`account.auditLevel.${l}`) }))}
+                data-testid="account-audit-level"
+              />
+            </Field>
+            {auditLevel === 'county' ? (
+              <Field label={t('account.county')} name="countyId" required error={form.of('countyId')}>
+                <Select value={countyId} onChange={change(setCountyId, 'countyId')} placeholder={t('common.choose')} options={(counties ?? []).map((c) => ({ value: c.id, label: c.name }))} />
+              </Field>
+            ) : (
+              <Field
+                label={auditLevel === 'city' ? t('account.auditCity') : t('account.auditProvince')}
+                name={auditLevel === 'city' ? 'auditCity' : 'auditProvince'}
+                required
+                error={form.of(auditLevel === 'city' ? 'auditCity' : 'auditProvince') ?? form.of('auditProvince')}
+              >
+                <Select
+                  value={region}
+                  onChange={(v) => (setRegion(v), form.clear('auditCity'), form.clear('auditProvince'))}
+                  placeholder={t('common.choose')}
+                  options={auditLevel === 'city' ? cities.map(([value, label]) => ({ value, label })) : provinces.map((p) => ({ value: p, label: p }))}
+                  data-testid="account-audit-region"
+                />
+              </Field>
+            )}
+          </FieldRow>
         )}
         {((!account && role === 'coordinator') || (account?.role === 'coordinator' && me.account.role === 'admin')) && communityField}
         {!account && (role === 'teacher' || role === 'classroom') && (

@@ -19,7 +19,8 @@ function scopeOf(t: Translate, a: Account, dir: Directory | undefined, countyNam
     case 'admin':
       return t('account.scopeAll');
     case 'auditor':
-      return a.countyId ? countyName(a.countyId) : '—';
+      // C-AUDIT-REGION: a county, a city of its province, or a province.
+      return a.countyId ? countyName(a.countyId) : a.auditCity ? `${a.auditProvince ?? ''} ${a.auditCity}` : (a.auditProvince ?? '—');
     case 'coordinator':
       return a.communityIds.map(communityName).join('、') || '—';
     case 'teacher': {

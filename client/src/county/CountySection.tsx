@@ -5,6 +5,7 @@ import { useMe } from '../app/session.ts';
 import { useQuery } from '../app/useQuery.ts';
 import { useT, type Translate } from '../i18n/index.ts';
 import { Badge, Button, Card, Spinner, Stat, type BadgeTone } from '../ui/index.ts';
+import { CountyComparison } from './CountyComparison.tsx';
 import { RotationDrawer } from './RotationDrawer.tsx';
 import './county.css';
 
@@ -20,7 +21,7 @@ function StatusBadge({ status }: { status: string }) {
   return <Badge tone={tone[status] ?? 'gray'}>{t(`county.status.${status as 'met'}`)}</Badge>;
 }
 
-/** The auditor's (and admin's) county section: coverage, balance by stage, rotation — one block per county, side by side for several. */
+/** The auditor's (and admin's) county section: for several counties their comparison first, then coverage, balance by stage, rotation — one block per county, side by side. */
 export function CountySection() {
   const t = useT();
   const q = useQuery(api.countyReports, {});
@@ -36,10 +37,12 @@ export function CountySection() {
         <span className="county-exports">
           <a className="btn btn--secondary btn--sm" href={url('xlsx')} data-testid="county-export-xlsx">{t('county.export.xlsx')}</a>
           <a className="btn btn--secondary btn--sm" href={url('csv', { sheet: 'balance' })}>{t('county.export.csv')}</a>
+          {data.comparison && <a className="btn btn--secondary btn--sm" href={url('csv', { sheet: 'compare' })} data-testid="county-export-compare">{t('county.export.compare')}</a>}
           <a className="btn btn--secondary btn--sm" href={url('html')} target="_blank" rel="noreferrer">{t('county.export.html')}</a>
         </span>
       }
     >
+      {data.comparison && <CountyComparison comparison={data.comparison} />}
       <div className={data.counties.length > 1 ? 'county-grid' : undefined}>
         {data.counties.map((c) => <CountyBlock key={c.countyId} c={c} several={data.counties.length > 1} onChanged={() => void q.reload()} />)}
       </div>

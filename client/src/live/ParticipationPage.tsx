@@ -5,6 +5,7 @@ import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type MessageKey } from '../i18n/index.ts';
 import { Alert, Badge, Card, LoadError, NotFoundState, PageHeader, Spinner, Table, type Column } from '../ui/index.ts';
 import { clock } from './clock.ts';
+import { RecordingsCard } from './replay/RecordingsCard.tsx';
 import { ClassroomInteraction, StCard } from './StPanel.tsx';
 import { figuresText } from './verdictText.ts';
 import './live.css';
@@ -15,7 +16,7 @@ import './live.css';
  * camera, microphone, speaking, hands raised, on stage — and the counting
  * rules it was judged by, each with its figures (which one failed, by how much).
  * Lessons also show their S-T analysis (curve, Rt, Ch, type) and each
- * classroom's interaction (speaking, hands, stage).
+ * classroom's interaction (speaking, hands, stage). The recordings link to their playback.
  */
 export function ParticipationPage({ params }: RouteProps) {
   const sessionId = params['sessionId']!;
@@ -84,6 +85,7 @@ export function ParticipationPage({ params }: RouteProps) {
       <Card title={t('live.report.participants')} flush>
         <Table columns={columns} rows={data.participants} rowKey={(p) => p.key} testId="live-report-table" />
       </Card>
+      <RecordingsCard sessionId={sessionId} />
     </>
   );
 }

@@ -6,12 +6,14 @@ import { coursewareEn, coursewareZh } from './courseware/messages.ts';
 import { oversightEn, oversightZh } from './oversightMessages.ts';
 import { stEn, stZh } from './stMessages.ts';
 import { classToolsEn, classToolsZh } from './tools/messages.ts';
+import { replayEn, replayZh } from './replay/messages.ts';
 
 export const liveZh = {
   ...coursewareZh,
   ...oversightZh,
   ...stZh,
   ...classToolsZh,
+  ...replayZh,
   'nav.live': '直播课堂',
 
   'live.title': '直播课堂',
@@ -124,6 +126,8 @@ export const liveZh = {
   'live.error.conflict': '与当前状态冲突',
   'live.error.muted_by_host': '主讲教师已将本教室静音，请举手申请发言',
   'live.error.media_unavailable': '媒体服务暂不可用，请稍后再试',
+  'live.error.cluster_unavailable': '服务器之间暂时无法互通：正在进行的课不受影响，新的课请稍后再进入',
+  'live.error.rate_limited': '操作太频繁，请稍等片刻再试',
   'live.error.internal': '出错了，请重试',
   'live.verdict.failedShare': '{rule}：{measured}（需要 {required}）',
   'live.verdict.failedCount': '{rule}：{count} 个达到 {share}（需要 {required} 个）',
@@ -138,6 +142,7 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   ...oversightEn,
   ...stEn,
   ...classToolsEn,
+  ...replayEn,
   'nav.live': 'Live classroom',
 
   'live.title': 'Live classroom',
@@ -250,6 +255,8 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   'live.error.conflict': 'Conflicts with the current state',
   'live.error.muted_by_host': 'The teacher muted this classroom: raise your hand to ask to speak',
   'live.error.media_unavailable': 'The media server is not available; try again shortly',
+  'live.error.cluster_unavailable': 'The servers cannot reach each other just now: lessons already running go on; try joining again shortly',
+  'live.error.rate_limited': 'Too many in a short time: wait a moment and try again',
   'live.error.internal': 'Something went wrong; try again',
   'live.verdict.failedShare': '{rule}: {measured} (needs {required})',
   'live.verdict.failedCount': '{rule}: {count} reached {share} (needs {required})',

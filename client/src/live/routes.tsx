@@ -7,11 +7,12 @@ const LivePage = lazyPage(() => import('./LivePage.tsx'), (m) => m.LivePage);
 const PatrolHome = lazyPage(() => import('./PatrolHome.tsx'), (m) => m.PatrolHome);
 const ParticipationPage = lazyPage(() => import('./ParticipationPage.tsx'), (m) => m.ParticipationPage);
 const RulesPage = lazyPage(() => import('./RulesPage.tsx'), (m) => m.RulesPage);
+const ReplayPage = lazyPage(() => import('./replay/ReplayPage.tsx'), (m) => m.ReplayPage);
 
 /**
  * Live classrooms (issue #4) and oversight (issue #6): coordinators and auditors
  * patrol live sessions (巡课) invisibly; a session's participation data after it
- * ends; the admin's counting rules.
+ * ends, and a recording's playback with its courseware and strokes; the admin's counting rules.
  */
 export const liveRoutes: AppRoute[] = [
   {
@@ -27,6 +28,8 @@ export const liveRoutes: AppRoute[] = [
     nav: { labelKey: 'nav.patrol', roles: ['coordinator', 'auditor'], section: 'teaching', icon: 'search', order: 6 },
   },
   { path: '/live/report/:sessionId', component: ParticipationPage, roles: ['admin', 'auditor', 'coordinator', 'teacher'] },
+  // The recordings' audience (server/live/recordings.ts).
+  { path: '/live/replay/:recordingId', component: ReplayPage, roles: ['auditor', 'coordinator', 'teacher'] },
   {
     path: '/live/rules',
     component: RulesPage,

@@ -3,7 +3,7 @@ import type { QuotaEvidence } from '../../../shared/schemas/quotas.ts';
 import { localDateTime } from '../app/format.ts';
 import { api } from '../app/api.ts';
 import { useSubjectLabel } from '../app/reference.ts';
-import type { RouteProps } from '../app/router.tsx';
+import { Link, type RouteProps } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Alert, Badge, Card, DescriptionList, EmptyState, LoadError, NotFoundState, PageHeader, Spinner, Table } from '../ui/index.ts';
@@ -193,6 +193,8 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
             { key: 'size', header: '', align: 'right', render: (r) => (r.sizeBytes === null ? '' : `${(r.sizeBytes / 1_048_576).toFixed(1)} MB`) },
             { key: 'status', header: t('evidence.status'), render: (r) => label(t, `evidence.recording.status.${r.status}`, r.status) },
             { key: 'play', header: '', align: 'right', render: (r) => (r.status === 'ready' ? <a href={r.url} target="_blank" rel="noreferrer">{t('evidence.recording.play')}</a> : null) },
+            // The playback page shows the courseware and strokes in step with the video.
+            { key: 'replay', header: '', align: 'right', render: (r) => (r.status === 'ready' ? <Link to={`/live/replay/${r.id}`} data-testid="evidence-replay">{t('replay.open')}</Link> : null) },
           ]}
         />
       </Card>

@@ -6,7 +6,8 @@ import { classrooms, teachers } from './schools.ts';
 
 /**
  * A person or a classroom device that signs in. The role decides which scope
- * column is set: auditor → county, teacher → teacher, classroom → classroom;
+ * column is set: auditor → its level and region (a county, or a city with its province, or a
+ * province: C-AUDIT-REGION), teacher → teacher, classroom → classroom;
  * coordinators get their communities through `account_communities`.
  */
 export const accounts = pgTable(
@@ -19,6 +20,10 @@ export const accounts = pgTable(
     /** admin | auditor | coordinator | teacher | classroom */
     role: text('role').notNull(),
     countyId: uuid('county_id').references(() => counties.id),
+    /** Auditors: county | city | province (the region is `county_id`, `audit_city` + `audit_province`, or `audit_province`). */
+    auditLevel: text('audit_level'),
+    auditCity: text('audit_city'),
+    auditProvince: text('audit_province'),
     teacherId: uuid('teacher_id').references(() => teachers.id).unique(),
     classroomId: uuid('classroom_id').references(() => classrooms.id).unique(),
     locale: text('locale').notNull().default('zh-CN'),
@@ -28,7 +33,15 @@ export const accounts = pgTable(
   },
   (t) => [
     check('accounts_role_ck', sql`${t.role} in ('admin', 'auditor', 'coordinator', 'teacher', 'classroom')`),
-    check('accounts_auditor_county_ck', sql`(${t.role} = 'auditor') = (${t.countyId} is not null)`),
+    check('accounts_audit_level_ck', sql`(${t.role} = 'auditor') = (${t.auditLevel} is not null) and ${t.auditLevel} in ('county', 'city', 'province')`),
+    check(
+      'accounts_auditor_region_ck',
+      sql`case ${t.auditLevel}
+        when 'county' then ${t.countyId} is not null and ${t.auditCity} is null and ${t.auditProvince} is null
+        when 'city' then ${t.countyId} is null and ${t.auditCity} is not null and ${t.auditProvince} is not null
+        when 'province' then ${t.countyId} is null and ${t.auditCity} is null and ${t.auditProvince} is not null
+        else ${t.countyId} is null and ${t.auditCity} is null and ${t.auditProvince} is null end`,
+    ),
     check('accounts_teacher_ck', sql`(${t.role} = 'teacher') = (${t.teacherId} is not null)`),
     check('accounts_classroom_ck', sql`(${t.role} = 'classroom') = (${t.classroomId} is not null)`),
   ],

@@ -1,6 +1,13 @@
 import type { TimerState } from '../../../shared/schemas/classTools.ts';
 import { LiveError } from '../errors.ts';
 
+/** One change of the countdown as the tool timeline keeps it (`started` {seconds}, `paused` {remainingMs}, `continued`, `reset`). */
+export interface TimerChange {
+  readonly action: string;
+  readonly detail: Record<string, unknown>;
+  readonly at: Date;
+}
+
 /**
  * The lesson countdown of one live room (T-TIMER-*). It keeps instants, not ticks: a
  * running countdown is its end instant, so every page — a late joiner too — computes
@@ -36,6 +43,29 @@ export class LessonTimer {
     this.#durationMs = 0;
     this.#endsAt = null;
     this.#remainingMs = 0;
+  }
+
+  /**
+   * T-TIMER-RESTORE: the countdown of a rebuilt room, from the changes the timeline kept —
+   * the same end instant as before, so it keeps running (or stays paused) where it was.
+   */
+  replay(changes: readonly TimerChange[]): void {
+    for (const { action, detail, at } of changes) {
+      const t = at.getTime();
+      if (action === 'started' && typeof detail.seconds === 'number') {
+        this.#durationMs = detail.seconds * 1000;
+        this.#endsAt = t + this.#durationMs;
+        this.#remainingMs = 0;
+      } else if (action === 'paused' && typeof detail.remainingMs === 'number') {
+        this.#remainingMs = detail.remainingMs;
+        this.#endsAt = null;
+      } else if (action === 'continued') {
+        this.#endsAt = t + this.#remainingMs;
+        this.#remainingMs = 0;
+      } else if (action === 'reset') {
+        this.reset();
+      }
+    }
   }
 
   #runningAt(now: number): boolean {

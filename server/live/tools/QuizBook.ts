@@ -94,6 +94,12 @@ export class QuizBook {
     return a;
   }
 
+  /** T-TOOLS-RESTORE: a rebuilt room takes back the session's questions and answers from the records (before anyone asks anything). */
+  restore(saved: readonly QuizRecord[]): void {
+    if (this.#questions.length > 0) throw new Error('QuizBook.restore: the room has questions of its own already');
+    this.#questions.push(...saved);
+  }
+
   /** Forgets a question the records refused (nothing was told about it). */
   withdraw(id: string): void {
     const i = this.#questions.findIndex((q) => q.id === id);

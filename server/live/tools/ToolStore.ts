@@ -1,14 +1,23 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
 import type { ChatMessage, QuizKind, QuizQuestion, ToolEvent } from '../../../shared/schemas/classTools.ts';
 import type { LiveRole } from '../../../shared/schemas/live.ts';
 import type { Db } from '../../db/client.ts';
 import { liveChatMessages, liveQuizAnswers, liveQuizQuestions, liveToolEvents } from '../../db/schema/index.ts';
 import { isPgError, PgCode } from '../../http/errors.ts';
 import { LiveError } from '../errors.ts';
+import type { TimerChange } from './LessonTimer.ts';
 import { questionView, type QuizRecord, type StoredAnswer } from './QuizBook.ts';
 
 export type ToolName = ToolEvent['tool'];
 type ChatRow = typeof liveChatMessages.$inferSelect;
+
+/** A room's class tools as the records keep them. */
+export interface SavedTools {
+  readonly questions: QuizRecord[];
+  readonly classroomsMayChat: boolean;
+  /** The countdown's changes in order. */
+  readonly timer: TimerChange[];
+}
 
 /** A message as participants see it: a deleted one keeps its place without its text. */
 export const chatView = (r: ChatRow): ChatMessage => ({
@@ -67,23 +76,41 @@ export class ToolStore {
 
   /** Every question of a session with every answer and the key (for those who read the session's records). */
   async quizResults(sessionId: string): Promise<QuizQuestion[]> {
+    return (await this.questionRecords(sessionId)).map((q) => questionView(q, { seesAll: true, classroomId: null }, 0));
+  }
+
+  /** The session's questions as a room holds them, in the order asked, with their answers. */
+  async questionRecords(sessionId: string): Promise<QuizRecord[]> {
     const questions = await this.db.select().from(liveQuizQuestions).where(eq(liveQuizQuestions.sessionId, sessionId)).orderBy(asc(liveQuizQuestions.askedAt));
     const answers = await this.db.select().from(liveQuizAnswers).where(eq(liveQuizAnswers.sessionId, sessionId));
-    return questions.map((r) => {
-      const record: QuizRecord = {
-        id: r.id,
-        kind: r.kind as QuizKind,
-        text: r.text,
-        options: r.options,
-        correct: r.correct,
-        limitSeconds: r.limitSeconds,
-        askedAt: r.askedAt,
-        closesAt: r.closesAt,
-        revealedAt: r.revealedAt,
-        answers: new Map(answers.filter((a) => a.questionId === r.id).map((a) => [a.classroomId, { ...a, choice: a.choice }])),
-      };
-      return questionView(record, { seesAll: true, classroomId: null }, 0);
-    });
+    return questions.map((r) => ({
+      id: r.id,
+      kind: r.kind as QuizKind,
+      text: r.text,
+      options: r.options,
+      correct: r.correct,
+      limitSeconds: r.limitSeconds,
+      askedAt: r.askedAt,
+      closesAt: r.closesAt,
+      revealedAt: r.revealedAt,
+      answers: new Map(answers.filter((a) => a.questionId === r.id).map((a) => [a.classroomId, { ...a, choice: a.choice }])),
+    }));
+  }
+
+  /** What a (re)built room takes back from the records (T-TOOLS-RESTORE): the questions, the chat switch, the countdown's changes. */
+  async saved(sessionId: string): Promise<SavedTools> {
+    const questions = await this.questionRecords(sessionId);
+    const events = await this.db
+      .select()
+      .from(liveToolEvents)
+      .where(and(eq(liveToolEvents.sessionId, sessionId), inArray(liveToolEvents.tool, ['chat', 'timer'])))
+      .orderBy(asc(liveToolEvents.at), asc(liveToolEvents.id));
+    const chatSwitch = events.filter((e) => e.tool === 'chat' && (e.action === 'classrooms_on' || e.action === 'classrooms_off')).at(-1);
+    return {
+      questions,
+      classroomsMayChat: chatSwitch?.action === 'classrooms_on',
+      timer: events.filter((e) => e.tool === 'timer').map((e) => ({ action: e.action, detail: e.detail, at: e.at })),
+    };
   }
 
   async timeline(sessionId: string): Promise<ToolEvent[]> {

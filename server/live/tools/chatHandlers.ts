@@ -2,7 +2,7 @@ import type { chatRequests } from '../../../shared/signaling/chat.ts';
 import { inputShapeProblem } from '../../http/inputGuard.ts';
 import { LiveError } from '../errors.ts';
 import { inRoom, requireModerator } from '../handlers.ts';
-import { everyone, storeOf, type HandlersOf } from './kit.ts';
+import { everyone, storeOf, takeChatTurn, type HandlersOf } from './kit.ts';
 import { chatView } from './ToolStore.ts';
 
 /** Chat of a live session (T-CHAT-*): kept with the session, seen by those in the room. */
@@ -14,6 +14,7 @@ export function chatHandlers(): HandlersOf<typeof chatRequests> {
       // The input guard's rule (I-INPUT-SHAPE) holds over the socket too.
       const problem = inputShapeProblem(text, 'text');
       if (problem) throw new LiveError('validation', `text: ${problem.fields[0]?.message ?? 'contains a control character'}`);
+      takeChatTurn(ctx);
       const row = await storeOf(ctx.service).chatSent(room.sessionId, { accountId: peer.actor.accountId, name: peer.actor.displayName, role: peer.role }, text, new Date());
       const message = chatView(row);
       for (const p of everyone(ctx)) room.notify(p, 'chatMessage', { message });

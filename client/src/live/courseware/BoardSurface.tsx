@@ -17,6 +17,7 @@ export interface Pen {
   readonly text: string;
 }
 
+/** Within the page, to 1/10 000 of it (CW-STROKE-PRECISION): full float digits would triple every stroke's size on the wire and in the timeline. */
 const clamp = (v: number) => roundFraction(Math.min(1, Math.max(0, v)));
 const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 

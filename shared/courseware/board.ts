@@ -1,13 +1,7 @@
-import { BLANK_BOARD_PAGES, type BoardLayout, type BoardPage, type BoardState, type Stroke } from '../../shared/signaling/courseware.ts';
+import type { BoardEvent, BoardSnapshot } from '../schemas/courseware.ts';
+import { BLANK_BOARD_PAGES, type BoardLayout, type BoardPage, type BoardState, type Stroke } from '../signaling/courseware.ts';
 
-/** One applied change of the board: what the timeline stores and replays (live_board_events). */
-export type BoardEvent =
-  | { kind: 'page'; accountId: string | null; payload: { coursewareId: string | null; fileName: string | null; pageCount: number; page: number } }
-  | { kind: 'stroke'; accountId: string | null; payload: { page: BoardPage; stroke: Stroke } }
-  | { kind: 'erase' | 'clear'; accountId: string | null; payload: { page: BoardPage; strokes: Stroke[] } }
-  | { kind: 'undo'; accountId: string | null; payload: { page: BoardPage; removed: string[]; restored: Stroke[] } }
-  | { kind: 'layout'; accountId: string | null; payload: { layout: BoardLayout } }
-  | { kind: 'stage_writing'; accountId: string | null; payload: { allowed: boolean } };
+export type { BoardEvent };
 
 type UndoEntry = { added: string } | { erased: Stroke[] };
 
@@ -18,7 +12,9 @@ const pageKey = (p: BoardPage) => `${p.coursewareId ?? 'blank'}#${p.page}`;
  * strokes of every page (they stay with their page), the layout and whether the
  * classroom on stage may write. Every change is a BoardEvent applied by `apply`,
  * so replaying a session's timeline rebuilds exactly this state (BOARD-TIMELINE).
- * Deciding whether a change is allowed is the caller's (RoomBoard.ts).
+ * The one fold of board events: the server's room (server/courseware/RoomBoard.ts)
+ * and the recording's playback page (CW-REPLAY-SYNC) both apply events with it.
+ * Deciding whether a change is allowed is the caller's.
  */
 export class Board {
   active = false;
@@ -42,6 +38,28 @@ export class Board {
 
   has(strokeId: string, page: BoardPage = this.current): boolean {
     return this.#strokes.get(pageKey(page))?.has(strokeId) ?? false;
+  }
+
+  /** A board that continues from a snapshot (undo history is not carried: see BoardSnapshot). */
+  static from(snapshot: BoardSnapshot): Board {
+    const b = new Board();
+    const { pages, ...shown } = snapshot;
+    Object.assign(b, shown);
+    for (const p of pages) {
+      const strokes = b.#page(p);
+      for (const s of p.strokes) strokes.set(s.id, s);
+    }
+    return b;
+  }
+
+  snapshot(): BoardSnapshot {
+    const pages: BoardSnapshot['pages'] = [];
+    for (const [key, strokes] of this.#strokes) {
+      if (strokes.size === 0) continue;
+      const [coursewareId, page] = key.split('#') as [string, string];
+      pages.push({ coursewareId: coursewareId === 'blank' ? null : coursewareId, page: Number(page), strokes: [...strokes.values()] });
+    }
+    return { active: this.active, coursewareId: this.coursewareId, fileName: this.fileName, pageCount: this.pageCount, page: this.page, layout: this.layout, stageWriting: this.stageWriting, pages };
   }
 
   state(): BoardState {

@@ -1,0 +1,132 @@
+import type { NodePipe, PipeEndpoint, ProducerInfo, RoomEvents } from '../../media/index.ts';
+import type { NotificationOf } from '../../shared/signaling/protocol.ts';
+import type { LiveRoom } from '../live/LiveRoom.ts';
+import type { Logger } from '../log.ts';
+import { EDGE_TIMEOUT_MS, mirrorOf, type HostToEdge, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import { NodeLostError, type SignalingRelay } from './SignalingRelay.ts';
+
+type Listener<K extends keyof RoomEvents> = (...args: RoomEvents[K]) => void;
+
+/**
+ * N-EDGE-PIPE, the host's side: one edge node's link to a lesson hosted here. Every
+ * producer of the host's room goes through the pipe, and its changes (new, paused,
+ * resumed, closed) follow as messages, in order; the room closing closes the link.
+ */
+export class PipeLink {
+  readonly sessionId: string;
+  readonly edgeNode: string;
+  readonly #room: LiveRoom;
+  readonly #pipe: NodePipe;
+  readonly #relay: SignalingRelay;
+  readonly #log: Logger;
+  readonly #onClose: (link: PipeLink) => void;
+  /** Messages go one after the other: a pause never overtakes the producer it pauses. */
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #listeners: [keyof RoomEvents & string, (...args: never[]) => void][] = [];
+  #closed = false;
+
+  private constructor(room: LiveRoom, edgeNode: string, pipe: NodePipe, relay: SignalingRelay, log: Logger, onClose: (link: PipeLink) => void) {
+    this.sessionId = room.sessionId;
+    this.edgeNode = edgeNode;
+    this.#room = room;
+    this.#pipe = pipe;
+    this.#relay = relay;
+    this.#log = log;
+    this.#onClose = onClose;
+  }
+
+  /** Connects a pipe of the host's room to the edge's end and sends every producer: the answer to the edge's `open`. */
+  static async open(options: { room: LiveRoom; edgeNode: string; endpoint: PipeEndpoint; relay: SignalingRelay; log: Logger; onClose: (link: PipeLink) => void }): Promise<{ link: PipeLink; opened: Opened }> {
+    const { room } = options;
+    const pipe = await room.media.openPipe();
+    const link = new PipeLink(room, options.edgeNode, pipe, options.relay, options.log, options.onClose);
+    try {
+      await pipe.connect(options.endpoint);
+      link.#wire();
+      const producers: PipedFrom[] = [];
+      for (const info of room.media.listProducers()) {
+        const piped = await link.#piped(info);
+        if (piped) producers.push(piped);
+      }
+      return { link, opened: { endpoint: pipe.local, producers } };
+    } catch (err) {
+      link.close(null, false);
+      throw err;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  async #piped(info: ProducerInfo): Promise<PipedFrom | null> {
+    const p = this.#room.participants.get(info.peerId);
+    if (!p) return null;
+    try {
+      return { producer: await this.#pipe.send(info.id), peer: mirrorOf(p) };
+    } catch (err) {
+      // The producer closed meanwhile: nothing to send.
+      this.#log.debug({ err, producerId: info.id }, 'cluster: producer not piped');
+      return null;
+    }
+  }
+
+  #on<K extends keyof RoomEvents & string>(event: K, listener: Listener<K>): void {
+    this.#room.media.on(event, listener);
+    this.#listeners.push([event, listener as (...args: never[]) => void]);
+  }
+
+  #wire(): void {
+    this.#on('newproducer', (info) =>
+      this.#send(async () => {
+        const piped = await this.#piped(info);
+        return piped ? { type: 'producer', sessionId: this.sessionId, ...piped } : null;
+      }),
+    );
+    this.#on('producerpaused', (_peer, _source, producerId) => this.#send(async () => ({ type: 'paused', sessionId: this.sessionId, producerId, paused: true })));
+    this.#on('producerresumed', (_peer, _source, producerId) => this.#send(async () => ({ type: 'paused', sessionId: this.sessionId, producerId, paused: false })));
+    this.#on('producerclosed', (_peer, _source, producerId) => {
+      this.#pipe.stopSending(producerId);
+      this.#send(async () => ({ type: 'producerClosed', sessionId: this.sessionId, producerId }));
+    });
+    // The host's room closed without a verdict (moved, lost, shut down): the edge's receivers join again.
+    this.#on('closed', () => this.close(null));
+    this.#pipe.once('closed', () => this.close(null));
+  }
+
+  #send(message: () => Promise<HostToEdge | null>): void {
+    if (this.#closed) return;
+    this.#queue = this.#queue
+      .then(async () => {
+        const m = await message();
+        if (m && !this.#closed) await this.#relay.callEdge(this.edgeNode, m, EDGE_TIMEOUT_MS);
+      })
+      .catch((err: unknown) => {
+        if (err instanceof NodeLostError) this.close(null, false);
+        else this.#log.warn({ err, sessionId: this.sessionId, edge: this.edgeNode }, 'cluster: telling an edge node failed');
+      });
+  }
+
+  /** N-EDGE-CLOSE: the edge closes its evidence of the lesson at `at` and writes it; resolves when it did (or is gone). */
+  async ending(at: Date): Promise<void> {
+    if (this.#closed) return;
+    await this.#queue;
+    await this.#relay.callEdge(this.edgeNode, { type: 'ending', sessionId: this.sessionId, at: at.toISOString() } satisfies HostToEdge, EDGE_TIMEOUT_MS).catch((err: unknown) => {
+      this.#log.warn({ err, sessionId: this.sessionId, edge: this.edgeNode }, 'cluster: an edge node did not close its evidence');
+    });
+  }
+
+  /** Closes the link: the edge is told (with the verdict when the lesson ended) unless it is gone. */
+  close(ended: NotificationOf<'sessionEnded'> | null, tell = true): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [event, listener] of this.#listeners) this.#room.media.off(event, listener as never);
+    this.#listeners.length = 0;
+    this.#pipe.close();
+    if (tell) {
+      const m: HostToEdge = { type: 'close', sessionId: this.sessionId, ended };
+      void this.#queue.then(() => this.#relay.callEdge(this.edgeNode, m, EDGE_TIMEOUT_MS)).catch(() => undefined);
+    }
+    this.#onClose(this);
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * A master-teacher lesson (名师课堂) bigger than its host node (server/cluster/SPEC.md
+ * N-EDGE*): two app nodes behind nginx, each taking at most two consumers. The teacher
+ * and 澉浦 reach node 1 (door 1), which hosts the lesson and is then full; 六里 reaches
+ * node 2 (door 2), which opens an edge room and receives the teacher's camera and
+ * microphone through a PipeTransport from node 1. (Placement may pick node 2 for the
+ * lesson: then the doors are the other way round.) Both classrooms decode in real Chromium
+ * — on loopback, then with each node, the load balancer and each school's Chromium on a
+ * test host of its own (198.18.4.0/24), so the pipe crosses between two hosts' addresses.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLoopbackCluster, type LoopbackCluster } from '../support/clusterNodes.ts';
+import { createLiveSession } from '../support/live.ts';
+import { endFromPage, framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+for (const mode of ['loopback', 'namespaces'] as const) {
+  describe(`a broadcast whose classrooms sit on two nodes (${mode})`, () => {
+    let cluster: LoopbackCluster;
+    let sessionId: string;
+    let teacher: LivePage;
+    let ganpu: LivePage;
+    let liuli: LivePage;
+
+    beforeAll(async () => {
+      cluster = await startLoopbackCluster({ nodes: 2, namespaces: mode === 'namespaces', subnet: '198.18.4', env: { MEDIA_NODE_MAX_CONSUMERS: '2' } });
+      sessionId = await createLiveSession(cluster, { mode: 'master', startsInMs: 2_000, durationMs: 10 * 60_000 });
+      const door = (i: number) => ({ url: cluster.doors[i]!, signIn: cluster.signIn });
+      teacher = await openLivePage(await cluster.browser(0), door(0), 'teacher.wang', `/live/${sessionId}`);
+      await teacher.page.getByTestId('live-golive').click();
+      await teacher.page.getByTestId('live-console').waitFor();
+    }, 400_000);
+
+    afterAll(async () => {
+      await cluster?.close();
+    });
+
+    it('N-EDGE, N-EDGE-PIPE: with the host full, the next classroom is placed on the other node and both classrooms decode the teacher', async () => {
+      const teacherPeer = await waitFor('the teacher joined', () => peerIdOf(teacher), (id) => !!id);
+      const host = (await cluster.hostOf(sessionId))!;
+      const edge = host === 'node-1' ? 'node-2' : 'node-1';
+      const doorOf = (node: string) => ({ url: cluster.doors[node === 'node-1' ? 0 : 1]!, signIn: cluster.signIn });
+      ganpu = await openLivePage(await cluster.browser(1), doorOf(host), 'class.ganpu', `/live/${sessionId}`);
+      await ganpu.page.getByTestId('live-terminal').waitFor();
+      await framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000);
+      // The host tells the cluster it is full (the teacher's camera and microphone to 澉浦).
+      await waitFor('the host reported full', async () => (await cluster.loads()).find((n) => n.nodeId === host)?.consumers ?? 0, (n) => n >= 2, 30_000);
+
+      liuli = await openLivePage(await cluster.browser(2), doorOf(edge), 'class.liuli', `/live/${sessionId}`);
+      await liuli.page.getByTestId('live-terminal').waitFor();
+      await framesGrow(liuli, 'camera', teacherPeer, 5, 60_000);
+      // 澉浦 still decodes on the host, and node 2 is an edge of the lesson, not its host.
+      await framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000);
+      const loads = await waitFor('the other node reported as an edge', () => cluster.loads(), (l) => !!l.find((n) => n.nodeId === edge)?.edges?.includes(sessionId), 30_000);
+      expect(loads.find((n) => n.nodeId === host)?.lessons).toEqual([sessionId]);
+      expect(loads.find((n) => n.nodeId === edge)?.lessons).toEqual([]);
+      expect(await cluster.hostOf(sessionId)).toBe(host);
+    });
+
+    it('N-EDGE-CLOSE: the teacher ends the lesson; the classroom on the edge node is told it ended', async () => {
+      await endFromPage(teacher.page);
+      const status = liuli.page.getByTestId('live-ended-status');
+      await status.waitFor({ timeout: 60_000 });
+      // The verdict the host judged, as 澉浦 on the host sees it too.
+      await ganpu.page.getByTestId('live-ended-status').waitFor({ timeout: 60_000 });
+      expect(await status.getAttribute('data-status')).toBe(await ganpu.page.getByTestId('live-ended-status').getAttribute('data-status'));
+      await waitFor('no node an edge any more', () => cluster.loads(), (l) => l.every((n) => (n.edges ?? []).length === 0), 30_000);
+    });
+  });
+}

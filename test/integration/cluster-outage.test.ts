@@ -1,0 +1,136 @@
+/**
+ * The cluster when its shared state fails (server/cluster/SPEC.md): two nodes that both
+ * believe they host a lesson, and Redis gone and back. The test runs its own Redis
+ * server on a free loopback port, so it can stop it without touching anyone else's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeAll, enterLesson, startTwoNodes, type TwoNodes } from '../support/cluster.ts';
+import { createLiveSession, fakeDtls, fakeRtpParameters, nextNotification, signalingRefusal } from '../support/live.ts';
+import { waitFor } from '../support/waitFor.ts';
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** A Redis server that keeps nothing on disk; resolves once it accepts connections. */
+function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes('Ready to accept connections')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
+  });
+}
+
+const stopRedis = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+
+const stream = `tongbu-test-${randomBytes(4).toString('hex')}`;
+let port: number;
+let redisServer: ChildProcess;
+let nodes: TwoNodes;
+let inspector: ReturnType<typeof createClient>;
+const lease = (sessionId: string) => `${stream}:cluster:host:${sessionId}`;
+
+beforeAll(async () => {
+  port = await freePort();
+  redisServer = await startRedis(port);
+  // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
+  nodes = await startTwoNodes({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_STREAM_NAME: stream, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' });
+  inspector = createClient({ url: `redis://127.0.0.1:${port}` });
+  inspector.on('error', () => {});
+  await inspector.connect();
+});
+
+afterAll(async () => {
+  await nodes?.close();
+  if (inspector?.isOpen) inspector.destroy();
+  if (redisServer) await stopRedis(redisServer);
+});
+
+describe('a cluster whose shared state fails', () => {
+  it('N-LEASE-RACE: a node whose lesson another live node took over closes its room, and its participants follow the winner', async () => {
+    const { a, b, on, platform } = nodes;
+    const sessionId = await createLiveSession(platform);
+    const teacher = await on(a, 'teacher.wang');
+    await enterLesson(teacher, sessionId, ['camera']);
+    expect(a.service.rooms.has(sessionId)).toBe(true);
+    const ganpu = await on(b, 'class.ganpu');
+    const g = await enterLesson(ganpu, sessionId);
+
+    // Node A's renewal came too late and node B took the lease: both believe they host.
+    const toldTeacher = nextNotification(teacher, 'mediaRebuilt');
+    const toldClassroom = nextNotification(ganpu, 'mediaRebuilt');
+    await inspector.set(lease(sessionId), 'node-b', { expiration: { type: 'PX', value: 3000 } });
+    await toldTeacher;
+    await toldClassroom;
+    expect(a.service.rooms.has(sessionId)).toBe(false);
+
+    // They join again, as the client does on mediaRebuilt, and reach the winner's room.
+    const t2 = await enterLesson(teacher, sessionId, ['camera']);
+    expect(b.service.rooms.has(sessionId)).toBe(true);
+    expect(a.service.rooms.has(sessionId)).toBe(false);
+    const g2 = await ganpu.request('join', { sessionId, resume: { peerId: g.joined.peerId, token: g.joined.resumeToken } });
+    await ganpu.request('createTransport', { direction: 'recv' });
+    const { consumers } = await consumeAll(ganpu, g2);
+    expect(consumers.find((c) => c.source === 'camera')).toMatchObject({ producerId: t2.produced['camera'] });
+    expect(await inspector.get(lease(sessionId))).toBe('node-b');
+  });
+
+  it('N-REDIS-OUTAGE: without Redis a node keeps its lesson running and refuses new ones at once; when Redis is back it holds its lesson again and places new ones', async () => {
+    const { a, b, on, platform } = nodes;
+    const running = await createLiveSession(platform);
+    const waiting = await createLiveSession(platform);
+    const teacher = await on(a, 'teacher.wang');
+    await enterLesson(teacher, running, ['camera']);
+    // Node B already hosts a lesson: this one goes to node A, which took the join.
+    expect(a.service.rooms.has(running)).toBe(true);
+    const ganpu = await on(a, 'class.ganpu');
+    const g = await enterLesson(ganpu, running);
+    await consumeAll(ganpu, g.joined);
+    // Sockets for later, opened while sign-in still works.
+    const teacherAgain = await on(a, 'teacher.wang');
+    const liuliOnB = await on(b, 'class.liuli');
+
+    await stopRedis(redisServer);
+    await waitFor('both nodes to see Redis gone', async () => [a.cluster.reachable, b.cluster.reachable], (r) => r.every((x) => !x));
+
+    // The running lesson goes on: the teacher publishes, the classroom is told and receives it.
+    const told = nextNotification(ganpu, 'newConsumer', (c) => c.source === 'microphone');
+    const send = await teacher.request('createTransport', { direction: 'send' });
+    await teacher.request('connectTransport', { transportId: send.id, dtlsParameters: fakeDtls });
+    const mic = await teacher.request('produce', { transportId: send.id, kind: 'audio', source: 'microphone', rtpParameters: fakeRtpParameters('audio', 7000) });
+    expect((await told).producerId).toBe(mic.producerId);
+    expect(a.service.rooms.get(running)!.participants.size).toBe(2);
+
+    // Nothing new is placed, on either node, and the answer comes at once (not at the client's timeout).
+    expect((await signalingRefusal(teacherAgain.request('join', { sessionId: waiting }))).code).toBe('cluster_unavailable');
+    expect((await signalingRefusal(liuliOnB.request('join', { sessionId: waiting }))).code).toBe('cluster_unavailable');
+
+    // Redis comes back empty (it keeps nothing on disk): the first heartbeat takes the running lesson's lease again.
+    redisServer = await startRedis(port);
+    await inspector.connect().catch(() => undefined);
+    await waitFor('node A to hold its lesson again', () => inspector.get(lease(running)), (holder) => holder === 'node-a');
+    await waitFor('both nodes registered again', async () => a.cluster.nodes.map((n) => n.nodeId).sort().join(), (ids) => ids === 'node-a,node-b');
+    expect(a.service.rooms.has(running)).toBe(true);
+
+    const joined = await teacherAgain.request('join', { sessionId: waiting });
+    expect(joined.peerId).toBeTruthy();
+    expect(a.service.rooms.has(waiting) || b.service.rooms.has(waiting)).toBe(true);
+  });
+});
