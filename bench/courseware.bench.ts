@@ -13,14 +13,8 @@ import { api } from '../shared/api/index.ts';
 import type { NotificationOf } from '../shared/signaling/protocol.ts';
 import { slidesPdf, upload } from '../test/support/courseware.ts';
 import { createLiveSession, liveSocket, tempDataDir, type LiveSocket } from '../test/support/live.ts';
-import { DEMO_PASSWORD, signInAt, type TestPlatform } from '../test/support/platform.ts';
-import { loadConfig } from '../server/config.ts';
-import { openDatabase } from '../server/db/client.ts';
-import { features } from '../server/features.ts';
-import { createLogger } from '../server/log.ts';
-import { seedDemo } from '../server/seed/demo.ts';
-import { startServer } from '../server/server.ts';
 import { waitFor } from '../test/support/waitFor.ts';
+import { platformFor } from './livePlatform.ts';
 import type { Bench } from './run.ts';
 
 const PAGES = 40;
@@ -29,29 +23,6 @@ function summary(ms: number[]) {
   const s = [...ms].sort((a, b) => a - b);
   const q = (p: number) => Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))]! * 10) / 10;
   return { n: s.length, p50: q(0.5), p95: q(0.95), min: q(0), max: q(1) };
-}
-
-/** The platform as `npm start` runs it, on a fresh migrated PGlite with the demo county (the test harness needs vitest). */
-async function platformFor(pool: WorkerPool, dataDir: string): Promise<TestPlatform> {
-  const database = await openDatabase({ kind: 'pglite' });
-  await database.migrate();
-  await seedDemo(database.db, { password: DEMO_PASSWORD });
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SIGNIN_RATE_LIMIT: '1000', SERVE_CLIENT: 'false', LIVE_SWEEP_SECONDS: '0', DATA_DIR: dataDir });
-  const server = await startServer({ config, database, media: pool, log: createLogger(config) }, { ...features, port: 0, host: '127.0.0.1' });
-  return {
-    url: server.url,
-    database: database as TestPlatform['database'],
-    server,
-    config,
-    signIn: (username, password) => signInAt(server.url, username, password),
-    anonymous: () => {
-      throw new Error('not used');
-    },
-    close: async () => {
-      await server.close();
-      await database.close();
-    },
-  };
 }
 
 const bench: Bench = async (ctx) => {

@@ -133,6 +133,7 @@ export class Peer {
   #rtpCapabilities: types.RtpCapabilities | undefined;
   #lastRecvTransportId: string | undefined;
   #lowBandwidth = false;
+  #videoHeld = false;
   #audioLevel: { volume: number; at: Date } | undefined;
   #closed = false;
   appData: Record<string, unknown>;
@@ -471,6 +472,7 @@ export class Peer {
       live: false,
       requestedLayers: layers,
       closing: false,
+      wanted: false,
     };
     this.#consumers.set(consumer.id, ce);
     te.consumers.add(ce);
@@ -499,13 +501,21 @@ export class Peer {
     };
   }
 
-  /** The client has set up its consumer: start forwarding (a key frame is requested). */
+  /**
+   * The client has set up its consumer: start forwarding (a key frame is requested).
+   * While video is held (holdVideo) a video consumer only remembers the wish.
+   */
   async resumeConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).consumer.resume();
+    const ce = this.#consumer(consumerId);
+    ce.wanted = true;
+    if (this.#videoHeld && ce.consumer.kind === 'video') return;
+    await ce.consumer.resume();
   }
 
   async pauseConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).consumer.pause();
+    const ce = this.#consumer(consumerId);
+    ce.wanted = false;
+    await ce.consumer.pause();
   }
 
   closeConsumer(consumerId: string): void {
@@ -565,6 +575,30 @@ export class Peer {
     for (const te of this.#transports.values()) {
       if (te.direction !== 'recv' || te.transport.type !== 'webrtc') continue;
       jobs.push(te.transport.setMaxOutgoingBitrate(enabled ? this.#host.settings.lowBandwidthMaxOutgoingBitrate : 0).catch(() => undefined));
+    }
+    await Promise.all(jobs);
+  }
+
+  get videoHeld(): boolean {
+    return this.#videoHeld;
+  }
+
+  /**
+   * Holds every video this peer receives at the worker (camera and screen share, also
+   * consumers created later): no video RTP is sent to it, its audio flows on. Releasing
+   * resumes the videos the client had resumed, each with a key frame request so the
+   * picture comes back at once. For a classroom on a weak link that follows the lesson
+   * by sound and the courseware's page images instead.
+   */
+  async holdVideo(held: boolean): Promise<void> {
+    if (typeof held !== 'boolean') throw new InvalidMediaArgumentError('holdVideo() takes a boolean');
+    this.#assertOpen();
+    this.#videoHeld = held;
+    const jobs: Promise<unknown>[] = [];
+    for (const ce of this.#consumers.values()) {
+      if (ce.consumer.kind !== 'video' || ce.consumer.closed) continue;
+      if (held) jobs.push(ce.consumer.pause().catch(() => undefined));
+      else if (ce.wanted) jobs.push(ce.consumer.resume().then(() => ce.consumer.requestKeyFrame()).catch(() => undefined));
     }
     await Promise.all(jobs);
   }

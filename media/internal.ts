@@ -55,6 +55,8 @@ export interface ConsumerEntry {
   requestedLayers: types.ConsumerLayers | undefined;
   /** Closed on the peer's own request (no `consumerclosed` then). */
   closing: boolean;
+  /** The client asked for it to flow (resumeConsumer, not paused since): what a held video goes back to. */
+  wanted: boolean;
 }
 
 export interface ResolvedRoomSettings {

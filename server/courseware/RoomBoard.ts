@@ -1,4 +1,4 @@
-import { BLANK_BOARD_PAGES, MAX_STROKES_PER_PAGE, type BoardLayout, type BoardPage, type BoardState, type Stroke } from '../../shared/signaling/courseware.ts';
+import { BLANK_BOARD_PAGES, MAX_STROKES_PER_PAGE, roundFraction, type BoardLayout, type BoardPage, type BoardState, type Stroke } from '../../shared/signaling/courseware.ts';
 import type { Courseware } from '../../shared/schemas/courseware.ts';
 import { LiveError } from '../live/errors.ts';
 import type { LiveRoom, Participant } from '../live/LiveRoom.ts';
@@ -81,8 +81,10 @@ export class RoomBoard {
     return b.current;
   }
 
-  draw(by: Participant, stroke: Stroke): void {
+  draw(by: Participant, drawn: Stroke): void {
     this.#requireWriter(by);
+    // Whatever a client sent, what is kept and sent on is rounded (CW-STROKE-PRECISION).
+    const stroke: Stroke = { ...drawn, points: drawn.points.map(([x, y, p]) => [roundFraction(x), roundFraction(y), roundFraction(p)]) };
     const page = this.board.current;
     if (this.board.has(stroke.id)) throw new LiveError('conflict', `stroke ${stroke.id} is on the page already`);
     if (this.board.strokesOf().length >= MAX_STROKES_PER_PAGE) throw new LiveError('conflict', `The page holds ${MAX_STROKES_PER_PAGE} strokes: clear it first`);

@@ -40,6 +40,8 @@ export interface Participant {
   micWanted: boolean;
   /** This join reported its join-to-first-frame time (once per join: a fresh join is a new participant). */
   firstFrameReported: boolean;
+  /** Audio-and-courseware mode: its video is held at the worker (CW-AUDIO-ONLY). */
+  audioCourseware: boolean;
   /** A participant of the host node's room, received here through a pipe (an edge room): no socket, no media peer here. */
   readonly mirror?: true;
 }
@@ -110,6 +112,7 @@ export class LiveRoom {
       handRaised: p.handRaised,
       mutedByHost: this.mutedAccounts.has(p.actor.accountId),
       online: p.socket !== null || p.mirror === true,
+      audioCourseware: p.audioCourseware,
     };
   }
 
@@ -193,6 +196,7 @@ export class LiveRoom {
       lock: Promise.resolve(),
       micWanted: false,
       firstFrameReported: false,
+      audioCourseware: false,
     };
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
@@ -230,6 +234,7 @@ export class LiveRoom {
       lock: Promise.resolve(),
       micWanted: false,
       firstFrameReported: false,
+      audioCourseware: false,
       mirror: true,
     };
     this.participants.set(p.peerId, p);
@@ -367,6 +372,14 @@ export class LiveRoom {
     if (resumed) await mediaPeer.resumeProducer(mic.id);
     this.notify(target, 'mutedByHost', muted ? { muted } : { muted, resumed });
     this.#peerChanged(target);
+  }
+
+  /** CW-AUDIO-ONLY: holds (or gives back) every video the participant receives; everyone sees the mode (CW-AUDIO-ONLY-PRESENT). */
+  async setAudioCourseware(p: Participant, enabled: boolean): Promise<void> {
+    if (p.audioCourseware === enabled) return;
+    p.audioCourseware = enabled;
+    await this.mediaPeer(p).holdVideo(enabled);
+    this.#peerChanged(p);
   }
 
   setHand(p: Participant, raised: boolean): void {

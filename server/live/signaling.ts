@@ -1,6 +1,7 @@
 import type { Socket } from 'socket.io';
 import { liveRequests } from '../../shared/signaling/live.ts';
 import { describeIssues, requestEvent, requestNames, type RequestName } from '../../shared/signaling/protocol.ts';
+import { audioCoursewareHandlers } from '../courseware/audioCoursewareHandlers.ts';
 import { coursewareHandlers } from '../courseware/signaling.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { SocketData } from '../realtime/io.ts';
@@ -27,6 +28,7 @@ const handlers: HandlerTable = {
   ...recordingHandlers,
   ...classToolHandlers,
   ...coursewareHandlers,
+  ...audioCoursewareHandlers,
 };
 
 /** Validates a request, runs its handler and validates the answer: what goes into the acknowledgement. */

@@ -66,6 +66,8 @@ export const LivePeer = z
     mutedByHost: z.boolean(),
     /** false while the peer's signaling socket is away (it may come back and resume). */
     online: z.boolean(),
+    /** A classroom in audio-and-courseware mode (仅声音和课件): it receives no video, only sound and the courseware. */
+    audioCourseware: z.boolean().default(false),
   })
   .meta({ id: 'LivePeer' });
 export type LivePeer = z.infer<typeof LivePeer>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../schemas/common.ts';
 import { IceServer, LivePeer, LivePermissions, LiveRuleId, LiveSessionView, MediaSource, RecordingState } from '../schemas/live.ts';
+import { audioCoursewareRequests } from './audioCourseware.ts';
 import { chatNotifications, chatRequests } from './chat.ts';
 import { coursewareNotifications, coursewareRequests } from './courseware.ts';
 import { DtlsParameters, IceCandidate, IceParameters, MediaKind, RtpCapabilities, RtpParameters } from './mediasoup.ts';
@@ -190,6 +191,7 @@ export const liveRequests = {
   ...chatRequests,
   ...timerRequests,
   ...coursewareRequests,
+  ...audioCoursewareRequests,
 } as const;
 
 export const liveNotifications = {

@@ -79,6 +79,11 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
                         <>
                           {onStage && <Badge tone="blue">{t('live.onStage')}</Badge>}
                           {p.handRaised && <Badge tone="orange">{t('live.handRaised')}</Badge>}
+                          {p.audioCourseware && (
+                            <span data-testid="live-audio-courseware-badge">
+                              <Badge tone="purple">{t('cw.audioOnly')}</Badge>
+                            </span>
+                          )}
                           {(p.mutedByHost || !p.publishing.includes('microphone')) && <LiveIcon name="micOff" size={16} />}
                         </>
                       }
@@ -90,6 +95,9 @@ export function TeacherConsole({ client, view }: { client: LiveClient; view: Liv
                         </button>
                         <button type="button" className="btn btn--secondary btn--sm" data-testid="live-mute-btn" onClick={act(() => client.muteClassroom(p.peerId, !p.mutedByHost))}>
                           {p.mutedByHost ? t('live.unmute') : t('live.mute')}
+                        </button>
+                        <button type="button" className="btn btn--secondary btn--sm" data-testid="live-audio-courseware-btn" onClick={act(() => client.setClassroomAudioCourseware(p.peerId, !p.audioCourseware))}>
+                          {p.audioCourseware ? t('cw.audioOnly.leave') : t('cw.audioOnly.switchOn')}
                         </button>
                       </div>
                     )}

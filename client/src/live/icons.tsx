@@ -13,6 +13,7 @@ const paths = {
   end: 'M3 15c5-5 13-5 18 0l-3 3-3-2v-3c-2-.7-4-.7-6 0v3l-3 2z',
   fullscreen: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
   signal: 'M4 20v-3M9 20v-7M14 20v-11M19 20V4',
+  courseware: 'M3 4h18v12H3zM7 8h10M7 12h6M12 16v4M8 20h8',
 } as const;
 
 export type LiveIconName = keyof typeof paths;

@@ -112,7 +112,7 @@ export const liveZh = {
   'live.bandwidth.auto': '自动',
   'live.bandwidth.normal': '高清',
   'live.bandwidth.low': '省流量',
-  'live.bandwidth.minimal': '仅声音和课件',
+  'live.bandwidth.minimal': '仅声音和屏幕',
   'live.bandwidthActive': '已切换为省流量模式',
 
   'live.evidence': '上课记录',
@@ -242,7 +242,7 @@ export const liveEn: Record<keyof typeof liveZh, string> = {
   'live.bandwidth.auto': 'Auto',
   'live.bandwidth.normal': 'HD',
   'live.bandwidth.low': 'Data saver',
-  'live.bandwidth.minimal': 'Sound and slides only',
+  'live.bandwidth.minimal': 'Sound and screen only',
   'live.bandwidthActive': 'Switched to data saver',
 
   'live.evidence': 'Attendance record',

@@ -54,6 +54,7 @@ export class Bandwidth {
     const before = this.mode;
     this.#state = nextLowBandwidth(this.#state, quality);
     this.#ctx.set({ quality, link: reading.sample });
+    this.#ctx.emit('sample', reading.sample, quality);
     if (this.mode !== before) await this.#apply();
   }
 

@@ -1,5 +1,6 @@
 import type { MediaSource } from '../../../shared/schemas/live.ts';
 import { SignalingError, type ResponseOf } from '../../../shared/signaling/protocol.ts';
+import { AudioCoursewareMode } from './AudioCoursewareMode.ts';
 import { Bandwidth } from './Bandwidth.ts';
 import { watchFirstFrame } from './firstFrame.ts';
 import { LiveContext } from './LiveContext.ts';
@@ -21,7 +22,8 @@ const ENDED_STATUSES = ['delivered', 'missed', 'cancelled'] as const;
  * One participant's live session, the front of its parts: Transports (the
  * Device and the two transports), Receiving (consumers, remote tracks),
  * Publishing (devices, producers, simulcast), Bandwidth (stats, quality,
- * low-bandwidth mode), RoomState (peers, stage, hands, recording) and Recovery
+ * low-bandwidth mode), RoomState (peers, stage, hands, recording),
+ * AudioCoursewareMode (a classroom's 仅声音和课件 on a weak link) and Recovery
  * (the policy of policy.ts after a network loss or a media worker's death).
  * UI code reads `view` (an immutable snapshot, replaced on every change) and
  * calls the action methods.
@@ -35,6 +37,7 @@ export class LiveClient {
   readonly #publishing: Publishing;
   readonly #bandwidth: Bandwidth;
   readonly #room: RoomState;
+  readonly #audioCourseware: AudioCoursewareMode;
   #stopFirstFrameWatch: (() => void) | null = null;
   #firstFrameMs: number | null = null;
 
@@ -49,6 +52,7 @@ export class LiveClient {
     const publishing = (this.#publishing = new Publishing(ctx, transports, mode));
     this.#bandwidth = new Bandwidth(ctx, { transports, receiving, publishing }, lowBandwidth);
     this.#room = new RoomState(ctx);
+    this.#audioCourseware = new AudioCoursewareMode(ctx, receiving);
     new Recovery(ctx, transports, {
       rejoin: () => this.#establish(true),
       rebuild: async () => {
@@ -202,6 +206,7 @@ export class LiveClient {
       await this.#transports.open('recv', res.transports.recv);
     }
     await this.#bandwidth.tellServer();
+    await this.#audioCourseware.tellServer();
     // Receiving first (a classroom must see and hear the lesson as soon as possible); the send side meanwhile.
     const sending = !this.#transports.send && res.permissions.publish.length ? this.#transports.open('send', res.transports.send).then(() => undefined) : Promise.resolve();
     await Promise.all([this.#receiving.consumeAll(), sending]);
@@ -234,6 +239,21 @@ export class LiveClient {
 
   setBandwidth(choice: BandwidthChoice): Promise<void> {
     return this.#bandwidth.choose(choice);
+  }
+
+  /** A classroom: enter or leave the audio-and-courseware mode (仅声音和课件); accepting the offer enters it. */
+  setAudioCourseware(active: boolean): Promise<void> {
+    return this.#audioCourseware.choose(active);
+  }
+
+  /** A classroom: not now (the offer comes back after another run of weak samples). */
+  declineAudioCourseware(): void {
+    this.#audioCourseware.decline();
+  }
+
+  /** Host: switch a classroom into or out of the audio-and-courseware mode. */
+  setClassroomAudioCourseware(peerId: string, enabled: boolean): Promise<ResponseOf<'setAudioCourseware'>> {
+    return this.signaling.request('setAudioCourseware', { peerId, enabled });
   }
 
   raiseHand(raised: boolean): Promise<void> {

@@ -1,6 +1,7 @@
 import type { LiveClientOptions, LiveView } from './LiveView.ts';
 import { Emitter } from './Emitter.ts';
 import type { LossCause } from './policy.ts';
+import type { LinkSample, Quality } from './quality.ts';
 import type { SignalingClient } from './signaling.ts';
 
 export type LiveContextEvents = {
@@ -10,6 +11,8 @@ export type LiveContextEvents = {
   lost: [cause: LossCause];
   /** Something a waiting recovery step may be waiting for happened (socket back, a transport connected, the end). */
   wake: [];
+  /** A quality sample of the link was taken (every QUALITY_SAMPLE_MS while live). */
+  sample: [sample: LinkSample, quality: Quality];
 };
 
 /** What this participant wants on, whatever happens to the media underneath (restored after every rejoin). */
@@ -18,6 +21,8 @@ export interface Wanted {
   microphone: boolean;
   screen: boolean;
   hand: boolean;
+  /** A classroom: the audio-and-courseware mode (restored on the server's new peer after a rejoin). */
+  audioCourseware: boolean;
   /** Host: the account on stage (survives the staged classroom's rejoin under a new peer id). */
   stageAccountId: string | null;
 }
@@ -31,7 +36,7 @@ export class LiveContext extends Emitter<LiveContextEvents> {
   readonly sessionId: string;
   readonly signaling: SignalingClient;
   readonly options: LiveClientOptions;
-  readonly wanted: Wanted = { camera: false, microphone: false, screen: false, hand: false, stageAccountId: null };
+  readonly wanted: Wanted = { camera: false, microphone: false, screen: false, hand: false, audioCourseware: false, stageAccountId: null };
   /** The server-side peer of this join and the token that resumes it. */
   peer: { peerId: string; resumeToken: string } | null = null;
   closed = false;

@@ -1,5 +1,6 @@
 import type { LivePeer, LivePermissions, LiveSessionView, MediaSource, RecordingState } from '../../../shared/schemas/live.ts';
 import type { RuleFailure } from '../../../shared/signaling/live.ts';
+import type { AudioCoursewareState } from './audioCourseware.ts';
 import type { CameraProfile } from './devices.ts';
 import type { LossCause } from './policy.ts';
 import { bandwidthMode, type BandwidthChoice, type BandwidthMode, type LinkSample, type LowBandwidthState, type Quality } from './quality.ts';
@@ -18,7 +19,7 @@ export interface RemoteMedia {
   readonly track: MediaStreamTrack;
   /** The sender paused it (camera off, microphone muted). */
   readonly producerPaused: boolean;
-  /** Paused by this client (minimal bandwidth mode). */
+  /** Not flowing by this client's choice (minimal bandwidth mode; video in audio-and-courseware mode). */
   readonly pausedHere: boolean;
 }
 
@@ -44,6 +45,8 @@ export interface LiveView {
   readonly link: LinkSample | null;
   readonly bandwidth: BandwidthMode;
   readonly bandwidthChoice: BandwidthChoice;
+  /** A classroom's audio-and-courseware mode (仅声音和课件): in it, offered, entered by itself. */
+  readonly audioCourseware: Pick<AudioCoursewareState, 'active' | 'offered' | 'auto'>;
   readonly ended: { status: string; reason: string | null; failed?: readonly RuleFailure[] } | null;
   /** The host's "being observed" marker: patrols (巡课) in the room now (0 for everyone else). */
   readonly patrols: number;
@@ -101,6 +104,7 @@ export function initialView(lowBandwidth: LowBandwidthState): LiveView {
     link: null,
     bandwidth: bandwidthMode(lowBandwidth),
     bandwidthChoice: lowBandwidth.choice,
+    audioCourseware: { active: false, offered: false, auto: false },
     ended: null,
     patrols: 0,
     recoveries: [],

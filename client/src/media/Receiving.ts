@@ -28,6 +28,8 @@ export class Receiving {
   readonly #transports: Transports;
   readonly #mode: () => BandwidthMode;
   readonly #consumers = new Map<string, HeldConsumer>();
+  /** The server holds every video of this participant (audio-and-courseware mode): none is expected. */
+  #videoHeld = false;
 
   constructor(ctx: LiveContext, transports: Transports, mode: () => BandwidthMode) {
     this.#ctx = ctx;
@@ -57,7 +59,7 @@ export class Receiving {
         kind: c.info.kind,
         track: c.consumer.track,
         producerPaused: c.producerPaused,
-        pausedHere: c.pausedHere,
+        pausedHere: c.pausedHere || (this.#videoHeld && c.info.kind === 'video'),
       })),
     });
   }
@@ -126,9 +128,15 @@ export class Receiving {
     }
   }
 
-  /** Whether media should be arriving (something is neither paused by its sender nor here). */
+  /** Audio-and-courseware mode: the server holds the videos, so no frame is awaited from them. */
+  holdVideo(held: boolean): void {
+    this.#videoHeld = held;
+    this.refresh();
+  }
+
+  /** Whether media should be arriving (something is neither paused by its sender nor here, nor a held video). */
   expecting(): boolean {
-    return [...this.#consumers.values()].some((c) => !c.producerPaused && !c.pausedHere);
+    return [...this.#consumers.values()].some((c) => !c.producerPaused && !c.pausedHere && !(this.#videoHeld && c.info.kind === 'video'));
   }
 
   /** Decoded-frame counts per remote video, from the latest stats reading (keyed by mid). */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
-import type { BoardState, Stroke } from '../../../../shared/signaling/courseware.ts';
+import { roundFraction, type BoardState, type Stroke } from '../../../../shared/signaling/courseware.ts';
 import { pageUrl } from './useBoard.ts';
 import { strokePath } from './strokePath.ts';
 
@@ -17,8 +17,8 @@ export interface Pen {
   readonly text: string;
 }
 
-/** Within the page, to 1/10 000 of it (a fifth of a pixel at 1920 px): full float digits would triple every stroke's size on the wire and in the timeline. */
-const clamp = (v: number) => Math.round(Math.min(1, Math.max(0, v)) * 10_000) / 10_000;
+/** Within the page, to 1/10 000 of it (CW-STROKE-PRECISION): full float digits would triple every stroke's size on the wire and in the timeline. */
+const clamp = (v: number) => roundFraction(Math.min(1, Math.max(0, v)));
 const newId = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`);
 
 function StrokeShape({ stroke, width, height }: { stroke: Stroke; width: number; height: number }) {

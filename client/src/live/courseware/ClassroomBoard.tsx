@@ -16,8 +16,9 @@ const LAYOUTS: readonly BoardLayout[] = ['courseware', 'teacher', 'side'];
  * courseware large with the teacher small, the teacher large with the courseware small,
  * or both side by side — the teacher's choice, until the classroom picks its own (the
  * teacher's next choice applies again). On stage, and allowed, the classroom writes too.
+ * In audio-and-courseware mode the terminal forces the courseware large (`layout`).
  */
-export function ClassroomBoard({ client, view, teacher }: { client: LiveClient; view: LiveView; teacher: ReactNode }) {
+export function ClassroomBoard({ client, view, teacher, layout: forced }: { client: LiveClient; view: LiveView; teacher: ReactNode; layout?: BoardLayout }) {
   const t = useT();
   const s = client.signaling;
   const { board, addLocal, removeLocal } = useBoard(client, view.state);
@@ -27,7 +28,7 @@ export function ClassroomBoard({ client, view, teacher }: { client: LiveClient; 
   useEffect(() => setOwn(null), [teacherLayout]);
   if (!board?.active) return <>{teacher}</>;
 
-  const layout = own ?? board.layout;
+  const layout = forced ?? own ?? board.layout;
   const mayWrite = board.stageWriting && view.stagePeerId !== null && view.stagePeerId === view.peerId;
   const draw = (stroke: Stroke) => {
     addLocal(stroke);
@@ -41,7 +42,7 @@ export function ClassroomBoard({ client, view, teacher }: { client: LiveClient; 
       </div>
       <div className="cw-layout-teacher">{teacher}</div>
       <div className="cw-layout-bar">
-        <Segmented<BoardLayout> size="sm" value={layout} onChange={setOwn} options={LAYOUTS.map((value) => ({ value, label: t(`cw.layout.${value}`) }))} label={t('cw.layout')} />
+        {!forced && <Segmented<BoardLayout> size="sm" value={layout} onChange={setOwn} options={LAYOUTS.map((value) => ({ value, label: t(`cw.layout.${value}`) }))} label={t('cw.layout')} />}
         {mayWrite && (
           <>
             <Badge tone="blue">{t('cw.youMayWrite')}</Badge>

@@ -41,6 +41,16 @@ export const coursewareZh = {
   'cw.layout.side': '并排',
   'cw.stageWriting': '允许上台教室书写',
   'cw.youMayWrite': '老师允许本教室在板书上书写',
+  'cw.audioOnly': '仅声音和课件',
+  'cw.audioOnly.offer': '网络较差（丢包或延迟过高）。切换到“仅声音和课件”吗？将不再接收视频，声音、课件和板书照常。',
+  'cw.audioOnly.accept': '切换',
+  'cw.audioOnly.decline': '暂不',
+  'cw.audioOnly.auto': '网络持续较差，已自动切换为仅声音和课件',
+  'cw.audioOnly.on': '当前为仅声音和课件：不接收视频',
+  'cw.audioOnly.leave': '恢复视频',
+  'cw.audioOnly.switchOn': '仅声音和课件',
+  'cw.audioOnly.waiting': '老师展示课件后将显示在这里',
+  'cw.audioOnly.speaking': '正在讲话',
 } as const;
 
 export const coursewareEn: Record<keyof typeof coursewareZh, string> = {
@@ -85,4 +95,14 @@ export const coursewareEn: Record<keyof typeof coursewareZh, string> = {
   'cw.layout.side': 'Side by side',
   'cw.stageWriting': 'Let the classroom on stage write',
   'cw.youMayWrite': 'The teacher lets this classroom write on the board',
+  'cw.audioOnly': 'Audio and courseware',
+  'cw.audioOnly.offer': 'The connection is weak (packets lost or long delays). Switch to audio and courseware? Video stops; sound, courseware and board continue.',
+  'cw.audioOnly.accept': 'Switch',
+  'cw.audioOnly.decline': 'Not now',
+  'cw.audioOnly.auto': 'The connection stayed weak: switched to audio and courseware',
+  'cw.audioOnly.on': 'Audio and courseware: no video is received',
+  'cw.audioOnly.leave': 'Back to video',
+  'cw.audioOnly.switchOn': 'Audio and courseware',
+  'cw.audioOnly.waiting': 'The courseware appears here when the teacher shows it',
+  'cw.audioOnly.speaking': 'speaking',
 };
