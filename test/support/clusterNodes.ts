@@ -35,6 +35,8 @@ export interface LoopbackCluster {
   readonly nodes: readonly ClusterNode[];
   readonly doors: readonly string[];
   readonly database: Database;
+  /** The nodes' database (PostgreSQL), for a connection of the caller's own. */
+  readonly databaseUrl: string;
   /** The node holding a lesson's host lease (N-HOST-LEASE), read from Redis. */
   hostOf(sessionId: string): Promise<string | null>;
   signIn(username: string, password?: string): Promise<SignedInClient>;
@@ -277,6 +279,7 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
       nodes,
       doors,
       database,
+      databaseUrl,
       hostOf: (sessionId) => redis.get(`${streamName}:cluster:host:${sessionId}`),
       signIn: (username, password) => signInAt(apiUrl, username, password),
       browser,
