@@ -48,6 +48,8 @@ export class LiveCluster implements LiveRouting {
   readonly #options: LiveClusterOptions;
   /** Sockets connected here whose lesson another node hosts. */
   readonly #forwarded = new Map<string, { host: string; sessionId: string }>();
+  /** Sockets whose join is under way: the watch tells them nothing about the host they are leaving (N-FAILOVER). */
+  readonly #rejoining = new Set<string>();
   /**
    * Sockets connected to other nodes whose lesson this node hosts, by node and socket id (a
    * socket recovered by Socket.IO on another node keeps its id: it is another remote).
@@ -147,6 +149,15 @@ export class LiveCluster implements LiveRouting {
     const parsed = liveRequests.join.request.safeParse(raw ?? {});
     if (!parsed.success || this.#closed) return here();
     const { sessionId } = parsed.data;
+    this.#rejoining.add(socket.id);
+    try {
+      return await this.#place(socket, actor, raw, sessionId, here);
+    } finally {
+      this.#rejoining.delete(socket.id);
+    }
+  }
+
+  async #place(socket: Socket, actor: Actor, raw: unknown, sessionId: string, here: () => Promise<unknown>): Promise<unknown> {
     // A few rounds: a placed node may be taken by a race, or die under the join (N-FAILOVER).
     for (let round = 0; round < 4; round++) {
       let host: string;
@@ -296,7 +307,7 @@ export class LiveCluster implements LiveRouting {
     this.#relay.keepOnly(alive);
     const at = new Date().toISOString();
     for (const [socketId, f] of this.#forwarded) {
-      if (alive.has(f.host)) continue;
+      if (alive.has(f.host) || this.#rejoining.has(socketId)) continue;
       // N-FAILOVER: the host is gone; the client joins again and is placed on a node alive.
       this.#forwarded.delete(socketId);
       this.#log.warn({ sessionId: f.sessionId, host: f.host }, 'cluster: the node hosting a lesson is gone');
