@@ -126,7 +126,7 @@ async function ring(setup: Setup, k: number, spreadMs: number, log: (m: string) 
         latencies.push(await teacher!.enter());
       } catch (err) {
         fail(`lesson ${i} teacher`, err);
-        for (const c of classrooms) fail(`lesson ${i} classroom`, 'the teacher could not go live');
+        for (let j = 0; j < classrooms.length; j++) fail(`lesson ${i} classroom ${j + 1}`, 'the teacher could not go live');
         return;
       }
       await Promise.all(
@@ -167,7 +167,9 @@ const bench: Bench = async ({ log, quick }) => {
   const spreadMs = quick ? 3_000 : 10_000;
   const setups: Setup[] = [];
   try {
-    setups.push(await bareSetup(log), await ourSetup('oneNode', 1, log), await ourSetup('twoNodes', 2, log));
+    setups.push(await bareSetup(log));
+    setups.push(await ourSetup('oneNode', 1, log));
+    setups.push(await ourSetup('twoNodes', 2, log));
     const steps: Record<Setup['name'], StepResult[]> = { bare: [], oneNode: [], twoNodes: [] };
     const over = new Set<Setup['name']>();
     for (const k of ks) {

@@ -8,11 +8,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
-import { Server } from 'socket.io';
+import { Server, type Socket } from 'socket.io';
 import { routerCodecs } from '../media/routerCodecs.ts';
 
 interface Peer {
-  readonly socket: import('socket.io').Socket;
+  readonly socket: Socket;
   readonly transports: Map<string, types.WebRtcTransport>;
   readonly producers: types.Producer[];
   recv: types.WebRtcTransport | null;
@@ -20,6 +20,7 @@ interface Peer {
 }
 
 interface Lesson {
+  readonly id: string;
   readonly router: types.Router;
   readonly peers: Map<string, Peer>;
 }
@@ -31,7 +32,7 @@ const server = new Server(http, { transports: ['websocket'] });
 
 const lessonOf = (id: string): Promise<Lesson> => {
   let l = lessons.get(id);
-  if (!l) lessons.set(id, (l = worker.createRouter({ mediaCodecs: routerCodecs() }).then((router) => ({ router, peers: new Map() }))));
+  if (!l) lessons.set(id, (l = worker.createRouter({ mediaCodecs: routerCodecs() }).then((router) => ({ id, router, peers: new Map() }))));
   return l;
 };
 
@@ -102,7 +103,7 @@ server.on('connection', (socket) => {
     lesson.peers.delete(socket.id);
     if (lesson.peers.size === 0) {
       lesson.router.close();
-      for (const [id, l] of lessons) void l.then((x) => x === lesson && lessons.delete(id));
+      lessons.delete(lesson.id);
     }
     peer = null;
   };
