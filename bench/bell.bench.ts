@@ -3,8 +3,8 @@
  * within 10 s; every participant signs in over HTTP (CSRF, cookie) before the bell, then at its
  * moment connects a Socket.IO socket, joins, creates and connects its transports, produces its
  * camera and microphone and consumes — the server doing all it does for a browser (session
- * checks, going live, evidence, the cluster's leases and relaying). Measured per K: join latency
- * p50/p95/p99 (socket connect → media set up), failed joins, evidence rows written (after every
+ * checks, going live, the cluster's leases and relaying, ending and judging). Measured per K: join latency
+ * p50/p95/p99 (socket connect → media set up), failed joins, rows written (after every
  * lesson was ended and judged). K is raised until p99 exceeds 2 s.
  *
  * Three setups measured side by side at each K, so the shared machine's load hits them alike:
@@ -12,6 +12,8 @@
  * participants alternate between the nodes as a load balancer would spread them, so most lessons
  * are relayed) and the BARE baseline (bench/bellBare.ts: Socket.IO + mediasoup, the same
  * requests, no auth, no database, no evidence). Each server process has one mediasoup worker.
+ * The Node clients do no ICE/DTLS, so no transport connects and no media evidence interval opens
+ * (they open when media can flow); the evidence writer's cost with real media is in the join bench.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -20,7 +22,7 @@ import { startLoopbackCluster, type LoopbackCluster } from '../test/support/clus
 import { signInAt, type SignedInClient } from '../test/support/platform.ts';
 import { ServiceProcess } from '../test/support/serviceProcess.ts';
 import { bareParticipant, ourParticipant, type Participant } from './bellClients.ts';
-import { evidenceRows, seedBellLessons } from './bellWorld.ts';
+import { lessonRows, seedBellLessons, type LessonRows } from './bellWorld.ts';
 import type { Bench } from './run.ts';
 
 const P99_LIMIT_MS = 2_000;
@@ -29,7 +31,7 @@ interface Setup {
   readonly name: 'bare' | 'oneNode' | 'twoNodes';
   /** The lessons of one step: participants (teacher first) and the sessions to count evidence of. */
   lessons(k: number): Promise<{ participants: Participant[][]; sessionIds: string[]; signInMs: number }>;
-  evidence(sessionIds: string[]): Promise<{ intervals: number; activity: number } | null>;
+  rows(sessionIds: string[]): Promise<LessonRows | null>;
   close(): Promise<void>;
 }
 
@@ -40,7 +42,8 @@ export interface StepResult {
   failed: number;
   failures: string[];
   latencyMs: { p50: number; p95: number; p99: number; max: number } | null;
-  evidence: { intervals: number; activity: number } | null;
+  /** What the lessons wrote, read once every lesson was ended and judged (null: the bare script writes nothing). */
+  rows: LessonRows | null;
   signInMs: number;
 }
 
@@ -86,7 +89,7 @@ async function ourSetup(name: 'oneNode' | 'twoNodes', nodes: number, log: (m: st
       const participants = lessons.map((l) => [l.teacher, ...l.classrooms].map((u) => ourParticipant(urls[n++ % urls.length]!, users.get(u)!, l.sessionId)));
       return { participants, sessionIds: lessons.map((l) => l.sessionId), signInMs };
     },
-    evidence: (ids) => evidenceRows(db.db, ids),
+    rows: (ids) => lessonRows(db.db, ids),
     async close() {
       await db.close();
       await cluster.close();
@@ -108,7 +111,7 @@ async function bareSetup(log: (m: string) => void): Promise<Setup> {
       const ids = Array.from({ length: k }, () => `bare-${lesson++}`);
       return { participants: ids.map((id) => [bareParticipant(url, id, 'teacher'), ...[1, 2, 3].map(() => bareParticipant(url, id, 'classroom'))]), sessionIds: ids, signInMs: 0 };
     },
-    evidence: async () => null,
+    rows: async () => null,
     close: () => bare.stop(),
   };
 }
@@ -142,7 +145,7 @@ async function ring(setup: Setup, k: number, spreadMs: number, log: (m: string) 
   );
   // Every lesson ends and is judged (ours writes and reads its evidence), a few at a time.
   await inBatches(participants, 4, async ([teacher]) => teacher!.end().catch((err: unknown) => fail('ending', err)));
-  const evidence = await setup.evidence(sessionIds);
+  const rows = await setup.rows(sessionIds);
   for (const p of participants.flat()) p.close();
   const total = participants.flat().length;
   const result: StepResult = {
@@ -152,7 +155,7 @@ async function ring(setup: Setup, k: number, spreadMs: number, log: (m: string) 
     failed: total - latencies.length,
     failures: [...new Set(failures)].slice(0, 5),
     latencyMs: latencies.length ? { p50: Math.round(percentile(latencies, 50)), p95: Math.round(percentile(latencies, 95)), p99: Math.round(percentile(latencies, 99)), max: Math.round(Math.max(...latencies)) } : null,
-    evidence,
+    rows,
     signInMs,
   };
   log(`${setup.name} K=${k}: ${JSON.stringify(result)}`);

@@ -70,14 +70,27 @@ export async function seedBellLessons(db: Db, count: number): Promise<BellLesson
   }
 }
 
-/** Evidence rows the lessons left (intervals and activity), once their sessions ended. */
-export async function evidenceRows(db: Db, sessionIds: readonly string[]): Promise<{ intervals: number; activity: number }> {
-  if (sessionIds.length === 0) return { intervals: 0, activity: 0 };
+/**
+ * Rows the lessons left in the database once ended and judged: media evidence intervals (opened
+ * only while a transport is connected — ICE and DTLS, which these Node clients do not do, so none
+ * here), activity intervals, status changes (live, then delivered or missed) and verdicts.
+ */
+export interface LessonRows {
+  intervals: number;
+  activity: number;
+  statusChanges: number;
+  verdicts: number;
+}
+
+export async function lessonRows(db: Db, sessionIds: readonly string[]): Promise<LessonRows> {
+  if (sessionIds.length === 0) return { intervals: 0, activity: 0, statusChanges: 0, verdicts: 0 };
   const list = sessionIds.map((id) => `'${id}'`).join(',');
-  const [r] = await rowsOf<{ intervals: number; activity: number }>(
+  const [r] = await rowsOf<LessonRows>(
     db,
     sql.raw(`select (select count(*)::int from live_evidence_intervals where session_id in (${list})) as intervals,
-      (select count(*)::int from live_activity_intervals where session_id in (${list})) as activity`),
+      (select count(*)::int from live_activity_intervals where session_id in (${list})) as activity,
+      (select count(*)::int from session_status_history where session_id in (${list})) as "statusChanges",
+      (select count(*)::int from live_session_verdicts where session_id in (${list})) as verdicts`),
   );
   return r!;
 }
