@@ -14,8 +14,8 @@ import type { SignedInClient } from '../test/support/platform.ts';
 export const REQUEST_TIMEOUT_MS = 10_000;
 
 export interface Participant {
-  /** Connects, joins and sets its media up; resolves with the milliseconds it took. */
-  enter(): Promise<number>;
+  /** Connects, joins and sets its media up; resolves with the milliseconds it took, and those of the join request alone. */
+  enter(): Promise<{ totalMs: number; joinMs: number }>;
   /** The host ends the lesson (ours: the verdict is judged and written). */
   end(): Promise<void>;
   close(): void;
@@ -44,7 +44,9 @@ export function ourParticipant(url: string, user: SignedInClient, sessionId: str
       const started = performance.now();
       const s = (signaling = new SignalingClient({ socket: await connect(url, user.cookie) }));
       const t = REQUEST_TIMEOUT_MS;
+      const asked = performance.now();
       const joined = await s.request('join', { sessionId }, t);
+      const joinMs = performance.now() - asked;
       const recv = await s.request('createTransport', { direction: 'recv' }, t);
       await s.request('connectTransport', { transportId: recv.id, dtlsParameters: fakeDtls }, t);
       if (joined.permissions.publish.length > 0) {
@@ -57,7 +59,7 @@ export function ourParticipant(url: string, user: SignedInClient, sessionId: str
         }
       }
       await s.request('consume', { rtpCapabilities: joined.routerRtpCapabilities }, t);
-      return performance.now() - started;
+      return { totalMs: performance.now() - started, joinMs };
     },
     async end() {
       await signaling?.request('endSession', {}, 60_000);
@@ -82,14 +84,16 @@ export function bareParticipant(url: string, sessionId: string, role: Role): Par
     async enter() {
       const started = performance.now();
       socket = await connect(url);
+      const asked = performance.now();
       const joined = await ask('join', { sessionId, role });
+      const joinMs = performance.now() - asked;
       const recv = await ask('createTransport', { direction: 'recv' });
       await ask('connectTransport', { transportId: recv['id'], dtlsParameters: fakeDtls });
       const send = await ask('createTransport', { direction: 'send' });
       await ask('connectTransport', { transportId: send['id'], dtlsParameters: fakeDtls });
       for (const kind of ['video', 'audio'] as const) await ask('produce', { transportId: send['id'], kind, rtpParameters: fakeRtpParameters(kind, ssrc++) });
       await ask('consume', { rtpCapabilities: joined['routerRtpCapabilities'] });
-      return performance.now() - started;
+      return { totalMs: performance.now() - started, joinMs };
     },
     async end() {
       await ask('leave', {});

@@ -115,6 +115,13 @@ export class Recovery {
           this.#steps.giveUp(err.message);
           return;
         }
+        // The server no longer knows this participant (its lesson moved to another node under it): ICE cannot
+        // help, and this is no failed attempt of the rejoin that comes next — at once.
+        if (action.kind === 'restartIce' && err instanceof SignalingError && err.code === 'not_joined' && this.#state) {
+          // The next step is a rejoin (no ICE restart left), so this cannot loop.
+          this.#state = { ...this.#state, attempt: 0, iceRestarts: ICE_RESTART_ATTEMPTS };
+          continue;
+        }
         console.warn(`live: recovery step ${action.kind} failed`, err);
         // The server no longer has the transport: restarting its ICE cannot help, rejoin next.
         if (action.kind === 'restartIce' && err instanceof SignalingError && err.code === 'not_found' && this.#state) {
