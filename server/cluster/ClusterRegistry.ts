@@ -1,6 +1,9 @@
 import type { RedisClientType } from 'redis';
 import type { NodeLoad } from './placement.ts';
 
+/** The pub/sub channel a node's SignalingRelay listens on; no listener means the node is gone (N-NODE-GONE). */
+export const relayChannel = (prefix: string, nodeId: string): string => `${prefix}relay:${nodeId}`;
+
 /**
  * The cluster's shared state in Redis, and nothing else: each node's registration
  * (its load, expiring unless renewed: N-NODE-LEASE) and each live lesson's host
@@ -46,16 +49,14 @@ export class ClusterRegistry {
     await this.#redis.multi().del(this.#node(this.nodeId)).sRem(this.#members, this.nodeId).exec();
   }
 
-  /** The nodes alive now, with their last reported load (lapsed registrations are forgotten). */
+  /**
+   * The nodes alive now, with their last reported load. Lapsed registrations are forgotten, and so is
+   * a node nobody listens for any more (N-NODE-GONE): a killed process's connections close at once,
+   * so its relay channel loses its subscriber long before its registration would lapse.
+   */
   async nodes(): Promise<NodeLoad[]> {
-    const ids = await this.#redis.sMembers(this.#members);
-    if (ids.length === 0) return [];
-    const values = await this.#redis.mGet(ids.map(this.#node));
-    const alive: NodeLoad[] = [];
-    const gone: string[] = [];
-    values.forEach((v, i) => (v ? alive.push(JSON.parse(v) as NodeLoad) : gone.push(ids[i]!)));
-    if (gone.length) await this.#redis.sRem(this.#members, gone);
-    return alive;
+    const values = (await this.#redis.eval(ALIVE, { keys: [this.#members], arguments: [this.#prefix] })) as string[];
+    return values.map((v) => JSON.parse(v) as NodeLoad);
   }
 
   /** The node holding a lesson's host lease (null: nobody). */
@@ -68,7 +69,7 @@ export class ClusterRegistry {
    * node whose registration lapsed (N-FAILOVER); returns the node that holds it after.
    */
   async claim(sessionId: string): Promise<string> {
-    const holder = await this.#redis.eval(CLAIM, { keys: [this.#lease(sessionId)], arguments: [this.nodeId, String(this.leaseMs), `${this.#prefix}node:`] });
+    const holder = await this.#redis.eval(CLAIM, { keys: [this.#lease(sessionId)], arguments: [this.nodeId, String(this.leaseMs), this.#prefix] });
     return String(holder);
   }
 
@@ -90,9 +91,28 @@ export class ClusterRegistry {
   }
 }
 
-const CLAIM = `
+/** A node is alive while registered and listening on its relay channel (N-NODE-LEASE, N-NODE-GONE). */
+const LISTENING = `
+local function listening(prefix, id)
+  return redis.call('PUBSUB', 'NUMSUB', prefix .. 'relay:' .. id)[2] > 0
+end`;
+
+const ALIVE = `${LISTENING}
+local alive = {}
+for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local load = redis.call('GET', ARGV[1] .. 'node:' .. id)
+  if load and listening(ARGV[1], id) then
+    table.insert(alive, load)
+  else
+    redis.call('DEL', ARGV[1] .. 'node:' .. id)
+    redis.call('SREM', KEYS[1], id)
+  end
+end
+return alive`;
+
+const CLAIM = `${LISTENING}
 local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. holder) == 1 then return holder end
+if holder and holder ~= ARGV[1] and redis.call('EXISTS', ARGV[3] .. 'node:' .. holder) == 1 and listening(ARGV[3], holder) then return holder end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return ARGV[1]`;
 

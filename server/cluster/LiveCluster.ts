@@ -76,13 +76,19 @@ export class LiveCluster implements LiveRouting {
   readonly #options: LiveClusterOptions;
   /** Sockets connected here whose lesson another node hosts. */
   readonly #forwarded = new Map<string, { host: string; sessionId: string }>();
+  /** Sockets whose join is under way: the watch tells them nothing about the host they are leaving (N-FAILOVER). */
+  readonly #rejoining = new Set<string>();
   /**
    * Sockets connected to other nodes whose lesson this node hosts, by node and socket id (a
    * socket recovered by Socket.IO on another node keeps its id: it is another remote).
    */
   readonly #remotes = new Map<string, RemoteSocket>();
-  /** Leases taken for lessons whose room is not open yet (a lease with no room is given up after one lease). */
-  readonly #claims = new Map<string, number>();
+  /**
+   * Leases taken for lessons whose room is not open yet: renewed while a join of the lesson runs
+   * here (a go-live may outlast a lease on a slow machine), given up one lease after the last one
+   * ended without a room (N-HOST-LEASE).
+   */
+  readonly #claims = new Map<string, { at: number; joins: number }>();
   readonly #cpu: WorkerCpu;
   /** Rooms of lessons other nodes host, for the receivers they had no room for (N-EDGE). */
   readonly #edges: EdgeRooms;
@@ -229,6 +235,15 @@ export class LiveCluster implements LiveRouting {
     const parsed = liveRequests.join.request.safeParse(raw ?? {});
     if (!parsed.success || this.#closed) return here();
     const { sessionId } = parsed.data;
+    this.#rejoining.add(socket.id);
+    try {
+      return await this.#place(socket, actor, raw, sessionId, here);
+    } finally {
+      this.#rejoining.delete(socket.id);
+    }
+  }
+
+  async #place(socket: Socket, actor: Actor, raw: unknown, sessionId: string, here: () => Promise<unknown>): Promise<unknown> {
     // A few rounds: a placed node may be taken by a race, or die under the join (N-FAILOVER).
     for (let round = 0; round < 4; round++) {
       let host: string;
@@ -250,7 +265,7 @@ export class LiveCluster implements LiveRouting {
           if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
           throw err;
         }
-        return here();
+        return this.#joining(sessionId, here);
       }
       let answer: unknown;
       try {
@@ -279,11 +294,15 @@ export class LiveCluster implements LiveRouting {
     void this.#relay.call(f.host, { socketId: socket.id, actor, name: 'leave', raw: {} }, RELAY_TIMEOUT_MS).catch(() => undefined);
   }
 
-  /** The node hosting a lesson: the lease holder if it is alive, else the placement's choice (N-PLACEMENT). */
+  /**
+   * The node hosting a lesson: the lease holder if it is alive, else the placement's choice (N-PLACEMENT).
+   * This node counts with its load of now: its registration may have lapsed on a stalled machine
+   * (it is renewed at the next heartbeat), which must not make it refuse the join it answers.
+   */
   async #hostFor(sessionId: string): Promise<string> {
-    const [holder, nodes] = await answeredInTime(Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]));
-    this.#nodes = nodes;
-    if (holder && (holder === this.nodeId || nodes.some((n) => n.nodeId === holder))) return holder;
+    const [holder, registered] = await answeredInTime(Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]));
+    const nodes = (this.#nodes = this.#withSelf(registered));
+    if (holder && nodes.some((n) => n.nodeId === holder)) return holder;
     const target = placeLesson(nodes, this.nodeId);
     if (!target) throw new LiveError('media_unavailable', 'Every media server is full or draining; try again in a moment');
     if (target.nodeId !== this.nodeId) return target.nodeId;
@@ -296,7 +315,7 @@ export class LiveCluster implements LiveRouting {
    * teacher) to an edge node with room; null: to the host (also when no edge has room).
    */
   async #edgeFor(sessionId: string, host: string, actor: Actor): Promise<string | null> {
-    const nodes = this.#nodes.filter((n) => n.nodeId !== this.nodeId).concat(this.load());
+    const nodes = this.#withSelf(this.#nodes);
     const hostLoad = nodes.find((n) => n.nodeId === host);
     if (!hostLoad || !hostFull(hostLoad)) return null;
     try {
@@ -315,10 +334,30 @@ export class LiveCluster implements LiveRouting {
     else if (this.#edges.has(sessionId)) await this.#edges.close(sessionId, null);
   }
 
+
+  /** The registered nodes with this one as it is now (N-PLACEMENT counts the answering node's fresh load). */
+  #withSelf(registered: readonly NodeLoad[]): NodeLoad[] {
+    return [...registered.filter((n) => n.nodeId !== this.nodeId), this.load()];
+  }
+
   async #claim(sessionId: string): Promise<string> {
     const holder = await answeredInTime(this.#registry.claim(sessionId));
-    if (holder === this.nodeId && !this.#service.rooms.has(sessionId)) this.#claims.set(sessionId, Date.now());
+    if (holder === this.nodeId && !this.#service.rooms.has(sessionId) && !this.#claims.has(sessionId)) this.#claims.set(sessionId, { at: Date.now(), joins: 0 });
     return holder;
+  }
+
+  /** Runs a join of a lesson this node holds the lease of; the lease is renewed while it runs (N-HOST-LEASE). */
+  async #joining<T>(sessionId: string, join: () => Promise<T>): Promise<T> {
+    const claim = this.#claims.get(sessionId);
+    if (claim) claim.joins++;
+    try {
+      return await join();
+    } finally {
+      if (claim) {
+        claim.joins--;
+        claim.at = Date.now();
+      }
+    }
   }
 
   socketGone(socket: Socket): void {
@@ -352,7 +391,9 @@ export class LiveCluster implements LiveRouting {
     const key = remoteKey(req.from, req.socketId);
     const remote = this.#remotes.get(key) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
     this.#remotes.set(key, remote);
-    const answer = await answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
+    const answering = () => answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
+    const sessionId = req.name === 'join' ? liveRequests.join.request.safeParse(req.raw ?? {}).data?.sessionId : undefined;
+    const answer = await (sessionId ? this.#joining(sessionId, answering) : answering());
     if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
   }
@@ -434,11 +475,16 @@ export class LiveCluster implements LiveRouting {
 
   // ---- heartbeat, failover, draining ------------------------------------------------------------
 
-  /** N-NODE-LEASE, N-HOST-LEASE: this node's registration and its lessons' leases, renewed. */
+  /** N-NODE-LEASE, N-HOST-LEASE: this node's registration and its lessons' leases (hosted, or being opened), renewed. */
   async #beat(): Promise<void> {
     await this.#registry.announce(this.load());
     const hosted = this.#hosted();
     for (const id of hosted) this.#claims.delete(id);
+    const opening = [...this.#claims.keys()];
+    for (const id of await this.#registry.renew(opening)) {
+      // Taken by another node while this one stalled: the join under way here ends in a room the next beat moves.
+      if ((await this.#registry.claim(id)) !== this.nodeId) this.#claims.delete(id);
+    }
     for (const id of await this.#registry.renew(hosted)) {
       // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
       if ((await this.#registry.claim(id)) !== this.nodeId) void this.#move(id, 'lease lost').catch((err: unknown) => this.#log.warn({ err, sessionId: id }, 'cluster: moving a lesson failed'));
@@ -447,18 +493,19 @@ export class LiveCluster implements LiveRouting {
 
   /** Leases taken for nothing are given up; sockets relayed to a node that is gone, and remotes of one, are let go. */
   async #watch(): Promise<void> {
-    for (const [id, at] of this.#claims) {
-      if (this.#service.rooms.has(id) || Date.now() - at < this.#registry.leaseMs) continue;
+    for (const [id, claim] of this.#claims) {
+      if (this.#service.rooms.has(id) || claim.joins > 0 || Date.now() - claim.at < this.#registry.leaseMs) continue;
       this.#claims.delete(id);
       await this.#registry.release(id);
     }
-    this.#nodes = await this.#registry.nodes();
-    const alive = new Set(this.#nodes.map((n) => n.nodeId)).add(this.nodeId);
+    // N-NODE-GONE: a node whose relay channel lost its listener is dropped here, not one lease later.
+    this.#nodes = this.#withSelf(await this.#registry.nodes());
+    const alive = new Set(this.#nodes.map((n) => n.nodeId));
     // A join or request waiting on a node that is gone fails now (a join is placed again), not at its timeout.
     this.#relay.keepOnly(alive);
     const at = new Date().toISOString();
     for (const [socketId, f] of this.#forwarded) {
-      if (alive.has(f.host)) continue;
+      if (alive.has(f.host) || this.#rejoining.has(socketId)) continue;
       // N-FAILOVER: the host is gone; the client joins again and is placed on a node alive.
       this.#forwarded.delete(socketId);
       this.#log.warn({ sessionId: f.sessionId, host: f.host }, 'cluster: the node hosting a lesson is gone');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
 import type { Actor } from '../accounts/actor.ts';
+import { relayChannel } from './ClusterRegistry.ts';
 
 /** A signaling request taken by one node for a lesson another node hosts. */
 export interface RelayedRequest {
@@ -59,7 +60,7 @@ export class SignalingRelay {
     this.nodeId = options.nodeId;
   }
 
-  #channel = (node: string) => `${this.#prefix}relay:${node}`;
+  #channel = (node: string) => relayChannel(this.#prefix, node);
 
   async start(handlers: RelayHandlers): Promise<void> {
     await this.#sub.subscribe(this.#channel(this.nodeId), (message) => {
@@ -97,14 +98,18 @@ export class SignalingRelay {
     });
   }
 
-  #send(node: string, m: Envelope): Promise<void> {
+  /** Publishes to a node; resolves with how many listened (0: the node is gone, or Redis is unreachable). */
+  #send(node: string, m: Envelope): Promise<number> {
     return this.#pub.publish(this.#channel(node), JSON.stringify(m)).then(
-      () => undefined,
-      () => undefined,
+      (listeners) => listeners,
+      () => 0,
     );
   }
 
-  /** Runs a request on `node`; rejects with NodeLostError if that node is declared gone first. */
+  /**
+   * Runs a request on `node`; rejects with NodeLostError if that node is declared gone first, or
+   * at once when nobody listens on its channel (N-NODE-GONE: a killed node's subscription is gone).
+   */
   call(node: string, req: Omit<RelayedRequest, 'from'>, timeoutMs: number): Promise<unknown> {
     const actor = { ...req.actor, sessionExpiresAt: req.actor.sessionExpiresAt.toISOString() };
     return this.#ask(node, timeoutMs, (id) => ({ kind: 'request', id, from: this.nodeId, socketId: req.socketId, actor, name: req.name, raw: req.raw, ...(req.edgeOf ? { edgeOf: req.edgeOf } : {}) }));
@@ -124,7 +129,11 @@ export class SignalingRelay {
       }, timeoutMs);
       timer.unref();
       this.#pending.set(id, { node, resolve, reject, timer });
-      void this.#send(node, envelope(id));
+      void this.#send(node, envelope(id)).then((listeners) => {
+        if (listeners > 0 || !this.#pending.delete(id)) return;
+        clearTimeout(timer);
+        reject(new NodeLostError(node));
+      });
     });
   }
 

@@ -36,6 +36,8 @@ export interface LoopbackCluster {
   readonly nodes: readonly ClusterNode[];
   readonly doors: readonly string[];
   readonly database: Database;
+  /** The nodes' database (PostgreSQL), for a connection of the caller's own. */
+  readonly databaseUrl: string;
   /** The node holding a lesson's host lease (N-HOST-LEASE), read from Redis. */
   hostOf(sessionId: string): Promise<string | null>;
   /** Each node's registration as it last announced it (N-NODE-LOAD), read from Redis. */
@@ -282,6 +284,7 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
       nodes,
       doors,
       database,
+      databaseUrl,
       hostOf: (sessionId) => redis.get(`${streamName}:cluster:host:${sessionId}`),
       loads: async () => {
         const values = await redis.mGet(nodes.map((n) => `${streamName}:cluster:node:${n.nodeId}`));

@@ -66,6 +66,19 @@ describe('reconnect policy', () => {
     expect(nextRecoveryAction(afterAttempt(s, { kind: 'rebuildTransports', delayMs: 0 }), 10).kind).toBe('rejoin');
   });
 
+  it('N-FAILOVER: a mediaRebuilt or a dropped socket after a step of the recovery succeeded is a new loss: its backoff starts again', () => {
+    // A rejoin was answered but the transports never connected: the next step would wait RECONNECT_BACKOFF_MS[2].
+    const settling = afterAttempt(afterAttempt(escalate(null, 'signaling-lost', 100, true), { kind: 'rejoin', delayMs: 0 }), { kind: 'rejoin', delayMs: 0 });
+    expect(nextRecoveryAction(settling, 200).delayMs).toBe(RECONNECT_BACKOFF_MS[2]);
+    const moved = escalate(settling, 'media-rebuilt', 5000, true, true);
+    expect(moved).toMatchObject({ cause: 'media-rebuilt', attempt: 0, lostAt: 5000 });
+    expect(nextRecoveryAction(moved, 5000)).toEqual({ kind: 'rebuildTransports', delayMs: 0 });
+    expect(escalate(settling, 'signaling-lost', 5000, false, true)).toMatchObject({ attempt: 0, lostAt: 5000 });
+    // The transports' fallout of the same loss, or any loss while a step has not succeeded, keeps the backoff.
+    expect(escalate(settling, 'transport-failed', 5000, true, true)).toMatchObject({ attempt: 2, lostAt: 100 });
+    expect(escalate(settling, 'media-rebuilt', 5000, true, false)).toMatchObject({ cause: 'media-rebuilt', attempt: 2, lostAt: 100 });
+  });
+
   it('escalate keeps the worse cause and the first loss time', () => {
     const s = escalate(escalate(null, 'transport-disconnected', 100, true), 'transport-failed', 900, true);
     expect(s).toMatchObject({ cause: 'transport-failed', lostAt: 100 });

@@ -3,6 +3,7 @@ import type { LiveContext } from './LiveContext.ts';
 import {
   afterAttempt,
   escalate,
+  FRESH_LOSSES,
   ICE_RESTART_ATTEMPTS,
   nextRecoveryAction,
   SETTLE_AFTER_ICE_RESTART_MS,
@@ -40,6 +41,10 @@ export class Recovery {
   // eslint-disable-next-line no-unused-private-class-members
   #running: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  /** The last step of the running recovery was carried out (its requests answered), healthy or not yet. */
+  #stepSucceeded = false;
+  /** Counts fresh losses (FRESH_LOSSES after a step succeeded): each restarts the backoff. */
+  #fresh = 0;
 
   constructor(ctx: LiveContext, transports: Transports, steps: RecoverySteps) {
     this.#ctx = ctx;
@@ -53,7 +58,9 @@ export class Recovery {
     const ctx = this.#ctx;
     // While joining, a failure surfaces as start()'s error instead.
     if (ctx.closed || ctx.view.state === 'idle' || ctx.view.state === 'joining') return;
-    this.#state = escalate(this.#state, cause, Date.now(), ctx.signaling.connected);
+    if (this.#state && this.#stepSucceeded && FRESH_LOSSES.includes(cause)) this.#fresh++;
+    this.#state = escalate(this.#state, cause, Date.now(), ctx.signaling.connected, this.#stepSucceeded);
+    this.#stepSucceeded = false;
     if (ctx.view.state === 'live') ctx.set({ state: 'reconnecting' });
     this.#wake?.();
     this.#running ??= this.#recover().finally(() => (this.#running = null));
@@ -92,18 +99,28 @@ export class Recovery {
         this.#state = { ...current, signalingUp: signaling.connected };
         continue;
       }
+      const fresh = this.#fresh;
       try {
         await ctx.exclusive(async () => {
           if (action.kind === 'restartIce') await this.#transports.restartUnsettled();
           else if (action.kind === 'rebuildTransports') await this.#steps.rebuild();
           else await this.#steps.rejoin();
         });
-        await this.#settle(action.kind === 'restartIce' ? SETTLE_AFTER_ICE_RESTART_MS : SETTLE_AFTER_REJOIN_MS);
+        this.#stepSucceeded = true;
+        await this.#settle(action.kind === 'restartIce' ? SETTLE_AFTER_ICE_RESTART_MS : SETTLE_AFTER_REJOIN_MS, fresh);
       } catch (err) {
+        this.#stepSucceeded = false;
         // The session itself is gone or closed to us (a refused join): stop trying. A stale transport id is just a failed step.
         if (err instanceof SignalingError && err.request === 'join' && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
           this.#steps.giveUp(err.message);
           return;
+        }
+        // The server no longer knows this participant (its lesson moved to another node under it): ICE cannot
+        // help, and this is no failed attempt of the rejoin that comes next — at once.
+        if (action.kind === 'restartIce' && err instanceof SignalingError && err.code === 'not_joined' && this.#state) {
+          // The next step is a rejoin (no ICE restart left), so this cannot loop.
+          this.#state = { ...this.#state, attempt: 0, iceRestarts: ICE_RESTART_ATTEMPTS };
+          continue;
         }
         console.warn(`live: recovery step ${action.kind} failed`, err);
         // The server no longer has the transport: restarting its ICE cannot help, rejoin next.
@@ -111,9 +128,13 @@ export class Recovery {
           this.#state = { ...this.#state, iceRestarts: ICE_RESTART_ATTEMPTS };
         }
       }
+      // A fresh loss came in after the step (FRESH_LOSSES): it starts from the first step, not after this one —
+      // and a media rebuild the server asked for after the step is carried out even if the transports still look fine.
+      if (this.#fresh !== fresh) continue;
       if (this.#healthy()) {
         const done = this.#state;
         this.#state = null;
+        this.#stepSucceeded = false;
         ctx.set({ state: 'live', recoveries: [...ctx.view.recoveries, { action: action.kind, cause: done.cause, ms: Date.now() - done.lostAt }] });
         return;
       }
@@ -121,10 +142,10 @@ export class Recovery {
     }
   }
 
-  /** Gives connecting transports up to `ms` to reach connected. */
-  async #settle(ms: number): Promise<void> {
+  /** Gives connecting transports up to `ms` to reach connected (a fresh loss ends the wait). */
+  async #settle(ms: number, fresh: number): Promise<void> {
     const deadline = Date.now() + ms;
-    while (Date.now() < deadline && !this.#ctx.closed) {
+    while (Date.now() < deadline && !this.#ctx.closed && this.#fresh === fresh) {
       const states = this.#transports.openStates();
       if (states.every((s) => s === 'connected' || s === 'new')) return;
       if (states.some((s) => s === 'failed')) return;

@@ -75,9 +75,19 @@ export function afterAttempt(s: RecoveryState, action: RecoveryAction): Recovery
   return { ...s, attempt: s.attempt + 1, iceRestarts: s.iceRestarts + (action.kind === 'restartIce' ? 1 : 0) };
 }
 
-/** A worse loss seen during recovery takes over (a failed transport skips the ICE restarts). */
-export function escalate(s: RecoveryState | null, cause: LossCause, now: number, signalingUp: boolean): RecoveryState {
-  if (!s) return { cause, lostAt: now, attempt: 0, iceRestarts: 0, signalingUp };
+/**
+ * Losses the server or the socket report anew, not the transports' fallout of an earlier one: after
+ * a step of the recovery succeeded (the join was answered) such a loss is a new one — the lesson
+ * moved again, the node the socket reached died too — and its backoff starts from the first step.
+ */
+export const FRESH_LOSSES: readonly LossCause[] = ['media-rebuilt', 'signaling-lost'];
+
+/**
+ * A worse loss seen during recovery takes over (a failed transport skips the ICE restarts);
+ * `stepSucceeded`: the last step of this recovery was carried out (see FRESH_LOSSES).
+ */
+export function escalate(s: RecoveryState | null, cause: LossCause, now: number, signalingUp: boolean, stepSucceeded = false): RecoveryState {
+  if (!s || (stepSucceeded && FRESH_LOSSES.includes(cause))) return { cause, lostAt: now, attempt: 0, iceRestarts: 0, signalingUp };
   const rank: Record<LossCause, number> = { 'transport-disconnected': 0, 'transport-failed': 1, 'signaling-lost': 2, removed: 3, 'media-rebuilt': 4 };
   return { ...s, cause: rank[cause] > rank[s.cause] ? cause : s.cause, signalingUp };
 }
