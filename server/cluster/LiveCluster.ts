@@ -560,8 +560,9 @@ export class LiveCluster implements LiveRouting {
     }
     const deadline = Date.now() + this.#options.drainSeconds * 1000;
     while (moved.length && Date.now() < deadline) {
-      const holders = await Promise.all(moved.map((id) => this.#registry.holder(id)));
-      if (holders.every((h) => h && h !== this.nodeId)) break;
+      // Redis gone meanwhile (an outage, or this process closing): nothing more to wait for.
+      const holders = await Promise.all(moved.map((id) => this.#registry.holder(id))).catch(() => null);
+      if (!holders || holders.every((h) => h && h !== this.nodeId)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
     this.#log.info({ lessons: moved.length }, 'cluster: drained');

@@ -152,6 +152,10 @@ describe('foundation web client', () => {
     await page.getByTestId('create-community').click();
     const form = page.getByTestId('create-community-form');
     await form.waitFor();
+    // The demo has two counties (海盐县, 秀洲区): the administrator picks one first.
+    const county = form.locator('[data-testid=community-county] option', { hasText: '海盐县' });
+    await county.waitFor({ state: 'attached' });
+    await form.getByTestId('community-county').selectOption({ value: (await county.getAttribute('value'))! });
     await form.getByTestId('community-name').fill('海盐县武原小学教育共同体');
     await form.getByTestId('community-type').selectOption('co_built');
     const core = form.locator('[data-testid=core-school] option', { hasText: '海盐县武原小学' });

@@ -19,7 +19,7 @@ const PROPER = new Set([
   // The S-T analysis's own symbols (S-T分析法): T and S samples, Rt and Ch.
   ...['T', 'S', 'Rt', 'Ch'],
   // The demo county's sign-in names.
-  ...['admin', 'auditor.haiyan', 'coord.junior', 'coord.shiyan', 'coord.xiangyang', 'teacher.li', 'teacher.wang', 'class.ganpu', 'class.liuli'],
+  ...['admin', 'auditor.haiyan', 'auditor.jiaxing', 'coord.junior', 'coord.shiyan', 'coord.xiangyang', 'teacher.li', 'teacher.wang', 'class.ganpu', 'class.liuli'],
 ]);
 /** A rule ID (E-TEACHER-PUBLISHED, Q-SYNC-LESSONS) or another upper-case code. */
 const CODE = /^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+$/;

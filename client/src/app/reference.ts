@@ -61,7 +61,9 @@ export function useSubjectLabel(): (code: string) => string {
   const subjects = useSubjects();
   const locale = useLocale();
   return (code) => {
-    const s = subjects?.find((x) => x.code === code);
+    // Until the catalogue arrives, not its code: a Chinese page never shows "math".
+    if (!subjects) return '…';
+    const s = subjects.find((x) => x.code === code);
     return s ? localName(locale, s) : code;
   };
 }

@@ -45,6 +45,8 @@ const fieldLabel = (t: Translate, field: string) => {
  */
 export function AuditPage() {
   const t = useT();
+  // A teacher's subject row is named by its teacher and subject (任志远 / 物理), not by the subject's code.
+  const subject = useSubjectLabel();
   const role = useRole();
   const { query } = useLocation();
   const filters = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ''])) as Filters;
@@ -135,7 +137,7 @@ export function AuditPage() {
         <span className="cell-stack-v">
           <span>{tableLabel(t, e.table)}</span>
           <span className="muted">{e.communityName ?? scopeOf(t, e, names)}</span>
-          <span className="muted au-rowid" title={e.rowId}>{rowLabel(e.rowId, names)}</span>
+          <span className="muted au-rowid" title={e.rowId}>{rowLabel(e.rowId, names, e.table === 'teacher_subjects' ? subject : undefined)}</span>
         </span>
       ),
     },
@@ -201,10 +203,10 @@ function scopeOf(t: Translate, e: AuditEntry, names: ReadonlyMap<string, string>
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A row by the names of what its id is made of (a session / a classroom); ids without a name are left to the tooltip. */
-const rowLabel = (id: string, names: ReadonlyMap<string, string>) =>
+const rowLabel = (id: string, names: ReadonlyMap<string, string>, code: (part: string) => string = (p) => p) =>
   id
     .split('/')
-    .flatMap((p) => (UUID.test(p) ? (names.has(p.toLowerCase()) ? [names.get(p.toLowerCase())!] : []) : [p]))
+    .flatMap((p) => (UUID.test(p) ? (names.has(p.toLowerCase()) ? [names.get(p.toLowerCase())!] : []) : [code(p)]))
     .join(' / ');
 
 /** What an entry did, readably: changed fields before → after, or the main fields of a created / deleted row. */
@@ -290,9 +292,10 @@ function useValue(e: AuditEntry, names: ReadonlyMap<string, string>): (field: st
       if (field === 'status' && isMessageKey(`schedule.status.${v}`)) return t(`schedule.status.${v}` as never);
       if (field === 'mode' && (v === 'interactive' || v === 'dedicated' || v === 'master')) return t(`quotas.mode.${v}`);
       if (field === 'kind' && (v === 'sync_lesson' || v === 'online_research' || v === 'offline_research')) return t(`quotas.itemKind.${v}`);
-      if (field === 'subject_code') return subject(v);
+      if (field === 'subject_code' || (field === 'code' && e.table === 'subjects')) return subject(v);
       if (SECRET_FIELDS.has(field)) return t('audit.secret');
       if (field === 'role' && e.table === 'accounts' && isMessageKey(`role.${v}`)) return t(`role.${v}` as MessageKey);
+      if (field === 'audit_level' && isMessageKey(`account.auditLevel.${v}`)) return t(`account.auditLevel.${v}` as MessageKey);
       if (field === 'locale' && isMessageKey(`audit.locale.${v}`)) return t(`audit.locale.${v}` as MessageKey);
       if (ROSTER_CODED.has(field) && isMessageKey(`roster.value.${v}`)) return t(`roster.value.${v}` as MessageKey);
       if (field === 'role' && e.table === 'community_memberships' && (v === 'core' || v === 'member')) return t(`community.role.${v}`);

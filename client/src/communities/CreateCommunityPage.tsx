@@ -61,6 +61,7 @@ export function CreateCommunityPage() {
                   onChange={(v) => (setCountyId(v), setCore(''), setMembers([]), form.clear('countyId'))}
                   placeholder={t('common.choose')}
                   options={(counties ?? []).map((c) => ({ value: c.id, label: `${c.name}（${c.city}）` }))}
+                  data-testid="community-county"
                 />
               </Field>
               <Field label={t('community.type')} name="typeCode" required error={form.of('typeCode')} hint={type?.requiresDispatch ? t('community.requiresDispatchHint') : undefined}>
