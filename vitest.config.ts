@@ -33,7 +33,10 @@ export default defineConfig({
       integration('pglite'),
       integration('postgres'),
       { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/e2e/cluster-*.test.ts', '**/node_modules/**'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
+      // Three app nodes behind nginx and three Chromium pages per file, timing a failover: they get the
+      // machine to themselves (a project without file parallelism runs after all the others, one file at a time).
+      { extends: true, test: { name: 'e2e-cluster', include: ['test/e2e/cluster-*.test.ts'], fileParallelism: false, globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
     ],
   },
 });
