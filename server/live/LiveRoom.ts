@@ -180,24 +180,7 @@ export class LiveRoom {
       if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
       this.remove(old.peerId);
     }
-    const p: Participant = {
-      peerId: randomUUID(),
-      actor,
-      role,
-      resumeToken: randomBytes(24).toString('base64url'),
-      socket,
-      graceTimer: null,
-      handRaised: false,
-      publishing: new Set(),
-      transports: new Map(),
-      recvTransportId: null,
-      consuming: false,
-      consumers: new Map(),
-      lock: Promise.resolve(),
-      micWanted: false,
-      firstFrameReported: false,
-      audioCourseware: false,
-    };
+    const p = newParticipant(randomUUID(), actor, role, socket);
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
@@ -218,25 +201,7 @@ export class LiveRoom {
   mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }): Participant {
     const known = this.participants.get(peer.peerId);
     if (known) return known;
-    const p: Participant = {
-      peerId: peer.peerId,
-      actor: { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) },
-      role: peer.role,
-      resumeToken: randomBytes(24).toString('base64url'),
-      socket: null,
-      graceTimer: null,
-      handRaised: false,
-      publishing: new Set(),
-      transports: new Map(),
-      recvTransportId: null,
-      consuming: false,
-      consumers: new Map(),
-      lock: Promise.resolve(),
-      micWanted: false,
-      firstFrameReported: false,
-      audioCourseware: false,
-      mirror: true,
-    };
+    const p: Participant = { ...newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, null), mirror: true };
     this.participants.set(p.peerId, p);
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) });
     return p;
@@ -506,5 +471,27 @@ function toConsumerOptions(c: ConsumerOptionsForClient): ConsumerOptions {
     rtpParameters: c.rtpParameters as unknown as ConsumerOptions['rtpParameters'],
     type: c.type,
     producerPaused: c.producerPaused,
+  };
+}
+
+/** A participant as it enters a room: nothing published, received or asked for yet. */
+function newParticipant(peerId: string, actor: Actor, role: LiveRole, socket: Participant['socket']): Participant {
+  return {
+    peerId,
+    actor,
+    role,
+    resumeToken: randomBytes(24).toString('base64url'),
+    socket,
+    graceTimer: null,
+    handRaised: false,
+    publishing: new Set(),
+    transports: new Map(),
+    recvTransportId: null,
+    consuming: false,
+    consumers: new Map(),
+    lock: Promise.resolve(),
+    micWanted: false,
+    firstFrameReported: false,
+    audioCourseware: false,
   };
 }
