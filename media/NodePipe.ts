@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import { InvalidMediaArgumentError, ProducerNotFoundError, RoomClosedError } from './errors.ts';
+import { creatingTransport, InvalidMediaArgumentError, ProducerNotFoundError, RoomClosedError } from './errors.ts';
 import type { PeerHost, ProducerEntry, RoomRouter, TransportEntry } from './internal.ts';
 import { updateConsumerEntry, wrapMediasoupErrors } from './Peer.ts';
 import { TypedEmitter } from './TypedEmitter.ts';
@@ -56,7 +56,7 @@ export class NodePipe extends TypedEmitter<NodePipeEvents> {
   static async open(host: PeerHost): Promise<NodePipe> {
     await host.ready();
     const home = host.mainRouter();
-    const transport = await home.router.createPipeTransport({ listenInfo: host.pool.listenInfo('udp'), enableRtx: true, appData: { pipe: true } });
+    const transport = await creatingTransport(() => home.router.createPipeTransport({ listenInfo: host.pool.listenInfo('udp'), enableRtx: true, appData: { pipe: true } }));
     return new NodePipe(host, home, transport);
   }
 

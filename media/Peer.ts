@@ -1,6 +1,7 @@
 import { errors as mediasoupErrors, type types } from 'mediasoup';
 import {
   ConsumerNotFoundError,
+  creatingTransport,
   InvalidMediaArgumentError,
   ProducerNotFoundError,
   RoomClosedError,
@@ -203,12 +204,14 @@ export class Peer {
         initialAvailableOutgoingBitrate: initialOutgoing,
         appData,
       };
-      transport = webRtcServer
-        ? await home.router.createWebRtcTransport({ ...common, webRtcServer })
-        : await home.router.createWebRtcTransport({
-            ...common,
-            listenInfos: forceTcp ? [pool.listenInfo('tcp')] : [pool.listenInfo('udp'), pool.listenInfo('tcp')],
-          });
+      transport = await creatingTransport(() =>
+        webRtcServer
+          ? home.router.createWebRtcTransport({ ...common, webRtcServer })
+          : home.router.createWebRtcTransport({
+              ...common,
+              listenInfos: forceTcp ? [pool.listenInfo('tcp')] : [pool.listenInfo('udp'), pool.listenInfo('tcp')],
+            }),
+      );
       if (direction === 'send' && maxIncoming > 0) await transport.setMaxIncomingBitrate(maxIncoming);
       if (direction === 'recv' && this.#lowBandwidth) await transport.setMaxOutgoingBitrate(this.#host.settings.lowBandwidthMaxOutgoingBitrate).catch(() => undefined);
     } finally {
@@ -245,13 +248,15 @@ export class Peer {
     home.pending++;
     let transport: types.PlainTransport;
     try {
-      transport = await home.router.createPlainTransport({
-        listenInfo: this.#host.pool.listenInfo('udp'),
-        rtcpMux: options.rtcpMux ?? true,
-        comedia: options.comedia ?? false,
-        enableSrtp: options.enableSrtp ?? false,
-        appData: { peerId: this.id, direction },
-      });
+      transport = await creatingTransport(() =>
+        home.router.createPlainTransport({
+          listenInfo: this.#host.pool.listenInfo('udp'),
+          rtcpMux: options.rtcpMux ?? true,
+          comedia: options.comedia ?? false,
+          enableSrtp: options.enableSrtp ?? false,
+          appData: { peerId: this.id, direction },
+        }),
+      );
     } finally {
       home.pending--;
     }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { types } from 'mediasoup';
-import { InvalidMediaArgumentError } from './errors.ts';
+import { creatingTransport, InvalidMediaArgumentError } from './errors.ts';
 import type { ProducerEntry, RoomRouter } from './internal.ts';
 import type { MediaLogger, RecordingInfo, RecordingResult } from './types.ts';
 
@@ -120,12 +120,14 @@ export class Recording {
     const ordered = [...this.#args.producers].sort((a, b) => (a.producer.kind === b.producer.kind ? 0 : a.producer.kind === 'video' ? -1 : 1));
     for (const pe of ordered) {
       const port = await freeRtpPortPair();
-      const transport = await home.router.createPlainTransport({
-        listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
-        rtcpMux: false,
-        comedia: false,
-        appData: { recording: this.id },
-      });
+      const transport = await creatingTransport(() =>
+        home.router.createPlainTransport({
+          listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
+          rtcpMux: false,
+          comedia: false,
+          appData: { recording: this.id },
+        }),
+      );
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
       const consumer = await transport.consume({
         producerId: pe.producer.id,

@@ -120,3 +120,25 @@ export class WorkerPoolClosedError extends MediaError {
     this.name = 'WorkerPoolClosedError';
   }
 }
+
+/** The worker found no free port in the node's RTC range for another transport (MEDIA_RTC_MIN_PORT–MAX_PORT). */
+export class MediaPortsExhaustedError extends MediaError {
+  readonly code = 'ports-exhausted';
+  constructor(options?: { cause?: unknown }) {
+    super('no free port is left in the media server’s RTC port range', options);
+    this.name = 'MediaPortsExhaustedError';
+  }
+}
+
+/**
+ * Runs a transport's creation; the worker's "no more available ports" becomes
+ * MediaPortsExhaustedError (a full node, not a bug: the caller can be told so).
+ */
+export async function creatingTransport<T>(create: () => Promise<T>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (err instanceof Error && /no more available ports/i.test(err.message)) throw new MediaPortsExhaustedError({ cause: err });
+    throw err;
+  }
+}

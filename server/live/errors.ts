@@ -2,6 +2,7 @@ import {
   ConsumerNotFoundError,
   InvalidMediaArgumentError,
   MediaError,
+  MediaPortsExhaustedError,
   NoRecordingError,
   PeerExistsError,
   PeerNotFoundError,
@@ -51,6 +52,7 @@ export function signalingErrorOf(err: unknown, log: Logger, request: string): Si
     }
     if (err instanceof RoomClosedError) return body('not_live', 'The live room has closed');
     if (err instanceof WorkerPoolClosedError) return body('media_unavailable', 'The media server is shutting down');
+    if (err instanceof MediaPortsExhaustedError) return body('media_unavailable', 'This media server has no free port for another connection; try again in a moment');
   }
   log.error({ err, request }, 'live signaling request failed');
   return body('internal', 'Something went wrong on the server; try again');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConsumerNotFoundError,
   InvalidMediaArgumentError,
+  MediaPortsExhaustedError,
   NoRecordingError,
   PeerExistsError,
   PeerNotFoundError,
@@ -189,5 +190,24 @@ describe('invalid arguments reject with typed errors', () => {
       await service.close();
     }
     await expect(service.createRoom({ roomId: 'after' })).rejects.toBeInstanceOf(WorkerPoolClosedError);
+  });
+  it('a port range that runs out refuses the next transport with MediaPortsExhaustedError, and the room goes on', async () => {
+    const port = await freeUdpAndTcpPort();
+    // One port: a UDP+TCP transport takes it for both protocols, the next finds none.
+    const service = await MediaService.create({ workers: 1, rtcMinPort: port, rtcMaxPort: port });
+    try {
+      const room = await service.createRoom({ roomId: 'ports' });
+      const first = await room.addPeer('a').createWebRtcTransport({ direction: 'send' });
+      const b = room.addPeer('b');
+      const refused = await b.createWebRtcTransport({ direction: 'recv' }).catch((err: unknown) => err);
+      expect(refused).toBeInstanceOf(MediaPortsExhaustedError);
+      await expect(b.createPlainTransport({ direction: 'send' })).rejects.toBeInstanceOf(MediaPortsExhaustedError);
+      // Freed by its peer leaving, the port serves the next transport.
+      room.removePeer('a');
+      const again = await b.createWebRtcTransport({ direction: 'recv' });
+      expect(again.iceCandidates.map((c) => c.port)).toContain(first.iceCandidates[0]!.port);
+    } finally {
+      await service.close();
+    }
   });
 });
