@@ -50,6 +50,7 @@ const FIRST_FRAME = `new Promise((resolve) => {
 interface Joins {
   pageToFirstFrameMs: ReturnType<typeof summary>;
   joinToFirstFrameMs: ReturnType<typeof summary>;
+  marksP50?: Record<string, number>;
   samples: { page: number[]; join: number[] };
 }
 
@@ -57,6 +58,7 @@ interface Joins {
 async function measure(label: string, joins: number, log: (m: string) => void, open: () => Promise<LivePage>, from: { peerId: string; source: string }): Promise<Joins> {
   const fromPage: number[] = [];
   const fromJoin: number[] = [];
+  const markTimes: Record<string, number[]> = {};
   for (let i = 0; i < joins; i++) {
     const c = await open();
     try {
@@ -66,13 +68,16 @@ async function measure(label: string, joins: number, log: (m: string) => void, o
       if (!figures.some((f) => f.peerId === from.peerId && f.source === from.source && f.framesDecoded > 0)) throw new Error(`${label}: the first frame was not ${from.source} of ${from.peerId}`);
       fromPage.push(first);
       fromJoin.push(first - started);
-      const marks = await c.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('live:')).map((m) => [m.name.slice(5), Math.round(m.startTime)])));
+      const marks = await c.page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').filter((m) => /^(live|app):/.test(m.name)).map((m) => [m.name, Math.round(m.startTime)])));
+      for (const [name, at] of Object.entries(marks)) (markTimes[name] ??= []).push(at);
       log(`${label} #${i + 1}: page ${Math.round(first)} ms, join ${Math.round(first - started)} ms (marks ${JSON.stringify(marks)})`);
     } finally {
       await c.context.close();
     }
   }
-  return { pageToFirstFrameMs: summary(fromPage), joinToFirstFrameMs: summary(fromJoin), samples: { page: fromPage.map(Math.round), join: fromJoin.map(Math.round) } };
+  // Each phase's mark from navigation start, p50 over the loads (app:entry, live:start, admitted, joined, consume, consumers, first-frame).
+  const marksP50 = Object.fromEntries(Object.entries(markTimes).map(([name, xs]) => [name, Math.round(percentile(xs, 50))]));
+  return { pageToFirstFrameMs: summary(fromPage), joinToFirstFrameMs: summary(fromJoin), marksP50, samples: { page: fromPage.map(Math.round), join: fromJoin.map(Math.round) } };
 }
 
 async function ours(browser: Browser, joins: number, log: (m: string) => void) {

@@ -7,6 +7,7 @@ import './styles.css';
  * session check (LIVE-WARM-START, client/src/live/warmStart.ts); every page then loads the
  * shell (app/mount.tsx).
  */
+performance.mark('app:entry');
 const sessionId = liveSessionOfPath(window.location.pathname);
 if (sessionId) void import('./live/warmStart.ts').then((m) => m.warmStart(sessionId));
 void import('./app/mount.tsx').then((m) => m.mount(document.getElementById('root')!));

@@ -122,7 +122,9 @@ async function unixToTcp(socketPath: string, target: string): Promise<net.Server
  * socket and Redis through a forwarder on each node's loopback. The first node migrates
  * and seeds the demo county before the others start. `env` adds to every node's environment.
  */
-export async function startLoopbackCluster(options: { nodes: number; namespaces?: boolean; env?: Record<string, string>; subnet?: string }): Promise<LoopbackCluster> {
+export async function startLoopbackCluster(options: { nodes: number; namespaces?: boolean; env?: Record<string, string>; subnet?: string; rtcPortsPerNode?: number }): Promise<LoopbackCluster> {
+  // Each node its own slice of the RTC port range (a WebRtcTransport takes a UDP and a TCP port).
+  const rtcPorts = options.rtcPortsPerNode ?? 500;
   // Each test file its own /24 (`subnet`: its first three octets), so files running side by side never meet.
   const subnet = options.subnet ?? '198.18.2';
   const LB = `${subnet}.2`;
@@ -204,8 +206,8 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
           SIGNIN_RATE_LIMIT: '1000',
           MEDIA_WORKERS: '1',
           ...(network ? { MEDIA_LISTEN_IP: host, MEDIA_ANNOUNCED_ADDRESS: host } : {}),
-          MEDIA_RTC_MIN_PORT: String(42000 + i * 500),
-          MEDIA_RTC_MAX_PORT: String(42000 + i * 500 + 499),
+          MEDIA_RTC_MIN_PORT: String(42000 + i * rtcPorts),
+          MEDIA_RTC_MAX_PORT: String(42000 + i * rtcPorts + rtcPorts - 1),
           REDIS_URL: network ? 'redis://127.0.0.1:6379' : redisUrl,
           REDIS_STREAM_NAME: streamName,
           CLUSTER_NODE_ID: nodeId,

@@ -128,6 +128,7 @@ export class LiveClient {
     });
     try {
       await this.signaling.whenAdmitted();
+      performance.mark('live:admitted');
       await this.#ctx.exclusive(() => this.#establish(false));
       this.#ctx.set({ state: 'live' });
       this.#bandwidth.startSampling();
