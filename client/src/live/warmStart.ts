@@ -4,10 +4,16 @@ import { pushToTalkPreferred } from './pushToTalk.ts';
 import { useLive } from './store.ts';
 
 /**
+ * The longest the app shell waits for the join's first picture (LIVE-SHELL-AFTER-FRAME): a page
+ * whose first picture is slow to come still gets its controls.
+ */
+export const SHELL_WAIT_MAX_MS = 1_500;
+
+/**
  * LIVE-WARM-START: the entry (main.tsx) calls this on a live page's address before the app
  * shell has loaded, so the join — socket, join with its transports, consumers, ICE — runs
- * while React, the dictionaries and the pages are still arriving; the live page finds the
- * client in the store and shows it. Nothing here waits for the session check:
+ * while nothing else competes for the page's one thread; the live page finds the client in the
+ * store and shows it. Nothing here waits for the session check:
  * - a teacher who passed the pre-join check of this session in this tab (a reload in the
  *   lesson) joins again with what it chose then;
  * - anyone else joins as the page's own (`auto`) join: a classroom terminal with its camera and
@@ -16,12 +22,43 @@ import { useLive } from './store.ts';
  * - nobody signed in (the handshake is refused): the client is dropped and the shell goes on
  *   as on any page (sign-in, then the live page joins as it always did).
  * Join-to-first-frame counts from the navigation (0).
+ *
+ * Resolves when the app shell may load (LIVE-SHELL-AFTER-FRAME): React, the dictionaries and
+ * the pages are half a megabyte of script that, evaluated beside the join, delayed its every
+ * step on a terminal's weak CPU. The shell loads once the first remote picture is decoded, or
+ * the join ended without one to wait for (refused, ended, live with no remote video yet), or
+ * after SHELL_WAIT_MAX_MS; until then the page shows live.html's own "entering" line.
  */
-export function warmStart(sessionId: string): void {
+export function warmStart(sessionId: string): Promise<void> {
   const remembered = rememberedPreJoin(sessionId);
   const wanted = remembered ?? { camera: true, microphone: !pushToTalkPreferred() };
   const live = useLive.getState();
   void live.start(sessionId, wanted, 0, { auto: !remembered }).catch((err: unknown) => {
     if (err instanceof SignalingError && err.code === 'unauthenticated' && useLive.getState().client?.sessionId === sessionId) void useLive.getState().leave();
+  });
+  return shellMayLoad();
+}
+
+function shellMayLoad(): Promise<void> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const frames = new PerformanceObserver((list) => {
+      if (list.getEntriesByName('live:first-frame').length) done();
+    });
+    const done = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      frames.disconnect();
+      unsubscribe();
+      resolve();
+    };
+    const timer = setTimeout(done, SHELL_WAIT_MAX_MS);
+    const unsubscribe = useLive.subscribe(({ client, view }) => {
+      if (!client || !view) return done();
+      if (view.state === 'error' || view.state === 'ended') return done();
+      if (view.state === 'live' && !view.remote.some((r) => r.kind === 'video')) done();
+    });
+    frames.observe({ type: 'mark' });
   });
 }
