@@ -96,6 +96,27 @@ describe('the page\'s join', () => {
     console.log(`class.ganpu: navigation → first frame ${Math.round(firstFrameMs!)} ms (with the session check held back)`);
   });
 
+  it('LIVE-SHELL-AFTER-FRAME: on a terminal\'s page the app shell loads, and the classroom\'s own camera and microphone start, only once the teacher\'s picture is decoded', async () => {
+    const liuli = await openLivePage(browser, platform, 'class.liuli', `/live/${sessionId}`);
+    try {
+      await liuli.page.getByTestId('live-terminal').waitFor();
+      await waitFor('the classroom\'s camera on', () => liuli.page.evaluate(() => !!window.tongbuLive?.view.local.camera), (on) => on);
+      const at = await liuli.page.evaluate(() => {
+        const mark = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? null;
+        const shell = performance.getEntriesByType('resource').find((r) => /\/assets\/mount-[^/]*\.js$/.test(r.name));
+        return { frame: mark('live:first-frame'), publish: mark('live:publish'), shell: shell?.startTime ?? null };
+      });
+      expect(at.frame).not.toBeNull();
+      expect(at.shell).not.toBeNull();
+      expect(at.publish).not.toBeNull();
+      expect(at.shell!).toBeGreaterThanOrEqual(at.frame!);
+      expect(at.publish!).toBeGreaterThanOrEqual(at.frame!);
+      await framesGrow(teacher, 'camera', await peerIdOf(liuli), 10);
+    } finally {
+      await liuli.context.close();
+    }
+  });
+
   it('LIVE-AUTO-JOIN: the teacher\'s reload in the lesson joins again at once, with its pre-join choice, and the console decodes the classroom', async () => {
     await teacher.page.reload();
     await teacher.page.getByTestId('live-console').waitFor();

@@ -1,6 +1,13 @@
 import { create } from 'zustand';
 import { registerReset } from '../app/storeReset.ts';
 import { LiveClient, type LiveView } from '../media/LiveClient.ts';
+import { whenFirstPicture } from './firstPicture.ts';
+
+/**
+ * The longest the app shell, and a classroom's own camera and microphone, wait for the join's first
+ * picture (LIVE-SHELL-AFTER-FRAME): a page whose first picture is slow still gets its controls.
+ */
+export const FIRST_PICTURE_WAIT_MS = 1_500;
 
 /**
  * The live session of this tab (one at a time): its LiveClient and the latest
@@ -47,6 +54,9 @@ export const useLive = create<LiveStore>()((set, get) => ({
     client.signaling.on('removed', () => set({ removed: true }));
     set({ client, view: client.view, removed: false });
     await client.start();
+    // A classroom sees the lesson before it is seen: its devices and encoder start once the teacher's picture is up.
+    if (client.view.permissions?.role === 'classroom') await whenFirstPicture(client, FIRST_PICTURE_WAIT_MS);
+    performance.mark('live:publish');
     // Sound first, then picture.
     if (wanted.microphone && client.view.permissions?.publish.includes('microphone')) await client.setMicrophone(true).catch((err: unknown) => console.warn('live: microphone', err));
     if (wanted.camera && client.view.permissions?.publish.includes('camera')) await client.setCamera(true).catch((err: unknown) => console.warn('live: camera', err));

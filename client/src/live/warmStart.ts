@@ -1,13 +1,9 @@
 import { SignalingError } from '../../../shared/signaling/protocol.ts';
 import { rememberedPreJoin } from './prejoinChoice.ts';
 import { pushToTalkPreferred } from './pushToTalk.ts';
-import { useLive } from './store.ts';
+import { whenFirstPicture } from './firstPicture.ts';
+import { FIRST_PICTURE_WAIT_MS, useLive } from './store.ts';
 
-/**
- * The longest the app shell waits for the join's first picture (LIVE-SHELL-AFTER-FRAME): a page
- * whose first picture is slow to come still gets its controls.
- */
-export const SHELL_WAIT_MAX_MS = 1_500;
 
 /**
  * LIVE-WARM-START: the entry (main.tsx) calls this on a live page's address before the app
@@ -27,7 +23,7 @@ export const SHELL_WAIT_MAX_MS = 1_500;
  * the pages are half a megabyte of script that, evaluated beside the join, delayed its every
  * step on a terminal's weak CPU. The shell loads once the first remote picture is decoded, or
  * the join ended without one to wait for (refused, ended, live with no remote video yet), or
- * after SHELL_WAIT_MAX_MS; until then the page shows live.html's own "entering" line.
+ * after FIRST_PICTURE_WAIT_MS; until then the page shows live.html's own "entering" line.
  */
 export function warmStart(sessionId: string): Promise<void> {
   const remembered = rememberedPreJoin(sessionId);
@@ -36,29 +32,7 @@ export function warmStart(sessionId: string): Promise<void> {
   void live.start(sessionId, wanted, 0, { auto: !remembered }).catch((err: unknown) => {
     if (err instanceof SignalingError && err.code === 'unauthenticated' && useLive.getState().client?.sessionId === sessionId) void useLive.getState().leave();
   });
-  return shellMayLoad();
-}
-
-function shellMayLoad(): Promise<void> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const frames = new PerformanceObserver((list) => {
-      if (list.getEntriesByName('live:first-frame').length) done();
-    });
-    const done = () => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      frames.disconnect();
-      unsubscribe();
-      resolve();
-    };
-    const timer = setTimeout(done, SHELL_WAIT_MAX_MS);
-    const unsubscribe = useLive.subscribe(({ client, view }) => {
-      if (!client || !view) return done();
-      if (view.state === 'error' || view.state === 'ended') return done();
-      if (view.state === 'live' && !view.remote.some((r) => r.kind === 'video')) done();
-    });
-    frames.observe({ type: 'mark' });
-  });
+  // start() made the client before its first wait.
+  const client = useLive.getState().client;
+  return client ? whenFirstPicture(client, FIRST_PICTURE_WAIT_MS) : Promise.resolve();
 }
