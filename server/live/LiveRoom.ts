@@ -343,6 +343,7 @@ export class LiveRoom {
   async setAudioCourseware(p: Participant, enabled: boolean): Promise<void> {
     if (p.audioCourseware === enabled) return;
     p.audioCourseware = enabled;
+    this.#evidence.audioCoursewareChanged(p);
     await this.mediaPeer(p).holdVideo(enabled);
     this.#peerChanged(p);
   }

@@ -18,7 +18,7 @@ import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
 import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { LiveRoom, type Participant } from './LiveRoom.ts';
-import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
+import { boardShownSince, judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
 import { storeOf } from './tools/kit.ts';
 import { withdrawReminders } from '../schedule/reminders.ts';
@@ -316,7 +316,8 @@ export class LiveService {
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
     const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
-    const judged = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt);
+    const boardShownAt = (await boardShownSince(this.db, [sessionId])).get(sessionId) ?? null;
+    const judged = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt, boardShownAt);
     // Nobody went live: missed, and the reason says so (not the evidence rules nobody could meet).
     const neverStarted = session.status === 'scheduled';
     const { rules } = judged;

@@ -27,7 +27,9 @@ export const liveRecorders = pgTable('live_recorders', {
 
 /**
  * From when to when someone was connected (per transport), publishing (per
- * source) or receiving (per consumer: whose media, which source).
+ * source) or receiving (per consumer: whose media, which source), and when a
+ * classroom followed by sound and courseware (per participant: its media id is
+ * its peer id).
  */
 export const liveEvidenceIntervals = pgTable(
   'live_evidence_intervals',
@@ -35,7 +37,7 @@ export const liveEvidenceIntervals = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     sessionId: uuid('session_id').notNull().references(() => liveSessions.id),
     recorderId: uuid('recorder_id').notNull().references(() => liveRecorders.id),
-    /** connected | publishing | receiving */
+    /** connected | publishing | receiving | audio_courseware (a classroom in the audio-and-courseware mode) */
     kind: text('kind').notNull(),
     /** host | teacher | classroom | observer (see shared/schemas/live.ts) */
     role: text('role').notNull(),
@@ -62,7 +64,7 @@ export const liveEvidenceIntervals = pgTable(
     index('live_evidence_session_idx').on(t.sessionId, t.kind),
     index('live_evidence_open_idx').on(t.recorderId).where(sql`${t.endedAt} is null`),
     uniqueIndex('live_evidence_one_open_uq').on(t.kind, t.mediaId).where(sql`${t.endedAt} is null`),
-    check('live_evidence_kind_ck', sql`${t.kind} in ('connected', 'publishing', 'receiving')`),
+    check('live_evidence_kind_ck', sql`${t.kind} in ('connected', 'publishing', 'receiving', 'audio_courseware')`),
     check('live_evidence_role_ck', sql`${t.role} in ('host', 'teacher', 'classroom', 'observer')`),
     check('live_evidence_source_ck', sql`${t.source} is null or ${t.source} in ('camera', 'microphone', 'screen', 'screen-audio')`),
     check(
@@ -70,6 +72,7 @@ export const liveEvidenceIntervals = pgTable(
       sql`case ${t.kind}
         when 'connected' then ${t.direction} in ('send', 'recv') and ${t.source} is null
         when 'publishing' then ${t.source} is not null and ${t.direction} is null
+        when 'audio_courseware' then ${t.direction} is null and ${t.source} is null and ${t.fromPeerId} is null
         else ${t.source} is not null and ${t.fromPeerId} is not null and ${t.fromAccountId} is not null end`,
     ),
     check('live_evidence_end_ck', sql`(${t.endedAt} is null) = (${t.endReason} is null) and (${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt})`),
