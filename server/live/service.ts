@@ -201,12 +201,15 @@ export class LiveService {
     return { ...session, status: 'live' };
   }
 
-  /** The session's room on this node, opened if need be (an edge node opens one that receives the host's producers). */
+  /**
+   * The session's room on this node, opened if need be: an edge node opens one that receives the
+   * host's producers (server/cluster/EdgeRooms.ts), so the host's floor and recording stay the host's.
+   */
   openRoom(session: LiveSessionInfo): Promise<LiveRoom> {
-    return this.#roomFor(session);
+    return this.#roomFor(session, { edge: true });
   }
 
-  async #roomFor(session: LiveSessionInfo): Promise<LiveRoom> {
+  async #roomFor(session: LiveSessionInfo, how: { edge?: boolean } = {}): Promise<LiveRoom> {
     const open = this.rooms.get(session.id);
     if (open && !open.closed && !open.media.closed) {
       open.session = session;
@@ -236,6 +239,11 @@ export class LiveService {
             audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
           room.tools.restore(saved);
+          // LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE: whoever comes back takes the place the host gave it (an edge room only receives).
+          if (!how.edge) {
+            room.stageAccountId = saved.floor.stageAccountId;
+            for (const accountId of saved.floor.mutedAccountIds) room.mutedAccounts.add(accountId);
+          }
           this.rooms.set(session.id, room);
           return room;
         })
