@@ -225,9 +225,12 @@ export class LiveService {
       const pool = this.pool;
       if (!pool || pool.closed) throw new LiveError('media_unavailable', 'The media server is not running');
       // T-TOOLS-RESTORE: a room made for a session already under way (a rebuild, another node, a restart) goes on with its quiz, chat switch and countdown.
-      opening = storeOf(this)
-        .saved(session.id)
-        .then(async (saved) => {
+      opening = Promise.all([
+        storeOf(this).saved(session.id),
+        // LIVE-RECORDING-RESUME: a recording cut off with the lesson's previous room goes on here (an edge room records nothing).
+        how.edge ? null : this.recordings.interruptedSeries(session.id, this.evidence.recorderId),
+      ])
+        .then(async ([saved, series]) => {
           const media = await Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) });
           const room = new LiveRoom(session, media, {
             log: this.log,
@@ -244,6 +247,7 @@ export class LiveService {
             room.stageAccountId = saved.floor.stageAccountId;
             for (const accountId of saved.floor.mutedAccountIds) room.mutedAccounts.add(accountId);
           }
+          if (series) room.resumeRecording(series);
           this.rooms.set(session.id, room);
           return room;
         })
@@ -359,6 +363,8 @@ export class LiveService {
    * scheduled ones nobody started as missed (reason `never_started`): none stays scheduled forever.
    */
   async sweep(now = new Date()): Promise<string[]> {
+    // Recordings whose server stopped without finishing them (LIVE-RECORDING-RESUME settles the ones its lessons come back to).
+    await this.recordings.settleInterrupted().catch((err: unknown) => this.log.warn({ err }, 'live: settling interrupted recordings failed'));
     const before = new Date(now.getTime() - this.config.live.autoCloseMinutes * 60_000);
     const ids = await this.directory.overdueLive(before);
     for (const id of ids) {

@@ -225,6 +225,22 @@ export const Recording = z
     contentType: z.string(),
     sizeBytes: z.number().int().nullable(),
     fileName: z.string(),
+    /**
+     * LIVE-RECORDING-RESUME: the series this recording is a part of (its first part's id) and its
+     * place in it from 1. A recording cut off with its room (the node died or drained, a restart)
+     * goes on as the next part once the new room has the teacher's producers again.
+     */
+    seriesId: Id,
+    part: z.number().int().min(1),
+    /**
+     * Why it ended: `stopped` (the host, or the end of the session); `room-closed`, `worker-died`,
+     * `interrupted` (its room or its server went away: the series goes on); `producers-closed`
+     * (the teacher's camera and microphone went); `ffmpeg-exited`. Null while recording (and for
+     * recordings made before series were kept).
+     */
+    endReason: z.enum(['stopped', 'room-closed', 'worker-died', 'interrupted', 'producers-closed', 'ffmpeg-exited']).nullable(),
+    /** A later part: seconds from the end of the part before it to its start (the gap the move left). Null for a first part. */
+    gapSeconds: z.number().min(0).nullable(),
   })
   .meta({ id: 'Recording' });
 export type Recording = z.infer<typeof Recording>;

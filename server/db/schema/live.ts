@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { liveSessions } from './schedule.ts';
 
@@ -194,7 +194,11 @@ export const liveSessionVerdicts = pgTable(
   (t) => [check('live_session_verdicts_status_ck', sql`${t.status} in ('delivered', 'missed')`)],
 );
 
-/** Recordings of a session (the media plane writes the file under DATA_DIR/recordings/). */
+/**
+ * Recordings of a session (the media plane writes the file under DATA_DIR/recordings/). A
+ * recording cut off with its room (its node died or drained, a restart) goes on as the next part
+ * of the same series when the new room has the teacher's producers again (LIVE-RECORDING-RESUME).
+ */
 export const liveRecordings = pgTable(
   'live_recordings',
   {
@@ -210,11 +214,29 @@ export const liveRecordings = pgTable(
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     error: text('error'),
+    /** The series' first part; null for a first part (the series is then this row's id). */
+    seriesId: uuid('series_id').references((): AnyPgColumn => liveRecordings.id),
+    /** Its place in the series, from 1. */
+    part: integer('part').notNull().default(1),
+    /** The process writing it (its heartbeat says whether it still can); null for rows before series. */
+    recorderId: uuid('recorder_id').references(() => liveRecorders.id),
+    /**
+     * Why it ended: stopped (the host, or the session's end), room-closed / worker-died /
+     * interrupted (its room or its process went away: the series goes on), producers-closed,
+     * ffmpeg-exited. Null while recording, and for rows before series.
+     */
+    endReason: text('end_reason'),
   },
   (t) => [
     index('live_recordings_session_idx').on(t.sessionId, t.startedAt),
     uniqueIndex('live_recordings_one_active_uq').on(t.sessionId).where(sql`${t.status} = 'recording'`),
+    uniqueIndex('live_recordings_series_part_uq').on(t.seriesId, t.part).where(sql`${t.seriesId} is not null`),
     check('live_recordings_status_ck', sql`${t.status} in ('recording', 'ready', 'failed')`),
     check('live_recordings_key_ck', sql`${t.storageKey} !~ '(^/|\\.\\.)'`),
+    check('live_recordings_part_ck', sql`(${t.seriesId} is null) = (${t.part} = 1)`),
+    check(
+      'live_recordings_end_reason_ck',
+      sql`${t.endReason} is null or ${t.endReason} in ('stopped', 'room-closed', 'worker-died', 'interrupted', 'producers-closed', 'ffmpeg-exited')`,
+    ),
   ],
 );
