@@ -12,6 +12,8 @@ export interface EvidencePeer {
   readonly actor: { readonly accountId: string; readonly teacherId: string | null; readonly classroomId: string | null };
   /** Transport id → direction (a `connected` interval records its direction). */
   readonly transports: ReadonlyMap<string, Direction>;
+  /** In the audio-and-courseware mode (a classroom's videos held at the worker). */
+  readonly audioCourseware: boolean;
 }
 
 /** The room as the evidence reads it (server/live's LiveRoom is one). */
@@ -86,6 +88,21 @@ export class MediaEvidence {
     if (!raised) this.#recorder.closeActivity('hand', p.peerId, new Date(), 'stopped');
   }
 
+  /**
+   * A classroom entered or left the audio-and-courseware mode: the time in it is an
+   * `audio_courseware` interval (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE), which the
+   * verdict counts where the classroom received the teacher's sound with the board up.
+   */
+  audioCoursewareChanged(p: EvidencePeer, at = new Date()): void {
+    if (p.audioCourseware) this.#openAudioCourseware(p, at);
+    else this.#recorder.close('audio_courseware', p.peerId, at, 'stopped');
+  }
+
+  #openAudioCourseware(p: EvidencePeer, at: Date): void {
+    if (p.role !== 'classroom' || !isVisible(p) || this.#room.ending) return;
+    this.#recorder.open({ ...this.#identity(p), kind: 'audio_courseware', mediaId: p.peerId, at });
+  }
+
   /** A participant left the room: its speaking ends where last heard, everything else of it now. */
   peerRemoved(peerId: string): void {
     this.#stopSpeaking(peerId, 'left');
@@ -129,6 +146,8 @@ export class MediaEvidence {
       const p = this.#attending(peerId);
       const direction = p?.transports.get(transportId);
       if (p && direction && !room.ending) ev.open({ ...this.#identity(p), kind: 'connected', direction, mediaId: transportId, at });
+      // Back after a rebuilt worker (which closed its intervals) still in the mode: the mode's interval opens again.
+      if (p && direction === 'recv' && p.audioCourseware) this.#openAudioCourseware(p, at);
     });
     m.on('transportdisconnected', (_peerId, transportId, at) => ev.close('connected', transportId, at, 'disconnected'));
     m.on('publishingstarted', (peerId, source, producerId, at) => {

@@ -26,7 +26,24 @@ export interface EvidenceRow {
 const spansOf = (rows: readonly EvidenceRow[], until: Date): Span[] =>
   union(rows.map((r) => ({ start: r.startedAt.getTime(), end: (r.endedAt ?? until).getTime() })));
 
-export function factsOf(session: Pick<LiveSessionInfo, 'kind' | 'startsAt' | 'endsAt' | 'hostTeacher' | 'invitedTeachers' | 'memberClassrooms'>, rows: readonly EvidenceRow[], until: Date): SessionFacts {
+/**
+ * A classroom's time in the audio-and-courseware mode that can stand in for the picture
+ * (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE): while its receive transport was connected and
+ * the session's board was up (from its first page shown: `boardShownAt`, the board never
+ * goes down again). Without a board the mode is sound alone, which does not count.
+ */
+export function audioCoursewareSpans(rows: readonly EvidenceRow[], recv: readonly Span[], boardShownAt: Date | null, until: Date): Span[] {
+  if (!boardShownAt) return [];
+  const board = { start: boardShownAt.getTime(), end: Math.max(boardShownAt.getTime(), until.getTime()) };
+  return intersect(intersect(spansOf(rows.filter((r) => r.kind === 'audio_courseware'), until), recv), [board]);
+}
+
+export function factsOf(
+  session: Pick<LiveSessionInfo, 'kind' | 'startsAt' | 'endsAt' | 'hostTeacher' | 'invitedTeachers' | 'memberClassrooms'>,
+  rows: readonly EvidenceRow[],
+  until: Date,
+  boardShownAt: Date | null = null,
+): SessionFacts {
   const scheduled = { start: session.startsAt.getTime(), end: session.endsAt.getTime() };
   const connected = (rs: readonly EvidenceRow[], direction: 'send' | 'recv') => spansOf(rs.filter((r) => r.kind === 'connected' && r.direction === direction), until);
   const publishing = (rs: readonly EvidenceRow[], sources: readonly string[]) =>
@@ -44,7 +61,7 @@ export function factsOf(session: Pick<LiveSessionInfo, 'kind' | 'startsAt' | 'en
         const recv = connected(mine, 'recv');
         const received = (sources: readonly string[]) =>
           intersect(spansOf(mine.filter((r) => r.kind === 'receiving' && r.fromRole === 'host' && sources.includes(r.source ?? '')), until), recv);
-        return { classroomId: c.id, video: received(['camera', 'screen']), audio: received(['microphone']) };
+        return { classroomId: c.id, video: received(['camera', 'screen']), audio: received(['microphone']), audioCourseware: audioCoursewareSpans(mine, recv, boardShownAt, until) };
       }),
     };
   }

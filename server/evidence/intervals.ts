@@ -36,6 +36,22 @@ export function intersect(a: readonly Span[], b: readonly Span[]): Span[] {
   return out;
 }
 
+/** The parts of `a` that `b` does not cover. */
+export function minus(a: readonly Span[], b: readonly Span[]): Span[] {
+  const cover = union(b);
+  const out: Span[] = [];
+  for (const span of union(a)) {
+    let start = span.start;
+    for (const c of cover) {
+      if (c.end <= start || c.start >= span.end) continue;
+      if (c.start > start) out.push({ start, end: c.start });
+      start = Math.max(start, c.end);
+    }
+    if (start < span.end) out.push({ start, end: span.end });
+  }
+  return out;
+}
+
 export const clip = (spans: readonly Span[], window: Span): Span[] => intersect(spans, [window]);
 
 export const total = (spans: readonly Span[]): number => union(spans).reduce((sum, s) => sum + (s.end - s.start), 0);

@@ -1,7 +1,7 @@
-import { asc } from 'drizzle-orm';
+import { and, asc, eq, inArray, min } from 'drizzle-orm';
 import type { EvidenceRule, Verdict } from '../../shared/schemas/live.ts';
 import type { Db } from '../db/client.ts';
-import { liveEvidenceRules } from '../db/schema/index.ts';
+import { liveBoardEvents, liveEvidenceRules } from '../db/schema/index.ts';
 import { factsOf, localDate, ruleBookFor } from './facts.ts';
 import { participationFacts, type ActivityRow, type ParticipationEvidenceRow, type SessionPlan } from './participation.ts';
 import { evaluateParticipation, participationBookFor, verdictOf, versionsInForce } from './participationRules.ts';
@@ -12,7 +12,9 @@ import { evaluate } from './verdict.ts';
  * flowed, verdict.ts) and participation rules (people took part,
  * participationRules.ts), in the versions in force on its local start date.
  * Returns the verdict and those versions, which are stored beside it so a
- * later change of thresholds never re-judges a past session.
+ * later change of thresholds never re-judges a past session. `boardShownAt`: when
+ * the session's board was first shown (`boardShownSince`), null if never — time in
+ * the audio-and-courseware mode counts from then (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE).
  */
 export function judgeSession(
   session: SessionPlan & { readonly timeZone: string },
@@ -20,10 +22,11 @@ export function judgeSession(
   activity: readonly ActivityRow[],
   versions: readonly EvidenceRule[],
   endedAt: Date,
+  boardShownAt: Date | null,
 ): { verdict: Verdict; rules: EvidenceRule[] } {
   const date = localDate(session.startsAt, session.timeZone);
-  const media = evaluate(ruleBookFor(versions, date), factsOf(session, evidence, endedAt));
-  const participation = evaluateParticipation(participationBookFor(versions, date), participationFacts(session, evidence, activity, endedAt));
+  const media = evaluate(ruleBookFor(versions, date), factsOf(session, evidence, endedAt, boardShownAt));
+  const participation = evaluateParticipation(participationBookFor(versions, date), participationFacts(session, evidence, activity, endedAt, boardShownAt));
   return { verdict: verdictOf([...media.outcomes, ...participation]), rules: versionsInForce(versions, date) };
 }
 
@@ -39,4 +42,20 @@ export async function loadRuleVersions(db: Db): Promise<EvidenceRule[]> {
     minSeconds: r.minSeconds,
     description: r.description,
   }));
+}
+
+/**
+ * When each session's board was first shown (courseware or the blank board: its first
+ * `page` event in live_board_events). A board once shown stays up for the rest of the
+ * session (shared/courseware/board.ts has no way down), so this one instant is all the
+ * verdict needs of it.
+ */
+export async function boardShownSince(db: Db, sessionIds: readonly string[]): Promise<Map<string, Date>> {
+  if (!sessionIds.length) return new Map();
+  const rows = await db
+    .select({ sessionId: liveBoardEvents.sessionId, at: min(liveBoardEvents.at) })
+    .from(liveBoardEvents)
+    .where(and(inArray(liveBoardEvents.sessionId, [...sessionIds]), eq(liveBoardEvents.kind, 'page')))
+    .groupBy(liveBoardEvents.sessionId);
+  return new Map(rows.flatMap((r) => (r.at ? [[r.sessionId, r.at] as const] : [])));
 }

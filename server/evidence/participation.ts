@@ -1,6 +1,6 @@
 import type { ParticipantFigures } from '../../shared/schemas/live.ts';
 import type { LiveSessionInfo } from '../live/directory.ts';
-import type { EvidenceRow } from './facts.ts';
+import { audioCoursewareSpans, type EvidenceRow } from './facts.ts';
 import { intersect, total, union, type Span } from './intervals.ts';
 
 /**
@@ -52,6 +52,8 @@ export interface ParticipantSpans {
   /** Receiving the host teacher's picture (camera or screen) / sound (microphone). */
   readonly receivedHostVideo: Span[];
   readonly receivedHostAudio: Span[];
+  /** In the audio-and-courseware mode with the board up (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE, facts.ts). */
+  readonly audioCourseware: Span[];
   readonly camera: Span[];
   readonly microphone: Span[];
   readonly screen: Span[];
@@ -91,10 +93,11 @@ export function countHandRaises(rows: readonly ActivityRow[]): number {
 }
 
 function spansOf(
-  who: Omit<ParticipantSpans, 'connected' | 'firstSeen' | 'lastSeen' | 'visits' | 'receiving' | 'receivedHostVideo' | 'receivedHostAudio' | 'camera' | 'microphone' | 'screen' | 'speaking' | 'stage' | 'handRaises'>,
+  who: Omit<ParticipantSpans, 'connected' | 'firstSeen' | 'lastSeen' | 'visits' | 'receiving' | 'receivedHostVideo' | 'receivedHostAudio' | 'audioCourseware' | 'camera' | 'microphone' | 'screen' | 'speaking' | 'stage' | 'handRaises'>,
   ev: readonly ParticipationEvidenceRow[],
   act: readonly ActivityRow[],
   until: Date,
+  boardShownAt: Date | null,
 ): ParticipantSpans {
   const connectedRows = ev.filter((r) => r.kind === 'connected');
   const send = spans(connectedRows.filter((r) => r.direction === 'send'), until);
@@ -113,6 +116,7 @@ function spansOf(
     receiving: received(() => true),
     receivedHostVideo: received((r) => r.fromRole === 'host' && (r.source === 'camera' || r.source === 'screen')),
     receivedHostAudio: received((r) => r.fromRole === 'host' && r.source === 'microphone'),
+    audioCourseware: audioCoursewareSpans(ev, recv, boardShownAt, until),
     camera: published('camera'),
     microphone,
     screen: published('screen'),
@@ -122,8 +126,17 @@ function spansOf(
   };
 }
 
-/** Every planned teacher and classroom of the session with its spans (all empty for one that never came). */
-export function participationFacts(session: SessionPlan, evidence: readonly ParticipationEvidenceRow[], activity: readonly ActivityRow[], until: Date): ParticipationFacts {
+/**
+ * Every planned teacher and classroom of the session with its spans (all empty for one that never came).
+ * `boardShownAt`: when the session's board was first shown (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE), null if never.
+ */
+export function participationFacts(
+  session: SessionPlan,
+  evidence: readonly ParticipationEvidenceRow[],
+  activity: readonly ActivityRow[],
+  until: Date,
+  boardShownAt: Date | null = null,
+): ParticipationFacts {
   const teachers = [
     ...(session.hostTeacher ? [{ ...session.hostTeacher, role: 'host' as const }] : []),
     ...session.invitedTeachers.map((t) => ({ ...t, role: 'teacher' as const })),
@@ -145,6 +158,7 @@ export function participationFacts(session: SessionPlan, evidence: readonly Part
           evidence.filter((r) => isTeacherRow(r, t.id)),
           activity.filter((r) => isTeacherRow(r, t.id)),
           until,
+          boardShownAt,
         ),
       ),
       ...classrooms.map((c) =>
@@ -153,6 +167,7 @@ export function participationFacts(session: SessionPlan, evidence: readonly Part
           evidence.filter((r) => isClassroomRow(r, c.id)),
           activity.filter((r) => isClassroomRow(r, c.id)),
           until,
+          boardShownAt,
         ),
       ),
     ],
@@ -186,6 +201,7 @@ export function figuresOf(facts: ParticipationFacts, schoolNames: ReadonlyMap<st
     speakingSeconds: seconds(p.speaking),
     handRaises: p.handRaises,
     stageSeconds: seconds(p.stage),
+    audioCoursewareSeconds: seconds(intersect(p.audioCourseware, p.receivedHostAudio)),
     // Counted from the quiz records by the caller (participationService.ts): not an interval fact.
     quizAnswers: 0,
     present: null,

@@ -1,7 +1,7 @@
 import type { EvidenceRule, LiveRuleId, ParticipationRuleId, RuleOutcome, Verdict } from '../../shared/schemas/live.ts';
 import { clip, intersect, total, union, type Span } from './intervals.ts';
 import type { ParticipantSpans, ParticipationFacts } from './participation.ts';
-import { pct, round, scheduledShare, single } from './verdict.ts';
+import { pct, receivedTeacher, round, scheduledShare, single } from './verdict.ts';
 
 /**
  * The participation rules (issue #6): a pure function of the rule versions in
@@ -20,9 +20,11 @@ import { pct, round, scheduledShare, single } from './verdict.ts';
  *   the same time for ≥ min_share (a screen share does not stand in for the
  *   teacher's camera: the pupils must see their teacher).
  * - P-LESSON-CLASSROOM-PRESENT: ≥ min_count member classrooms each (a) received
- *   the host's picture and sound together for ≥ min_share and (b) were seen or
- *   heard — camera published, or speaking — for ≥ min_seconds in total. In a
- *   master-teacher lesson (名师课堂) classrooms may not publish, so (b) is waived.
+ *   the host's picture and sound together for ≥ min_share (or the sound with the
+ *   board in the audio-and-courseware mode: E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE, as
+ *   in verdict.ts) and (b) were seen or heard — camera published, or speaking — for
+ *   ≥ min_seconds in total. In a master-teacher lesson (名师课堂) classrooms may not
+ *   publish, so (b) is waived.
  * Research (online_research):
  * - P-RESEARCH-SCHOOLS-SPOKE: teachers of ≥ min_count different schools spoke,
  *   a school counting when one of its teachers spoke ≥ min_seconds in total
@@ -92,14 +94,18 @@ function teacherAv(rule: EvidenceRule, facts: ParticipationFacts): RuleOutcome {
  * and whether it took part by the rule (`ok`) — the per-classroom answer the
  * quota tracker's member-school participation can use.
  */
-export function classroomPresence(rule: EvidenceRule, facts: ParticipationFacts): { c: ParticipantSpans; received: number; present: number; ok: boolean }[] {
+export function classroomPresence(
+  rule: EvidenceRule,
+  facts: ParticipationFacts,
+): { c: ParticipantSpans; received: number; byAudioCourseware: number; present: number; ok: boolean }[] {
   const m = measure(facts, rule);
   const waived = facts.mode === 'master';
   const members = facts.participants.filter((p) => p.kind === 'classroom' && !p.hostClassroom);
   return members.map((c: ParticipantSpans) => {
-    const received = m.share(intersect(c.receivedHostVideo, c.receivedHostAudio));
+    const teacher = receivedTeacher({ video: c.receivedHostVideo, audio: c.receivedHostAudio, audioCourseware: c.audioCourseware });
+    const received = m.share(teacher.received);
     const present = m.seconds(union([...c.camera, ...c.speaking]));
-    return { c, received, present, ok: received >= rule.minShare && (waived || present >= rule.minSeconds) };
+    return { c, received, byAudioCourseware: m.share(teacher.byAudioCourseware), present, ok: received >= rule.minShare && (waived || present >= rule.minSeconds) };
   });
 }
 
@@ -111,7 +117,9 @@ function classroomPresent(rule: EvidenceRule, facts: ParticipationFacts): RuleOu
   const required = Math.max(1, rule.minCount);
   const byReceived = [...each].sort((a, b) => b.received - a.received);
   const receivedEnough = each.filter((e) => e.received >= rule.minShare).sort((a, b) => b.present - a.present);
-  const figures = each.map((e) => `${e.c.name}: received ${pct(e.received)}${waived ? '' : `, seen or heard ${duration(e.present)}`}`).join('; ');
+  const figures = each
+    .map((e) => `${e.c.name}: received ${pct(e.received)}${e.byAudioCourseware > 0 ? ` (by sound and courseware ${pct(e.byAudioCourseware)})` : ''}${waived ? '' : `, seen or heard ${duration(e.present)}`}`)
+    .join('; ');
   const needs = waived
     ? `received the teacher for at least ${pct(rule.minShare)} of the scheduled time (master-teacher lesson: classrooms only receive)`
     : `received the teacher for at least ${pct(rule.minShare)} of the scheduled time and were seen or heard for at least ${duration(rule.minSeconds)}`;
@@ -124,6 +132,7 @@ function classroomPresent(rule: EvidenceRule, facts: ParticipationFacts): RuleOu
     requiredCount: required,
     measuredSeconds: round1(receivedEnough[required - 1]?.present ?? 0),
     requiredSeconds: waived ? 0 : rule.minSeconds,
+    ...(each.some((e) => e.byAudioCourseware > 0) ? { audioCoursewareShare: round(byReceived[required - 1]?.byAudioCourseware ?? 0) } : {}),
     detail: `${count} of ${members.length} member classrooms ${needs} (needs ${required})${figures ? `: ${figures}` : ''}`,
   };
 }

@@ -1,5 +1,5 @@
 import type { EvidenceRule, EvidenceRuleId, RuleOutcome, Verdict } from '../../shared/schemas/live.ts';
-import { clip, intersect, total, union, type Span } from './intervals.ts';
+import { clip, intersect, minus, total, union, type Span } from './intervals.ts';
 
 /**
  * Whether a session was delivered: a pure function of the rules in force and
@@ -17,6 +17,10 @@ import { clip, intersect, total, union, type Span } from './intervals.ts';
  * - E-CLASSROOM-RECEIVED: at least `minCount` member classrooms each received
  *   the host teacher's picture (camera or screen) and sound at once, while their
  *   receive transport was connected, for at least `minShare`.
+ *   E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: time a classroom spent in the
+ *   audio-and-courseware mode (its videos held for a weak link) counts as picture
+ *   while the board was up: it received the teacher's sound and the board's pages
+ *   and strokes. The outcome says how much of the share came that way.
  * Research (online_research):
  * - E-RESEARCH-PUBLISHED: somebody was sending (any source of any teacher of
  *   the session) for at least `minShare`.
@@ -32,7 +36,13 @@ export interface LessonFacts {
   readonly kind: 'sync_lesson';
   readonly scheduled: Span;
   readonly teacher: { readonly camera: Span[]; readonly screen: Span[]; readonly microphone: Span[] };
-  readonly classrooms: readonly { readonly classroomId: string; readonly video: Span[]; readonly audio: Span[] }[];
+  readonly classrooms: readonly {
+    readonly classroomId: string;
+    readonly video: Span[];
+    readonly audio: Span[];
+    /** In the audio-and-courseware mode with the board up (facts.ts `audioCoursewareSpans`). */
+    readonly audioCourseware: Span[];
+  }[];
 }
 
 export interface ResearchFacts {
@@ -47,6 +57,17 @@ export const rulesOfKind: Record<SessionFacts['kind'], readonly EvidenceRuleId[]
   sync_lesson: ['E-TEACHER-PUBLISHED', 'E-CLASSROOM-RECEIVED'],
   online_research: ['E-RESEARCH-PUBLISHED', 'E-RESEARCH-PARTICIPANTS'],
 };
+
+/**
+ * What a classroom received of the teacher (E-CLASSROOM-RECEIVED with
+ * E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE): the teacher's sound with the picture, or with
+ * the board in the audio-and-courseware mode; and the part that came the second way only.
+ */
+export function receivedTeacher(c: { video: readonly Span[]; audio: readonly Span[]; audioCourseware: readonly Span[] }): { received: Span[]; byAudioCourseware: Span[] } {
+  const withPicture = intersect(c.video, c.audio);
+  const received = intersect(union([...c.video, ...c.audioCourseware]), c.audio);
+  return { received, byAudioCourseware: minus(received, withPicture) };
+}
 
 /** The share of the scheduled window that `spans` cover. */
 export function scheduledShare(spans: readonly Span[], scheduled: Span): number {
@@ -97,8 +118,12 @@ export function evaluate(rules: RuleBook, facts: SessionFacts): Verdict {
     const teacherRule = rules['E-TEACHER-PUBLISHED'];
     outcomes.push(single(teacherRule, scheduledShare(published, facts.scheduled), 'the teacher sent picture and sound'));
     const classRule = rules['E-CLASSROOM-RECEIVED'];
-    const shares = facts.classrooms.map((c) => scheduledShare(intersect(c.video, c.audio), facts.scheduled));
-    outcomes.push(counting(classRule, shares, 'member classrooms received the teacher'));
+    const each = facts.classrooms.map((c) => {
+      const r = receivedTeacher(c);
+      return { share: scheduledShare(r.received, facts.scheduled), byAudioCourseware: scheduledShare(r.byAudioCourseware, facts.scheduled) };
+    });
+    const outcome = counting(classRule, each.map((e) => e.share), 'member classrooms received the teacher');
+    outcomes.push(withAudioCourseware(outcome, each, classRule.minCount));
   } else {
     const pubRule = rules['E-RESEARCH-PUBLISHED'];
     const anyone = union(facts.participants.flatMap((p) => p.publishing));
@@ -113,6 +138,18 @@ export function evaluate(rules: RuleBook, facts: SessionFacts): Verdict {
     reason: failed.length === 0 ? null : failed.map((o) => `${o.ruleId}: ${o.detail}`).join('; '),
     outcomes,
   };
+}
+
+/**
+ * A classroom rule's outcome with the share its measured classroom (the `minCount`-th best)
+ * received by sound and courseware (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE) — only when some
+ * classroom used the mode, so outcomes of lessons without it keep their shape.
+ */
+function withAudioCourseware(outcome: RuleOutcome, each: readonly { share: number; byAudioCourseware: number }[], minCount: number): RuleOutcome {
+  if (!each.some((e) => e.byAudioCourseware > 0)) return outcome;
+  const measured = [...each].sort((a, b) => b.share - a.share)[Math.max(1, minCount) - 1];
+  const share = round(measured?.byAudioCourseware ?? 0);
+  return { ...outcome, audioCoursewareShare: share, detail: `${outcome.detail}; of it by sound and courseware: ${pct(share)}` };
 }
 
 /** The failed rules of a verdict with their figures (what the client words). */

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'socket.io';
 import type { Peer, Room } from '../../media/index.ts';
-import type { ConsumerOptionsForClient, MediaSource, RecordingResult } from '../../media/types.ts';
+import type { ConsumerOptionsForClient, MediaSource } from '../../media/types.ts';
 import type { LivePeer, LiveRole, RecordingState } from '../../shared/schemas/live.ts';
 import type { ConsumerOptions, Direction, RoomSnapshot } from '../../shared/signaling/live.ts';
 import { notificationEvent, type NotificationName, type NotificationOf } from '../../shared/signaling/protocol.ts';
@@ -12,7 +12,8 @@ import { MediaEvidence } from '../evidence/MediaEvidence.ts';
 import { isVisible, mayBeOnStage, mayReceive, permissionsFor } from './access.ts';
 import type { LiveSessionInfo } from './directory.ts';
 import { LiveError } from './errors.ts';
-import type { RecordingStore } from './recordings.ts';
+import type { RecordingSeries, RecordingStore } from './recordings.ts';
+import { RoomRecording } from './RoomRecording.ts';
 import { ClassTools } from './tools/ClassTools.ts';
 
 /** One participant as the room knows it (its media objects live in media/'s Peer of the same id). */
@@ -59,8 +60,6 @@ export interface LiveRoomContext {
   readonly audioLevelIntervalMs?: number;
 }
 
-const noRecording: RecordingState = { active: false, recordingId: null, startedAt: null };
-
 /**
  * The live side of one session: who is in it, who is on stage, who is muted,
  * the recording, and the participants' notifications of media/'s Room events
@@ -76,11 +75,10 @@ export class LiveRoom {
   /** The account on stage (it stays on stage across its own reconnects). */
   stageAccountId: string | null = null;
   readonly mutedAccounts = new Set<string>();
-  recording: { id: string; startedAt: Date } | null = null;
   readonly #evidence: MediaEvidence;
+  readonly #recording: RoomRecording;
   /** Quiz, chat and countdown (server/live/tools). */
   readonly tools = new ClassTools();
-  #recordingDone: Promise<void> = Promise.resolve();
   ending = false;
   #closed = false;
 
@@ -91,6 +89,12 @@ export class LiveRoom {
     this.#ctx = ctx;
     // Evidence first: an interval opens before anyone is told.
     this.#evidence = new MediaEvidence(this, media, ctx.evidence, { audioLevelIntervalMs: ctx.audioLevelIntervalMs });
+    this.#recording = new RoomRecording(this, media, {
+      log: ctx.log,
+      recordings: ctx.recordings,
+      recorderId: ctx.evidence.recorderId,
+      changed: () => this.broadcast('recordingChanged', this.recordingState()),
+    });
     this.#wire();
   }
 
@@ -122,8 +126,13 @@ export class LiveRoom {
     return null;
   }
 
+  /** The recording being written, if any. */
+  get recording(): { readonly id: string; readonly startedAt: Date } | null {
+    return this.#recording.current;
+  }
+
   recordingState(): RecordingState {
-    return this.recording ? { active: true, recordingId: this.recording.id, startedAt: this.recording.startedAt.toISOString() } : noRecording;
+    return this.#recording.state();
   }
 
   /** The room as `viewer` may see it: patrols are left out (but for the viewer itself); only the host learns how many there are. */
@@ -343,6 +352,7 @@ export class LiveRoom {
   async setAudioCourseware(p: Participant, enabled: boolean): Promise<void> {
     if (p.audioCourseware === enabled) return;
     p.audioCourseware = enabled;
+    this.#evidence.audioCoursewareChanged(p);
     await this.mediaPeer(p).holdVideo(enabled);
     this.#peerChanged(p);
   }
@@ -355,38 +365,19 @@ export class LiveRoom {
     this.#peerChanged(p);
   }
 
-  // ---- recording -------------------------------------------------------------------------------
+  // ---- recording (RoomRecording.ts) -------------------------------------------------------------
 
-  async startRecording(by: Actor): Promise<RecordingState> {
-    if (this.recording) throw new LiveError('conflict', 'The session is being recorded already');
-    const hosts = new Set([...this.participants.values()].filter((p) => p.role === 'host').map((p) => p.peerId));
-    const theirs = this.media.listProducers().filter((pr) => hosts.has(pr.peerId));
-    // The screen when it is shared (slides, the blackboard), else the camera; and the teacher's voice.
-    const video = theirs.find((pr) => pr.source === 'screen') ?? theirs.find((pr) => pr.source === 'camera');
-    const audio = theirs.find((pr) => pr.source === 'microphone');
-    if (!video && !audio) throw new LiveError('conflict', 'Nothing to record yet: turn on the camera or the microphone first');
-    const info = await this.media.startRecording({
-      directory: this.#ctx.recordings.directoryOf(this.sessionId),
-      producers: [video, audio].filter((x) => x !== undefined).map((x) => x.id),
-    });
-    const row = await this.#ctx.recordings.started(this.sessionId, by.accountId, info);
-    this.recording = { id: row.id, startedAt: info.startedAt };
-    this.broadcast('recordingChanged', this.recordingState());
-    return this.recordingState();
+  startRecording(by: Actor): Promise<RecordingState> {
+    return this.#recording.start(by.accountId);
   }
 
-  async stopRecording(): Promise<RecordingState> {
-    if (!this.recording) throw new LiveError('conflict', 'The session is not being recorded');
-    await this.media.stopRecording().catch(() => undefined);
-    await this.#recordingDone;
-    return this.recordingState();
+  stopRecording(): Promise<RecordingState> {
+    return this.#recording.stop();
   }
 
-  #recordingStopped(result: RecordingResult): void {
-    const current = this.recording;
-    this.recording = null;
-    this.#recordingDone = this.#ctx.recordings.finished(result).catch((err: unknown) => this.#ctx.log.error({ err }, 'live: saving the recording failed'));
-    if (current) this.broadcast('recordingChanged', this.recordingState());
+  /** LIVE-RECORDING-RESUME: a recording cut off with the lesson's previous room goes on here once the teacher publishes. */
+  resumeRecording(series: RecordingSeries): void {
+    this.#recording.resume(series);
   }
 
   // ---- media events → notifications -------------------------------------------------------------
@@ -437,7 +428,6 @@ export class LiveRoom {
         this.#peerChanged(p);
       }
     });
-    m.on('recordingstopped', (result) => this.#recordingStopped(result));
   }
 
   /** Tells everyone the session ended, closes the media room (finalising a recording) and forgets everyone. */
@@ -452,7 +442,7 @@ export class LiveRoom {
     }
     this.participants.clear();
     await this.media.close().catch((err: unknown) => this.#ctx.log.warn({ err }, 'live: closing the media room failed'));
-    await this.#recordingDone;
+    await this.#recording.done;
   }
 
   /** Rights of a participant (the same function the join answer reports). */

@@ -7,6 +7,7 @@ import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts, scho
 import { quizCounts } from './tools/quizCounts.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo } from './directory.ts';
 import { localDate } from '../evidence/facts.ts';
+import { boardShownSince } from '../evidence/judge.ts';
 import { figuresOf, participationFacts } from '../evidence/participation.ts';
 import { classroomPresence } from '../evidence/participationRules.ts';
 import { analyseLesson, stInputOf, stRulesFor } from './stAnalysis.ts';
@@ -41,11 +42,12 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
     const sessions = (await Promise.all(chunk.map((id) => directory.get(id)))).filter((s): s is LiveSessionInfo => s !== null);
     if (!sessions.length) continue;
     const found = sessions.map((s) => s.id);
-    const [evidence, activity, verdicts, quiz] = await Promise.all([
+    const [evidence, activity, verdicts, quiz, boards] = await Promise.all([
       db.select().from(liveEvidenceIntervals).where(inArray(liveEvidenceIntervals.sessionId, found)),
       db.select().from(liveActivityIntervals).where(inArray(liveActivityIntervals.sessionId, found)),
       db.select().from(liveSessionVerdicts).where(inArray(liveSessionVerdicts.sessionId, found)),
       quizCounts(db, found),
+      boardShownSince(db, found),
     ]);
     const schoolIds = [...new Set(sessions.flatMap((s) => [s.hostTeacher, ...s.invitedTeachers, s.hostClassroom, ...s.memberClassrooms].filter((x) => x !== null).map((x) => x.schoolId)))];
     const names = new Map(
@@ -58,6 +60,7 @@ export async function participationOfSessions(db: Db, sessionIds: readonly strin
         evidence.filter((r) => r.sessionId === s.id),
         activity.filter((r) => r.sessionId === s.id),
         v?.endedAt ?? now,
+        boards.get(s.id) ?? null,
       );
       const stInput = stInputOf(facts);
       out.push({

@@ -18,7 +18,7 @@ import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
 import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { LiveRoom, type Participant } from './LiveRoom.ts';
-import { judgeSession, loadRuleVersions } from '../evidence/judge.ts';
+import { boardShownSince, judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
 import { storeOf } from './tools/kit.ts';
 import { withdrawReminders } from '../schedule/reminders.ts';
@@ -201,12 +201,15 @@ export class LiveService {
     return { ...session, status: 'live' };
   }
 
-  /** The session's room on this node, opened if need be (an edge node opens one that receives the host's producers). */
+  /**
+   * The session's room on this node, opened if need be: an edge node opens one that receives the
+   * host's producers (server/cluster/EdgeRooms.ts), so the host's floor and recording stay the host's.
+   */
   openRoom(session: LiveSessionInfo): Promise<LiveRoom> {
-    return this.#roomFor(session);
+    return this.#roomFor(session, { edge: true });
   }
 
-  async #roomFor(session: LiveSessionInfo): Promise<LiveRoom> {
+  async #roomFor(session: LiveSessionInfo, how: { edge?: boolean } = {}): Promise<LiveRoom> {
     const open = this.rooms.get(session.id);
     if (open && !open.closed && !open.media.closed) {
       open.session = session;
@@ -222,9 +225,12 @@ export class LiveService {
       const pool = this.pool;
       if (!pool || pool.closed) throw new LiveError('media_unavailable', 'The media server is not running');
       // T-TOOLS-RESTORE: a room made for a session already under way (a rebuild, another node, a restart) goes on with its quiz, chat switch and countdown.
-      opening = storeOf(this)
-        .saved(session.id)
-        .then(async (saved) => {
+      opening = Promise.all([
+        storeOf(this).saved(session.id),
+        // LIVE-RECORDING-RESUME: a recording cut off with the lesson's previous room goes on here (an edge room records nothing).
+        how.edge ? null : this.recordings.interruptedSeries(session.id, this.evidence.recorderId),
+      ])
+        .then(async ([saved, series]) => {
           const media = await Room.create(pool, { roomId: session.id, audioLevelThresholdDbov: this.config.live.speakerThresholdDbov, logger: this.log.child({ room: session.id }) });
           const room = new LiveRoom(session, media, {
             log: this.log,
@@ -236,6 +242,12 @@ export class LiveService {
             audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
           room.tools.restore(saved);
+          // LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE: whoever comes back takes the place the host gave it (an edge room only receives).
+          if (!how.edge) {
+            room.stageAccountId = saved.floor.stageAccountId;
+            for (const accountId of saved.floor.mutedAccountIds) room.mutedAccounts.add(accountId);
+          }
+          if (series) room.resumeRecording(series);
           this.rooms.set(session.id, room);
           return room;
         })
@@ -316,7 +328,8 @@ export class LiveService {
 
     const rows = await this.db.select().from(liveEvidenceIntervals).where(eq(liveEvidenceIntervals.sessionId, sessionId));
     const activity = await this.db.select().from(liveActivityIntervals).where(eq(liveActivityIntervals.sessionId, sessionId));
-    const judged = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt);
+    const boardShownAt = (await boardShownSince(this.db, [sessionId])).get(sessionId) ?? null;
+    const judged = judgeSession(session, rows, activity, await loadRuleVersions(this.db), endedAt, boardShownAt);
     // Nobody went live: missed, and the reason says so (not the evidence rules nobody could meet).
     const neverStarted = session.status === 'scheduled';
     const { rules } = judged;
@@ -350,6 +363,8 @@ export class LiveService {
    * scheduled ones nobody started as missed (reason `never_started`): none stays scheduled forever.
    */
   async sweep(now = new Date()): Promise<string[]> {
+    // Recordings whose server stopped without finishing them (LIVE-RECORDING-RESUME settles the ones its lessons come back to).
+    await this.recordings.settleInterrupted().catch((err: unknown) => this.log.warn({ err }, 'live: settling interrupted recordings failed'));
     const before = new Date(now.getTime() - this.config.live.autoCloseMinutes * 60_000);
     const ids = await this.directory.overdueLive(before);
     for (const id of ids) {

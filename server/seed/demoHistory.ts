@@ -339,7 +339,8 @@ async function replay(db: Db, s: SessionForJoin, n: number, ctx: { recorder: str
 
   const rows = evidence.map((e) => ({ ...e, teacherId: e.teacherId ?? null, classroomId: e.classroomId ?? null, direction: e.direction ?? null, source: e.source ?? null, fromRole: e.fromRole ?? null, startedAt: e.startedAt, endedAt: e.endedAt ?? null }));
   const acts = activity.map((a) => ({ ...a, teacherId: a.teacherId ?? null, classroomId: a.classroomId ?? null, endedAt: a.endedAt ?? null, endReason: a.endReason ?? null }));
-  const { verdict, rules } = judgeSession(s, rows, acts, ctx.versions, s.endsAt);
+  // The demo history shows no board and no audio-and-courseware mode.
+  const { verdict, rules } = judgeSession(s, rows, acts, ctx.versions, s.endsAt, null);
   await withActor(db, { system: 'demo:history' }, async (tx) => {
     await tx.insert(liveEvidenceIntervals).values(evidence);
     if (activity.length) await tx.insert(liveActivityIntervals).values(activity);

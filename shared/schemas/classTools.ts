@@ -117,7 +117,8 @@ export type TimerState = z.infer<typeof TimerState>;
 
 export const ToolEvent = z.object({
   at: IsoDateTime,
-  tool: z.enum(['quiz', 'chat', 'timer']),
+  /** stage and mute: the host's floor (`stage` on/off with the account, `mute` muted/unmuted with the account). */
+  tool: z.enum(['quiz', 'chat', 'timer', 'stage', 'mute']),
   action: z.string(),
   accountId: Id.nullable(),
   /** What the event carries (question id, choice, seconds…): for replay. */

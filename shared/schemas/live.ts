@@ -105,7 +105,12 @@ export const LiveNowItem = z
   .meta({ id: 'LiveNowItem' });
 export type LiveNowItem = z.infer<typeof LiveNowItem>;
 
-export const EvidenceIntervalKind = z.enum(['connected', 'publishing', 'receiving']);
+/**
+ * `audio_courseware`: a classroom in the audio-and-courseware mode (仅声音和课件, CW-AUDIO-ONLY):
+ * its videos held at the worker, it follows the lesson by sound and the board
+ * (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE, server/live/README.md).
+ */
+export const EvidenceIntervalKind = z.enum(['connected', 'publishing', 'receiving', 'audio_courseware']);
 export type EvidenceIntervalKind = z.infer<typeof EvidenceIntervalKind>;
 export const IntervalEndReason = z.enum(['stopped', 'left', 'disconnected', 'session_ended', 'shutdown', 'crash_recovered', 'media_rebuilt']);
 export type IntervalEndReason = z.infer<typeof IntervalEndReason>;
@@ -137,7 +142,8 @@ export type EvidenceRuleId = z.infer<typeof EvidenceRuleId>;
  * participation data (server/evidence/participationRules.ts):
  * - `P-LESSON-TEACHER-AV`: the host teacher sent camera and microphone at once for ≥ min_share;
  * - `P-LESSON-CLASSROOM-PRESENT`: ≥ min_count member classrooms each received the teacher
- *   (picture and sound) for ≥ min_share and were seen or heard (camera on or speaking) for
+ *   (picture and sound, or sound and courseware: E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE) for
+ *   ≥ min_share and were seen or heard (camera on or speaking) for
  *   ≥ min_seconds (waived in master-teacher lessons, where classrooms may not publish);
  * - `P-RESEARCH-SCHOOLS-SPOKE`: teachers of ≥ min_count schools spoke, each school through
  *   one teacher who spoke ≥ min_seconds in total.
@@ -179,6 +185,12 @@ export const RuleOutcome = z.object({
   /** Participation rules with a time threshold: the seconds measured (of the `minCount`-th best) and required. */
   measuredSeconds: z.number().optional(),
   requiredSeconds: z.number().optional(),
+  /**
+   * E-CLASSROOM-RECEIVED and P-LESSON-CLASSROOM-PRESENT: how much of `measuredShare` the
+   * classroom received by sound and courseware instead of picture and sound
+   * (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE); absent when no classroom used the mode.
+   */
+  audioCoursewareShare: z.number().optional(),
   /** Plain-language why, in English (the UI translates by rule ID). */
   detail: z.string(),
 });
@@ -213,6 +225,22 @@ export const Recording = z
     contentType: z.string(),
     sizeBytes: z.number().int().nullable(),
     fileName: z.string(),
+    /**
+     * LIVE-RECORDING-RESUME: the series this recording is a part of (its first part's id) and its
+     * place in it from 1. A recording cut off with its room (the node died or drained, a restart)
+     * goes on as the next part once the new room has the teacher's producers again.
+     */
+    seriesId: Id,
+    part: z.number().int().min(1),
+    /**
+     * Why it ended: `stopped` (the host, or the end of the session); `room-closed`, `worker-died`,
+     * `interrupted` (its room or its server went away: the series goes on); `producers-closed`
+     * (the teacher's camera and microphone went); `ffmpeg-exited`. Null while recording (and for
+     * recordings made before series were kept).
+     */
+    endReason: z.enum(['stopped', 'room-closed', 'worker-died', 'interrupted', 'producers-closed', 'ffmpeg-exited']).nullable(),
+    /** A later part: seconds from the end of the part before it to its start (the gap the move left). Null for a first part. */
+    gapSeconds: z.number().min(0).nullable(),
   })
   .meta({ id: 'Recording' });
 export type Recording = z.infer<typeof Recording>;
@@ -260,6 +288,11 @@ export const ParticipantFigures = z
     speakingSeconds: z.number(),
     handRaises: z.number().int(),
     stageSeconds: z.number(),
+    /**
+     * Classrooms: seconds it followed the lesson by sound and courseware (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE):
+     * in the audio-and-courseware mode, receiving the teacher's sound, the board up. 0 for teachers.
+     */
+    audioCoursewareSeconds: z.number(),
     /** Classrooms: the quick quiz questions this classroom answered (P-QUIZ-ANSWERED, server/live/tools/README.md); 0 for teachers. */
     quizAnswers: z.number().int(),
     /**

@@ -282,6 +282,8 @@ export const QuotaEvidence = z
                 /** Participation rules with a time threshold: seconds measured and required (the client words them). */
                 measuredSeconds: z.number().optional(),
                 requiredSeconds: z.number().optional(),
+                /** Classroom rules: the part of the measured share received by sound and courseware (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE). */
+                audioCoursewareShare: z.number().optional(),
                 /** In English, for logs: the client words the outcome from the figures. */
                 detail: z.string(),
               }),

@@ -4,7 +4,8 @@
  * same way) goes on with the lesson's quiz, chat switch, countdown and board, read back
  * from the records; and the per-participant limits on chat and board writes.
  * Rules T-TOOLS-RESTORE, T-TIMER-RESTORE, T-CHAT-RATE in server/live/tools/README.md;
- * BOARD-RESTORE, BOARD-RATE in server/courseware/README.md.
+ * BOARD-RESTORE, BOARD-RATE in server/courseware/README.md; LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE
+ * in server/live/README.md.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkerPool } from '../../media/WorkerPool.ts';
@@ -12,6 +13,7 @@ import { api } from '../../shared/api/index.ts';
 import { coursewareOf } from '../../server/courseware/index.ts';
 import type { Stroke } from '../../shared/signaling/courseware.ts';
 import type { NotificationOf } from '../../shared/signaling/protocol.ts';
+import { consumeAll, enterLesson } from '../support/cluster.ts';
 import { slidesPdf, upload } from '../support/courseware.ts';
 import { createLiveSession, liveService, liveSocket, nextNotification, signalingRefusal, tempDataDir, type LiveSocket } from '../support/live.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -165,6 +167,73 @@ describe('a room made afresh mid-lesson', () => {
     if (!timeline.ok) throw new Error(timeline.error.message);
     expect(timeline.data.map((e) => e.seq)).toEqual(timeline.data.map((_, i) => i + 1));
     expect(timeline.data.map((e) => e.kind)).toEqual(['page', 'stroke', 'page', 'layout', 'stroke', 'stroke', 'page']);
+  });
+});
+
+describe('the host\'s floor in a room made afresh mid-lesson', () => {
+  let sessionId: string;
+  let wang: LiveSocket;
+  let ganpu: LiveSocket;
+  let liuli: LiveSocket;
+  let liuliBack: Awaited<ReturnType<typeof enterLesson>>;
+
+  beforeAll(async () => {
+    sessionId = await createLiveSession(platform);
+    wang = (await joined('teacher.wang', sessionId)).s;
+    const g = await joined('class.ganpu', sessionId);
+    ganpu = g.s;
+    const l = await joined('class.liuli', sessionId);
+    liuli = l.s;
+    // The lesson so far: 澉浦 invited to speak on stage, 六里 muted by the teacher.
+    await wang.signaling.request('setStage', { peerId: g.peerId });
+    await wang.signaling.request('muteClassroom', { peerId: l.peerId, muted: true });
+
+    // The media room closes under the live room (a rebuild that failed): the teacher's join makes a new room.
+    const old = liveService(platform).rooms.get(sessionId)!;
+    await old.media.close();
+    await wang.signaling.request('join', { sessionId });
+    expect(liveService(platform).rooms.get(sessionId)).not.toBe(old);
+    // 六里 comes back first, with its microphone on, and receives what it may.
+    liuliBack = await enterLesson(liuli.signaling, sessionId, ['microphone']);
+    await consumeAll(liuli.signaling, liuliBack.joined);
+  }, 60_000);
+
+  it('LIVE-STAGE-RESTORE: the classroom that was on stage is on stage again once it joins the rebuilt room, and the other classrooms receive it', async () => {
+    const toldTeacher = nextNotification(wang.signaling, 'stageChanged', (s) => s.peerId !== null);
+    const pushed = nextNotification(liuli.signaling, 'newConsumer', (c) => c.source === 'camera');
+    const back = await enterLesson(ganpu.signaling, sessionId, ['camera']);
+    // A fresh peer: the old one went with the old room.
+    expect(back.joined.resumed).toBe(false);
+    expect(back.joined.room.stagePeerId).toBe(back.joined.peerId);
+    expect((await toldTeacher).peerId).toBe(back.joined.peerId);
+    // The room's own stage, not only reported: a classroom receives only the classroom on stage.
+    expect((await pushed).producerPeerId).toBe(back.joined.peerId);
+    const room = liveService(platform).rooms.get(sessionId)!;
+    expect(room.stagePeerId()).toBe(back.joined.peerId);
+  });
+
+  it('LIVE-MUTE-RESTORE: the classroom the host muted comes back muted: its microphone stays paused and it may not resume it until the host unmutes it', async () => {
+    const room = liveService(platform).rooms.get(sessionId)!;
+    const me = liuliBack.joined.room.peers.find((p) => p.peerId === liuliBack.joined.peerId)!;
+    expect(me.mutedByHost).toBe(true);
+    const mic = room.mediaPeer(room.participants.get(liuliBack.joined.peerId)!).producerOf('microphone')!;
+    expect(mic).toMatchObject({ id: liuliBack.produced['microphone'], paused: true });
+    expect((await signalingRefusal(liuli.signaling.request('resumeProducer', { producerId: mic.id }))).code).toBe('muted_by_host');
+
+    // The mute is the room's again: the host's unmute gives the microphone back (it was on by the classroom's wish).
+    const unmuted = nextNotification(liuli.signaling, 'mutedByHost');
+    await wang.signaling.request('muteClassroom', { peerId: liuliBack.joined.peerId, muted: false });
+    expect(await unmuted).toEqual({ muted: false, resumed: true });
+    expect(room.mediaPeer(room.participants.get(liuliBack.joined.peerId)!).producerOf('microphone')!.paused).toBe(false);
+
+    // The floor is on the session's tool timeline, in order.
+    const results = await wang.user.call(api.liveQuizResults, { params: { sessionId } });
+    if (!results.ok) throw new Error(results.error.message);
+    expect(results.data.timeline.filter((e) => e.tool === 'stage' || e.tool === 'mute').map((e) => [e.tool, e.action])).toEqual([
+      ['stage', 'on'],
+      ['mute', 'muted'],
+      ['mute', 'unmuted'],
+    ]);
   });
 });
 

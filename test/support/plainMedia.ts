@@ -27,13 +27,14 @@ export async function plainProducer(room: LiveRoom, p: Participant, source: 'cam
 export async function plainReceiveTransport(room: LiveRoom, p: Participant, to: { port: number }, options: { srtp?: boolean } = {}): Promise<string> {
   const peer = room.mediaPeer(p);
   const t = await peer.createPlainTransport({ direction: 'recv', ...(options.srtp ? { enableSrtp: true } : {}) });
+  // Known as the receive transport before it connects: its `connected` evidence is written as a WebRTC one's is.
+  p.transports.set(t.id, 'recv');
+  p.recvTransportId = t.id;
   await peer.connectPlainTransport(t.id, {
     ip: '127.0.0.1',
     port: to.port,
     ...(options.srtp ? { srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') } } : {}),
   });
-  p.transports.set(t.id, 'recv');
-  p.recvTransportId = t.id;
   return t.id;
 }
 

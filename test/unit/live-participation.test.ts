@@ -59,7 +59,7 @@ const host: Who = { role: 'host', teacherId: 'wang' };
 const teacher = (id: string): Who => ({ role: 'teacher', teacherId: id });
 const room = (id: string): Who => ({ role: 'classroom', classroomId: id });
 
-function ev(who: Who, kind: 'connected' | 'publishing' | 'receiving', from: number, to: number | null, extra: Partial<ParticipationEvidenceRow> = {}): ParticipationEvidenceRow {
+function ev(who: Who, kind: 'connected' | 'publishing' | 'receiving' | 'audio_courseware', from: number, to: number | null, extra: Partial<ParticipationEvidenceRow> = {}): ParticipationEvidenceRow {
   return {
     kind,
     role: who.role,
@@ -153,6 +153,32 @@ describe('participation figures', () => {
 describe('lesson rules', () => {
   const ganpu = room('ganpu');
   const liuli = room('liuli');
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: P-LESSON-CLASSROOM-PRESENT counts a classroom that followed by sound and courseware with the board up, and its figures show how long', () => {
+    // 澉浦 in the mode the whole lesson with the teacher's sound, seen for 5 minutes; 六里 in the mode with no sound.
+    const evidence = [
+      ...teaching(),
+      connected(ganpu, 'recv', 0, 40),
+      receivingHost(ganpu, 'microphone', 0, 40),
+      ev(ganpu, 'audio_courseware', 0, 40),
+      ...seen(ganpu, 0, 5),
+      connected(liuli, 'recv', 0, 40),
+      ev(liuli, 'audio_courseware', 0, 40),
+      ...seen(liuli, 0, 5),
+    ];
+    const facts = participationFacts(lessonPlan(), evidence, [], at(40), at(2));
+    const o = outcome(evaluateParticipation(defaults, facts), 'P-LESSON-CLASSROOM-PRESENT');
+    expect(o).toMatchObject({ passed: true, count: 1, measuredShare: 0.95, audioCoursewareShare: 0.95 });
+    expect(o.detail).toContain('ganpu: received 95% (by sound and courseware 95%), seen or heard 5 min');
+    expect(o.detail).toContain('liuli: received 0%');
+    const figures = figuresOf(facts, new Map());
+    expect(figures.find((f) => f.classroomId === 'ganpu')).toMatchObject({ audioCoursewareSeconds: 38 * 60 });
+    expect(figures.find((f) => f.classroomId === 'liuli')).toMatchObject({ audioCoursewareSeconds: 0 });
+    expect(figures.find((f) => f.teacherId === 'wang')).toMatchObject({ audioCoursewareSeconds: 0 });
+    // No board shown in the whole lesson: sound alone, nobody present.
+    const soundOnly = participationFacts(lessonPlan(), evidence, [], at(40), null);
+    expect(outcome(evaluateParticipation(defaults, soundOnly), 'P-LESSON-CLASSROOM-PRESENT')).toMatchObject({ passed: false, count: 0, measuredShare: 0 });
+  });
 
   it('P-LESSON-TEACHER-AV + P-LESSON-CLASSROOM-PRESENT: a whole lesson taught, watched and seen counts', () => {
     const o = evaluateParticipation(defaults, participationFacts(lessonPlan(), [...teaching(), ...watching(ganpu), ...seen(ganpu, 0, 40)], [], at(40)));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceRule } from '../../shared/schemas/live.ts';
 import { factsOf, localDate, ruleBookFor, type EvidenceRow } from '../../server/evidence/facts.ts';
-import { clip, intersect, total, union } from '../../server/evidence/intervals.ts';
+import { clip, intersect, minus, total, union, type Span } from '../../server/evidence/intervals.ts';
 import { evaluate, type LessonFacts, type ResearchFacts, type RuleBook } from '../../server/evidence/verdict.ts';
 
 const MIN = 60_000;
@@ -24,8 +24,9 @@ const rules: RuleBook = {
 const scheduled = { start: 0, end: 40 * MIN };
 const span = (fromMin: number, toMin: number) => ({ start: fromMin * MIN, end: toMin * MIN });
 
-function lesson(p: Partial<LessonFacts['teacher']> = {}, classrooms: LessonFacts['classrooms'] = []): LessonFacts {
-  return { kind: 'sync_lesson', scheduled, teacher: { camera: [], screen: [], microphone: [], ...p }, classrooms };
+type Classroom = Omit<LessonFacts['classrooms'][number], 'audioCourseware'> & { audioCourseware?: Span[] };
+function lesson(p: Partial<LessonFacts['teacher']> = {}, classrooms: readonly Classroom[] = []): LessonFacts {
+  return { kind: 'sync_lesson', scheduled, teacher: { camera: [], screen: [], microphone: [], ...p }, classrooms: classrooms.map((c) => ({ audioCourseware: [], ...c })) };
 }
 const outcome = (v: ReturnType<typeof evaluate>, id: string) => v.outcomes.find((o) => o.ruleId === id)!;
 
@@ -35,6 +36,9 @@ describe('interval arithmetic', () => {
     expect(intersect([span(0, 10), span(20, 30)], [span(5, 25)])).toEqual([span(5, 10), span(20, 25)]);
     expect(clip([span(-5, 5)], span(0, 40))).toEqual([span(0, 5)]);
     expect(total([span(0, 10), span(5, 15)])).toBe(15 * MIN);
+    expect(minus([span(0, 10), span(20, 30)], [span(5, 22), span(25, 26)])).toEqual([span(0, 5), span(22, 25), span(26, 30)]);
+    expect(minus([span(0, 10)], [])).toEqual([span(0, 10)]);
+    expect(minus([span(0, 10)], [span(-5, 15)])).toEqual([]);
   });
 });
 
@@ -184,6 +188,66 @@ describe('facts from evidence rows', () => {
     ];
     const v = evaluate(rules, factsOf(session, rows, at(30)));
     expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: true, measuredShare: 0.625 });
+  });
+});
+
+describe('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: a classroom following by sound and courseware', () => {
+  const fullTeacher = { camera: [span(0, 40)], microphone: [span(0, 40)] };
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: the whole lesson in the mode with the teacher\'s sound received the teacher, and the outcome says so', () => {
+    const v = evaluate(rules, lesson(fullTeacher, [{ classroomId: 'c1', video: [], audio: [span(0, 40)], audioCourseware: [span(0, 40)] }]));
+    expect(v.status).toBe('delivered');
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: true, count: 1, measuredShare: 1, audioCoursewareShare: 1 });
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED').detail).toMatch(/of it by sound and courseware: 100%$/);
+  });
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: picture for half the lesson and the mode for the other half add up; only the mode\'s half is reported as such', () => {
+    const v = evaluate(rules, lesson(fullTeacher, [{ classroomId: 'c1', video: [span(0, 20)], audio: [span(0, 40)], audioCourseware: [span(20, 40)] }]));
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: true, measuredShare: 1, audioCoursewareShare: 0.5 });
+  });
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: the mode without the teacher\'s sound received nothing', () => {
+    const v = evaluate(rules, lesson(fullTeacher, [{ classroomId: 'c1', video: [], audio: [span(0, 5)], audioCourseware: [span(0, 40)] }]));
+    expect(v.status).toBe('missed');
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: false, count: 0, measuredShare: 0.125, audioCoursewareShare: 0.125 });
+  });
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: outcomes of lessons where nobody used the mode keep their shape', () => {
+    const v = evaluate(rules, lesson(fullTeacher, [{ classroomId: 'c1', video: [span(0, 40)], audio: [span(0, 40)] }]));
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).not.toHaveProperty('audioCoursewareShare');
+  });
+
+  const at = (min: number) => new Date(Date.UTC(2026, 10, 23, 1, 0) + min * MIN);
+  const session = {
+    kind: 'sync_lesson' as const,
+    startsAt: at(0),
+    endsAt: at(40),
+    hostTeacher: { id: 'teacher-1', name: '王', schoolId: 's' },
+    invitedTeachers: [],
+    memberClassrooms: [{ id: 'class-1', name: '三(1)', schoolId: 's2' }],
+  };
+  const host = { kind: 'publishing', role: 'host', teacherId: 'teacher-1', classroomId: null, direction: null, source: null, fromRole: null, startedAt: at(0), endedAt: at(40) };
+  const c = { role: 'classroom', teacherId: null, classroomId: 'class-1', direction: null, source: null, fromRole: null, startedAt: at(0), endedAt: at(40) };
+  const rows: EvidenceRow[] = [
+    { ...host, kind: 'connected', direction: 'send' },
+    { ...host, source: 'camera' },
+    { ...host, source: 'microphone' },
+    { ...c, kind: 'connected', direction: 'recv', endedAt: at(36) },
+    { ...c, kind: 'receiving', source: 'microphone', fromRole: 'host' },
+    { ...c, kind: 'audio_courseware' },
+  ];
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: the mode counts from the board\'s first page and only while the receive transport was connected', () => {
+    // Board up at minute 10, receive transport gone at 36: 26 of 40 minutes.
+    expect(outcome(evaluate(rules, factsOf(session, rows, at(40), at(10))), 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: true, measuredShare: 0.65, audioCoursewareShare: 0.65 });
+    // Board up only at minute 20: 16 of 40.
+    expect(outcome(evaluate(rules, factsOf(session, rows, at(40), at(20))), 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: false, measuredShare: 0.4 });
+  });
+
+  it('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: with no board ever shown the mode is sound alone and does not count', () => {
+    const v = evaluate(rules, factsOf(session, rows, at(40), null));
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).toMatchObject({ passed: false, measuredShare: 0 });
+    expect(outcome(v, 'E-CLASSROOM-RECEIVED')).not.toHaveProperty('audioCoursewareShare');
   });
 });
 

@@ -43,6 +43,8 @@ export function ParticipationPage({ params }: RouteProps) {
     { key: 'speaking', header: t('live.report.col.speaking'), align: 'right', render: (p) => clock(p.speakingSeconds) },
     { key: 'hands', header: t('live.report.col.hands'), align: 'right', render: (p) => p.handRaises },
     { key: 'stage', header: t('live.report.col.stage'), align: 'right', render: (p) => clock(p.stageSeconds) },
+    // E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: the time a classroom followed by sound and courseware on a weak link.
+    { key: 'audioCourseware', header: t('live.report.col.audioCourseware'), align: 'right', render: (p) => (p.kind === 'classroom' ? clock(p.audioCoursewareSeconds) : '—') },
     { key: 'visits', header: t('live.report.col.visits'), align: 'right', secondary: true, render: (p) => p.visits },
   ];
 

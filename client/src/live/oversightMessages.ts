@@ -65,6 +65,7 @@ export const oversightZh = {
   'live.report.col.speaking': '发言',
   'live.report.col.hands': '举手',
   'live.report.col.stage': '上台',
+  'live.report.col.audioCourseware': '仅声音和课件',
   'live.report.col.visits': '进入次数',
   'live.report.never': '未进入',
   'live.report.stillIn': '在线中',
@@ -91,11 +92,11 @@ export const oversightZh = {
   'live.rules.added': '已新增规则版本',
 
   'live.ruleExplain.E-TEACHER-PUBLISHED': '主讲教师同时发送画面（摄像头或屏幕）和声音（麦克风）的时间不少于计划时长的 {share}%。',
-  'live.ruleExplain.E-CLASSROOM-RECEIVED': '至少 {count} 间成员教室各自收到主讲教师画面和声音的时间不少于计划时长的 {share}%。',
+  'live.ruleExplain.E-CLASSROOM-RECEIVED': '至少 {count} 间成员教室各自收到主讲教师画面和声音的时间不少于计划时长的 {share}%；网络弱时切换到“仅声音和课件”的教室，在课件（或白板）已打开时收到声音的时间也算作收到。',
   'live.ruleExplain.E-RESEARCH-PUBLISHED': '网络研修中有人发送（摄像头、麦克风或屏幕）的时间不少于计划时长的 {share}%。',
   'live.ruleExplain.E-RESEARCH-PARTICIPANTS': '至少 {count} 位研修教师各自在线并收看的时间不少于计划时长的 {share}%。',
   'live.ruleExplain.P-LESSON-TEACHER-AV': '主讲教师同时开启摄像头和麦克风的时间不少于计划时长的 {share}%。',
-  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': '至少 {count} 间成员教室各自收到主讲教师画面和声音的时间不少于计划时长的 {share}%，且被看见或听见（开启摄像头或发言）累计不少于 {seconds} 秒（名师课堂的教室只收看，免除此项）。',
+  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': '至少 {count} 间成员教室各自收到主讲教师画面和声音（或在“仅声音和课件”模式下、课件已打开时收到声音）的时间不少于计划时长的 {share}%，且被看见或听见（开启摄像头或发言）累计不少于 {seconds} 秒（名师课堂的教室只收看，免除此项）。',
   'live.ruleExplain.P-RESEARCH-SCHOOLS-SPOKE': '至少 {count} 所不同学校的教师发言，每所学校须有教师累计发言不少于 {seconds} 秒。',
 } as const;
 
@@ -162,6 +163,7 @@ export const oversightEn: Record<keyof typeof oversightZh, string> = {
   'live.report.col.speaking': 'Speaking',
   'live.report.col.hands': 'Hands',
   'live.report.col.stage': 'On stage',
+  'live.report.col.audioCourseware': 'Sound & courseware only',
   'live.report.col.visits': 'Entries',
   'live.report.never': 'never came',
   'live.report.stillIn': 'still in',
@@ -188,10 +190,10 @@ export const oversightEn: Record<keyof typeof oversightZh, string> = {
   'live.rules.added': 'Rule version added',
 
   'live.ruleExplain.E-TEACHER-PUBLISHED': 'The teaching teacher sent picture (camera or screen) and sound (microphone) at the same time for at least {share}% of the scheduled time.',
-  'live.ruleExplain.E-CLASSROOM-RECEIVED': 'At least {count} member classrooms each received the teacher\'s picture and sound for at least {share}% of the scheduled time.',
+  'live.ruleExplain.E-CLASSROOM-RECEIVED': 'At least {count} member classrooms each received the teacher\'s picture and sound for at least {share}% of the scheduled time; a classroom that switched to sound and courseware only on a weak link counts the time it received the sound while the courseware (or the blank board) was up.',
   'live.ruleExplain.E-RESEARCH-PUBLISHED': 'In a research session, somebody was sending (camera, microphone or screen) for at least {share}% of the scheduled time.',
   'live.ruleExplain.E-RESEARCH-PARTICIPANTS': 'At least {count} teachers of the research session were each connected and receiving for at least {share}% of the scheduled time.',
   'live.ruleExplain.P-LESSON-TEACHER-AV': 'The teaching teacher published camera and microphone at the same time for at least {share}% of the scheduled time.',
-  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': 'At least {count} member classrooms each received the teacher\'s picture and sound for at least {share}% of the scheduled time and were seen or heard (camera on, or speaking) for at least {seconds} s (waived in master-teacher lessons, where classrooms only receive).',
+  'live.ruleExplain.P-LESSON-CLASSROOM-PRESENT': 'At least {count} member classrooms each received the teacher\'s picture and sound (or, in the sound-and-courseware-only mode, the sound with the courseware up) for at least {share}% of the scheduled time and were seen or heard (camera on, or speaking) for at least {seconds} s (waived in master-teacher lessons, where classrooms only receive).',
   'live.ruleExplain.P-RESEARCH-SCHOOLS-SPOKE': 'Teachers of at least {count} different schools spoke, each school through a teacher who spoke for at least {seconds} s in total.',
 };

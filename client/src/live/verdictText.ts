@@ -18,19 +18,30 @@ export function failureText(t: Translate, f: Failure): string {
 export const failuresText = (t: Translate, failed: readonly Failure[]) => failed.map((f) => failureText(t, f)).join(t('common.listSeparator'));
 
 /** A participation rule's time figure ("seen or heard 80 s, needs 300 s"), or null for rules without one. */
-export const secondsText = (t: Translate, o: { measuredSeconds?: number | undefined; requiredSeconds?: number | undefined }) =>
+const secondsText = (t: Translate, o: { measuredSeconds?: number | undefined; requiredSeconds?: number | undefined }) =>
   o.requiredSeconds ? t('live.verdict.seconds', { measured: Math.round(o.measuredSeconds ?? 0), required: o.requiredSeconds }) : null;
 
+/** How much of a classroom rule's share came by sound and courseware (E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE), or null when none did. */
+const audioCoursewareText = (t: Translate, o: { audioCoursewareShare?: number | undefined }) =>
+  o.audioCoursewareShare ? t('live.verdict.audioCourseware', { share: pct(o.audioCoursewareShare) }) : null;
+
+/** A rule outcome's time and audio-and-courseware figures, joined, or null when it has neither. */
+export const extraFiguresText = (t: Translate, o: { measuredSeconds?: number | undefined; requiredSeconds?: number | undefined; audioCoursewareShare?: number | undefined }) =>
+  [secondsText(t, o), audioCoursewareText(t, o)].filter((x) => x !== null).join(t('common.listSeparator')) || null;
+
 /** A rule outcome's figures without the rule's name (the report lists the name beside it). */
-export function figuresText(t: Translate, o: Failure & { measuredSeconds?: number | undefined; requiredSeconds?: number | undefined }): string {
+export function figuresText(
+  t: Translate,
+  o: Failure & { measuredSeconds?: number | undefined; requiredSeconds?: number | undefined; audioCoursewareShare?: number | undefined },
+): string {
   const share =
     o.requiredCount > 1
       ? o.requiredShare > 0
         ? t('live.verdict.figuresCount', { count: o.count, required: o.requiredCount, share: pct(o.requiredShare) })
         : t('live.verdict.figuresCountOnly', { count: o.count, required: o.requiredCount })
       : t('live.verdict.figuresShare', { measured: pct(o.measuredShare), required: pct(o.requiredShare) });
-  const seconds = secondsText(t, o);
-  return seconds ? `${share}${t('common.listSeparator')}${seconds}` : share;
+  const extra = extraFiguresText(t, o);
+  return extra ? `${share}${t('common.listSeparator')}${extra}` : share;
 }
 
 const VERDICT_REASON = /(?:^|; )([A-Z]+(?:-[A-Z0-9]+)+): /g;

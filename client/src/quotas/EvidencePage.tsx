@@ -7,7 +7,7 @@ import { Link, type RouteProps } from '../app/router.tsx';
 import { useQuery } from '../app/useQuery.ts';
 import { isMessageKey, useLocale, useT, type Locale, type MessageKey, type Translate } from '../i18n/index.ts';
 import { Alert, Badge, Card, DescriptionList, EmptyState, LoadError, NotFoundState, PageHeader, Spinner, Table } from '../ui/index.ts';
-import { failuresText, secondsText, statusReasonText } from '../live/verdictText.ts';
+import { extraFiguresText, failuresText, statusReasonText } from '../live/verdictText.ts';
 import { Chart, type ChartOption } from './Chart.tsx';
 import './quotas.css';
 
@@ -143,7 +143,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
                 { key: 'measured', header: t('evidence.measured'), align: 'right', render: (o) => share(o.measuredShare) },
                 { key: 'required', header: t('evidence.requiredShare'), align: 'right', render: (o) => share(o.requiredShare) },
                 { key: 'count', header: t('evidence.count'), align: 'right', render: (o) => `${o.count} / ${o.requiredCount}` },
-                { key: 'detail', header: t('evidence.detail'), wrap: true, secondary: true, render: (o) => <span className="muted">{secondsText(t, o) ?? '—'}</span> },
+                { key: 'detail', header: t('evidence.detail'), wrap: true, secondary: true, render: (o) => <span className="muted">{extraFiguresText(t, o) ?? '—'}</span> },
               ]}
             />
           </>
@@ -213,7 +213,7 @@ function SessionEvidenceView({ e, s, t, locale, subject }: { e: QuotaEvidence; s
   );
 }
 
-const kindColor: Record<string, string> = { connected: '#9aa5b4', publishing: '#1a66d9', receiving: '#0e9384' };
+const kindColor: Record<string, string> = { connected: '#9aa5b4', publishing: '#1a66d9', receiving: '#0e9384', audio_courseware: '#d97706' };
 const TIMELINE_MAX_ROWS = 40;
 
 /** The intervals as horizontal bars: one row per participant, kind and source, over the session's time. */

@@ -70,18 +70,22 @@ export const liveChatMessages = pgTable(
   ],
 );
 
-/** What happened with the tools, in order (quiz asked/answered/revealed, timer started/paused/reset, chat settings and deletions). */
+/**
+ * What happened with the tools, in order (quiz asked/answered/revealed, timer started/paused/reset,
+ * chat settings and deletions), and with the host's floor: who was put on stage and who muted
+ * (LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE: a rebuilt room takes them back from here).
+ */
 export const liveToolEvents = pgTable(
   'live_tool_events',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     sessionId: uuid('session_id').notNull().references(() => liveSessions.id),
     at: timestamp('at', { withTimezone: true }).notNull(),
-    /** quiz | chat | timer */
+    /** quiz | chat | timer | stage | mute */
     tool: text('tool').notNull(),
     action: text('action').notNull(),
     accountId: uuid('account_id').references(() => accounts.id),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [index('live_tool_events_session_idx').on(t.sessionId, t.at), check('live_tool_events_tool_ck', sql`${t.tool} in ('quiz', 'chat', 'timer')`)],
+  (t) => [index('live_tool_events_session_idx').on(t.sessionId, t.at), check('live_tool_events_tool_ck', sql`${t.tool} in ('quiz', 'chat', 'timer', 'stage', 'mute')`)],
 );

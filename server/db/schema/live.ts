@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, date, index, integer, jsonb, numeric, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts.ts';
 import { liveSessions } from './schedule.ts';
 
@@ -27,7 +27,9 @@ export const liveRecorders = pgTable('live_recorders', {
 
 /**
  * From when to when someone was connected (per transport), publishing (per
- * source) or receiving (per consumer: whose media, which source).
+ * source) or receiving (per consumer: whose media, which source), and when a
+ * classroom followed by sound and courseware (per participant: its media id is
+ * its peer id).
  */
 export const liveEvidenceIntervals = pgTable(
   'live_evidence_intervals',
@@ -35,7 +37,7 @@ export const liveEvidenceIntervals = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     sessionId: uuid('session_id').notNull().references(() => liveSessions.id),
     recorderId: uuid('recorder_id').notNull().references(() => liveRecorders.id),
-    /** connected | publishing | receiving */
+    /** connected | publishing | receiving | audio_courseware (a classroom in the audio-and-courseware mode) */
     kind: text('kind').notNull(),
     /** host | teacher | classroom | observer (see shared/schemas/live.ts) */
     role: text('role').notNull(),
@@ -62,7 +64,7 @@ export const liveEvidenceIntervals = pgTable(
     index('live_evidence_session_idx').on(t.sessionId, t.kind),
     index('live_evidence_open_idx').on(t.recorderId).where(sql`${t.endedAt} is null`),
     uniqueIndex('live_evidence_one_open_uq').on(t.kind, t.mediaId).where(sql`${t.endedAt} is null`),
-    check('live_evidence_kind_ck', sql`${t.kind} in ('connected', 'publishing', 'receiving')`),
+    check('live_evidence_kind_ck', sql`${t.kind} in ('connected', 'publishing', 'receiving', 'audio_courseware')`),
     check('live_evidence_role_ck', sql`${t.role} in ('host', 'teacher', 'classroom', 'observer')`),
     check('live_evidence_source_ck', sql`${t.source} is null or ${t.source} in ('camera', 'microphone', 'screen', 'screen-audio')`),
     check(
@@ -70,6 +72,7 @@ export const liveEvidenceIntervals = pgTable(
       sql`case ${t.kind}
         when 'connected' then ${t.direction} in ('send', 'recv') and ${t.source} is null
         when 'publishing' then ${t.source} is not null and ${t.direction} is null
+        when 'audio_courseware' then ${t.direction} is null and ${t.source} is null and ${t.fromPeerId} is null
         else ${t.source} is not null and ${t.fromPeerId} is not null and ${t.fromAccountId} is not null end`,
     ),
     check('live_evidence_end_ck', sql`(${t.endedAt} is null) = (${t.endReason} is null) and (${t.endedAt} is null or ${t.endedAt} >= ${t.startedAt})`),
@@ -191,7 +194,11 @@ export const liveSessionVerdicts = pgTable(
   (t) => [check('live_session_verdicts_status_ck', sql`${t.status} in ('delivered', 'missed')`)],
 );
 
-/** Recordings of a session (the media plane writes the file under DATA_DIR/recordings/). */
+/**
+ * Recordings of a session (the media plane writes the file under DATA_DIR/recordings/). A
+ * recording cut off with its room (its node died or drained, a restart) goes on as the next part
+ * of the same series when the new room has the teacher's producers again (LIVE-RECORDING-RESUME).
+ */
 export const liveRecordings = pgTable(
   'live_recordings',
   {
@@ -207,11 +214,29 @@ export const liveRecordings = pgTable(
     contentType: text('content_type').notNull(),
     sizeBytes: bigint('size_bytes', { mode: 'number' }),
     error: text('error'),
+    /** The series' first part; null for a first part (the series is then this row's id). */
+    seriesId: uuid('series_id').references((): AnyPgColumn => liveRecordings.id),
+    /** Its place in the series, from 1. */
+    part: integer('part').notNull().default(1),
+    /** The process writing it (its heartbeat says whether it still can); null for rows before series. */
+    recorderId: uuid('recorder_id').references(() => liveRecorders.id),
+    /**
+     * Why it ended: stopped (the host, or the session's end), room-closed / worker-died /
+     * interrupted (its room or its process went away: the series goes on), producers-closed,
+     * ffmpeg-exited. Null while recording, and for rows before series.
+     */
+    endReason: text('end_reason'),
   },
   (t) => [
     index('live_recordings_session_idx').on(t.sessionId, t.startedAt),
     uniqueIndex('live_recordings_one_active_uq').on(t.sessionId).where(sql`${t.status} = 'recording'`),
+    uniqueIndex('live_recordings_series_part_uq').on(t.seriesId, t.part).where(sql`${t.seriesId} is not null`),
     check('live_recordings_status_ck', sql`${t.status} in ('recording', 'ready', 'failed')`),
     check('live_recordings_key_ck', sql`${t.storageKey} !~ '(^/|\\.\\.)'`),
+    check('live_recordings_part_ck', sql`(${t.seriesId} is null) = (${t.part} = 1)`),
+    check(
+      'live_recordings_end_reason_ck',
+      sql`${t.endReason} is null or ${t.endReason} in ('stopped', 'room-closed', 'worker-died', 'interrupted', 'producers-closed', 'ffmpeg-exited')`,
+    ),
   ],
 );

@@ -17,6 +17,23 @@ export interface SavedTools {
   readonly classroomsMayChat: boolean;
   /** The countdown's changes in order. */
   readonly timer: TimerChange[];
+  /** The host's floor: the account on stage and the accounts the host muted (LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE). */
+  readonly floor: { readonly stageAccountId: string | null; readonly mutedAccountIds: readonly string[] };
+}
+
+/** The floor after the session's `stage` and `mute` events, in order. */
+function floorOf(events: readonly { tool: string; action: string; detail: Record<string, unknown> }[]): SavedTools['floor'] {
+  let stageAccountId: string | null = null;
+  const muted = new Set<string>();
+  for (const e of events) {
+    const accountId = typeof e.detail['accountId'] === 'string' ? e.detail['accountId'] : null;
+    if (e.tool === 'stage') stageAccountId = e.action === 'on' ? accountId : null;
+    if (e.tool === 'mute' && accountId) {
+      if (e.action === 'muted') muted.add(accountId);
+      else muted.delete(accountId);
+    }
+  }
+  return { stageAccountId, mutedAccountIds: [...muted] };
 }
 
 /** A message as participants see it: a deleted one keeps its place without its text. */
@@ -97,20 +114,34 @@ export class ToolStore {
     }));
   }
 
-  /** What a (re)built room takes back from the records (T-TOOLS-RESTORE): the questions, the chat switch, the countdown's changes. */
+  /**
+   * What a (re)built room takes back from the records (T-TOOLS-RESTORE): the questions, the chat
+   * switch, the countdown's changes, and the host's floor (LIVE-STAGE-RESTORE, LIVE-MUTE-RESTORE).
+   */
   async saved(sessionId: string): Promise<SavedTools> {
     const questions = await this.questionRecords(sessionId);
     const events = await this.db
       .select()
       .from(liveToolEvents)
-      .where(and(eq(liveToolEvents.sessionId, sessionId), inArray(liveToolEvents.tool, ['chat', 'timer'])))
+      .where(and(eq(liveToolEvents.sessionId, sessionId), inArray(liveToolEvents.tool, ['chat', 'timer', 'stage', 'mute'])))
       .orderBy(asc(liveToolEvents.at), asc(liveToolEvents.id));
     const chatSwitch = events.filter((e) => e.tool === 'chat' && (e.action === 'classrooms_on' || e.action === 'classrooms_off')).at(-1);
     return {
       questions,
       classroomsMayChat: chatSwitch?.action === 'classrooms_on',
       timer: events.filter((e) => e.tool === 'timer').map((e) => ({ action: e.action, detail: e.detail, at: e.at })),
+      floor: floorOf(events),
     };
+  }
+
+  /** LIVE-STAGE-RESTORE: the host put an account on stage (or nobody: `accountId` null). */
+  stageChanged(sessionId: string, by: string, accountId: string | null, at = new Date()): Promise<unknown> {
+    return this.event(sessionId, 'stage', accountId ? 'on' : 'off', by, accountId ? { accountId } : {}, at);
+  }
+
+  /** LIVE-MUTE-RESTORE: the host muted (or unmuted) an account. */
+  muteChanged(sessionId: string, by: string, accountId: string, muted: boolean, at = new Date()): Promise<unknown> {
+    return this.event(sessionId, 'mute', muted ? 'muted' : 'unmuted', by, { accountId }, at);
   }
 
   async timeline(sessionId: string): Promise<ToolEvent[]> {

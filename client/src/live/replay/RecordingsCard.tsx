@@ -9,9 +9,10 @@ import { Card, Table } from '../../ui/index.ts';
 import { clock } from '../clock.ts';
 
 /**
- * A session's finished recordings, each a link to its playback page with the courseware
- * in step. Shown to the recordings' audience only: for anyone else the list is a 404 and
- * the card stays away.
+ * A session's finished recordings in the order they were made, each a link to its playback page
+ * with the courseware in step. A recording cut off by a failover goes on as the next part of its
+ * series (LIVE-RECORDING-RESUME): its row says which part it is and how long the gap before it was.
+ * Shown to the recordings' audience only: for anyone else the list is a 404 and the card stays away.
  */
 export function RecordingsCard({ sessionId }: { sessionId: string }) {
   const t = useT();
@@ -19,6 +20,8 @@ export function RecordingsCard({ sessionId }: { sessionId: string }) {
   const audience = useRole() !== 'admin';
   const q = useQuery(api.listRecordings, audience ? { params: { sessionId } } : null);
   const ready = (q.data ?? []).filter((r) => r.status === 'ready');
+  const partsOf = new Map<string, number>();
+  for (const r of q.data ?? []) partsOf.set(r.seriesId, (partsOf.get(r.seriesId) ?? 0) + 1);
   if (ready.length === 0) return null;
   const length = (r: Recording) => (r.endedAt ? clock((Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000) : '');
   return (
@@ -29,6 +32,18 @@ export function RecordingsCard({ sessionId }: { sessionId: string }) {
         rowKey={(r) => r.id}
         columns={[
           { key: 'start', header: t('evidence.start'), render: (r) => localDateTime(r.startedAt, { seconds: true }) },
+          {
+            key: 'part',
+            header: '',
+            wrap: true,
+            render: (r) =>
+              (partsOf.get(r.seriesId) ?? 1) > 1 ? (
+                <span data-testid="recording-part" data-part={r.part}>
+                  {t('replay.part', { part: r.part })}
+                  {r.gapSeconds !== null && <div className="muted">{t('replay.resumedAfter', { seconds: Math.round(r.gapSeconds) })}</div>}
+                </span>
+              ) : null,
+          },
           { key: 'length', header: '', align: 'right', render: length },
           { key: 'replay', header: '', align: 'right', render: (r) => <Link to={`/live/replay/${r.id}`} data-testid="replay-link">{t('replay.open')}</Link> },
         ]}

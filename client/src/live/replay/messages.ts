@@ -11,6 +11,8 @@ export const replayZh = {
   'replay.turnAt': '{time} · 第 {page} 页',
   'replay.recordedAt': '录制于 {time}，时长 {duration}',
   'replay.help': '课件与板书随录像播放同步显示；拖动进度条或点击翻页记录可跳转。',
+  'replay.part': '第 {part} 段',
+  'replay.resumedAfter': '中断 {seconds} 秒后自动续录',
 } as const;
 
 export const replayEn: Record<keyof typeof replayZh, string> = {
@@ -25,4 +27,6 @@ export const replayEn: Record<keyof typeof replayZh, string> = {
   'replay.turnAt': '{time} · page {page}',
   'replay.recordedAt': 'Recorded {time}, {duration} long',
   'replay.help': 'The courseware and what was written on it follow the video; drag the progress bar or pick a page turn to jump.',
+  'replay.part': 'Part {part}',
+  'replay.resumedAfter': 'Resumed by itself after a {seconds} s gap',
 };
