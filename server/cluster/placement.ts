@@ -4,15 +4,18 @@ import type { LiveService } from '../live/service.ts';
 /** What a node tells the cluster about itself on every heartbeat (N-NODE-LOAD; the shape is shared with /api/health). */
 export type NodeLoad = ClusterNodeLoad;
 
-/** Room left on a node as a share of its capacity (consumers, and worker CPU when it is known). */
+/** Share of the node's RTC port range still free (N-PLACEMENT-PORTS); 1 when it has no range to run out of. */
+const portsLeft = (n: NodeLoad): number => (n.maxTransports ? 1 - (n.transports ?? 0) / n.maxTransports : 1);
+
+/** Room left on a node as a share of its capacity (consumers, RTC ports, and worker CPU when it is known). */
 export function roomLeft(n: NodeLoad): number {
   const consumers = 1 - n.consumers / n.maxConsumers;
   const cpu = n.workerCpu === null ? 1 : 1 - n.workerCpu;
-  return Math.min(consumers, cpu);
+  return Math.min(consumers, portsLeft(n), cpu);
 }
 
 /** A node that may take a new lesson: not draining, a media worker alive, room left. */
-export const acceptsLessons = (n: NodeLoad): boolean => !n.draining && n.workers > 0 && n.consumers < n.maxConsumers && roomLeft(n) > 0;
+export const acceptsLessons = (n: NodeLoad): boolean => !n.draining && n.workers > 0 && !hostFull(n) && roomLeft(n) > 0;
 
 /** Room left in steps of 5 %: a worker's idle CPU noise does not decide where a lesson goes. */
 const band = (n: NodeLoad): number => Math.floor(roomLeft(n) * 20);
@@ -34,8 +37,8 @@ export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): Nod
   )[0]!;
 }
 
-/** The host has no room for one more receiver (N-EDGE). */
-export const hostFull = (n: NodeLoad): boolean => n.consumers >= n.maxConsumers;
+/** The host has no room for one more receiver (N-EDGE): its consumers, or its RTC ports (N-PLACEMENT-PORTS), are used up. */
+export const hostFull = (n: NodeLoad): boolean => n.consumers >= n.maxConsumers || portsLeft(n) <= 0;
 
 /**
  * N-EDGE: the node that takes a receiver of a lesson whose host is full: a node already
@@ -55,13 +58,23 @@ export function localLoad(
   options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string; edges?: readonly string[] },
 ): NodeLoad {
   let consumers = 0;
-  for (const room of service.rooms.values()) for (const p of room.participants.values()) consumers += p.consumers.size;
+  let transports = 0;
+  for (const room of service.rooms.values()) {
+    for (const p of room.participants.values()) {
+      consumers += p.consumers.size;
+      transports += p.transports.size;
+    }
+  }
   const pool = service.pool;
+  const network = pool && !pool.closed ? pool.network : null;
   const edges = new Set(options.edges ?? []);
   return {
     nodeId: options.nodeId,
     consumers,
     maxConsumers: options.maxConsumers,
+    transports,
+    // A UDP+TCP transport takes one port of each protocol's range: the range holds as many transports as it has ports.
+    maxTransports: network && network.webRtcServerPort === undefined ? network.portRange.max - network.portRange.min + 1 : null,
     lessons: [...service.rooms.keys()].filter((id) => !edges.has(id)),
     edges: [...edges],
     workerCpu: options.workerCpu ?? null,

@@ -123,6 +123,8 @@ export class PlatformMetrics {
       });
     nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries', (n) => n.consumers);
     nodeGauge('tongbu_cluster_node_max_consumers', 'Consumers each app node may carry (MEDIA_NODE_MAX_CONSUMERS)', (n) => n.maxConsumers);
+    nodeGauge('tongbu_cluster_node_transports', 'Media transports open on each app node (each holds an RTC port)', (n) => n.transports ?? null);
+    nodeGauge('tongbu_cluster_node_max_transports', 'Media transports the RTC port range of each app node holds (absent with WebRtcServer ports)', (n) => n.maxTransports ?? null);
     nodeGauge('tongbu_cluster_node_lessons', 'Live lessons each app node hosts', (n) => n.lessons.length);
     nodeGauge('tongbu_cluster_node_worker_cpu_ratio', 'Media workers\' CPU share on each app node (0-1 per worker, averaged)', (n) => n.workerCpu);
     nodeGauge('tongbu_cluster_node_draining', 'Whether an app node is draining (1) and takes no new lesson', (n) => (n.draining ? 1 : 0));

@@ -6,6 +6,10 @@ export const ClusterNodeLoad = z
     nodeId: z.string(),
     consumers: z.number().int(),
     maxConsumers: z.number().int(),
+    /** Open media transports (each holds an RTC port of each protocol it listens on; N-PLACEMENT-PORTS). */
+    transports: z.number().int().optional(),
+    /** Transports its RTC port range can hold (MEDIA_RTC_MIN_PORT–MAX_PORT); null: workers share one WebRtcServer port each, no range to run out of. */
+    maxTransports: z.number().int().nullable().optional(),
     /** The media workers' CPU share (0…1 per worker, averaged) since the previous heartbeat; null before the second. */
     workerCpu: z.number().nullable(),
     workers: z.number().int(),

@@ -80,7 +80,7 @@ describe('one lesson across app nodes', () => {
     );
     expect(health.cluster!.nodeId).toBe('node-b');
     expect(health.cluster!.nodes.map((n) => n.nodeId).sort()).toEqual(['node-a', 'node-b']);
-    expect(health.cluster!.nodes.find((n) => n.nodeId === 'node-a')).toMatchObject({ maxConsumers: 2000, workers: 1 });
+    expect(health.cluster!.nodes.find((n) => n.nodeId === 'node-a')).toMatchObject({ maxConsumers: 2000, workers: 1, transports: expect.any(Number), maxTransports: expect.any(Number) });
 
     const admin = await nodeA.signIn('admin');
     const view = await admin.call(api.clusterNodes, {});

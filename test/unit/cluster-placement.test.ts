@@ -35,6 +35,22 @@ describe('placement of a new lesson', () => {
     expect(placeLesson([full, draining, noWorker, node('e', { consumers: 99 })])?.nodeId).toBe('e');
   });
 
+  it('N-PLACEMENT-PORTS: a node whose RTC port range is nearly used up has less room, one whose range is used up takes no lesson and no receiver; a WebRtcServer node has no range to run out of', () => {
+    // Consumers leave 90 % room, the ports 20 %: the ports decide.
+    expect(roomLeft(node('a', { consumers: 10, transports: 80, maxTransports: 100 }))).toBeCloseTo(0.2);
+    expect(placeLesson([node('a', { transports: 80, maxTransports: 100 }), node('b', { consumers: 40 })])?.nodeId).toBe('b');
+    const noPorts = node('a', { transports: 100, maxTransports: 100 });
+    expect(acceptsLessons(noPorts)).toBe(false);
+    expect(hostFull(noPorts)).toBe(true);
+    expect(placeLesson([noPorts])).toBeNull();
+    // One port per worker (WebRtcServer): transports count for nothing.
+    const server = node('b', { transports: 5000, maxTransports: null });
+    expect(acceptsLessons(server)).toBe(true);
+    expect(roomLeft(server)).toBe(1);
+    // A node of an older version reports neither: as before.
+    expect(roomLeft(node('c'))).toBe(1);
+  });
+
   it('N-PLACEMENT: ties go to fewer lessons, then to the node that took the join, then by node id (every node picks the same)', () => {
     expect(placeLesson([node('a', { lessons: ['x'] }), node('b')], 'a')?.nodeId).toBe('b');
     expect(placeLesson([node('a'), node('b')], 'b')?.nodeId).toBe('b');

@@ -7,6 +7,9 @@ import { Badge, Card, EmptyState, LoadError, PageHeader, Table, type Column } fr
 
 type NodeRow = ClusterView['nodes'][number];
 
+/** Full as placement sees it (server/cluster/placement.ts hostFull): no consumer or no RTC port left. */
+const full = (n: NodeRow): boolean => n.consumers >= n.maxConsumers || (n.maxTransports != null && (n.transports ?? 0) >= n.maxTransports);
+
 /** `/system/nodes`: every app node alive, its load and the live lessons it hosts (admin). */
 export function NodesPage() {
   const t = useT();
@@ -27,9 +30,10 @@ export function NodesPage() {
       key: 'state',
       header: t('nodes.state'),
       render: (n) =>
-        n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : n.consumers >= n.maxConsumers ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
+        n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : full(n) ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
     },
     { key: 'consumers', header: t('nodes.consumers'), align: 'right', render: (n) => t('nodes.consumersOf', { n: n.consumers, max: n.maxConsumers }) },
+    { key: 'ports', header: t('nodes.ports'), align: 'right', secondary: true, render: (n) => (n.maxTransports ? t('nodes.consumersOf', { n: n.transports ?? 0, max: n.maxTransports }) : '—') },
     { key: 'cpu', header: t('nodes.cpu'), align: 'right', render: (n) => (n.workerCpu === null ? '—' : `${Math.round(n.workerCpu * 100)}%`) },
     { key: 'workers', header: t('nodes.workers'), align: 'right', secondary: true, render: (n) => n.workers },
     { key: 'since', header: t('nodes.since'), secondary: true, render: (n) => localDateTime(n.startedAt) },
