@@ -6,6 +6,8 @@ import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { permissionsFor } from '../live/access.ts';
 import { LiveError } from '../live/errors.ts';
+import type { MirrorAction, Participant } from '../live/LiveRoom.ts';
+import { parseSummary, summaryOf, type RoomSummary } from '../live/roomSummary.ts';
 import type { EndCause, LiveRouting, LiveService } from '../live/service.ts';
 import { answerLiveRequest } from '../live/signaling.ts';
 import type { Logger } from '../log.ts';
@@ -173,7 +175,15 @@ export class LiveCluster implements LiveRouting {
       draining: this.#draining,
       startedAt: this.#startedAt,
       edges: this.#edges.sessions,
+      pipeConsumers: this.#pipeConsumers(),
     });
+  }
+
+  /** N-PLACEMENT-PIPES: one consumer per producer sent to each edge node. */
+  #pipeConsumers(): number {
+    let n = 0;
+    for (const links of this.#links.values()) for (const l of links.values()) n += l.sending;
+    return n;
   }
 
   /** The lessons this node hosts (its edge rooms are not its own). */
@@ -411,6 +421,15 @@ export class LiveCluster implements LiveRouting {
     switch (m.type) {
       case 'open':
         return this.#openLink(from, m.sessionId, m.endpoint);
+      case 'peer':
+        this.#links.get(m.sessionId)?.get(from)?.peer(m.peer, m.state);
+        return {};
+      case 'peerLeft':
+        this.#links.get(m.sessionId)?.get(from)?.peerLeft(m.peerId);
+        return {};
+      case 'closed':
+        this.#links.get(m.sessionId)?.get(from)?.close(null, false);
+        return {};
       case 'end':
         try {
           return await this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
@@ -458,6 +477,38 @@ export class LiveCluster implements LiveRouting {
     });
   }
 
+  /** N-EDGE-HAND: the teacher's action on a participant of an edge room goes to that edge. */
+  actOnEdge(sessionId: string, p: Participant, action: MirrorAction): Promise<void> {
+    const link = p.edge && this.#links.get(sessionId)?.get(p.edge.node);
+    if (!link) return Promise.reject(new LiveError('not_found', 'That participant is not in the room'));
+    return link.act(p.peerId, action);
+  }
+
+  /**
+   * N-LIVE-LIST: the lessons hosted here as their rooms are now, the others as their hosts last wrote
+   * them with their leases (an edge room here is not the lesson's: its host's summary is). Redis not
+   * answering: only what this node hosts.
+   */
+  async roomSummaries(sessionIds: readonly string[]): Promise<Map<string, RoomSummary>> {
+    const out = new Map<string, RoomSummary>();
+    const elsewhere: string[] = [];
+    for (const id of sessionIds) {
+      const room = this.#edges.has(id) ? undefined : this.#service.rooms.get(id);
+      if (room && !room.closed) out.set(id, summaryOf(room));
+      else elsewhere.push(id);
+    }
+    if (elsewhere.length === 0 || !this.#registry.reachable) return out;
+    try {
+      for (const [id, raw] of await answeredInTime(this.#registry.rooms(elsewhere))) {
+        const summary = parseSummary(raw);
+        if (summary) out.set(id, summary);
+      }
+    } catch (err) {
+      this.#log.warn({ err }, 'cluster: reading the rooms of other nodes failed');
+    }
+    return out;
+  }
+
   async ending(sessionId: string, at: Date): Promise<void> {
     await Promise.all([...(this.#links.get(sessionId)?.values() ?? [])].map((l) => l.ending(at)));
   }
@@ -485,7 +536,12 @@ export class LiveCluster implements LiveRouting {
       // Taken by another node while this one stalled: the join under way here ends in a room the next beat moves.
       if ((await this.#registry.claim(id)) !== this.nodeId) this.#claims.delete(id);
     }
-    for (const id of await this.#registry.renew(hosted)) {
+    const rooms = new Map<string, string>();
+    for (const id of hosted) {
+      const room = this.#service.rooms.get(id);
+      if (room && !room.closed) rooms.set(id, JSON.stringify(summaryOf(room)));
+    }
+    for (const id of await this.#registry.renew(hosted, rooms)) {
       // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
       if ((await this.#registry.claim(id)) !== this.nodeId) void this.#move(id, 'lease lost').catch((err: unknown) => this.#log.warn({ err, sessionId: id }, 'cluster: moving a lesson failed'));
     }

@@ -42,9 +42,29 @@ export interface Participant {
   firstFrameReported: boolean;
   /** Audio-and-courseware mode: its video is held at the worker (CW-AUDIO-ONLY). */
   audioCourseware: boolean;
-  /** A participant of the host node's room, received here through a pipe (an edge room): no socket, no media peer here. */
+  /**
+   * A participant of another node's room of the lesson: on an edge room, a host's publisher received
+   * through a pipe; on the host, an edge room's participant listed here (`edge`). No socket, no media
+   * peer here: nothing of it is written here.
+   */
   readonly mirror?: true;
+  /** On the host: the mirror of a participant of `node`'s edge room, online as that node says (N-EDGE-ROSTER). */
+  readonly edge?: { readonly node: string; online: boolean };
 }
+
+/** What an edge node reports of one of its participants to the lesson's host (N-EDGE-ROSTER). */
+export interface MirrorState {
+  readonly handRaised: boolean;
+  readonly online: boolean;
+  readonly audioCourseware: boolean;
+  readonly mutedByHost: boolean;
+}
+
+/** What the host's teacher does to a participant of an edge room: done there, by its node (N-EDGE-HAND). */
+export type MirrorAction = { readonly hand: false } | { readonly muted: boolean } | { readonly audioCourseware: boolean };
+
+/** Told when a participant joins, changes (hand, online, mode, mute, sources) or leaves (`left`). */
+export type RosterWatcher = (p: Participant, left: boolean) => void;
 
 export interface LiveRoomContext {
   readonly log: Logger;
@@ -83,6 +103,8 @@ export class LiveRoom {
   #recordingDone: Promise<void> = Promise.resolve();
   ending = false;
   #closed = false;
+  /** An edge room's node reports its participants to the lesson's host through these (server/cluster). */
+  readonly watchers = new Set<RosterWatcher>();
 
   constructor(session: LiveSessionInfo, media: Room, ctx: LiveRoomContext) {
     this.sessionId = session.id;
@@ -111,8 +133,9 @@ export class LiveRoom {
       publishing: [...p.publishing],
       handRaised: p.handRaised,
       mutedByHost: this.mutedAccounts.has(p.actor.accountId),
-      online: p.socket !== null || p.mirror === true,
+      online: p.edge ? p.edge.online : p.socket !== null || p.mirror === true,
       audioCourseware: p.audioCourseware,
+      onEdge: p.edge !== undefined,
     };
   }
 
@@ -163,7 +186,12 @@ export class LiveRoom {
     for (const p of this.participants.values()) if (p.peerId !== except) this.notify(p, name, data);
   }
 
+  #watched(p: Participant, left: boolean): void {
+    for (const w of this.watchers) w(p, left);
+  }
+
   #peerChanged(p: Participant): void {
+    this.#watched(p, false);
     if (isVisible(p)) this.broadcast('peerUpdated', { peer: this.peerView(p) });
   }
 
@@ -185,6 +213,7 @@ export class LiveRoom {
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
     else this.#patrolsChanged();
+    this.#watched(p, false);
     // Back on stage under its new peer id (its media reaches the classrooms as soon as it publishes).
     if (this.stageAccountId === actor.accountId) {
       this.broadcast('stageChanged', { peerId: p.peerId });
@@ -198,13 +227,36 @@ export class LiveRoom {
    * (server/cluster/EdgeRooms.ts): listed and received like one who joined here, but
    * it has no socket and no media peer here, so nothing of it is written here.
    */
-  mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }): Participant {
+  mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }, edge?: { readonly node: string; readonly state: MirrorState }): Participant {
     const known = this.participants.get(peer.peerId);
     if (known) return known;
-    const p: Participant = { ...newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, null), mirror: true };
+    const base = newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, null);
+    const p: Participant = edge ? { ...base, mirror: true, edge: { node: edge.node, online: edge.state.online } } : { ...base, mirror: true };
+    if (edge) this.#takeState(p, edge.state);
     this.participants.set(p.peerId, p);
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) });
+    else this.#patrolsChanged();
     return p;
+  }
+
+  /**
+   * An edge participant's state as its node reports it (N-EDGE-ROSTER): shown here like a
+   * participant of this room (its hand reaches the teacher), written by its node only.
+   */
+  updateMirror(p: Participant, state: MirrorState): void {
+    if (!p.edge) return;
+    const hand = p.handRaised !== state.handRaised;
+    this.#takeState(p, state);
+    if (hand && isVisible(p)) this.broadcast('handRaised', { peerId: p.peerId, raised: p.handRaised });
+    if (isVisible(p)) this.broadcast('peerUpdated', { peer: this.peerView(p) });
+  }
+
+  #takeState(p: Participant, state: MirrorState): void {
+    p.handRaised = state.handRaised;
+    p.audioCourseware = state.audioCourseware;
+    if (p.edge) p.edge.online = state.online;
+    if (state.mutedByHost) this.mutedAccounts.add(p.actor.accountId);
+    else this.mutedAccounts.delete(p.actor.accountId);
   }
 
   /** A mirrored participant's sources as its host node publishes them. */
@@ -250,6 +302,7 @@ export class LiveRoom {
     if (!this.media.closed && this.media.hasPeer(peerId)) this.media.removePeer(peerId);
     if (isVisible(p)) this.broadcast('peerLeft', { peerId });
     else this.#patrolsChanged();
+    this.#watched(p, true);
     if (this.stageAccountId === p.actor.accountId) this.broadcast('stageChanged', { peerId: null });
     this.#evidence.stageChanged();
   }

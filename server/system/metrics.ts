@@ -121,7 +121,8 @@ export class PlatformMetrics {
           }
         },
       });
-    nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries', (n) => n.consumers);
+    nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries (pipe consumers to edge nodes included)', (n) => n.consumers);
+    nodeGauge('tongbu_cluster_node_pipe_consumers', 'Of those, pipe consumers feeding edge nodes (N-PLACEMENT-PIPES)', (n) => n.pipeConsumers ?? 0);
     nodeGauge('tongbu_cluster_node_max_consumers', 'Consumers each app node may carry (MEDIA_NODE_MAX_CONSUMERS)', (n) => n.maxConsumers);
     nodeGauge('tongbu_cluster_node_lessons', 'Live lessons each app node hosts', (n) => n.lessons.length);
     nodeGauge('tongbu_cluster_node_worker_cpu_ratio', 'Media workers\' CPU share on each app node (0-1 per worker, averaged)', (n) => n.workerCpu);

@@ -55,6 +55,9 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       expect(loads.find((n) => n.nodeId === host)?.lessons).toEqual([sessionId]);
       expect(loads.find((n) => n.nodeId === edge)?.lessons).toEqual([]);
       expect(await cluster.hostOf(sessionId)).toBe(host);
+      // N-EDGE-ROSTER: the teacher's console lists the classroom on the edge like the one on the host.
+      const liuliPeer = await waitFor('the edge classroom joined', () => peerIdOf(liuli), (id) => !!id);
+      await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${liuliPeer}"]`).waitFor({ timeout: 30_000 });
     });
 
     it('N-EDGE-CLOSE: the teacher ends the lesson; the classroom on the edge node is told it ended', async () => {
