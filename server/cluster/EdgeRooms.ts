@@ -6,6 +6,8 @@ import type { LiveRoom, MirrorAction, Participant, RosterWatcher } from '../live
 import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
 import { EDGE_TIMEOUT_MS, mirrorOf, mirrorStateOf, type EdgeToHost, type HostToEdge, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import type { SocketAt } from './MirrorSocket.ts';
+import { RemoteSocket } from './RemoteSocket.ts';
 import type { SignalingRelay } from './SignalingRelay.ts';
 
 /** A lesson's room on this node while another node hosts it: it only receives, through `pipe`. */
@@ -87,7 +89,7 @@ export class EdgeRooms {
       // N-EDGE-ROSTER: the host lists this room's own participants (not the host's mirrored here).
       const watcher: RosterWatcher = (p, left) => {
         if (p.mirror) return;
-        this.#report(edge, left ? { type: 'peerLeft', sessionId, peerId: p.peerId } : { type: 'peer', sessionId, peer: mirrorOf(p), state: mirrorStateOf(room, p) });
+        this.#report(edge, left ? { type: 'peerLeft', sessionId, peerId: p.peerId } : { type: 'peer', sessionId, peer: mirrorOf(p), state: mirrorStateOf(room, p), at: this.#socketAt(p) });
       };
       const edge: EdgeRoom = { sessionId, host, room, pipe, watcher, reports: Promise.resolve() };
       room.watchers.add(watcher);
@@ -103,6 +105,25 @@ export class EdgeRooms {
       await room.close(null);
       throw err;
     }
+  }
+
+  /** Where a participant's real socket is: here, or on the node that relays it here (N-EDGE-TOOLS). */
+  #socketAt(p: Participant): SocketAt | null {
+    if (!p.socket) return null;
+    if (p.socket instanceof RemoteSocket) return { node: p.socket.nodeId, id: p.socket.id };
+    return { node: this.#relay.nodeId, id: p.socket.id };
+  }
+
+  /** The node hosting the lesson of `room`, if `room` is one of this node's edge rooms. */
+  hostOfRoom(room: LiveRoom): string | undefined {
+    const edge = this.#rooms.get(room.sessionId);
+    return edge?.room === room ? edge.host : undefined;
+  }
+
+  /** Resolves once the host heard every report on `room`'s participants sent so far (a join before its first class tool request). */
+  async reported(room: LiveRoom): Promise<void> {
+    const edge = this.#rooms.get(room.sessionId);
+    if (edge?.room === room) await edge.reports;
   }
 
   #report(edge: EdgeRoom, message: EdgeToHost): void {

@@ -13,7 +13,8 @@ import { answerLiveRequest } from '../live/signaling.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterRegistry } from './ClusterRegistry.ts';
 import { EdgeRooms } from './EdgeRooms.ts';
-import { EDGE_TIMEOUT_MS, isEdgeMessage, type Opened } from './edgeProtocol.ts';
+import { EDGE_TIMEOUT_MS, isEdgeMessage, type EdgeToHost, type Opened } from './edgeProtocol.ts';
+import { TOOL_REQUESTS } from './MirrorSocket.ts';
 import { PipeLink } from './PipeLink.ts';
 import { hostFull, localLoad, placeEdge, placeLesson, type NodeLoad } from './placement.ts';
 import { MOVED_NOTIFICATION, RemoteSocket } from './RemoteSocket.ts';
@@ -231,7 +232,7 @@ export class LiveCluster implements LiveRouting {
   async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     if (name === 'join') return this.#join(socket, actor, raw, here);
     const f = this.#forwarded.get(socket.id);
-    if (!f) return here();
+    if (!f) return this.#toolOnHost(socket, name, raw) ?? here();
     if (name === 'leave') this.#forwarded.delete(socket.id);
     try {
       return await this.#relay.call(f.host, { socketId: socket.id, actor, name, raw }, RELAY_TIMEOUT_MS);
@@ -401,11 +402,30 @@ export class LiveCluster implements LiveRouting {
     const key = remoteKey(req.from, req.socketId);
     const remote = this.#remotes.get(key) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
     this.#remotes.set(key, remote);
-    const answering = () => answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
+    const answering = () => (req.name === 'join' ? null : this.#toolOnHost(remote.socket, req.name, req.raw)) ?? answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
     const sessionId = req.name === 'join' ? liveRequests.join.request.safeParse(req.raw ?? {}).data?.sessionId : undefined;
     const answer = await (sessionId ? this.#joining(sessionId, answering) : answering());
     if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
+  }
+
+  /**
+   * N-EDGE-TOOLS: a class tool's request of a participant of an edge room here is run by the
+   * lesson's host (after the host heard of the participant); null: not such a request.
+   */
+  #toolOnHost(socket: Socket, name: string, raw: unknown): Promise<unknown> | null {
+    if (!TOOL_REQUESTS.has(name)) return null;
+    const b = this.#service.bindingOf(socket);
+    const host = b && this.#edges.hostOfRoom(b.room);
+    if (!b || !host) return null;
+    const message: EdgeToHost = { type: 'tool', sessionId: b.room.sessionId, peerId: b.peer.peerId, name, raw };
+    return this.#edges
+      .reported(b.room)
+      .then(() => this.#relay.callEdge(host, message, RELAY_TIMEOUT_MS))
+      .catch((err: unknown) => {
+        if (err instanceof NodeLostError) return unavailable('The server hosting this lesson is gone; the lesson moves to another one');
+        throw err;
+      });
   }
 
   /** A participant's room closed under it without a verdict: it joins again (client/src/media/policy.ts). */
@@ -422,8 +442,15 @@ export class LiveCluster implements LiveRouting {
       case 'open':
         return this.#openLink(from, m.sessionId, m.endpoint);
       case 'peer':
-        this.#links.get(m.sessionId)?.get(from)?.peer(m.peer, m.state);
+        this.#links.get(m.sessionId)?.get(from)?.peer(m.peer, m.state, m.at);
         return {};
+      case 'tool': {
+        // N-EDGE-TOOLS: run as the edge participant's mirror in this room, by the same signaling table.
+        const socket = TOOL_REQUESTS.has(m.name) ? this.#links.get(m.sessionId)?.get(from)?.socketOf(m.peerId) : null;
+        const b = socket && this.#service.bindingOf(socket);
+        if (!socket || !b) return { error: { code: 'not_joined', message: 'Join the session first' } };
+        return answerLiveRequest(socket, b.peer.actor, this.#service, m.name, m.raw);
+      }
       case 'peerLeft':
         this.#links.get(m.sessionId)?.get(from)?.peerLeft(m.peerId);
         return {};
@@ -453,6 +480,7 @@ export class LiveCluster implements LiveRouting {
       endpoint,
       relay: this.#relay,
       log: this.#log,
+      bind: (socket, r, peerId) => this.#service.bindMirror(socket, r, peerId),
       onClose: (l) => {
         const links = this.#links.get(l.sessionId);
         if (links?.get(l.edgeNode) === l) links.delete(l.edgeNode);
@@ -611,7 +639,7 @@ export class LiveCluster implements LiveRouting {
     await this.#edges.closeAll();
     const moved: string[] = [];
     for (const [id, room] of [...this.#service.rooms].filter(([id]) => !this.#edges.has(id))) {
-      if ([...room.participants.values()].some((p) => p.socket)) moved.push(id);
+      if ([...room.participants.values()].some((p) => p.socket && !p.mirror)) moved.push(id);
       await this.#move(id, 'draining');
     }
     const deadline = Date.now() + this.#options.drainSeconds * 1000;

@@ -4,6 +4,7 @@ import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import type { EndCause } from '../live/service.ts';
 import type { LiveRoom, MirrorAction, MirrorState, Participant } from '../live/LiveRoom.ts';
+import type { SocketAt } from './MirrorSocket.ts';
 
 /**
  * The messages between a lesson's host node and an edge node carrying some of its
@@ -25,7 +26,9 @@ export type EdgeToHost =
   /** A participant on the edge (a coordinator's patrol) ends the lesson, or the edge's clock does: the host judges it. */
   | { readonly type: 'end'; readonly sessionId: string; readonly cause: EndCause; readonly byAccountId: string | null }
   /** One of the edge room's participants joined or changed: the host lists it (N-EDGE-ROSTER). */
-  | { readonly type: 'peer'; readonly sessionId: string; readonly peer: MirrorPeer; readonly state: MirrorState }
+  | { readonly type: 'peer'; readonly sessionId: string; readonly peer: MirrorPeer; readonly state: MirrorState; readonly at: SocketAt | null }
+  /** A class tool's request of one of the edge room's participants: the host's room runs it (N-EDGE-TOOLS) and answers. */
+  | { readonly type: 'tool'; readonly sessionId: string; readonly peerId: string; readonly name: string; readonly raw: unknown }
   /** One of the edge room's participants left it. */
   | { readonly type: 'peerLeft'; readonly sessionId: string; readonly peerId: string }
   /** The edge closed its room by itself (its pipe broke, it drains): the host closes the link, and its participants leave the host's list. */

@@ -44,8 +44,9 @@ export interface Participant {
   audioCourseware: boolean;
   /**
    * A participant of another node's room of the lesson: on an edge room, a host's publisher received
-   * through a pipe; on the host, an edge room's participant listed here (`edge`). No socket, no media
-   * peer here: nothing of it is written here.
+   * through a pipe; on the host, an edge room's participant listed here (`edge`). No media peer here,
+   * nothing of it is written here; no socket, but for an edge participant's stand-in for the class
+   * tools' notifications (server/cluster N-EDGE-TOOLS).
    */
   readonly mirror?: true;
   /** On the host: the mirror of a participant of `node`'s edge room, online as that node says (N-EDGE-ROSTER). */
@@ -225,12 +226,17 @@ export class LiveRoom {
   /**
    * A participant of the host node's room whose producers this edge room receives
    * (server/cluster/EdgeRooms.ts): listed and received like one who joined here, but
-   * it has no socket and no media peer here, so nothing of it is written here.
+   * it has no socket and no media peer here, so nothing of it is written here. With `edge`:
+   * on the host, a participant of that node's edge room (N-EDGE-ROSTER).
    */
-  mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }, edge?: { readonly node: string; readonly state: MirrorState }): Participant {
+  mirror(
+    peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> },
+    edge?: { readonly node: string; readonly state: MirrorState; readonly socket?: Socket },
+  ): Participant {
     const known = this.participants.get(peer.peerId);
     if (known) return known;
-    const base = newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, null);
+    // An edge participant's stand-in socket takes the class tools' notifications to it (server/cluster N-EDGE-TOOLS).
+    const base = newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, edge?.socket ?? null);
     const p: Participant = edge ? { ...base, mirror: true, edge: { node: edge.node, online: edge.state.online } } : { ...base, mirror: true };
     if (edge) this.#takeState(p, edge.state);
     this.participants.set(p.peerId, p);

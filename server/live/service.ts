@@ -162,6 +162,14 @@ export class LiveService {
     if (this.#bindings.get(socket)?.peerId === peerId) this.#bindings.delete(socket);
   };
 
+  /**
+   * The stand-in socket of an edge participant's mirror (server/cluster N-EDGE-TOOLS): the class
+   * tools' requests of that participant are run here, in this room, as the mirror's.
+   */
+  bindMirror(socket: Socket, room: LiveRoom, peerId: string): void {
+    this.#bind(socket, room, peerId);
+  }
+
   /** A socket disconnected: its participant is kept for LIVE_PEER_GRACE_SECONDS to resume. */
   socketGone(socket: Socket): void {
     const b = this.bindingOf(socket);

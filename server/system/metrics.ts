@@ -68,7 +68,8 @@ export class PlatformMetrics {
         },
       });
     liveGauge('tongbu_live_rooms', 'Live sessions with an open room on this process', (rooms) => rooms.size);
-    liveGauge('tongbu_live_peers', 'Participants in open live rooms', (rooms) => sum(rooms, (r) => r.participants.size));
+    // A mirror is another node's participant (server/cluster N-EDGE, N-EDGE-ROSTER): that node counts it.
+    liveGauge('tongbu_live_peers', 'Participants in open live rooms (mirrors of other nodes\' participants not counted)', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => (p.mirror ? 0 : 1))));
     liveGauge('tongbu_live_producers', 'Media producers in open live rooms', (rooms) => sum(rooms, (r) => (r.media.closed ? 0 : r.media.listProducers().length)));
     liveGauge('tongbu_live_consumers', 'Media consumers of participants in open live rooms', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => p.consumers.size)));
     this.#clusterGauges(io, registers);

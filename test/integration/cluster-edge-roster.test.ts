@@ -134,6 +134,42 @@ describe('a master-teacher lesson whose host node is full', () => {
     expect(host.service.rooms.get(sessionId)!.stageAccountId).toBeNull();
   });
 
+  it('N-EDGE-TOOLS, BOARD-EDGE: the teacher\'s quiz and board reach the edge classroom, whose answer reaches the teacher; with chat allowed, its message reaches the teacher and the teacher\'s reaches it', async () => {
+    const shown = nextNotification(liuli, 'boardShown', (b) => b.active && b.page === 3);
+    await teacher.request('showCourseware', { coursewareId: null, page: 1 });
+    await teacher.request('turnPage', { page: 3 });
+    await shown;
+    // A late look at the board is the host's: the page it is on.
+    expect(await liuli.request('boardState', {})).toMatchObject({ active: true, coursewareId: null, page: 3 });
+
+    const asked = nextNotification(liuli, 'quizAsked');
+    const { question } = await teacher.request('quizAsk', { kind: 'single', text: '1/2 和 2/4 哪个大？', options: ['1/2', '2/4', '一样大'], correct: [2], limitSeconds: 600 });
+    // Both classrooms are awaited, the one on the edge too.
+    expect(question.expected).toBe(2);
+    expect((await asked).question).toMatchObject({ id: question.id, correct: null });
+    // A late look at the quiz is the host's too.
+    expect((await liuli.request('quizState', {})).questions.map((q) => q.id)).toEqual([question.id]);
+
+    const arrives = nextNotification(teacher, 'quizAnswered', (n) => n.answer.questionId === question.id);
+    const { answer } = await liuli.request('quizAnswer', { questionId: question.id, choice: [2] });
+    expect((await arrives).answer).toMatchObject({ classroomId: answer.classroomId, choice: [2], correct: true });
+    // T-QUIZ-ONCE holds across the nodes: the host's room refuses a second answer.
+    expect((await signalingRefusal(liuli.request('quizAnswer', { questionId: question.id, choice: [0] }))).code).toBe('conflict');
+    const revealed = nextNotification(liuli, 'quizRevealed', (n) => n.question.id === question.id);
+    await teacher.request('quizReveal', { questionId: question.id });
+    expect((await revealed).question).toMatchObject({ correct: [2], tally: [0, 0, 1] });
+
+    const allowed = nextNotification(liuli, 'chatSettingsChanged', (n) => n.classroomsMayChat);
+    await teacher.request('chatSettings', { classroomsMayChat: true });
+    await allowed;
+    const fromEdge = nextNotification(teacher, 'chatMessage', (n) => n.message.text === '老师，我们听清楚了');
+    await liuli.request('chatSend', { text: '老师，我们听清楚了' });
+    await fromEdge;
+    const toEdge = nextNotification(liuli, 'chatMessage', (n) => n.message.text === '很好');
+    await teacher.request('chatSend', { text: '很好' });
+    await toEdge;
+  });
+
   it('N-EDGE-ROSTER: a patrol on the edge is counted in the teacher\'s patrol marker and stays out of every list', async () => {
     const marker = nextNotification(teacher, 'patrolChanged', (d) => d.patrols === 1);
     const coordinator = await nodes.on(edge, 'coord.shiyan');
