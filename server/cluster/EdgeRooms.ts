@@ -64,7 +64,11 @@ export class EdgeRooms {
   async ensure(sessionId: string, host: string): Promise<LiveRoom> {
     const open = this.#rooms.get(sessionId);
     if (open && open.host === host && !open.pipe.closed && !open.room.closed) return open.room;
-    if (open) await this.close(sessionId, null);
+    if (open) {
+      await this.close(sessionId, null);
+      // The host hears the old room closed before the new one opens (N-EDGE-ROSTER): its `closed` never closes the new link.
+      await open.reports;
+    }
     let opening = this.#opening.get(sessionId);
     if (!opening) {
       opening = this.#open(sessionId, host).finally(() => this.#opening.delete(sessionId));
