@@ -35,7 +35,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       await cluster?.close();
     });
 
-    it('N-EDGE, N-EDGE-PIPE: with the host full, the next classroom is placed on the other node and both classrooms decode the teacher', async () => {
+    it('N-EDGE, N-EDGE-PIPE, N-EDGE-ROSTER: with the host full, the next classroom is placed on the other node, both classrooms decode the teacher, and the teacher\'s console lists both', async () => {
       const teacherPeer = await waitFor('the teacher joined', () => peerIdOf(teacher), (id) => !!id);
       const host = (await cluster.hostOf(sessionId))!;
       const edge = host === 'node-1' ? 'node-2' : 'node-1';
