@@ -17,12 +17,14 @@ import type { ResponseOf } from '../../shared/signaling/protocol.ts';
 import { liveActivityIntervals } from '../../server/db/schema/index.ts';
 import { consumeAll, enterLesson, startTwoNodes, type ClusterNode, type TwoNodes } from '../support/cluster.ts';
 import { createLiveSession, nextNotification, signalingRefusal } from '../support/live.ts';
+import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { signInAt, type SignedInClient } from '../support/platform.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const redisUrl = process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
-const shared = { MEDIA_NODE_MAX_CONSUMERS: '2', REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0', CLUSTER_DRAIN_SECONDS: '2' };
+const METRICS_TOKEN = 'metrics-token-for-the-edge-roster-run';
+const shared = { METRICS_TOKEN, MEDIA_NODE_MAX_CONSUMERS: '2', REDIS_URL: redisUrl, REDIS_STREAM_NAME: `tongbu-test-${randomBytes(4).toString('hex')}`, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0', CLUSTER_DRAIN_SECONDS: '2' };
 
 let nodes: TwoNodes;
 
@@ -101,6 +103,9 @@ describe('a master-teacher lesson whose host node is full', () => {
       (h) => h.cluster?.nodes.find((n) => n.nodeId === host.id)?.pipeConsumers === 2,
     );
     expect(health.cluster!.nodes.find((n) => n.nodeId === host.id)).toMatchObject({ consumers: 4 });
+    const metrics = await (await scrapeMetrics(edge.url, METRICS_TOKEN)).text();
+    expect(sample(metrics, 'tongbu_cluster_node_pipe_consumers', { node: host.id })).toBe(2);
+    expect(sample(metrics, 'tongbu_cluster_node_consumers', { node: host.id })).toBe(4);
     // The lists count it too.
     await waitFor('the lists to count the edge classroom', () => listedOn(edge, 'class.ganpu', sessionId), (x) => x.now?.peers === 3);
   });
