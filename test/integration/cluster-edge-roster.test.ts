@@ -188,14 +188,21 @@ describe('a master-teacher lesson whose host node is full', () => {
     await left;
   });
 
-  it('N-EDGE-ROSTER: the edge classroom leaving, and the edge closing its room, take it off the teacher\'s list; the pipe leaves the host\'s load', async () => {
+  it('N-EDGE-ROSTER, N-EDGE-TOOLS: the edge classroom leaving, and the edge closing its room, take it off the teacher\'s list; joined again through the host\'s node it is listed and served again; the pipe leaves the host\'s load', async () => {
     const left = nextNotification(teacher, 'peerLeft', (n) => n.peerId === l.peerId);
     await liuli.request('leave', {});
     await left;
 
+    // Joining again through the host's node, which relays the join to the edge (N-EDGE): listed again, and its tools still the host's.
     const back = nextNotification(teacher, 'peerJoined', (n) => n.peer.onEdge);
-    const again = await liuli.request('join', { sessionId });
+    const relayed = await nodes.on(host, 'class.liuli');
+    const again = await relayed.request('join', { sessionId });
     expect((await back).peer.peerId).toBe(again.peerId);
+    expect(edge.service.rooms.get(sessionId)!.participants.has(again.peerId)).toBe(true);
+    expect((await relayed.request('quizState', {})).questions).toHaveLength(1);
+    const told = nextNotification(relayed, 'chatMessage', (n) => n.message.text === '下课前再看一遍');
+    await teacher.request('chatSend', { text: '下课前再看一遍' });
+    await told;
     // The edge node drains: it closes its room by itself and tells the host, whose list forgets the classroom.
     const gone = nextNotification(teacher, 'peerLeft', (n) => n.peerId === again.peerId);
     await edge.cluster.drain();
