@@ -35,6 +35,8 @@ export class ClusterRegistry {
 
   #node = (id: string) => `${this.#prefix}node:${id}`;
   #lease = (sessionId: string) => `${this.#prefix}host:${sessionId}`;
+  /** What the lists show of a hosted lesson's room, kept with its lease (N-LIVE-LIST). */
+  #room = (sessionId: string) => `${this.#prefix}room:${sessionId}`;
   get #members(): string {
     return `${this.#prefix}nodes`;
   }
@@ -73,21 +75,37 @@ export class ClusterRegistry {
     return String(holder);
   }
 
-  /** Renews the leases this node holds; returns the lessons whose lease is no longer ours. */
-  async renew(sessionIds: readonly string[]): Promise<string[]> {
+  /**
+   * Renews the leases this node holds, and with each the summary of its room when one is given
+   * (N-LIVE-LIST: written only while the lease is ours, lapsing with it); returns the lessons whose
+   * lease is no longer ours.
+   */
+  async renew(sessionIds: readonly string[], rooms: ReadonlyMap<string, string> = new Map()): Promise<string[]> {
     const lost: string[] = [];
     await Promise.all(
       sessionIds.map(async (id) => {
-        const kept = await this.#redis.eval(RENEW, { keys: [this.#lease(id)], arguments: [this.nodeId, String(this.leaseMs)] });
+        const room = rooms.get(id);
+        const kept = await this.#redis.eval(RENEW, { keys: [this.#lease(id), this.#room(id)], arguments: [this.nodeId, String(this.leaseMs), ...(room ? [room] : [])] });
         if (Number(kept) !== 1) lost.push(id);
       }),
     );
     return lost;
   }
 
-  /** Gives a lesson's lease up (only if it is ours). */
+  /** Gives a lesson's lease up (only if it is ours), and its room's summary with it. */
   async release(sessionId: string): Promise<void> {
-    await this.#redis.eval(RELEASE, { keys: [this.#lease(sessionId)], arguments: [this.nodeId] });
+    await this.#redis.eval(RELEASE, { keys: [this.#lease(sessionId), this.#room(sessionId)], arguments: [this.nodeId] });
+  }
+
+  /** The room summaries the lessons' hosts last wrote (N-LIVE-LIST), by session; a lesson with none is left out. */
+  async rooms(sessionIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    if (sessionIds.length === 0) return out;
+    const values = await this.#redis.mGet(sessionIds.map((id) => this.#room(id)));
+    values.forEach((v, i) => {
+      if (typeof v === 'string') out.set(sessionIds[i]!, v);
+    });
+    return out;
   }
 }
 
@@ -117,9 +135,15 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return ARGV[1]`;
 
 const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  if ARGV[3] then redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2]) end
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
 return 0`;
 
 const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+  return redis.call('DEL', KEYS[1])
+end
 return 0`;

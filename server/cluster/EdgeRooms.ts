@@ -2,10 +2,12 @@ import type { Socket } from 'socket.io';
 import type { NodePipe } from '../../media/index.ts';
 import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import { LiveError } from '../live/errors.ts';
-import type { LiveRoom } from '../live/LiveRoom.ts';
+import type { LiveRoom, MirrorAction, Participant, RosterWatcher } from '../live/LiveRoom.ts';
 import type { LiveService } from '../live/service.ts';
 import type { Logger } from '../log.ts';
-import { EDGE_TIMEOUT_MS, type HostToEdge, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import { EDGE_TIMEOUT_MS, mirrorOf, mirrorStateOf, type EdgeToHost, type HostToEdge, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import type { SocketAt } from './MirrorSocket.ts';
+import { RemoteSocket } from './RemoteSocket.ts';
 import type { SignalingRelay } from './SignalingRelay.ts';
 
 /** A lesson's room on this node while another node hosts it: it only receives, through `pipe`. */
@@ -15,6 +17,10 @@ interface EdgeRoom {
   readonly host: string;
   readonly room: LiveRoom;
   readonly pipe: NodePipe;
+  /** Reports its participants to the host (N-EDGE-ROSTER). */
+  readonly watcher: RosterWatcher;
+  /** What it tells the host goes one message after the other: a hand never overtakes the join it belongs to. */
+  reports: Promise<unknown>;
 }
 
 /**
@@ -58,7 +64,11 @@ export class EdgeRooms {
   async ensure(sessionId: string, host: string): Promise<LiveRoom> {
     const open = this.#rooms.get(sessionId);
     if (open && open.host === host && !open.pipe.closed && !open.room.closed) return open.room;
-    if (open) await this.close(sessionId, null);
+    if (open) {
+      await this.close(sessionId, null);
+      // The host hears the old room closed before the new one opens (N-EDGE-ROSTER): its `closed` never closes the new link.
+      await open.reports;
+    }
     let opening = this.#opening.get(sessionId);
     if (!opening) {
       opening = this.#open(sessionId, host).finally(() => this.#opening.delete(sessionId));
@@ -80,7 +90,13 @@ export class EdgeRooms {
       if ('error' in answer) throw new LiveError('media_unavailable', answer.error.message);
       if ('refused' in answer) throw new LiveError('media_unavailable', answer.refused);
       await pipe.connect(answer.endpoint);
-      const edge: EdgeRoom = { sessionId, host, room, pipe };
+      // N-EDGE-ROSTER: the host lists this room's own participants (not the host's mirrored here).
+      const watcher: RosterWatcher = (p, left) => {
+        if (p.mirror) return;
+        this.#report(edge, left ? { type: 'peerLeft', sessionId, peerId: p.peerId } : { type: 'peer', sessionId, peer: mirrorOf(p), state: mirrorStateOf(room, p), at: this.#socketAt(p) });
+      };
+      const edge: EdgeRoom = { sessionId, host, room, pipe, watcher, reports: Promise.resolve() };
+      room.watchers.add(watcher);
       this.#rooms.set(sessionId, edge);
       pipe.once('closed', () => void this.close(sessionId, null));
       for (const piped of answer.producers) await this.#receive(edge, piped);
@@ -93,6 +109,43 @@ export class EdgeRooms {
       await room.close(null);
       throw err;
     }
+  }
+
+  /** Where a participant's real socket is: here, or on the node that relays it here (N-EDGE-TOOLS). */
+  #socketAt(p: Participant): SocketAt | null {
+    if (!p.socket) return null;
+    if (p.socket instanceof RemoteSocket) return { node: p.socket.nodeId, id: p.socket.id };
+    return { node: this.#relay.nodeId, id: p.socket.id };
+  }
+
+  /** The node hosting the lesson of `room`, if `room` is one of this node's edge rooms. */
+  hostOfRoom(room: LiveRoom): string | undefined {
+    const edge = this.#rooms.get(room.sessionId);
+    return edge?.room === room ? edge.host : undefined;
+  }
+
+  /** Resolves once the host heard every report on `room`'s participants sent so far (a join before its first class tool request). */
+  async reported(room: LiveRoom): Promise<void> {
+    const edge = this.#rooms.get(room.sessionId);
+    if (edge?.room === room) await edge.reports;
+  }
+
+  #report(edge: EdgeRoom, message: EdgeToHost): void {
+    edge.reports = edge.reports
+      .then(() => this.#relay.callEdge(edge.host, message, EDGE_TIMEOUT_MS))
+      // The host gone or busy: its list is rebuilt when the receivers join again.
+      .catch((err: unknown) => this.#log.debug({ err, sessionId: edge.sessionId, host: edge.host }, 'cluster: telling the host of an edge participant failed'));
+  }
+
+  /** N-EDGE-HAND: what the host's teacher does to one of this room's participants, done here (its evidence is written here). */
+  async #act(edge: EdgeRoom, peerId: string, action: MirrorAction): Promise<object> {
+    const p: Participant | undefined = edge.room.visibleParticipant(peerId);
+    if (!p || p.mirror) return { error: { code: 'not_found', message: 'That participant is not in the room' } };
+    if ('hand' in action) edge.room.setHand(p, false);
+    else if ('muted' in action) await edge.room.setMuted(p, action.muted);
+    else if (p.role === 'classroom') await edge.room.setAudioCourseware(p, action.audioCourseware);
+    else return { error: { code: 'validation', message: 'Only a classroom follows the lesson by sound and courseware' } };
+    return {};
   }
 
   async #receive(edge: EdgeRoom, { producer, peer }: PipedFrom): Promise<void> {
@@ -140,8 +193,15 @@ export class EdgeRooms {
         break;
       }
       case 'close':
-        await this.close(m.sessionId, m.ended);
+        await this.close(m.sessionId, m.ended, false);
         break;
+      case 'act':
+        try {
+          return await this.#act(edge, m.peerId, m.action);
+        } catch (err) {
+          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          throw err;
+        }
     }
     return {};
   }
@@ -150,11 +210,14 @@ export class EdgeRooms {
    * Closes an edge room: with the verdict (the host ended the lesson: its participants
    * are told so), or without (the host moved or lost it, the pipe broke, this node
    * drains): its participants' intervals end `media_rebuilt` and they join again.
+   * `tellHost`: the host did not ask for it and may still list the room's participants (N-EDGE-ROSTER).
    */
-  async close(sessionId: string, ended: NotificationOf<'sessionEnded'> | null): Promise<void> {
+  async close(sessionId: string, ended: NotificationOf<'sessionEnded'> | null, tellHost = true): Promise<void> {
     const edge = this.#rooms.get(sessionId);
     if (!edge) return;
     this.#rooms.delete(sessionId);
+    edge.room.watchers.delete(edge.watcher);
+    if (tellHost && !ended) this.#report(edge, { type: 'closed', sessionId });
     if (this.#service.rooms.get(sessionId) === edge.room) this.#service.rooms.delete(sessionId);
     const sockets = [...edge.room.participants.values()].flatMap((p) => (p.socket ? [p.socket] : []));
     if (!ended) this.#service.evidence.closeWhere((e) => e.sessionId === sessionId, new Date(), 'media_rebuilt');
@@ -166,7 +229,7 @@ export class EdgeRooms {
 
   /** N-EDGE-FAILOVER: edge rooms of a host that is gone close; their receivers join again and are placed anew. */
   async keepHosts(alive: ReadonlySet<string>): Promise<void> {
-    for (const edge of [...this.#rooms.values()]) if (!alive.has(edge.host)) await this.close(edge.sessionId, null);
+    for (const edge of [...this.#rooms.values()]) if (!alive.has(edge.host)) await this.close(edge.sessionId, null, false);
   }
 
   async closeAll(): Promise<void> {

@@ -6,12 +6,15 @@ import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { permissionsFor } from '../live/access.ts';
 import { LiveError } from '../live/errors.ts';
+import type { MirrorAction, Participant } from '../live/LiveRoom.ts';
+import { parseSummary, summaryOf, type RoomSummary } from '../live/roomSummary.ts';
 import type { EndCause, LiveRouting, LiveService } from '../live/service.ts';
 import { answerLiveRequest } from '../live/signaling.ts';
 import type { Logger } from '../log.ts';
 import type { ClusterRegistry } from './ClusterRegistry.ts';
 import { EdgeRooms } from './EdgeRooms.ts';
-import { EDGE_TIMEOUT_MS, isEdgeMessage, type Opened } from './edgeProtocol.ts';
+import { EDGE_TIMEOUT_MS, isEdgeMessage, type EdgeToHost, type Opened } from './edgeProtocol.ts';
+import { TOOL_REQUESTS } from './MirrorSocket.ts';
 import { PipeLink } from './PipeLink.ts';
 import { hostFull, localLoad, placeEdge, placeLesson, type NodeLoad } from './placement.ts';
 import { MOVED_NOTIFICATION, RemoteSocket } from './RemoteSocket.ts';
@@ -173,7 +176,15 @@ export class LiveCluster implements LiveRouting {
       draining: this.#draining,
       startedAt: this.#startedAt,
       edges: this.#edges.sessions,
+      pipeConsumers: this.#pipeConsumers(),
     });
+  }
+
+  /** N-PLACEMENT-PIPES: one consumer per producer sent to each edge node. */
+  #pipeConsumers(): number {
+    let n = 0;
+    for (const links of this.#links.values()) for (const l of links.values()) n += l.sending;
+    return n;
   }
 
   /** The lessons this node hosts (its edge rooms are not its own). */
@@ -221,7 +232,7 @@ export class LiveCluster implements LiveRouting {
   async #route(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     if (name === 'join') return this.#join(socket, actor, raw, here);
     const f = this.#forwarded.get(socket.id);
-    if (!f) return here();
+    if (!f) return this.#toolOnHost(socket, name, raw) ?? here();
     if (name === 'leave') this.#forwarded.delete(socket.id);
     try {
       return await this.#relay.call(f.host, { socketId: socket.id, actor, name, raw }, RELAY_TIMEOUT_MS);
@@ -391,11 +402,30 @@ export class LiveCluster implements LiveRouting {
     const key = remoteKey(req.from, req.socketId);
     const remote = this.#remotes.get(key) ?? new RemoteSocket(req.socketId, req.from, this.#relay);
     this.#remotes.set(key, remote);
-    const answering = () => answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
+    const answering = () => (req.name === 'join' ? null : this.#toolOnHost(remote.socket, req.name, req.raw)) ?? answerLiveRequest(remote.socket, req.actor, this.#service, req.name, req.raw);
     const sessionId = req.name === 'join' ? liveRequests.join.request.safeParse(req.raw ?? {}).data?.sessionId : undefined;
     const answer = await (sessionId ? this.#joining(sessionId, answering) : answering());
     if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
+  }
+
+  /**
+   * N-EDGE-TOOLS: a class tool's request of a participant of an edge room here is run by the
+   * lesson's host (after the host heard of the participant); null: not such a request.
+   */
+  #toolOnHost(socket: Socket, name: string, raw: unknown): Promise<unknown> | null {
+    if (!TOOL_REQUESTS.has(name)) return null;
+    const b = this.#service.bindingOf(socket);
+    const host = b && this.#edges.hostOfRoom(b.room);
+    if (!b || !host) return null;
+    const message: EdgeToHost = { type: 'tool', sessionId: b.room.sessionId, peerId: b.peer.peerId, name, raw };
+    return this.#edges
+      .reported(b.room)
+      .then(() => this.#relay.callEdge(host, message, RELAY_TIMEOUT_MS))
+      .catch((err: unknown) => {
+        if (err instanceof NodeLostError) return unavailable('The server hosting this lesson is gone; the lesson moves to another one');
+        throw err;
+      });
   }
 
   /** A participant's room closed under it without a verdict: it joins again (client/src/media/policy.ts). */
@@ -411,6 +441,22 @@ export class LiveCluster implements LiveRouting {
     switch (m.type) {
       case 'open':
         return this.#openLink(from, m.sessionId, m.endpoint);
+      case 'peer':
+        this.#links.get(m.sessionId)?.get(from)?.peer(m.peer, m.state, m.at);
+        return {};
+      case 'tool': {
+        // N-EDGE-TOOLS: run as the edge participant's mirror in this room, by the same signaling table.
+        const socket = TOOL_REQUESTS.has(m.name) ? this.#links.get(m.sessionId)?.get(from)?.socketOf(m.peerId) : null;
+        const b = socket && this.#service.bindingOf(socket);
+        if (!socket || !b) return { error: { code: 'not_joined', message: 'Join the session first' } };
+        return answerLiveRequest(socket, b.peer.actor, this.#service, m.name, m.raw);
+      }
+      case 'peerLeft':
+        this.#links.get(m.sessionId)?.get(from)?.peerLeft(m.peerId);
+        return {};
+      case 'closed':
+        this.#links.get(m.sessionId)?.get(from)?.close(null, false);
+        return {};
       case 'end':
         try {
           return await this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
@@ -434,6 +480,7 @@ export class LiveCluster implements LiveRouting {
       endpoint,
       relay: this.#relay,
       log: this.#log,
+      bind: (socket, r, peerId) => this.#service.bindMirror(socket, r, peerId),
       onClose: (l) => {
         const links = this.#links.get(l.sessionId);
         if (links?.get(l.edgeNode) === l) links.delete(l.edgeNode);
@@ -456,6 +503,38 @@ export class LiveCluster implements LiveRouting {
       }
       return answer as Verdict;
     });
+  }
+
+  /** N-EDGE-HAND: the teacher's action on a participant of an edge room goes to that edge. */
+  actOnEdge(sessionId: string, p: Participant, action: MirrorAction): Promise<void> {
+    const link = p.edge && this.#links.get(sessionId)?.get(p.edge.node);
+    if (!link) return Promise.reject(new LiveError('not_found', 'That participant is not in the room'));
+    return link.act(p.peerId, action);
+  }
+
+  /**
+   * N-LIVE-LIST: the lessons hosted here as their rooms are now, the others as their hosts last wrote
+   * them with their leases (an edge room here is not the lesson's: its host's summary is). Redis not
+   * answering: only what this node hosts.
+   */
+  async roomSummaries(sessionIds: readonly string[]): Promise<Map<string, RoomSummary>> {
+    const out = new Map<string, RoomSummary>();
+    const elsewhere: string[] = [];
+    for (const id of sessionIds) {
+      const room = this.#edges.has(id) ? undefined : this.#service.rooms.get(id);
+      if (room && !room.closed) out.set(id, summaryOf(room));
+      else elsewhere.push(id);
+    }
+    if (elsewhere.length === 0 || !this.#registry.reachable) return out;
+    try {
+      for (const [id, raw] of await answeredInTime(this.#registry.rooms(elsewhere))) {
+        const summary = parseSummary(raw);
+        if (summary) out.set(id, summary);
+      }
+    } catch (err) {
+      this.#log.warn({ err }, 'cluster: reading the rooms of other nodes failed');
+    }
+    return out;
   }
 
   async ending(sessionId: string, at: Date): Promise<void> {
@@ -485,7 +564,12 @@ export class LiveCluster implements LiveRouting {
       // Taken by another node while this one stalled: the join under way here ends in a room the next beat moves.
       if ((await this.#registry.claim(id)) !== this.nodeId) this.#claims.delete(id);
     }
-    for (const id of await this.#registry.renew(hosted)) {
+    const rooms = new Map<string, string>();
+    for (const id of hosted) {
+      const room = this.#service.rooms.get(id);
+      if (room && !room.closed) rooms.set(id, JSON.stringify(summaryOf(room)));
+    }
+    for (const id of await this.#registry.renew(hosted, rooms)) {
       // The lease lapsed (this node stalled) or another node took the lesson over: keep it only if it is free again.
       if ((await this.#registry.claim(id)) !== this.nodeId) void this.#move(id, 'lease lost').catch((err: unknown) => this.#log.warn({ err, sessionId: id }, 'cluster: moving a lesson failed'));
     }
@@ -555,7 +639,7 @@ export class LiveCluster implements LiveRouting {
     await this.#edges.closeAll();
     const moved: string[] = [];
     for (const [id, room] of [...this.#service.rooms].filter(([id]) => !this.#edges.has(id))) {
-      if ([...room.participants.values()].some((p) => p.socket)) moved.push(id);
+      if ([...room.participants.values()].some((p) => p.socket && !p.mirror)) moved.push(id);
       await this.#move(id, 'draining');
     }
     const deadline = Date.now() + this.#options.drainSeconds * 1000;

@@ -1,8 +1,11 @@
+import type { Socket } from 'socket.io';
 import type { NodePipe, PipeEndpoint, ProducerInfo, RoomEvents } from '../../media/index.ts';
 import type { NotificationOf } from '../../shared/signaling/protocol.ts';
-import type { LiveRoom } from '../live/LiveRoom.ts';
+import { LiveError } from '../live/errors.ts';
+import type { LiveRoom, MirrorAction, MirrorState } from '../live/LiveRoom.ts';
 import type { Logger } from '../log.ts';
-import { EDGE_TIMEOUT_MS, mirrorOf, type HostToEdge, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import { EDGE_TIMEOUT_MS, mirrorOf, type HostToEdge, type MirrorPeer, type Opened, type PipedFrom } from './edgeProtocol.ts';
+import { MirrorSocket, type SocketAt } from './MirrorSocket.ts';
 import { NodeLostError, type SignalingRelay } from './SignalingRelay.ts';
 
 type Listener<K extends keyof RoomEvents> = (...args: RoomEvents[K]) => void;
@@ -11,6 +14,8 @@ type Listener<K extends keyof RoomEvents> = (...args: RoomEvents[K]) => void;
  * N-EDGE-PIPE, the host's side: one edge node's link to a lesson hosted here. Every
  * producer of the host's room goes through the pipe, and its changes (new, paused,
  * resumed, closed) follow as messages, in order; the room closing closes the link.
+ * The edge room's own participants are listed in the host's room as mirrors while the
+ * link lasts (N-EDGE-ROSTER), and the teacher's actions on them go to the edge (N-EDGE-HAND).
  */
 export class PipeLink {
   readonly sessionId: string;
@@ -20,12 +25,24 @@ export class PipeLink {
   readonly #relay: SignalingRelay;
   readonly #log: Logger;
   readonly #onClose: (link: PipeLink) => void;
+  /** Binds an edge participant's stand-in socket to its mirror in the host's room (N-EDGE-TOOLS). */
+  readonly #bind: (socket: Socket, room: LiveRoom, peerId: string) => void;
+  /** The stand-in sockets of the edge room's participants, by peer id. */
+  readonly #sockets = new Map<string, MirrorSocket>();
   /** Messages go one after the other: a pause never overtakes the producer it pauses. */
   #queue: Promise<unknown> = Promise.resolve();
   readonly #listeners: [keyof RoomEvents & string, (...args: never[]) => void][] = [];
   #closed = false;
 
-  private constructor(room: LiveRoom, edgeNode: string, pipe: NodePipe, relay: SignalingRelay, log: Logger, onClose: (link: PipeLink) => void) {
+  private constructor(
+    room: LiveRoom,
+    edgeNode: string,
+    pipe: NodePipe,
+    relay: SignalingRelay,
+    log: Logger,
+    onClose: (link: PipeLink) => void,
+    bind: (socket: Socket, room: LiveRoom, peerId: string) => void,
+  ) {
     this.sessionId = room.sessionId;
     this.edgeNode = edgeNode;
     this.#room = room;
@@ -33,13 +50,22 @@ export class PipeLink {
     this.#relay = relay;
     this.#log = log;
     this.#onClose = onClose;
+    this.#bind = bind;
   }
 
   /** Connects a pipe of the host's room to the edge's end and sends every producer: the answer to the edge's `open`. */
-  static async open(options: { room: LiveRoom; edgeNode: string; endpoint: PipeEndpoint; relay: SignalingRelay; log: Logger; onClose: (link: PipeLink) => void }): Promise<{ link: PipeLink; opened: Opened }> {
+  static async open(options: {
+    room: LiveRoom;
+    edgeNode: string;
+    endpoint: PipeEndpoint;
+    relay: SignalingRelay;
+    log: Logger;
+    onClose: (link: PipeLink) => void;
+    bind: (socket: Socket, room: LiveRoom, peerId: string) => void;
+  }): Promise<{ link: PipeLink; opened: Opened }> {
     const { room } = options;
     const pipe = await room.media.openPipe();
-    const link = new PipeLink(room, options.edgeNode, pipe, options.relay, options.log, options.onClose);
+    const link = new PipeLink(room, options.edgeNode, pipe, options.relay, options.log, options.onClose, options.bind);
     try {
       await pipe.connect(options.endpoint);
       link.#wire();
@@ -57,6 +83,56 @@ export class PipeLink {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Pipe consumers feeding the edge: each costs this node egress as a participant's consumer does (N-PLACEMENT-PIPES). */
+  get sending(): number {
+    return this.#closed ? 0 : this.#pipe.sent.length;
+  }
+
+  /** N-EDGE-ROSTER: a participant of the edge room joined or changed; the host's room lists it. */
+  peer(peer: MirrorPeer, state: MirrorState, at: SocketAt | null): void {
+    if (this.#closed || this.#room.closed) return;
+    const known = this.#room.participants.get(peer.peerId);
+    if (known && known.edge?.node !== this.edgeNode) return;
+    if (known) {
+      const socket = this.#sockets.get(peer.peerId);
+      if (socket) socket.at = at;
+      this.#room.updateMirror(known, state);
+      return;
+    }
+    const socket = new MirrorSocket(`edge:${this.edgeNode}:${peer.peerId}`, this.#relay, at);
+    this.#sockets.set(peer.peerId, socket);
+    this.#room.mirror(peer, { node: this.edgeNode, state, socket: socket.socket });
+    this.#bind(socket.socket, this.#room, peer.peerId);
+  }
+
+  /** A participant of the edge room left it. */
+  peerLeft(peerId: string): void {
+    this.#sockets.delete(peerId);
+    if (this.#room.participants.get(peerId)?.edge?.node === this.edgeNode) this.#room.remove(peerId);
+  }
+
+  /** The stand-in socket of an edge participant listed here: its class tools' requests run as it (N-EDGE-TOOLS). */
+  socketOf(peerId: string): Socket | null {
+    return this.#closed ? null : (this.#sockets.get(peerId)?.socket ?? null);
+  }
+
+  /** N-EDGE-HAND: the teacher's action on an edge participant, done by the edge node (its state comes back as `peer`). */
+  async act(peerId: string, action: MirrorAction): Promise<void> {
+    if (this.#closed) throw new LiveError('not_found', 'That participant is not in the room');
+    let answer: unknown;
+    try {
+      answer = await this.#relay.callEdge(this.edgeNode, { type: 'act', sessionId: this.sessionId, peerId, action } satisfies HostToEdge, EDGE_TIMEOUT_MS);
+    } catch (err) {
+      if (!(err instanceof NodeLostError)) throw err;
+      this.close(null, false);
+      throw new LiveError('media_unavailable', 'The server carrying this participant is gone; it joins again');
+    }
+    if (typeof answer === 'object' && answer !== null && 'error' in answer) {
+      const { code, message } = (answer as { error: { code: string; message: string } }).error;
+      throw new LiveError(code === 'not_found' || code === 'validation' || code === 'forbidden' ? code : 'media_unavailable', message);
+    }
   }
 
   async #piped(info: ProducerInfo): Promise<PipedFrom | null> {
@@ -123,6 +199,9 @@ export class PipeLink {
     for (const [event, listener] of this.#listeners) this.#room.media.off(event, listener as never);
     this.#listeners.length = 0;
     this.#pipe.close();
+    // Its participants leave the host's list (they join again, or the lesson ended).
+    if (!ended && !this.#room.closed) for (const p of [...this.#room.participants.values()]) if (p.edge?.node === this.edgeNode) this.#room.remove(p.peerId);
+    this.#sockets.clear();
     if (tell) {
       const m: HostToEdge = { type: 'close', sessionId: this.sessionId, ended };
       void this.#queue.then(() => this.#relay.callEdge(this.edgeNode, m, EDGE_TIMEOUT_MS)).catch(() => undefined);

@@ -52,12 +52,17 @@ export function placeEdge(nodes: readonly NodeLoad[], host: string, sessionId: s
   return placeLesson(others, preferred);
 }
 
-/** This node's load as its live rooms and media workers show it (N-NODE-LOAD); `edges`: its rooms for lessons hosted elsewhere. */
+/**
+ * This node's load as its live rooms and media workers show it (N-NODE-LOAD); `edges`: its rooms for
+ * lessons hosted elsewhere; `pipeConsumers`: what it sends to its lessons' edge nodes.
+ */
 export function localLoad(
   service: Pick<LiveService, 'rooms' | 'pool'>,
-  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string; edges?: readonly string[] },
+  options: { nodeId: string; maxConsumers: number; workerCpu?: number | null; draining?: boolean; startedAt?: string; edges?: readonly string[]; pipeConsumers?: number },
 ): NodeLoad {
-  let consumers = 0;
+  // N-PLACEMENT-PIPES: a pipe consumer sends to an edge node as a participant's consumer sends to a browser.
+  const pipeConsumers = options.pipeConsumers ?? 0;
+  let consumers = pipeConsumers;
   let transports = 0;
   for (const room of service.rooms.values()) {
     for (const p of room.participants.values()) {
@@ -71,6 +76,7 @@ export function localLoad(
   return {
     nodeId: options.nodeId,
     consumers,
+    pipeConsumers,
     maxConsumers: options.maxConsumers,
     transports,
     // A UDP+TCP transport takes one port of each protocol's range: the range holds as many transports as it has ports.

@@ -1,5 +1,5 @@
 import { LiveError } from '../live/errors.ts';
-import { inRoom, requireModerator, type HandlerTable } from '../live/handlers.ts';
+import { actOnEdge, inRoom, requireModerator, type HandlerTable } from '../live/handlers.ts';
 
 /**
  * The audio-and-courseware mode (shared/signaling/audioCourseware.ts, rules CW-AUDIO-ONLY*
@@ -18,6 +18,11 @@ export const audioCoursewareHandlers = {
     }
     if (target.role !== 'classroom') {
       throw new LiveError(target === peer ? 'forbidden' : 'validation', 'Only a classroom follows the lesson by sound and courseware');
+    }
+    // A classroom on an edge node is switched there (server/cluster N-EDGE-HAND); its new mode comes back with its state.
+    if (target.edge) {
+      await actOnEdge(ctx, target, { audioCourseware: enabled });
+      return { peerId: target.peerId, enabled };
     }
     await room.setAudioCourseware(target, enabled);
     return { peerId: target.peerId, enabled: target.audioCourseware };

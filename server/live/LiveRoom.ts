@@ -43,9 +43,30 @@ export interface Participant {
   firstFrameReported: boolean;
   /** Audio-and-courseware mode: its video is held at the worker (CW-AUDIO-ONLY). */
   audioCourseware: boolean;
-  /** A participant of the host node's room, received here through a pipe (an edge room): no socket, no media peer here. */
+  /**
+   * A participant of another node's room of the lesson: on an edge room, a host's publisher received
+   * through a pipe; on the host, an edge room's participant listed here (`edge`). No media peer here,
+   * nothing of it is written here; no socket, but for an edge participant's stand-in for the class
+   * tools' notifications (server/cluster N-EDGE-TOOLS).
+   */
   readonly mirror?: true;
+  /** On the host: the mirror of a participant of `node`'s edge room, online as that node says (N-EDGE-ROSTER). */
+  readonly edge?: { readonly node: string; online: boolean };
 }
+
+/** What an edge node reports of one of its participants to the lesson's host (N-EDGE-ROSTER). */
+export interface MirrorState {
+  readonly handRaised: boolean;
+  readonly online: boolean;
+  readonly audioCourseware: boolean;
+  readonly mutedByHost: boolean;
+}
+
+/** What the host's teacher does to a participant of an edge room: done there, by its node (N-EDGE-HAND). */
+export type MirrorAction = { readonly hand: false } | { readonly muted: boolean } | { readonly audioCourseware: boolean };
+
+/** Told when a participant joins, changes (hand, online, mode, mute, sources) or leaves (`left`). */
+export type RosterWatcher = (p: Participant, left: boolean) => void;
 
 export interface LiveRoomContext {
   readonly log: Logger;
@@ -81,6 +102,8 @@ export class LiveRoom {
   readonly tools = new ClassTools();
   ending = false;
   #closed = false;
+  /** An edge room's node reports its participants to the lesson's host through these (server/cluster). */
+  readonly watchers = new Set<RosterWatcher>();
 
   constructor(session: LiveSessionInfo, media: Room, ctx: LiveRoomContext) {
     this.sessionId = session.id;
@@ -115,8 +138,9 @@ export class LiveRoom {
       publishing: [...p.publishing],
       handRaised: p.handRaised,
       mutedByHost: this.mutedAccounts.has(p.actor.accountId),
-      online: p.socket !== null || p.mirror === true,
+      online: p.edge ? p.edge.online : p.socket !== null || p.mirror === true,
       audioCourseware: p.audioCourseware,
+      onEdge: p.edge !== undefined,
     };
   }
 
@@ -172,7 +196,12 @@ export class LiveRoom {
     for (const p of this.participants.values()) if (p.peerId !== except) this.notify(p, name, data);
   }
 
+  #watched(p: Participant, left: boolean): void {
+    for (const w of this.watchers) w(p, left);
+  }
+
   #peerChanged(p: Participant): void {
+    this.#watched(p, false);
     if (isVisible(p)) this.broadcast('peerUpdated', { peer: this.peerView(p) });
   }
 
@@ -194,6 +223,7 @@ export class LiveRoom {
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) }, p.peerId);
     else this.#patrolsChanged();
+    this.#watched(p, false);
     // Back on stage under its new peer id (its media reaches the classrooms as soon as it publishes).
     if (this.stageAccountId === actor.accountId) {
       this.broadcast('stageChanged', { peerId: p.peerId });
@@ -205,15 +235,43 @@ export class LiveRoom {
   /**
    * A participant of the host node's room whose producers this edge room receives
    * (server/cluster/EdgeRooms.ts): listed and received like one who joined here, but
-   * it has no socket and no media peer here, so nothing of it is written here.
+   * it has no socket and no media peer here, so nothing of it is written here. With `edge`:
+   * on the host, a participant of that node's edge room (N-EDGE-ROSTER).
    */
-  mirror(peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> }): Participant {
+  mirror(
+    peer: { readonly peerId: string; readonly role: LiveRole; readonly actor: Omit<Actor, 'csrfToken' | 'sessionExpiresAt'> },
+    edge?: { readonly node: string; readonly state: MirrorState; readonly socket?: Socket },
+  ): Participant {
     const known = this.participants.get(peer.peerId);
     if (known) return known;
-    const p: Participant = { ...newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, null), mirror: true };
+    // An edge participant's stand-in socket takes the class tools' notifications to it (server/cluster N-EDGE-TOOLS).
+    const base = newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, edge?.socket ?? null);
+    const p: Participant = edge ? { ...base, mirror: true, edge: { node: edge.node, online: edge.state.online } } : { ...base, mirror: true };
+    if (edge) this.#takeState(p, edge.state);
     this.participants.set(p.peerId, p);
     if (isVisible(p)) this.broadcast('peerJoined', { peer: this.peerView(p) });
+    else this.#patrolsChanged();
     return p;
+  }
+
+  /**
+   * An edge participant's state as its node reports it (N-EDGE-ROSTER): shown here like a
+   * participant of this room (its hand reaches the teacher), written by its node only.
+   */
+  updateMirror(p: Participant, state: MirrorState): void {
+    if (!p.edge) return;
+    const hand = p.handRaised !== state.handRaised;
+    this.#takeState(p, state);
+    if (hand && isVisible(p)) this.broadcast('handRaised', { peerId: p.peerId, raised: p.handRaised });
+    if (isVisible(p)) this.broadcast('peerUpdated', { peer: this.peerView(p) });
+  }
+
+  #takeState(p: Participant, state: MirrorState): void {
+    p.handRaised = state.handRaised;
+    p.audioCourseware = state.audioCourseware;
+    if (p.edge) p.edge.online = state.online;
+    if (state.mutedByHost) this.mutedAccounts.add(p.actor.accountId);
+    else this.mutedAccounts.delete(p.actor.accountId);
   }
 
   /** A mirrored participant's sources as its host node publishes them. */
@@ -259,6 +317,7 @@ export class LiveRoom {
     if (!this.media.closed && this.media.hasPeer(peerId)) this.media.removePeer(peerId);
     if (isVisible(p)) this.broadcast('peerLeft', { peerId });
     else this.#patrolsChanged();
+    this.#watched(p, true);
     if (this.stageAccountId === p.actor.accountId) this.broadcast('stageChanged', { peerId: null });
     this.#evidence.stageChanged();
   }

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io';
 import type { ParsedRequestOf, RequestName, ResponseOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { LiveError } from './errors.ts';
-import type { LiveRoom, Participant } from './LiveRoom.ts';
+import type { LiveRoom, MirrorAction, Participant } from './LiveRoom.ts';
 import type { LiveService } from './service.ts';
 
 /**
@@ -42,3 +42,12 @@ export function requireModerator(ctx: InRoom): void {
 
 /** The answer of requests that answer nothing. */
 export const empty = {} as const;
+
+/**
+ * The host's action on a participant of an edge room (one that follows the lesson on another
+ * node, server/cluster N-EDGE-HAND): that node does it, and its new state comes back to this room.
+ */
+export async function actOnEdge(ctx: InRoom, target: Participant, action: MirrorAction): Promise<void> {
+  if (!ctx.service.cluster) throw new LiveError('not_found', 'That participant is not in the room');
+  await ctx.service.cluster.actOnEdge(ctx.room.sessionId, target, action);
+}

@@ -12,12 +12,13 @@ import { liveActivityIntervals, liveEvidenceIntervals, liveSessionVerdicts } fro
 import { NotFoundError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
-import { isVisible, liveRoleOf } from './access.ts';
+import { liveRoleOf } from './access.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
 import { LiveError } from './errors.ts';
 import { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
 import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
-import { LiveRoom, type Participant } from './LiveRoom.ts';
+import { LiveRoom, type MirrorAction, type Participant } from './LiveRoom.ts';
+import { summaryOf, type RoomSummary } from './roomSummary.ts';
 import { boardShownSince, judgeSession, loadRuleVersions } from '../evidence/judge.ts';
 import { RecordingStore } from './recordings.ts';
 import { storeOf } from './tools/kit.ts';
@@ -42,6 +43,10 @@ export interface LiveRouting {
   ending(sessionId: string, at: Date): Promise<void>;
   /** The verdict is known: the lesson's edge rooms close with it. */
   ended(sessionId: string, ended: NotificationOf<'sessionEnded'>): void;
+  /** The host's teacher acts on a participant of an edge room (`p.edge`): its edge node does it (N-EDGE-HAND). */
+  actOnEdge(sessionId: string, p: Participant, action: MirrorAction): Promise<void>;
+  /** The rooms of these lessons as their host nodes last told (N-LIVE-LIST); a lesson without a room is left out. */
+  roomSummaries(sessionIds: readonly string[]): Promise<Map<string, RoomSummary>>;
 }
 
 export interface LiveServiceDeps {
@@ -156,6 +161,14 @@ export class LiveService {
   #unbind = (socket: Socket, peerId: string): void => {
     if (this.#bindings.get(socket)?.peerId === peerId) this.#bindings.delete(socket);
   };
+
+  /**
+   * The stand-in socket of an edge participant's mirror (server/cluster N-EDGE-TOOLS): the class
+   * tools' requests of that participant are run here, in this room, as the mirror's.
+   */
+  bindMirror(socket: Socket, room: LiveRoom, peerId: string): void {
+    this.#bind(socket, room, peerId);
+  }
 
   /** A socket disconnected: its participant is kept for LIVE_PEER_GRACE_SECONDS to resume. */
   socketGone(socket: Socket): void {
@@ -424,23 +437,38 @@ export class LiveService {
     };
   }
 
+  /**
+   * The rooms of these lessons as the lists show them: this node's own, or with several nodes
+   * each host's (N-LIVE-LIST). A lesson without a room is left out.
+   */
+  roomSummaries(sessionIds: readonly string[]): Promise<Map<string, RoomSummary>> {
+    if (this.cluster) return this.cluster.roomSummaries(sessionIds);
+    const out = new Map<string, RoomSummary>();
+    for (const id of sessionIds) {
+      const room = this.rooms.get(id);
+      if (room && !room.closed) out.set(id, summaryOf(room));
+    }
+    return Promise.resolve(out);
+  }
+
   /** Sessions the actor takes part in that are live, or start within the hour (the classroom terminal polls this). */
   async now(actor: Actor): Promise<LiveNowItem[]> {
     const now = Date.now();
     const ids = await this.directory.idsAround(actor, new Date(now - 5 * 60_000), new Date(now + 60 * 60_000));
+    const rooms = await this.roomSummaries(ids);
     const items: LiveNowItem[] = [];
     for (const id of ids) {
       const session = await this.directory.get(id);
       const role = session && liveRoleOf(session, actor);
       if (!session || !role) continue;
-      const room = this.rooms.get(id);
+      const room = rooms.get(id);
       items.push({
         session: sessionView(session),
         role,
         joinableFrom: new Date(session.startsAt.getTime() - this.config.live.earlyJoinMinutes * 60_000).toISOString(),
         // Patrols are invisible: not counted among the people in the room.
-        peers: room ? [...room.participants.values()].filter(isVisible).length : 0,
-        recording: !!room?.recording,
+        peers: room?.peers ?? 0,
+        recording: room?.recording ?? false,
       });
     }
     return items;

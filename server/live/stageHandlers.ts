@@ -1,5 +1,5 @@
 import { LiveError } from './errors.ts';
-import { empty, inRoom, requireModerator, type HandlerTable } from './handlers.ts';
+import { actOnEdge, empty, inRoom, requireModerator, type HandlerTable } from './handlers.ts';
 import { storeOf } from './tools/kit.ts';
 
 /**
@@ -18,12 +18,17 @@ export const stageHandlers = {
     requireModerator(ctx);
     const target = ctx.room.visibleParticipant(peerId);
     if (!target) throw new LiveError('not_found', 'That participant is not in the room');
-    ctx.room.setHand(target, false);
+    if (target.edge) await actOnEdge(ctx, target, { hand: false });
+    else ctx.room.setHand(target, false);
     return empty;
   }),
 
   setStage: inRoom(async (ctx, { peerId }) => {
     requireModerator(ctx);
+    // N-EDGE-STAGE: nothing of an edge participant comes back to this node to be shown on stage.
+    if (peerId !== null && ctx.room.visibleParticipant(peerId)?.edge) {
+      throw new LiveError('edge_stage_unsupported', 'This participant follows the lesson through another server and only receives there: it cannot be put on stage');
+    }
     await ctx.room.setStage(peerId);
     await storeOf(ctx.service).stageChanged(ctx.room.sessionId, ctx.actor.accountId, ctx.room.stageAccountId);
     return empty;
@@ -33,7 +38,8 @@ export const stageHandlers = {
     requireModerator(ctx);
     const target = ctx.room.visibleParticipant(peerId);
     if (!target) throw new LiveError('not_found', 'That participant is not in the room');
-    await ctx.room.setMuted(target, muted);
+    if (target.edge) await actOnEdge(ctx, target, { muted });
+    else await ctx.room.setMuted(target, muted);
     await storeOf(ctx.service).muteChanged(ctx.room.sessionId, ctx.actor.accountId, target.actor.accountId, muted);
     return empty;
   }),

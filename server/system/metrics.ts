@@ -68,7 +68,8 @@ export class PlatformMetrics {
         },
       });
     liveGauge('tongbu_live_rooms', 'Live sessions with an open room on this process', (rooms) => rooms.size);
-    liveGauge('tongbu_live_peers', 'Participants in open live rooms', (rooms) => sum(rooms, (r) => r.participants.size));
+    // A mirror is another node's participant (server/cluster N-EDGE, N-EDGE-ROSTER): that node counts it.
+    liveGauge('tongbu_live_peers', 'Participants in open live rooms (mirrors of other nodes\' participants not counted)', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => (p.mirror ? 0 : 1))));
     liveGauge('tongbu_live_producers', 'Media producers in open live rooms', (rooms) => sum(rooms, (r) => (r.media.closed ? 0 : r.media.listProducers().length)));
     liveGauge('tongbu_live_consumers', 'Media consumers of participants in open live rooms', (rooms) => sum(rooms, (r) => sum(r.participants, (p) => p.consumers.size)));
     this.#clusterGauges(io, registers);
@@ -121,7 +122,8 @@ export class PlatformMetrics {
           }
         },
       });
-    nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries', (n) => n.consumers);
+    nodeGauge('tongbu_cluster_node_consumers', 'Consumers each app node carries (pipe consumers to edge nodes included)', (n) => n.consumers);
+    nodeGauge('tongbu_cluster_node_pipe_consumers', 'Of those, pipe consumers feeding edge nodes (N-PLACEMENT-PIPES)', (n) => n.pipeConsumers ?? 0);
     nodeGauge('tongbu_cluster_node_max_consumers', 'Consumers each app node may carry (MEDIA_NODE_MAX_CONSUMERS)', (n) => n.maxConsumers);
     nodeGauge('tongbu_cluster_node_transports', 'Media transports open on each app node (each holds an RTC port)', (n) => n.transports ?? null);
     nodeGauge('tongbu_cluster_node_max_transports', 'Media transports the RTC port range of each app node holds (absent with WebRtcServer ports)', (n) => n.maxTransports ?? null);

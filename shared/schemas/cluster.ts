@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const ClusterNodeLoad = z
   .object({
     nodeId: z.string(),
+    /** Consumers carried: its participants' and one per producer piped to each edge node (N-PLACEMENT-PIPES). */
     consumers: z.number().int(),
+    /** Of `consumers`, those feeding edge nodes' pipes (N-PLACEMENT-PIPES). */
+    pipeConsumers: z.number().int().optional(),
     maxConsumers: z.number().int(),
     /** Open media transports (each holds an RTC port of each protocol it listens on; N-PLACEMENT-PORTS). */
     transports: z.number().int().optional(),

@@ -68,6 +68,11 @@ export const LivePeer = z
     online: z.boolean(),
     /** A classroom in audio-and-courseware mode (仅声音和课件): it receives no video, only sound and the courseware. */
     audioCourseware: z.boolean().default(false),
+    /**
+     * The participant follows the lesson on another app node than the host's (an edge: server/cluster
+     * N-EDGE-ROSTER). For diagnostics only: the teacher's console shows it like any other.
+     */
+    onEdge: z.boolean().default(false),
   })
   .meta({ id: 'LivePeer' });
 export type LivePeer = z.infer<typeof LivePeer>;

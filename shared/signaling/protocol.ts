@@ -31,6 +31,11 @@ export const SignalingErrorCode = z.enum([
   'media_unavailable',
   /** The app nodes cannot reach their shared state (Redis): lessons already running go on, nothing new is placed. */
   'cluster_unavailable',
+  /**
+   * The host put on stage a participant following the lesson on an edge node (server/cluster
+   * N-EDGE-STAGE): only receivers are placed there, and nothing of theirs is sent back to the host.
+   */
+  'edge_stage_unsupported',
   /** Too many of this request from one participant in a short time (chat, board strokes): wait a moment. */
   'rate_limited',
   'internal',

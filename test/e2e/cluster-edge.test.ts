@@ -35,7 +35,7 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       await cluster?.close();
     });
 
-    it('N-EDGE, N-EDGE-PIPE: with the host full, the next classroom is placed on the other node and both classrooms decode the teacher', async () => {
+    it('N-EDGE, N-EDGE-PIPE, N-EDGE-ROSTER: with the host full, the next classroom is placed on the other node, both classrooms decode the teacher, and the teacher\'s console lists both', async () => {
       const teacherPeer = await waitFor('the teacher joined', () => peerIdOf(teacher), (id) => !!id);
       const host = (await cluster.hostOf(sessionId))!;
       const edge = host === 'node-1' ? 'node-2' : 'node-1';
@@ -55,6 +55,9 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       expect(loads.find((n) => n.nodeId === host)?.lessons).toEqual([sessionId]);
       expect(loads.find((n) => n.nodeId === edge)?.lessons).toEqual([]);
       expect(await cluster.hostOf(sessionId)).toBe(host);
+      // N-EDGE-ROSTER: the teacher's console lists the classroom on the edge like the one on the host.
+      const liuliPeer = await waitFor('the edge classroom joined', () => peerIdOf(liuli), (id) => !!id);
+      await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${liuliPeer}"]`).waitFor({ timeout: 30_000 });
     });
 
     it('N-EDGE-CLOSE: the teacher ends the lesson; the classroom on the edge node is told it ended', async () => {

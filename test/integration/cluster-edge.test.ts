@@ -111,7 +111,9 @@ describe('a broadcast bigger than its host node', () => {
     expect(edge.service.rooms.has(sessionId)).toBe(true);
     expect(edge.cluster.load()).toMatchObject({ lessons: [], edges: [sessionId] });
     expect(host.cluster.load()).toMatchObject({ lessons: [sessionId], edges: [] });
-    expect(host.service.rooms.get(sessionId)!.participants.has(l.joined.peerId)).toBe(false);
+    // The host lists the classroom only as a mirror of the edge's participant (N-EDGE-ROSTER): no media of it there.
+    expect(host.service.rooms.get(sessionId)!.participants.get(l.joined.peerId)?.edge?.node).toBe(edge.cluster.nodeId);
+    expect(host.service.rooms.get(sessionId)!.media.hasPeer(l.joined.peerId)).toBe(false);
     // The classroom sees the teacher (online, publishing) and receives its producers under their own ids.
     const teacherView = l.joined.room.peers.find((p) => p.role === 'host');
     expect(teacherView).toMatchObject({ peerId: t.peerId, online: true });
@@ -180,7 +182,7 @@ describe('a broadcast bigger than its host node', () => {
     const second = await fullHostAndEdgeClassroom('host');
     const { host, edge } = second;
     expect(edge.service.rooms.has(second.sessionId)).toBe(true);
-    expect(host.service.rooms.get(second.sessionId)!.participants.has(second.l.joined.peerId)).toBe(false);
+    expect(host.service.rooms.get(second.sessionId)!.media.hasPeer(second.l.joined.peerId)).toBe(false);
     const rx = await plainReceiver(edge, second.sessionId, second.l.joined.peerId, [second.producerIds.camera]);
     await sinkGrows(rx.sink, rx.ssrcs[0]!, 10);
     const toldEdge = nextNotification(second.liuli, 'mediaRebuilt');
