@@ -58,7 +58,10 @@ for (const mode of ['loopback', 'namespaces'] as const) {
         (n) => n >= 5,
         CLUSTER_WAIT_MS,
         200,
-      );
+      ).catch((err: unknown) => {
+        // What the nodes said (where the lesson went, what failed) beside the page's state.
+        throw new Error(`${(err as Error).message}\n${cluster.logs()}`, { cause: err });
+      });
       at[label] = Date.now() - since;
     };
     await Promise.all([

@@ -244,7 +244,9 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
           REDIS_URL: network ? 'redis://127.0.0.1:6379' : redisUrl,
           REDIS_STREAM_NAME: streamName,
           CLUSTER_NODE_ID: nodeId,
-          CLUSTER_LEASE_MS: '1000',
+          // Long enough that a node the busy machine stalls for a second keeps its registration (a lapse moves
+          // every lesson it hosts); a killed node is still known gone at the next quarter lease (N-NODE-GONE).
+          CLUSTER_LEASE_MS: '3000',
           // A dead node's evidence intervals are closed by the survivors within seconds.
           LIVE_HEARTBEAT_SECONDS: '1',
           LIVE_SWEEP_SECONDS: '0',
