@@ -56,7 +56,7 @@ describe('joining again a lesson that ended', () => {
   });
 
   it('LIVE-REJOIN-ENDED: a join again that comes while the lesson is being judged is answered with the verdict once it is known', async () => {
-    const { sessionId, ganpu, again } = await lessonWithClassroom();
+    const { sessionId, again } = await lessonWithClassroom();
     // Ending starts on the server before the join arrives; its answer waits for the judgment.
     const ending = liveService(platform).endSession(sessionId, 'host', null);
     const refusal = await signalingRefusal(again());
