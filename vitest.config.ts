@@ -36,7 +36,8 @@ export default defineConfig({
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/e2e/cluster-*.test.ts', '**/node_modules/**'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
       // Three app nodes behind nginx and three Chromium pages per file, timing a failover: they get the
       // machine to themselves (a project without file parallelism runs after all the others, one file at a time).
-      { extends: true, test: { name: 'e2e-cluster', include: ['test/e2e/cluster-*.test.ts'], fileParallelism: false, globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
+      // Their nodes share one PostgreSQL database cloned from the run's seeded template (no node migrates or seeds).
+      { extends: true, test: { name: 'e2e-cluster', include: ['test/e2e/cluster-*.test.ts'], fileParallelism: false, globalSetup: ['./test/support/globalSetup.ts'], testTimeout: 600_000, hookTimeout: 600_000 } },
     ],
   },
 });

@@ -5,7 +5,7 @@ import { liveRequests } from '../../shared/signaling/live.ts';
 import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { permissionsFor } from '../live/access.ts';
-import { LiveError } from '../live/errors.ts';
+import { LiveError, SessionOverError } from '../live/errors.ts';
 import type { MirrorAction, Participant } from '../live/LiveRoom.ts';
 import { parseSummary, summaryOf, type RoomSummary } from '../live/roomSummary.ts';
 import type { EndCause, LiveRouting, LiveService } from '../live/service.ts';
@@ -35,11 +35,24 @@ export interface LiveClusterOptions {
 const MOVED = { relayMoved: true } as const;
 const isMoved = (a: unknown): boolean => typeof a === 'object' && a !== null && 'relayMoved' in a;
 const isError = (a: unknown): boolean => typeof a === 'object' && a !== null && 'error' in a;
+/**
+ * A join's refusal that may only mean the lesson ended meanwhile: the cluster's own (no node took it,
+ * a node was lost, Redis away), or `not_live` without the verdict (an edge room refused to open).
+ */
+const mayBeOver = (a: unknown): boolean => {
+  if (!isError(a)) return false;
+  const { code, params } = (a as { error: { code: string; params?: { ended?: unknown } } }).error;
+  return code === 'media_unavailable' || code === 'cluster_unavailable' || code === 'internal' || (code === 'not_live' && !params?.ended);
+};
 const unavailable = (message: string) => ({ error: { code: 'media_unavailable', message } });
 /** N-REDIS-OUTAGE: the nodes cannot reach their shared state; what a node hosts goes on, nothing new is placed. */
 const clusterUnavailable = () => ({ error: { code: 'cluster_unavailable', message: 'The servers cannot reach each other just now; lessons already running go on. Try again in a moment' } });
 
 const remoteKey = (nodeId: string, socketId: string) => `${nodeId}/${socketId}`;
+
+/** The verdict a `not_live` refusal carries (LIVE-REJOIN-ENDED), if it does. */
+const endedIn = (a: unknown): NotificationOf<'sessionEnded'> | undefined =>
+  isError(a) ? (a as { error: { params?: { ended?: NotificationOf<'sessionEnded'> } } }).error.params?.ended : undefined;
 
 /** How long a relayed request may take before its node counts as gone: under the client's own request timeout (10 s). */
 const RELAY_TIMEOUT_MS = 9_000;
@@ -125,6 +138,7 @@ export class LiveCluster implements LiveRouting {
       emit: (socketId, event, data) => this.#io.sockets.sockets.get(socketId)?.emit(event, data),
       gone: (from, socketId) => this.#remoteGone(remoteKey(from, socketId)),
       edge: (from, message) => this.#edgeMessage(from, message),
+      ended: (from, sessionId, ended) => void this.#endedElsewhere(sessionId, ended).catch((err: unknown) => this.#log.warn({ err, sessionId, from }, 'cluster: closing a lesson ended elsewhere failed')),
     });
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
@@ -197,7 +211,7 @@ export class LiveCluster implements LiveRouting {
   async request(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     // Leaving the cluster (Redis closing): what is left is answered here.
     if (this.#closed) return here();
-    if (!this.#registry.reachable) return this.#whileUnreachable(socket, name, raw, here);
+    if (!this.#registry.reachable) return this.#whileUnreachable(socket, actor, name, raw, here);
     try {
       return await this.#route(socket, actor, name, raw, here);
     } catch (err) {
@@ -212,11 +226,11 @@ export class LiveCluster implements LiveRouting {
    * joins again); a socket whose lesson another node hosts cannot be relayed, and no
    * lesson is placed, until Redis answers again.
    */
-  #whileUnreachable(socket: Socket, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> | unknown {
+  async #whileUnreachable(socket: Socket, actor: Actor, name: string, raw: unknown, here: () => Promise<unknown>): Promise<unknown> {
     if (name === 'join') {
       const parsed = liveRequests.join.request.safeParse(raw ?? {});
       if (!parsed.success) return here();
-      if (!this.#service.rooms.has(parsed.data.sessionId)) return clusterUnavailable();
+      if (!this.#service.rooms.has(parsed.data.sessionId)) return (await this.#overAnswer(parsed.data.sessionId, actor)) ?? clusterUnavailable();
       this.#forwarded.delete(socket.id);
       return here();
     }
@@ -247,11 +261,28 @@ export class LiveCluster implements LiveRouting {
     if (!parsed.success || this.#closed) return here();
     const { sessionId } = parsed.data;
     this.#rejoining.add(socket.id);
+    let answer: unknown;
     try {
-      return await this.#place(socket, actor, raw, sessionId, here);
+      answer = await this.#place(socket, actor, raw, sessionId, here);
+    } catch (err) {
+      // LIVE-REJOIN-ENDED: a lesson that ended meanwhile is refused as ended, not as the cluster's trouble.
+      const over = await this.#overAnswer(sessionId, actor);
+      if (over) return over;
+      throw err;
     } finally {
       this.#rejoining.delete(socket.id);
     }
+    const refused = (mayBeOver(answer) && (await this.#overAnswer(sessionId, actor))) || answer;
+    // An edge room here of a lesson that is over (opened by a join that read it live a moment before) closes with the verdict.
+    const ended = endedIn(refused);
+    if (ended && this.#edges.has(sessionId)) await this.#edges.close(sessionId, ended);
+    return refused;
+  }
+
+  /** LIVE-REJOIN-ENDED: `not_live` with the verdict if the lesson is over (the database says so) and the actor may see it, else null. */
+  async #overAnswer(sessionId: string, actor: Actor): Promise<unknown> {
+    const ended = await this.#service.endedFor(sessionId, actor).catch(() => null);
+    return ended ? new SessionOverError(ended).body : null;
   }
 
   async #place(socket: Socket, actor: Actor, raw: unknown, sessionId: string, here: () => Promise<unknown>): Promise<unknown> {
@@ -261,7 +292,7 @@ export class LiveCluster implements LiveRouting {
       try {
         host = await this.#hostFor(sessionId);
       } catch (err) {
-        if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+        if (err instanceof LiveError) return err.body;
         throw err;
       }
       // N-EDGE: a receiver the full host has no room for goes to an edge node.
@@ -273,7 +304,7 @@ export class LiveCluster implements LiveRouting {
         try {
           await this.#prepare(sessionId, edgeOf);
         } catch (err) {
-          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          if (err instanceof LiveError) return err.body;
           throw err;
         }
         return this.#joining(sessionId, here);
@@ -394,7 +425,7 @@ export class LiveCluster implements LiveRouting {
         try {
           await this.#prepare(id, req.edgeOf);
         } catch (err) {
-          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          if (err instanceof LiveError) return err.body;
           throw err;
         }
       }
@@ -461,7 +492,7 @@ export class LiveCluster implements LiveRouting {
         try {
           return await this.#service.endSession(m.sessionId, m.cause, m.byAccountId ? { accountId: m.byAccountId } : null);
         } catch (err) {
-          if (err instanceof LiveError) return { error: { code: err.code, message: err.message } };
+          if (err instanceof LiveError) return err.body;
           throw err;
         }
       default:
@@ -543,6 +574,23 @@ export class LiveCluster implements LiveRouting {
 
   ended(sessionId: string, ended: NotificationOf<'sessionEnded'>): void {
     for (const l of [...(this.#links.get(sessionId)?.values() ?? [])]) l.close(ended);
+    // LIVE-REJOIN-ENDED: any other node with a room of the lesson (one a participant's join again opened there while this
+    // node was ending it, an edge room still opening when its host said `close`) closes it with the verdict.
+    for (const n of this.#nodes) if (n.nodeId !== this.nodeId) this.#relay.ended(n.nodeId, sessionId, ended);
+  }
+
+  /**
+   * Another node ended a lesson (LIVE-REJOIN-ENDED): a room of it here, an edge room or one
+   * hosted (its lease taken while the host stalled), closes with the verdict — its participants
+   * are told `sessionEnded`, their intervals end with the lesson — and a join of it here is refused.
+   */
+  async #endedElsewhere(sessionId: string, ended: NotificationOf<'sessionEnded'>): Promise<void> {
+    if (this.#service.rooms.has(sessionId)) this.#service.evidence.closeWhere((e) => e.sessionId === sessionId, new Date(), 'session_ended');
+    if (this.#edges.has(sessionId)) await this.#edges.close(sessionId, ended);
+    await this.#service.endedElsewhere(sessionId, ended);
+    // Its lease, if this node holds it, is given up (release() leaves another node's alone).
+    this.#claims.delete(sessionId);
+    await this.#registry.release(sessionId);
   }
 
   #remoteGone(key: string): void {

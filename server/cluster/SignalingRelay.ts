@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClientType } from 'redis';
+import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { relayChannel } from './ClusterRegistry.ts';
 
@@ -19,7 +20,8 @@ type Envelope =
   | { kind: 'reply'; id: string; answer: unknown }
   | { kind: 'emit'; socketId: string; event: string; data: unknown }
   | { kind: 'gone'; from: string; socketId: string }
-  | { kind: 'edge'; id: string; from: string; message: unknown };
+  | { kind: 'edge'; id: string; from: string; message: unknown }
+  | { kind: 'ended'; from: string; sessionId: string; ended: NotificationOf<'sessionEnded'> };
 
 export interface RelayHandlers {
   /** Run a request for a socket of another node; the answer goes back to it. */
@@ -30,6 +32,8 @@ export interface RelayHandlers {
   gone(from: string, socketId: string): void;
   /** A message between a lesson's host node and one of its edge nodes (edgeProtocol.ts); the answer goes back. */
   edge(from: string, message: unknown): Promise<unknown>;
+  /** Node `from` ended a lesson with this verdict (LIVE-REJOIN-ENDED): a room of it here closes with it. */
+  ended(from: string, sessionId: string, ended: NotificationOf<'sessionEnded'>): void;
 }
 
 /** The node a relayed request went to stopped answering (its registration lapsed). */
@@ -88,6 +92,9 @@ export class SignalingRelay {
         case 'gone':
           handlers.gone(m.from, m.socketId);
           break;
+        case 'ended':
+          handlers.ended(m.from, m.sessionId, m.ended);
+          break;
         case 'edge':
           void handlers
             .edge(m.from, m.message)
@@ -143,6 +150,11 @@ export class SignalingRelay {
 
   gone(node: string, socketId: string): void {
     void this.#send(node, { kind: 'gone', from: this.nodeId, socketId });
+  }
+
+  /** Tells `node` that this node ended a lesson, with its verdict (not waited for: a node that is gone has no room to close). */
+  ended(node: string, sessionId: string, ended: NotificationOf<'sessionEnded'>): void {
+    void this.#send(node, { kind: 'ended', from: this.nodeId, sessionId, ended });
   }
 
   /** Fails every request waiting on a node that is not among `alive` (its registration lapsed). */

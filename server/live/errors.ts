@@ -13,7 +13,7 @@ import {
   TransportNotFoundError,
   WorkerPoolClosedError,
 } from '../../media/errors.ts';
-import type { SignalingErrorBody, SignalingErrorCode } from '../../shared/signaling/protocol.ts';
+import type { NotificationOf, SignalingErrorBody, SignalingErrorCode, SignalingErrorParams } from '../../shared/signaling/protocol.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Logger } from '../log.ts';
 
@@ -22,9 +22,23 @@ export class LiveError extends Error {
   constructor(
     readonly code: SignalingErrorCode,
     message: string,
+    readonly params?: SignalingErrorParams,
   ) {
     super(message);
     this.name = 'LiveError';
+  }
+
+  /** The acknowledgement that refuses the request. */
+  get body(): SignalingErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.params ? { params: this.params } : {}) } };
+  }
+}
+
+/** A join of a session that is over: refused `not_live` with how it ended (LIVE-REJOIN-ENDED). */
+export class SessionOverError extends LiveError {
+  constructor(readonly ended: NotificationOf<'sessionEnded'>) {
+    super('not_live', `The session has ended (${ended.status})`, { ended });
+    this.name = 'SessionOverError';
   }
 }
 
@@ -40,7 +54,7 @@ const httpCodes: Partial<Record<string, SignalingErrorCode>> = {
 /** Any error → the `{ error }` acknowledgement. Unexpected ones are logged and answered as `internal`. */
 export function signalingErrorOf(err: unknown, log: Logger, request: string): SignalingErrorBody {
   const body = (code: SignalingErrorCode, message: string): SignalingErrorBody => ({ error: { code, message } });
-  if (err instanceof LiveError) return body(err.code, err.message);
+  if (err instanceof LiveError) return err.body;
   if (err instanceof HttpError) return body(httpCodes[err.code] ?? 'internal', err.message);
   if (err instanceof MediaError) {
     if (err instanceof InvalidMediaArgumentError) return body('validation', err.message);

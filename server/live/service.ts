@@ -14,7 +14,7 @@ import type { Logger } from '../log.ts';
 import { rooms as ioRooms } from '../realtime/io.ts';
 import { liveRoleOf } from './access.ts';
 import { scheduleDirectory, sessionView, type LiveSessionDirectory, type LiveSessionInfo, type StatusChangeBy } from './directory.ts';
-import { LiveError } from './errors.ts';
+import { LiveError, SessionOverError } from './errors.ts';
 import { EvidenceRecorder } from '../evidence/EvidenceRecorder.ts';
 import { FirstFrameReports, type FirstFrameObserver } from './firstFrame.ts';
 import { LiveRoom, type MirrorAction, type Participant } from './LiveRoom.ts';
@@ -26,6 +26,12 @@ import { withdrawReminders } from '../schedule/reminders.ts';
 import { failuresOf } from '../evidence/verdict.ts';
 
 export type EndCause = 'host' | 'observer' | 'auto_close';
+
+/** How long a node remembers a lesson another node ended (joins that read it live a moment before). */
+const ENDED_ELSEWHERE_KEPT_MS = 5 * 60_000;
+
+/** A verdict as `sessionEnded` (and a refused join again: LIVE-REJOIN-ENDED) tells it. */
+const sessionEndedOf = (v: Pick<Verdict, 'status' | 'reason' | 'outcomes'>): NotificationOf<'sessionEnded'> => ({ status: v.status, reason: v.reason, failed: failuresOf(v.outcomes) });
 
 /** The reason of a session nobody started, missed once past its end and the auto-close delay. */
 export const NEVER_STARTED = 'never_started';
@@ -98,6 +104,12 @@ export class LiveService {
   cluster: LiveRouting | null = null;
   readonly #opening = new Map<string, Promise<LiveRoom>>();
   readonly #ending = new Map<string, Promise<Verdict>>();
+  /**
+   * Lessons another node ended while this one had (or was opening) a room of them, with how they
+   * ended: a join here that read the session as live a moment before is refused with it
+   * (LIVE-REJOIN-ENDED). Kept a few minutes: later joins read the ended status from the database.
+   */
+  readonly #endedElsewhere = new Map<string, { ended: NotificationOf<'sessionEnded'>; at: number }>();
   readonly #bindings = new Map<Socket, { room: LiveRoom; peerId: string }>();
   #evidence: EvidenceRecorder | null = null;
   #ready: Promise<void> | null = null;
@@ -199,7 +211,7 @@ export class LiveService {
   /** Checks the session can be entered now; the host's first join takes it live. */
   async #admit(session: LiveSessionInfo, role: LiveRole, actor: Actor): Promise<LiveSessionInfo> {
     if (session.status === 'live') return session;
-    if (session.status !== 'scheduled') throw new LiveError('not_live', `The session has ended (${session.status})`);
+    if (session.status !== 'scheduled') throw new SessionOverError(await this.#endedAs(session.id, session.status));
     const now = Date.now();
     const from = session.startsAt.getTime() - this.config.live.earlyJoinMinutes * 60_000;
     if (role !== 'host') throw new LiveError('not_live', 'The session has not started yet: the teacher has not gone live');
@@ -274,11 +286,23 @@ export class LiveService {
   async join(socket: Socket, actor: Actor, sessionId: string, resume: { peerId: string; token: string } | undefined, options: { auto?: boolean } = {}) {
     await this.whenReady();
     if (this.#shutdown) throw new LiveError('media_unavailable', 'The server is restarting; try again in a moment');
-    if (this.#ending.has(sessionId)) throw new LiveError('not_live', 'The session is ending');
     const { session: found, role } = await this.sessionFor(sessionId, actor);
+    // Ending now (a participant whose room closed under it just as the lesson ended joins again): refused with the verdict once it is known.
+    const ending = this.#ending.get(sessionId);
+    if (ending) throw await ending.then((v) => new SessionOverError(sessionEndedOf(v)), () => new LiveError('not_live', 'The session is ending'));
     if (options.auto && (role === 'host' || role === 'teacher')) throw new LiveError('prejoin', 'A teacher joins after the pre-join check (camera, microphone, network)');
     const session = await this.#admit(found, role, actor);
     const room = await this.#roomFor(session);
+    // Another node ended the lesson while this join read it as live (LIVE-REJOIN-ENDED).
+    const over = this.#endedElsewhere.get(sessionId);
+    if (over) {
+      // A room this join opened after the news came closes again (one with others in it closed with the news).
+      if (room.participants.size === 0 && this.rooms.get(sessionId) === room) {
+        this.rooms.delete(sessionId);
+        await room.close(over.ended);
+      }
+      throw new SessionOverError(over.ended);
+    }
     // A socket is in one session at a time.
     const previous = this.bindingOf(socket);
     if (previous && previous.room !== room) previous.room.remove(previous.peer.peerId);
@@ -303,6 +327,40 @@ export class LiveService {
   }
 
   // ---- ending and evaluating -------------------------------------------------------------------
+
+  /**
+   * How a session that is over ended, as `sessionEnded` tells it, for one who may join it (null: it is
+   * scheduled or live; refused as `sessionFor` refuses: nobody learns of a session they may not see).
+   */
+  async endedFor(sessionId: string, actor: Actor): Promise<NotificationOf<'sessionEnded'> | null> {
+    const { session } = await this.sessionFor(sessionId, actor);
+    const known = this.#endedElsewhere.get(sessionId);
+    if (known) return known.ended;
+    if (session.status === 'scheduled' || session.status === 'live') return null;
+    return this.#endedAs(sessionId, session.status);
+  }
+
+  /** The verdict of an ended session (a cancelled one, or one ended before verdicts were kept, has none: its status alone). */
+  async #endedAs(sessionId: string, status: 'delivered' | 'missed' | 'cancelled'): Promise<NotificationOf<'sessionEnded'>> {
+    const [v] = await this.db.select().from(liveSessionVerdicts).where(eq(liveSessionVerdicts.sessionId, sessionId));
+    return v ? sessionEndedOf({ status: v.status as Verdict['status'], reason: v.reason, outcomes: v.outcomes as Verdict['outcomes'] }) : { status, reason: null, failed: [] };
+  }
+
+  /**
+   * Another node ended a lesson (LIVE-REJOIN-ENDED): a room this node hosts for it — opened by a
+   * participant's join again that reached this node while the host was ending it — closes with the
+   * verdict, and a join of it here is refused with the verdict.
+   */
+  async endedElsewhere(sessionId: string, ended: NotificationOf<'sessionEnded'>): Promise<void> {
+    const now = Date.now();
+    for (const [id, e] of this.#endedElsewhere) if (now - e.at > ENDED_ELSEWHERE_KEPT_MS) this.#endedElsewhere.delete(id);
+    this.#endedElsewhere.set(sessionId, { ended, at: now });
+    const room = this.rooms.get(sessionId);
+    if (!room) return;
+    this.rooms.delete(sessionId);
+    this.evidence.closeWhere((e) => e.sessionId === sessionId, new Date(), 'session_ended');
+    await room.close(ended);
+  }
 
   /** Ends a session: closes its evidence, evaluates it, sets delivered/missed, tells everyone. Idempotent. */
   endSession(sessionId: string, cause: EndCause, by: Pick<Actor, 'accountId'> | null): Promise<Verdict> {
@@ -362,7 +420,7 @@ export class LiveService {
       .onConflictDoNothing();
     const changeBy: StatusChangeBy = by ? { actorAccountId: by.accountId } : { system: 'live:auto-close' };
     await this.directory.transition(sessionId, verdict.status, verdict.reason, changeBy);
-    const ended = { status: verdict.status, reason: verdict.reason, failed: failuresOf(verdict.outcomes) };
+    const ended = sessionEndedOf(verdict);
     this.cluster?.ended(sessionId, ended);
     await room?.close(ended);
     this.rooms.delete(sessionId);

@@ -18,7 +18,11 @@ export const SignalingErrorCode = z.enum([
   /** Not a participant of this session, or the role may not do this (the message says which). */
   'forbidden',
   'not_found',
-  /** The session is not live (not started, ended, cancelled) or cannot start now. */
+  /**
+   * The session is not live (not started, ended, cancelled) or cannot start now. A session that
+   * is over says how it ended (`params.ended`, its verdict as `sessionEnded` tells it): a
+   * participant whose join again is refused so ends as one told `sessionEnded` (LIVE-REJOIN-ENDED).
+   */
   'not_live',
   /** A join the page made by itself (`auto`) by a teacher: the teacher passes the pre-join check first. */
   'prejoin',
@@ -42,7 +46,14 @@ export const SignalingErrorCode = z.enum([
 ]);
 export type SignalingErrorCode = z.infer<typeof SignalingErrorCode>;
 
-export const SignalingErrorBody = z.object({ error: z.object({ code: SignalingErrorCode, message: z.string() }) });
+/** What a refusal carries besides its code, for the client to word and act on. */
+export const SignalingErrorParams = z.object({
+  /** `not_live`: the session is over, and this is how it ended. */
+  ended: liveNotifications.sessionEnded.optional(),
+});
+export type SignalingErrorParams = z.infer<typeof SignalingErrorParams>;
+
+export const SignalingErrorBody = z.object({ error: z.object({ code: SignalingErrorCode, message: z.string(), params: SignalingErrorParams.optional() }) });
 export type SignalingErrorBody = z.infer<typeof SignalingErrorBody>;
 
 export type LiveRequests = typeof liveRequests;
@@ -77,6 +88,7 @@ export class SignalingError extends Error {
     readonly code: SignalingErrorCode,
     message: string,
     readonly request?: string,
+    readonly params: SignalingErrorParams = {},
   ) {
     super(message);
     this.name = 'SignalingError';

@@ -9,7 +9,7 @@
  * test host of its own (198.18.4.0/24), so the pipe crosses between two hosts' addresses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLoopbackCluster, type LoopbackCluster } from '../support/clusterNodes.ts';
+import { CLUSTER_WAIT_MS, startLoopbackCluster, type LoopbackCluster } from '../support/clusterNodes.ts';
 import { createLiveSession } from '../support/live.ts';
 import { endFromPage, framesGrow, openLivePage, peerIdOf, type LivePage } from '../support/liveBrowser.ts';
 import { waitFor } from '../support/waitFor.ts';
@@ -27,47 +27,47 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       sessionId = await createLiveSession(cluster, { mode: 'master', startsInMs: 2_000, durationMs: 10 * 60_000 });
       const door = (i: number) => ({ url: cluster.doors[i]!, signIn: cluster.signIn });
       teacher = await openLivePage(await cluster.browser(0), door(0), 'teacher.wang', `/live/${sessionId}`);
-      await teacher.page.getByTestId('live-golive').click();
-      await teacher.page.getByTestId('live-console').waitFor();
-    }, 400_000);
+      await teacher.page.getByTestId('live-golive').click({ timeout: CLUSTER_WAIT_MS });
+      await teacher.page.getByTestId('live-console').waitFor({ timeout: CLUSTER_WAIT_MS });
+    }, 600_000);
 
     afterAll(async () => {
       await cluster?.close();
     });
 
     it('N-EDGE, N-EDGE-PIPE, N-EDGE-ROSTER: with the host full, the next classroom is placed on the other node, both classrooms decode the teacher, and the teacher\'s console lists both', async () => {
-      const teacherPeer = await waitFor('the teacher joined', () => peerIdOf(teacher), (id) => !!id);
+      const teacherPeer = await waitFor('the teacher joined', () => peerIdOf(teacher), (id) => !!id, CLUSTER_WAIT_MS);
       const host = (await cluster.hostOf(sessionId))!;
       const edge = host === 'node-1' ? 'node-2' : 'node-1';
       const doorOf = (node: string) => ({ url: cluster.doors[node === 'node-1' ? 0 : 1]!, signIn: cluster.signIn });
       ganpu = await openLivePage(await cluster.browser(1), doorOf(host), 'class.ganpu', `/live/${sessionId}`);
-      await ganpu.page.getByTestId('live-terminal').waitFor();
-      await framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000);
+      await ganpu.page.getByTestId('live-terminal').waitFor({ timeout: CLUSTER_WAIT_MS });
+      await framesGrow(ganpu, 'camera', teacherPeer, 5, CLUSTER_WAIT_MS);
       // The host tells the cluster it is full (the teacher's camera and microphone to 澉浦).
-      await waitFor('the host reported full', async () => (await cluster.loads()).find((n) => n.nodeId === host)?.consumers ?? 0, (n) => n >= 2, 30_000);
+      await waitFor('the host reported full', async () => (await cluster.loads()).find((n) => n.nodeId === host)?.consumers ?? 0, (n) => n >= 2, CLUSTER_WAIT_MS);
 
       liuli = await openLivePage(await cluster.browser(2), doorOf(edge), 'class.liuli', `/live/${sessionId}`);
-      await liuli.page.getByTestId('live-terminal').waitFor();
-      await framesGrow(liuli, 'camera', teacherPeer, 5, 60_000);
+      await liuli.page.getByTestId('live-terminal').waitFor({ timeout: CLUSTER_WAIT_MS });
+      await framesGrow(liuli, 'camera', teacherPeer, 5, CLUSTER_WAIT_MS);
       // 澉浦 still decodes on the host, and node 2 is an edge of the lesson, not its host.
-      await framesGrow(ganpu, 'camera', teacherPeer, 5, 60_000);
-      const loads = await waitFor('the other node reported as an edge', () => cluster.loads(), (l) => !!l.find((n) => n.nodeId === edge)?.edges?.includes(sessionId), 30_000);
+      await framesGrow(ganpu, 'camera', teacherPeer, 5, CLUSTER_WAIT_MS);
+      const loads = await waitFor('the other node reported as an edge', () => cluster.loads(), (l) => !!l.find((n) => n.nodeId === edge)?.edges?.includes(sessionId), CLUSTER_WAIT_MS);
       expect(loads.find((n) => n.nodeId === host)?.lessons).toEqual([sessionId]);
       expect(loads.find((n) => n.nodeId === edge)?.lessons).toEqual([]);
       expect(await cluster.hostOf(sessionId)).toBe(host);
       // N-EDGE-ROSTER: the teacher's console lists the classroom on the edge like the one on the host.
-      const liuliPeer = await waitFor('the edge classroom joined', () => peerIdOf(liuli), (id) => !!id);
-      await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${liuliPeer}"]`).waitFor({ timeout: 30_000 });
+      const liuliPeer = await waitFor('the edge classroom joined', () => peerIdOf(liuli), (id) => !!id, CLUSTER_WAIT_MS);
+      await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${liuliPeer}"]`).waitFor({ timeout: CLUSTER_WAIT_MS });
     });
 
     it('N-EDGE-CLOSE: the teacher ends the lesson; the classroom on the edge node is told it ended', async () => {
       await endFromPage(teacher.page);
       const status = liuli.page.getByTestId('live-ended-status');
-      await status.waitFor({ timeout: 60_000 });
+      await status.waitFor({ timeout: CLUSTER_WAIT_MS });
       // The verdict the host judged, as 澉浦 on the host sees it too.
-      await ganpu.page.getByTestId('live-ended-status').waitFor({ timeout: 60_000 });
+      await ganpu.page.getByTestId('live-ended-status').waitFor({ timeout: CLUSTER_WAIT_MS });
       expect(await status.getAttribute('data-status')).toBe(await ganpu.page.getByTestId('live-ended-status').getAttribute('data-status'));
-      await waitFor('no node an edge any more', () => cluster.loads(), (l) => l.every((n) => (n.edges ?? []).length === 0), 30_000);
+      await waitFor('no node an edge any more', () => cluster.loads(), (l) => l.every((n) => (n.edges ?? []).length === 0), CLUSTER_WAIT_MS);
     });
   });
 }

@@ -93,10 +93,15 @@ describe('a cluster whose shared state fails', () => {
     expect(await inspector.get(lease(sessionId))).toBe(other.id);
   });
 
-  it('N-REDIS-OUTAGE: without Redis a node keeps its lesson running and refuses new ones at once; when Redis is back it holds its lesson again and places new ones', async () => {
+  it('N-REDIS-OUTAGE, LIVE-REJOIN-ENDED: without Redis a node keeps its lesson running and refuses new ones at once (one that ended, with its verdict); when Redis is back it holds its lesson again and places new ones', async () => {
     const { a, b, on, platform } = nodes;
     const running = await createLiveSession(platform);
     const waiting = await createLiveSession(platform);
+    const over = await createLiveSession(platform);
+    // A lesson that ended before Redis went away.
+    const overTeacher = await on(a, 'teacher.wang');
+    await overTeacher.request('join', { sessionId: over });
+    const overVerdict = await overTeacher.request('endSession', {}, 30_000);
     // Placement may pick either node (their worker CPU decides): find the host, then hold the lesson's sockets there.
     const probe = await on(a, 'teacher.wang');
     const first = await probe.request('join', { sessionId: running });
@@ -126,6 +131,10 @@ describe('a cluster whose shared state fails', () => {
     // Nothing new is placed, on either node, and the answer comes at once (not at the client's timeout).
     expect((await signalingRefusal(teacherAgain.request('join', { sessionId: waiting }))).code).toBe('cluster_unavailable');
     expect((await signalingRefusal(liuliElsewhere.request('join', { sessionId: waiting }))).code).toBe('cluster_unavailable');
+    // A lesson that is over is refused as over, with its verdict, not as the cluster's trouble.
+    const ended = await signalingRefusal(liuliElsewhere.request('join', { sessionId: over }));
+    expect(ended.code).toBe('not_live');
+    expect(ended.params.ended).toEqual(overVerdict);
 
     // Redis comes back empty (it keeps nothing on disk): the first heartbeat takes the running lesson's lease again.
     redisServer = await startRedis(port);

@@ -24,6 +24,8 @@ export interface ClusterNode {
   readonly url: string;
   readonly service: LiveService;
   readonly cluster: LiveCluster;
+  /** The node's Socket.IO server (a test reaches a socket's server side through it). */
+  readonly io: RunningServer['io'];
 }
 
 export interface TwoNodes {
@@ -38,7 +40,7 @@ export interface TwoNodes {
 
 const nodeOf = (id: string, url: string, server: RunningServer): ClusterNode => {
   const service = liveServiceOf(server.io)!;
-  return { id, url, service, cluster: service.cluster as LiveCluster };
+  return { id, url, service, cluster: service.cluster as LiveCluster, io: server.io };
 };
 
 /** Starts node A and node B with the given shared settings (REDIS_URL, REDIS_STREAM_NAME, CLUSTER_LEASE_MS…) and waits until each sees the other. */

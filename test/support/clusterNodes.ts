@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createClient } from 'redis';
 import type { Browser } from 'playwright-core';
+import { inject } from 'vitest';
 import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
 import { openDatabase, type Database } from '../../server/db/client.ts';
 import { chromiumPath, launchChromium } from './chromium.ts';
@@ -15,6 +16,25 @@ import { DEMO_PASSWORD, signInAt, type SignedInClient } from './platform.ts';
 import { ServiceProcess } from './serviceProcess.ts';
 
 const NGINX = process.env['NGINX_PATH'] ?? '/usr/sbin/nginx';
+/** How long a node may take to boot, nginx to answer: a bound for a broken set-up, not a figure a busy machine must meet. */
+const BOOT_DEADLINE_MS = 300_000;
+
+/**
+ * How long a wait of the multi-node browser tests may take (a page showing up, decoding again after a
+ * failover): three nodes, nginx and three pages on a machine other work keeps busy are slower, not
+ * wrong — the bound only ends a broken test. The failover figures are measured, printed, never asserted.
+ */
+export const CLUSTER_WAIT_MS = 180_000;
+
+/** The run's seeded PostgreSQL template (test/support/globalSetup.ts), if the project has that setup. */
+function seededTemplate(): { name: string; run: string } | null {
+  try {
+    const name = inject('pgSeededTemplate');
+    return name ? { name, run: inject('pgRun') ?? 'norun' } : null;
+  } catch {
+    return null;
+  }
+}
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** One app node: `server/main.ts` in a process of its own. */
@@ -136,15 +156,28 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
   const undo: (() => Promise<unknown>)[] = [];
   const services: ServiceProcess[] = [];
   const logs = () => services.map((s) => `--- ${s.label}\n${s.output().slice(-4000)}`).join('\n');
+  const browsers = new Map<number, Promise<Browser>>();
   const close = async () => {
+    // A Chromium still starting is closed with the rest once it has.
+    await Promise.allSettled(browsers.values());
     for (const step of undo.splice(0).reverse()) await step().catch(() => undefined);
+  };
+  // How long each step of the set-up took (printed: on a busy machine it says what is slow).
+  const started = Date.now();
+  let last = started;
+  const phase = (what: string) => {
+    const now = Date.now();
+    console.log(`cluster set-up (${options.nodes} nodes${options.namespaces ? ', namespaces' : ''}): ${what} after ${((now - last) / 1000).toFixed(1)} s (${((now - started) / 1000).toFixed(1)} s in all)`);
+    last = now;
   };
   try {
     const dir = await mkdtemp(path.join(tmpdir(), 'tongbu-cluster-'));
     undo.push(() => rm(dir, { recursive: true, force: true }));
-    const dbName = `tongbu_test_${process.pid}${randomBytes(3).toString('hex')}_cluster`;
+    // The run's migrated template with the demo county (globalSetup.ts): no node migrates or seeds, so all start at once.
+    const template = seededTemplate();
+    const dbName = `tongbu_test_${template?.run ?? process.pid}_${randomBytes(3).toString('hex')}_cluster`;
     const where = await withAdmin(adminUrl, async (c) => {
-      await c.query(`CREATE DATABASE ${dbName}`);
+      await c.query(template ? `CREATE DATABASE ${dbName} TEMPLATE ${template.name}` : `CREATE DATABASE ${dbName}`);
       return (await c.query<{ dirs: string; port: string }>(`select current_setting('unix_socket_directories') as dirs, current_setting('port') as port`)).rows[0]!;
     });
     undo.push(() => withAdmin(adminUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)));
@@ -176,6 +209,8 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
         await fwd.waitForOutput('forwarding', 20_000);
       }
     }
+
+    phase(network ? 'database created, test hosts made' : 'database created');
 
     const nodeAddr: string[] = [];
     const doorAddr: string[] = [];
@@ -211,7 +246,9 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
           REDIS_URL: network ? 'redis://127.0.0.1:6379' : redisUrl,
           REDIS_STREAM_NAME: streamName,
           CLUSTER_NODE_ID: nodeId,
-          CLUSTER_LEASE_MS: '1000',
+          // Long enough that a node the busy machine stalls for a second keeps its registration (a lapse moves
+          // every lesson it hosts); a killed node is still known gone at the next quarter lease (N-NODE-GONE).
+          CLUSTER_LEASE_MS: '3000',
           // A dead node's evidence intervals are closed by the survivors within seconds.
           LIVE_HEARTBEAT_SECONDS: '1',
           LIVE_SWEEP_SECONDS: '0',
@@ -226,10 +263,25 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
       services.push(process_);
       undo.push(() => process_.stop());
       nodes.push({ nodeId, url: `http://${nodeAddr[i]}`, process: process_, exited, kill: (signal) => child.kill(signal) });
-      // The first node migrates the database and seeds the county alone.
-      if (i === 0) await process_.waitForOutput('is running at', 180_000);
+      // Without the run's template the first node migrates the database and seeds the county alone.
+      if (i === 0 && !template) await process_.waitForOutput('is running at', BOOT_DEADLINE_MS);
     }
-    await Promise.all(nodes.map((n) => n.process.waitForOutput('is running at', 180_000)));
+    // Chromium starts while the nodes boot (on loopback one for every page, with namespaces one per school host).
+    const browser = (i: number): Promise<Browser> => {
+      const key = network ? i : 0;
+      let b = browsers.get(key);
+      if (!b) {
+        const launching = network
+          ? // Plain HTTP to the load balancer's address: camera and microphone need a secure context, so the doors count as one.
+            network.wrapper(SCHOOL_HOSTS[i]!, chromiumPath).then((wrapper) => launchChromium([`--unsafely-treat-insecure-origin-as-secure=${doorAddr.map((a) => `http://${a}`).join(',')}`], wrapper))
+          : launchChromium();
+        b = launching.then((started) => (undo.push(() => started.close()), started));
+        browsers.set(key, b);
+      }
+      return b;
+    };
+    const schools = network ? SCHOOL_HOSTS.map((_, i) => i) : [0];
+    for (const i of schools) void browser(i).catch(() => undefined);
 
     await writeFile(path.join(dir, 'nginx.conf'), nginxConf(dir, nodeAddr, doorAddr));
     const nginxArgs = [NGINX, '-p', dir, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'nginx-error.log'), '-g', 'daemon off;'];
@@ -253,17 +305,21 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
       await outside.waitForOutput('forwarding', 20_000);
       apiUrl = `http://127.0.0.1:${local}`;
     }
+    phase('test hosts, nodes, nginx and Chromium started');
+    await Promise.all([...nodes.map((n) => n.process.waitForOutput('is running at', BOOT_DEADLINE_MS)), ...schools.map((i) => browser(i))]);
+    phase('nodes booted, Chromium ready');
     const answers = async (i: number) =>
       network
         ? network.tcpAnswers(SCHOOL_HOSTS[i % SCHOOL_HOSTS.length]!, LB, 8001 + i)
         : fetch(`${doors[i]}/api/health`).then((r) => r.ok, () => false);
     for (let i = 0; i < doors.length; i++) {
-      const deadline = Date.now() + 30_000;
+      const deadline = Date.now() + BOOT_DEADLINE_MS;
       while (!(await answers(i))) {
         if (Date.now() > deadline) throw new Error(`nginx door ${doors[i]} does not answer\n${logs()}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
+    phase('nginx answering');
 
     const database = await openDatabase({ kind: 'postgres', url: databaseUrl, poolSize: 2 });
     undo.push(() => database.close());
@@ -271,17 +327,6 @@ export async function startLoopbackCluster(options: { nodes: number; namespaces?
     redis.on('error', () => {});
     await redis.connect();
     undo.push(() => redis.quit());
-    let shared: Promise<Browser> | null = null;
-    const browser = async (i: number): Promise<Browser> => {
-      if (!network) {
-        shared ??= launchChromium().then((b) => (undo.push(() => b.close()), b));
-        return shared;
-      }
-      // Plain HTTP to the load balancer's address: camera and microphone need a secure context, so the doors count as one.
-      const b = await launchChromium([`--unsafely-treat-insecure-origin-as-secure=${doors.join(',')}`], await network.wrapper(SCHOOL_HOSTS[i]!, chromiumPath));
-      undo.push(() => b.close());
-      return b;
-    };
     return {
       nodes,
       doors,

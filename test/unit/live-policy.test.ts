@@ -7,6 +7,7 @@ import {
   ICE_RESTART_ATTEMPTS,
   nextRecoveryAction,
   RECONNECT_BACKOFF_MS,
+  refusedRejoin,
   TRANSPORT_GRACE_MS,
   type RecoveryState,
 } from '../../client/src/media/policy.ts';
@@ -87,6 +88,26 @@ describe('reconnect policy', () => {
 });
 
 const sample = (p: Partial<LinkSample> = {}): LinkSample => ({ rttMs: 40, loss: 0, bitrateKbps: null, silenceMs: 0, transportConnected: true, ...p });
+
+describe('a join again refused (LIVE-REJOIN-ENDED)', () => {
+  const delivered = { status: 'delivered' as const, reason: null, failed: [] };
+
+  it('LIVE-REJOIN-ENDED: a session over while the page was away ends the recovery with its verdict, as sessionEnded would', () => {
+    expect(refusedRejoin('not_live', { ended: delivered })).toEqual({ kind: 'ended', ended: delivered });
+    const missed = { status: 'missed' as const, reason: 'E-TEACHER-PUBLISHED', failed: [{ ruleId: 'E-TEACHER-PUBLISHED' as const, measuredShare: 0.2, requiredShare: 0.6, count: 0, requiredCount: 0 }] };
+    expect(refusedRejoin('not_live', { ended: missed })).toEqual({ kind: 'ended', ended: missed });
+  });
+
+  it('LIVE-REJOIN-ENDED: not live without a verdict, not ours or gone: the recovery stops', () => {
+    expect(refusedRejoin('not_live')).toEqual({ kind: 'stop' });
+    expect(refusedRejoin('forbidden')).toEqual({ kind: 'stop' });
+    expect(refusedRejoin('not_found')).toEqual({ kind: 'stop' });
+  });
+
+  it('LIVE-REJOIN-ENDED: the cluster\'s trouble (no node took the lesson, Redis away) is tried again, never taken for an end', () => {
+    for (const code of ['media_unavailable', 'cluster_unavailable', 'internal', 'rate_limited']) expect(refusedRejoin(code)).toEqual({ kind: 'retry' });
+  });
+});
 
 describe('connection quality', () => {
   it.each<[Partial<LinkSample>, Quality]>([

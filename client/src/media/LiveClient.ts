@@ -6,6 +6,7 @@ import { watchFirstFrame } from './firstFrame.ts';
 import { LiveContext } from './LiveContext.ts';
 import { initialView, type LiveClientOptions, type LiveView } from './LiveView.ts';
 import { Publishing } from './Publishing.ts';
+import { refusedRejoin } from './policy.ts';
 import { initialLowBandwidth, type BandwidthChoice } from './quality.ts';
 import { Receiving } from './Receiving.ts';
 import { Recovery } from './Recovery.ts';
@@ -59,7 +60,8 @@ export class LiveClient {
         this.#teardownMedia(false);
         await this.#establish(true);
       },
-      giveUp: (reason) => this.#shutdown({ status: 'ended', reason }),
+      // LIVE-REJOIN-ENDED: a session over while this page was away ends with its verdict, as `sessionEnded` ends it.
+      giveUp: (ended, reason) => this.#shutdown(ended ?? { status: 'ended', reason }),
     });
     const s = this.signaling;
     ctx.hold(
@@ -134,6 +136,9 @@ export class LiveClient {
       this.#bandwidth.startSampling();
     } catch (err) {
       this.#stopFirstFrameWatch?.();
+      // LIVE-REJOIN-ENDED: a page opened (or opened again) on a lesson that is over shows how it ended, not an error.
+      const refused = err instanceof SignalingError && err.request === 'join' ? refusedRejoin(err.code, err.params) : null;
+      if (refused?.kind === 'ended') return this.#shutdown(refused.ended);
       this.#fail(err);
       throw err;
     }

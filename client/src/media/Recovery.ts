@@ -6,11 +6,13 @@ import {
   FRESH_LOSSES,
   ICE_RESTART_ATTEMPTS,
   nextRecoveryAction,
+  refusedRejoin,
   SETTLE_AFTER_ICE_RESTART_MS,
   SETTLE_AFTER_REJOIN_MS,
   SOCKET_WAIT_MS,
   type LossCause,
   type RecoveryState,
+  type SessionEnded,
 } from './policy.ts';
 import type { Transports } from './Transports.ts';
 
@@ -23,8 +25,8 @@ export interface RecoverySteps {
   rejoin(): Promise<void>;
   /** same peer, new transports (the room's media was rebuilt). */
   rebuild(): Promise<void>;
-  /** The session is gone or closed to us: stop trying. */
-  giveUp(reason: string): void;
+  /** The session is over (`ended`: its verdict, as `sessionEnded` tells it), gone or closed to us: stop trying. */
+  giveUp(ended: SessionEnded | null, reason: string): void;
 }
 
 /**
@@ -110,10 +112,13 @@ export class Recovery {
         await this.#settle(action.kind === 'restartIce' ? SETTLE_AFTER_ICE_RESTART_MS : SETTLE_AFTER_REJOIN_MS, fresh);
       } catch (err) {
         this.#stepSucceeded = false;
-        // The session itself is gone or closed to us (a refused join): stop trying. A stale transport id is just a failed step.
-        if (err instanceof SignalingError && err.request === 'join' && (err.code === 'not_live' || err.code === 'forbidden' || err.code === 'not_found')) {
-          this.#steps.giveUp(err.message);
-          return;
+        // The session itself is over, gone or closed to us (a refused join): stop trying (LIVE-REJOIN-ENDED). A stale transport id is just a failed step.
+        if (err instanceof SignalingError && err.request === 'join') {
+          const refused = refusedRejoin(err.code, err.params);
+          if (refused.kind !== 'retry') {
+            this.#steps.giveUp(refused.kind === 'ended' ? refused.ended : null, err.message);
+            return;
+          }
         }
         // The server no longer knows this participant (its lesson moved to another node under it): ICE cannot
         // help, and this is no failed attempt of the rejoin that comes next — at once.

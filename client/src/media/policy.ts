@@ -1,3 +1,5 @@
+import type { SignalingErrorParams } from '../../../shared/signaling/protocol.ts';
+
 /**
  * How a live client recovers from a network loss (LiveKit-style named
  * constants, so a change of behaviour is a change of numbers here):
@@ -12,6 +14,8 @@
  * 3. The signaling socket is down: nothing can be asked of the server; wait for
  *    Socket.IO to reconnect (it retries by itself), then rejoin with resume.
  * 4. `mediaRebuilt` (the media worker died): new transports at once, re-publish.
+ * 5. A join again refused because the session is over, not ours or gone stops the
+ *    recovery (refusedRejoin): an ended session ends the page with its verdict.
  * Attempts after the last backoff step keep the last delay: a classroom keeps
  * trying for as long as the page is open.
  */
@@ -90,4 +94,26 @@ export function escalate(s: RecoveryState | null, cause: LossCause, now: number,
   if (!s || (stepSucceeded && FRESH_LOSSES.includes(cause))) return { cause, lostAt: now, attempt: 0, iceRestarts: 0, signalingUp };
   const rank: Record<LossCause, number> = { 'transport-disconnected': 0, 'transport-failed': 1, 'signaling-lost': 2, removed: 3, 'media-rebuilt': 4 };
   return { ...s, cause: rank[cause] > rank[s.cause] ? cause : s.cause, signalingUp };
+}
+
+/** How a session ended, as `sessionEnded` tells it. */
+export type SessionEnded = NonNullable<SignalingErrorParams['ended']>;
+
+export type RefusedRejoin =
+  /** The session is over: the page ends as if told `sessionEnded`, with this verdict. */
+  | { readonly kind: 'ended'; readonly ended: SessionEnded }
+  /** Closed to this participant (not live, no verdict to show; not its session; gone): stop trying. */
+  | { readonly kind: 'stop' }
+  /** Not about the session (a server busy or moving the lesson): the next step tries again. */
+  | { readonly kind: 'retry' };
+
+/**
+ * LIVE-REJOIN-ENDED: what a refused join again means for the recovery. A session that
+ * ended while this participant was away (its room closed under it just as the lesson
+ * ended) is answered `not_live` with its verdict: the recovery ends there, never retries.
+ */
+export function refusedRejoin(code: string, params: SignalingErrorParams = {}): RefusedRejoin {
+  if (code === 'not_live') return params.ended ? { kind: 'ended', ended: params.ended } : { kind: 'stop' };
+  if (code === 'forbidden' || code === 'not_found') return { kind: 'stop' };
+  return { kind: 'retry' };
 }

@@ -7,6 +7,7 @@ import {
   notificationNames,
   requestEvent,
   SignalingError,
+  SignalingErrorBody,
   type NotificationName,
   type NotificationOf,
   type RequestName,
@@ -133,7 +134,11 @@ export class SignalingClient {
     } finally {
       this.#pending.delete(waiting);
     }
-    if (isSignalingError(answer)) throw new SignalingError(answer.error.code, answer.error.message, name);
+    if (isSignalingError(answer)) {
+      // Parsed again for its defaults (a verdict's `failed`).
+      const { error } = SignalingErrorBody.parse(answer);
+      throw new SignalingError(error.code, error.message, name, error.params);
+    }
     const parsed = entry.response.safeParse(answer);
     if (!parsed.success) throw new SignalingError('internal', `${name}: malformed answer (${describeIssues(parsed.error)})`, name);
     return parsed.data as ResponseOf<N>;
