@@ -68,8 +68,9 @@ describe('simulcast consumers', () => {
     const spatial = (peer: typeof wide, id: string) => peer.consumerInfo(id).currentLayers?.spatialLayer;
     await waitFor('the wide classroom on the top layer', () => spatial(wide, wideId), (l) => l === 2);
     await waitFor('the narrow classroom on the lowest layer', () => spatial(narrow, narrowId), (l) => l === 0);
+    // The room told of the move to the top layer (on a busy machine the sender's top layer may stall and drop it again after).
     const changes = named(log, 'consumerlayerschanged').filter((e) => e.args[1] === wideId);
-    expect((changes.at(-1)!.args[2] as types.ConsumerLayers).spatialLayer).toBe(2);
+    expect(changes.map((e) => (e.args[2] as types.ConsumerLayers | null)?.spatialLayer)).toContain(2);
 
     // The top layer carries several times the bytes of the lowest one.
     const rate = async (rx: typeof rxWide, id: string) => {
