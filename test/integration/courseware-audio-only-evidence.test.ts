@@ -6,16 +6,14 @@
  * The teacher's camera and microphone are ffmpeg into plain producers; each classroom receives
  * through a plain transport into an RTP sink.
  */
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../media/WorkerPool.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { api } from '../../shared/api/index.ts';
 import type { RuleOutcome, SessionEvidence, SessionParticipation } from '../../shared/schemas/live.ts';
 import type { LiveRoom } from '../../server/live/LiveRoom.ts';
-import { ffmpegSender, opusParameters, RtpSink, sinkGrows, stopProcess, vp8Parameters } from '../media/helpers/rtp.ts';
-import { createLiveSession, liveService, liveSocket, memberClassrooms, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { ffmpegSender, opusParameters, RtpSink, sinkGrows, vp8Parameters } from '../media/helpers/rtp.ts';
+import { createLiveSession, liveService, memberClassrooms } from '../support/live.ts';
 import { followConsumers, plainProducer, plainReceiveTransport, ssrcOf } from '../support/plainMedia.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { liveMediaWorld } from '../support/liveMediaWorld.ts';
 import { waitFor } from '../support/waitFor.ts';
 
 const CAMERA_SSRC = 43_000_001;
@@ -23,32 +21,8 @@ const MIC_SSRC = 43_000_003;
 /** Long enough that joining (seconds on a busy machine) is a small part of it; shares are of the scheduled time. */
 const LESSON_MS = 20_000;
 
-let platform: TestPlatform;
-let pool: WorkerPool;
-const data = tempDataDir();
-const sockets: LiveSocket[] = [];
-const senders: ChildProcess[] = [];
-const sinks: RtpSink[] = [];
-
-async function open(username: string): Promise<LiveSocket> {
-  const s = await liveSocket(platform, username);
-  sockets.push(s);
-  return s;
-}
-
-beforeAll(async () => {
-  pool = await WorkerPool.create({ size: 1 });
-  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', ...data.env } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  for (const f of senders) await stopProcess(f);
-  for (const s of sinks) s.close();
-  await platform?.close();
-  data.cleanup();
-  pool?.close();
-});
+const world = liveMediaWorld();
+const { open, senders, sinks } = world;
 
 describe('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: a master-teacher lesson followed by sound and courseware', () => {
   let sessionId: string;
@@ -61,10 +35,10 @@ describe('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: a master-teacher lesson followe
 
   beforeAll(async () => {
     // A master-teacher lesson (名师课堂): classrooms only receive, so being present is receiving.
-    sessionId = await createLiveSession(platform, { mode: 'master', startsInMs: 3_000, durationMs: LESSON_MS });
+    sessionId = await createLiveSession(world.platform, { mode: 'master', startsInMs: 3_000, durationMs: LESSON_MS });
     const teacher = await open('teacher.wang');
     const hostPeerId = (await teacher.signaling.request('join', { sessionId })).peerId;
-    room = liveService(platform).rooms.get(sessionId)!;
+    room = liveService(world.platform).rooms.get(sessionId)!;
     const host = room.participants.get(hostPeerId)!;
     const camera = await plainProducer(room, host, 'camera', vp8Parameters([CAMERA_SSRC]));
     const mic = await plainProducer(room, host, 'microphone', opusParameters(MIC_SSRC));
@@ -102,11 +76,11 @@ describe('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: a master-teacher lesson followe
     expect(room.mediaPeer(liuliPeer).consumers.map((c) => [c.kind, c.receiving]).sort()).toEqual([['audio', false], ['video', false]]);
 
     // Shares are of the scheduled time: the lesson is ended once it is over.
-    const { endsAt } = (await liveService(platform).directory.get(sessionId))!;
+    const { endsAt } = (await liveService(world.platform).directory.get(sessionId))!;
     await waitFor('the scheduled end of the lesson', async () => Date.now(), (now) => now > endsAt.getTime(), LESSON_MS + 60_000, 200);
     ended = await teacher.signaling.request('endSession', {});
 
-    const coordinator = await platform.signIn('coord.shiyan');
+    const coordinator = await world.platform.signIn('coord.shiyan');
     const p = await coordinator.call(api.liveParticipation, { params: { sessionId } });
     if (!p.ok) throw new Error(p.error.message);
     participation = p.data;
@@ -141,7 +115,7 @@ describe('E-CLASSROOM-RECEIVED-AUDIO-COURSEWARE: a master-teacher lesson followe
     ]);
     expect(new Set(mode.map((i) => i.classroomId)).size).toBe(2);
     // The county's auditor reads the same on the quota evidence page, with the outcome's figure.
-    const auditor = await platform.signIn('auditor.haiyan');
+    const auditor = await world.platform.signIn('auditor.haiyan');
     const page = await auditor.call(api.quotaEvidence, { params: { kind: 'session', id: sessionId } });
     if (!page.ok) throw new Error(page.error.message);
     const s = page.data.session!;

@@ -4,46 +4,20 @@
  * producers); a classroom receives through a plain transport into an RTP sink, so
  * what the worker sends it is counted packet by packet.
  */
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../media/WorkerPool.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LiveRoom, Participant } from '../../server/live/LiveRoom.ts';
 import type { ConsumerOptions } from '../../shared/signaling/live.ts';
-import { ffmpegSender, opusParameters, RtpSink, sinkGrows, stopProcess, vp8Parameters } from '../media/helpers/rtp.ts';
-import { createLiveSession, liveService, liveSocket, nextNotification, signalingRefusal, tempDataDir, type LiveSocket } from '../support/live.ts';
+import { ffmpegSender, opusParameters, RtpSink, sinkGrows, vp8Parameters } from '../media/helpers/rtp.ts';
+import { createLiveSession, liveService, nextNotification, signalingRefusal, type LiveSocket } from '../support/live.ts';
 import { followConsumers, plainProducer, plainReceiveTransport, ssrcOf } from '../support/plainMedia.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { liveMediaWorld } from '../support/liveMediaWorld.ts';
 
 const CAMERA_SSRC = 41_000_001;
 const SCREEN_SSRC = 41_000_002;
 const MIC_SSRC = 41_000_003;
 
-let platform: TestPlatform;
-let pool: WorkerPool;
-const data = tempDataDir();
-const sockets: LiveSocket[] = [];
-const senders: ChildProcess[] = [];
-const sinks: RtpSink[] = [];
-
-async function open(username: string): Promise<LiveSocket> {
-  const s = await liveSocket(platform, username);
-  sockets.push(s);
-  return s;
-}
-
-beforeAll(async () => {
-  pool = await WorkerPool.create({ size: 1 });
-  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', ...data.env } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  for (const f of senders) await stopProcess(f);
-  for (const s of sinks) s.close();
-  await platform?.close();
-  data.cleanup();
-  pool?.close();
-});
+const world = liveMediaWorld();
+const { open, senders, sinks } = world;
 
 describe('CW-AUDIO-ONLY: a classroom follows the lesson by sound and courseware', () => {
   let sessionId: string;
@@ -61,10 +35,10 @@ describe('CW-AUDIO-ONLY: a classroom follows the lesson by sound and courseware'
   const audioAtWorker = () => room.mediaPeer(ganpuPeer).consumers.filter((c) => c.kind === 'audio');
 
   beforeAll(async () => {
-    sessionId = await createLiveSession(platform, { startsInMs: 2_000 });
+    sessionId = await createLiveSession(world.platform, { startsInMs: 2_000 });
     teacher = await open('teacher.wang');
     hostPeerId = (await teacher.signaling.request('join', { sessionId })).peerId;
-    room = liveService(platform).rooms.get(sessionId)!;
+    room = liveService(world.platform).rooms.get(sessionId)!;
     const host = room.participants.get(hostPeerId)!;
     const camera = await plainProducer(room, host, 'camera', vp8Parameters([CAMERA_SSRC]));
     const screen = await plainProducer(room, host, 'screen', vp8Parameters([SCREEN_SSRC]));
