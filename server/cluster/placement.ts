@@ -1,11 +1,8 @@
-import type { ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
+import { nodeFull, portsLeft, type ClusterNodeLoad } from '../../shared/schemas/cluster.ts';
 import type { LiveService } from '../live/service.ts';
 
 /** What a node tells the cluster about itself on every heartbeat (N-NODE-LOAD; the shape is shared with /api/health). */
 export type NodeLoad = ClusterNodeLoad;
-
-/** Share of the node's RTC port range still free (N-PLACEMENT-PORTS); 1 when it has no range to run out of. */
-const portsLeft = (n: NodeLoad): number => (n.maxTransports ? 1 - (n.transports ?? 0) / n.maxTransports : 1);
 
 /** Room left on a node as a share of its capacity (consumers, RTC ports, and worker CPU when it is known). */
 export function roomLeft(n: NodeLoad): number {
@@ -38,7 +35,7 @@ export function placeLesson(nodes: readonly NodeLoad[], preferred?: string): Nod
 }
 
 /** The host has no room for one more receiver (N-EDGE): its consumers, or its RTC ports (N-PLACEMENT-PORTS), are used up. */
-export const hostFull = (n: NodeLoad): boolean => n.consumers >= n.maxConsumers || portsLeft(n) <= 0;
+export const hostFull = nodeFull;
 
 /**
  * N-EDGE: the node that takes a receiver of a lesson whose host is full: a node already

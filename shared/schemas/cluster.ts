@@ -26,6 +26,12 @@ export const ClusterNodeLoad = z
   .meta({ id: 'ClusterNodeLoad' });
 export type ClusterNodeLoad = z.infer<typeof ClusterNodeLoad>;
 
+/** Share of a node's RTC port range still free (N-PLACEMENT-PORTS); 1 when it has no range to run out of. */
+export const portsLeft = (n: ClusterNodeLoad): number => (n.maxTransports ? 1 - (n.transports ?? 0) / n.maxTransports : 1);
+
+/** No room for one more receiver: its consumers, or its RTC ports, are used up (N-EDGE, N-PLACEMENT-PORTS; the admin's page says "full"). */
+export const nodeFull = (n: ClusterNodeLoad): boolean => n.consumers >= n.maxConsumers || portsLeft(n) <= 0;
+
 /** The nodes alive and what they host, for the administrator's page. */
 export const ClusterView = z
   .object({

@@ -1,4 +1,4 @@
-import type { ClusterView } from '../../../shared/schemas/cluster.ts';
+import { nodeFull, type ClusterView } from '../../../shared/schemas/cluster.ts';
 import { api } from '../app/api.ts';
 import { localDateTime } from '../app/format.ts';
 import { useQuery } from '../app/useQuery.ts';
@@ -6,9 +6,6 @@ import { useT } from '../i18n/index.ts';
 import { Badge, Card, EmptyState, LoadError, PageHeader, Table, type Column } from '../ui/index.ts';
 
 type NodeRow = ClusterView['nodes'][number];
-
-/** Full as placement sees it (server/cluster/placement.ts hostFull): no consumer or no RTC port left. */
-const full = (n: NodeRow): boolean => n.consumers >= n.maxConsumers || (n.maxTransports != null && (n.transports ?? 0) >= n.maxTransports);
 
 /** `/system/nodes`: every app node alive, its load and the live lessons it hosts (admin). */
 export function NodesPage() {
@@ -30,7 +27,7 @@ export function NodesPage() {
       key: 'state',
       header: t('nodes.state'),
       render: (n) =>
-        n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : full(n) ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
+        n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : nodeFull(n) ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
     },
     { key: 'consumers', header: t('nodes.consumers'), align: 'right', render: (n) => t('nodes.consumersOf', { n: n.consumers, max: n.maxConsumers }) },
     { key: 'ports', header: t('nodes.ports'), align: 'right', secondary: true, render: (n) => (n.maxTransports ? t('nodes.consumersOf', { n: n.transports ?? 0, max: n.maxTransports }) : '—') },
