@@ -32,8 +32,10 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'shared/**/*.test.ts', 'server/**/*.test.ts', 'media/**/*.test.ts'], exclude: ['**/node_modules/**'], isolate: false } },
       integration('pglite'),
       integration('postgres'),
-      { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
-      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/e2e/cluster-*.test.ts', '**/node_modules/**'], globalSetup: ['./test/support/pgliteTemplate.ts'], testTimeout: 240_000, hookTimeout: 240_000 } },
+      // Media and end-to-end files share a worker's modules too (the server, mediasoup's Node side, playwright):
+      // loading them afresh for each file cost seconds of CPU per file on a busy machine.
+      { extends: true, test: { name: 'media', include: ['test/media/**/*.test.ts'], isolate: false, testTimeout: 120_000, hookTimeout: 120_000 } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], exclude: ['test/e2e/cluster-*.test.ts', '**/node_modules/**'], globalSetup: ['./test/support/pgliteTemplate.ts'], isolate: false, testTimeout: 240_000, hookTimeout: 240_000 } },
       // Three app nodes behind nginx and three Chromium pages per file, timing a failover: they get the
       // machine to themselves (a project without file parallelism runs after all the others, one file at a time).
       // Their nodes share one PostgreSQL database cloned from the run's seeded template (no node migrates or seeds).

@@ -24,7 +24,7 @@ import type { Browser, Page } from 'playwright-core';
 import { WorkerPool } from '../media/WorkerPool.ts';
 import { routerCodecs } from '../media/routerCodecs.ts';
 import { bundleBrowserEntry, serveBrowserBundle } from '../test/support/bundleBrowserEntry.ts';
-import { launchChromium, newMediaContext } from '../test/support/chromium.ts';
+import { CHROMIUM_CAMERA_FPS, chromiumPath, launchChromium, newMediaContext } from '../test/support/chromium.ts';
 import { createLiveSession, tempDataDir } from '../test/support/live.ts';
 import { openLivePage, peerIdOf, type LivePage } from '../test/support/liveBrowser.ts';
 import { startTestPlatform } from '../test/support/platform.ts';
@@ -187,7 +187,7 @@ const load = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
 const bench: Bench = async ({ log, quick }) => {
   const joins = quick ? 5 : 20;
   const loadBefore = load();
-  const browser = await launchChromium();
+  const browser = await launchChromium([], chromiumPath, CHROMIUM_CAMERA_FPS);
   try {
     // Baseline first, then ours, in the same browser on the same machine.
     const base = await baseline(browser, joins, log);

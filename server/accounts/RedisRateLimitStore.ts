@@ -1,4 +1,5 @@
 import { createClient } from 'redis';
+import { closeRedisClient } from '../realtime/closeRedisClient.ts';
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 
 // One round trip: count the hit, start the window on the first one, answer the count and the time left.
@@ -27,6 +28,8 @@ export class RedisRateLimitStore implements Store {
     this.client = createClient({ url });
     this.client.on('error', () => {}); // reconnects by itself; a failed command surfaces where it was issued
     this.ready = this.client.connect();
+    // Shut down before Redis ever answered: the attempt ends there, and nobody waits for it.
+    this.ready.catch(() => undefined);
   }
 
   init(options: Options): void {
@@ -62,7 +65,6 @@ export class RedisRateLimitStore implements Store {
   }
 
   async shutdown(): Promise<void> {
-    await this.ready.catch(() => undefined);
-    if (this.client.isOpen) await this.client.quit().catch(() => undefined);
+    await closeRedisClient(this.client);
   }
 }

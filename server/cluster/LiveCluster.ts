@@ -665,7 +665,8 @@ export class LiveCluster implements LiveRouting {
     this.#log.info({ sessionId, why }, 'cluster: moving a lesson off this node');
     const sockets = [...room.participants.values()].flatMap((p) => (p.socket ? [p.socket] : []));
     this.#service.rooms.delete(sessionId);
-    await this.#registry.release(sessionId);
+    // Redis unreachable: the lease lapses by itself; the room closes and its participants move all the same.
+    if (this.#registry.reachable) await answeredInTime(this.#registry.release(sessionId)).catch(() => undefined);
     this.#service.evidence.closeWhere((e) => e.sessionId === sessionId, new Date(), 'media_rebuilt');
     await room.close(null);
     const at = new Date().toISOString();
@@ -682,7 +683,8 @@ export class LiveCluster implements LiveRouting {
   async drain(): Promise<void> {
     if (this.#draining || this.#closed) return;
     this.#draining = true;
-    await this.#registry.announce(this.load()).catch(() => undefined);
+    // During a Redis outage (N-STOP-OUTAGE) nothing here asks Redis, or waits longer than REDIS_ANSWER_MS for it.
+    if (this.#registry.reachable) await answeredInTime(this.#registry.announce(this.load())).catch(() => undefined);
     // Receivers of lessons hosted elsewhere join again and are placed on another node.
     await this.#edges.closeAll();
     const moved: string[] = [];
@@ -691,9 +693,9 @@ export class LiveCluster implements LiveRouting {
       await this.#move(id, 'draining');
     }
     const deadline = Date.now() + this.#options.drainSeconds * 1000;
-    while (moved.length && Date.now() < deadline) {
+    while (moved.length && Date.now() < deadline && this.#registry.reachable) {
       // Redis gone meanwhile (an outage, or this process closing): nothing more to wait for.
-      const holders = await Promise.all(moved.map((id) => this.#registry.holder(id))).catch(() => null);
+      const holders = await answeredInTime(Promise.all(moved.map((id) => this.#registry.holder(id)))).catch(() => null);
       if (!holders || holders.every((h) => h && h !== this.nodeId)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -706,10 +708,10 @@ export class LiveCluster implements LiveRouting {
     await this.drain();
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
-    await Promise.all([this.#beating, this.#watching]);
+    await answeredInTime(Promise.all([this.#beating, this.#watching])).catch(() => undefined);
     for (const [socketId, f] of this.#forwarded) this.#relay.gone(f.host, socketId);
     this.#forwarded.clear();
-    await this.#registry.withdraw().catch(() => undefined);
+    if (this.#registry.reachable) await answeredInTime(this.#registry.withdraw()).catch(() => undefined);
     this.#service.cluster = null;
     this.#relay.close();
   }

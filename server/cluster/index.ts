@@ -1,4 +1,5 @@
 import { createClient, type RedisClientType } from 'redis';
+import { closeRedisClient } from '../realtime/closeRedisClient.ts';
 import type { Server as IoServer } from 'socket.io';
 import { liveServiceFor } from '../live/service.ts';
 import type { RealtimeFeature } from '../server.ts';
@@ -62,6 +63,6 @@ export const clusterRealtime: RealtimeFeature = (io, deps) => {
     await cluster.close().catch((err: unknown) => deps.log.warn({ err }, 'cluster: leaving the cluster failed'));
     clusters.delete(deps);
     byIo.delete(io);
-    await Promise.allSettled([sub.quit(), pub.quit()]);
+    await Promise.all([closeRedisClient(sub), closeRedisClient(pub)]);
   };
 };

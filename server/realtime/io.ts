@@ -3,6 +3,7 @@ import type { Server as HttpsServer } from 'node:https';
 import { parse as parseCookie } from 'cookie';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
+import { closeRedisClient } from './closeRedisClient.ts';
 import { Server, type Socket } from 'socket.io';
 import type { Actor } from '../accounts/actor.ts';
 import { auditedCountyIds } from '../accounts/auditRegion.ts';
@@ -45,6 +46,23 @@ function disconnectAtExpiry(socket: Socket, expiresAt: Date): { timer: NodeJS.Ti
 type AdapterFactory = ReturnType<typeof createAdapter>;
 
 /**
+ * The streams adapter keeps a disconnected socket's session for its recovery with a SET it never
+ * awaits. Refused — Redis gone, or its queued command dropped when the node stops during an
+ * outage — it would be an unhandled rejection (a crash): the adapter's client answers it quietly
+ * (that socket then joins afresh instead of resuming).
+ */
+function settingQuietly<C extends object>(client: C): C {
+  return new Proxy(client, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      if (key === 'set') return (...args: unknown[]) => (value.apply(target, args) as Promise<unknown>).catch(() => null);
+      return value.bind(target);
+    },
+  });
+}
+
+/**
  * While Redis is unreachable the streams adapter would hold every emit in the Redis
  * client's offline queue until Redis is back — a socket's own notifications too, since
  * connection-state recovery sends them through the adapter — and a lesson this node
@@ -75,7 +93,7 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
   }
   const io = new Server(httpServer, {
     ...(redisClient && redis
-      ? { adapter: deliveredHereWhileRedisIsDown(createAdapter(redisClient, { streamName: redis.streamName, sessionKeyPrefix: `${redis.streamName}:session:` }), redisClient) }
+      ? { adapter: deliveredHereWhileRedisIsDown(createAdapter(settingQuietly(redisClient), { streamName: redis.streamName, sessionKeyPrefix: `${redis.streamName}:session:` }), redisClient) }
       : {}),
     path: '/socket.io',
     serveClient: false,
@@ -110,7 +128,7 @@ export async function createRealtime(httpServer: HttpServer | HttpsServer, db: D
     io,
     close: async () => {
       await io.close();
-      if (redisClient?.isOpen) await redisClient.quit().catch(() => undefined);
+      if (redisClient) await closeRedisClient(redisClient);
     },
   };
 }

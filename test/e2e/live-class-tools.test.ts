@@ -45,6 +45,11 @@ describe('a lesson\'s countdown and quick quiz in Chromium', () => {
   let ganpu: LivePage;
   let liuli: LivePage;
 
+  // The lesson's pages stop streaming before the chat's session starts.
+  afterAll(async () => {
+    for (const p of [teacher, ganpu, liuli]) await p?.context.close().catch(() => undefined);
+  });
+
   it('the teacher goes live and both classroom terminals join', async () => {
     sessionId = await createLiveSession(platform, { startsInMs: 2_000, durationMs: 120_000 });
     teacher = await open('teacher.wang', `/live/${sessionId}`);

@@ -14,7 +14,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import type { SessionParticipation } from '../../shared/schemas/live.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, type LiveSessionSpec, memberClassrooms, participationReaches, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { createLiveSession, type LiveSessionSpec, memberClassrooms, participationReaches, PLANNED_LATER_MS, scheduledStartNow, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -55,20 +55,20 @@ async function goLive(sessionId: string, username: string, opts: { microphone?: 
   return p;
 }
 
+const LESSON_MS = 12_000;
+
 /**
- * A short session that starts once everyone has had time to join: only the scheduled window
- * counts, so the lesson is taught through all of it (`taughtThrough` waits for its end).
+ * A short session planned for later; `begin()`, once everyone is in, makes its scheduled window
+ * start now (only that window counts), and the teacher teaches through all of it (`taughtThrough`).
  */
 async function shortSession(kind: Pick<LiveSessionSpec, 'kind' | 'members'>) {
-  const startsInMs = 30_000;
-  const durationMs = 12_000;
-  const sessionId = await createLiveSession(platform, { ...kind, startsInMs, durationMs });
-  const session = await (await platform.signIn('coord.shiyan')).call(api.getSession, { params: { id: sessionId } });
-  if (!session.ok) throw new Error(session.error.message);
-  const scheduledEnd = Date.parse(session.data.endsAt);
-  // Lesson time passing, not a timing assertion: the teacher teaches until the scheduled end.
-  const taughtThrough = () => waitFor('the scheduled end', () => Date.now(), (now) => now >= scheduledEnd, startsInMs + durationMs + 120_000, 500);
-  return { sessionId, taughtThrough };
+  const sessionId = await createLiveSession(platform, { ...kind, startsInMs: PLANNED_LATER_MS, durationMs: LESSON_MS });
+  const begin = async () => {
+    const { endsAt } = await scheduledStartNow(platform, sessionId, LESSON_MS);
+    // Lesson time passing, not a timing assertion: the teacher teaches until the scheduled end.
+    return { taughtThrough: () => waitFor('the scheduled end', () => Date.now(), (now) => now >= endsAt, LESSON_MS + 120_000, 500) };
+  };
+  return { sessionId, begin };
 }
 
 async function end(host: LivePage): Promise<string> {
@@ -78,13 +78,14 @@ async function end(host: LivePage): Promise<string> {
 
 describe('gaming does not count', () => {
   it('P-LESSON-CLASSROOM-PRESENT: a classroom connected with camera and microphone off for the whole lesson does not make it count', async () => {
-    const { sessionId, taughtThrough } = await shortSession({ members: ['ganpu'] });
+    const { sessionId, begin } = await shortSession({ members: ['ganpu'] });
     const teacher = await goLive(sessionId, 'teacher.wang');
     const ganpu = await openLivePage(browser, platform, 'class.ganpu', `/live/${sessionId}`, { beforeLoad: noDevices });
     await ganpu.page.getByTestId('live-terminal').waitFor();
     // It watches the whole lesson…
     await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 20);
     expect(await ganpu.page.evaluate(() => window.tongbuLive!.view.local)).toMatchObject({ camera: null, microphone: false });
+    const { taughtThrough } = await begin();
     const coordinator = await platform.signIn('coord.shiyan');
     await participationReaches(coordinator, sessionId, 'the dark classroom to receive for 8 s', (p) => memberClassrooms(p).some((c) => c.receivingSeconds > 8.5));
     await taughtThrough();
@@ -118,12 +119,13 @@ describe('gaming does not count', () => {
   });
 
   it('P-RESEARCH-SCHOOLS-SPOKE: a research session where only one school spoke does not count', async () => {
-    const { sessionId, taughtThrough } = await shortSession({ kind: 'online_research' });
+    const { sessionId, begin } = await shortSession({ kind: 'online_research' });
     const wang = await goLive(sessionId, 'teacher.wang');
     // 李春燕 (澉浦小学) takes part with her camera, but never opens her microphone.
     const li = await goLive(sessionId, 'teacher.li', { microphone: false });
     await framesGrow(li, 'camera', await peerIdOf(wang), 20);
     await framesGrow(wang, 'camera', await peerIdOf(li), 10);
+    const { taughtThrough } = await begin();
     const coordinator = await platform.signIn('coord.shiyan');
     // Eight seconds of the session as the server saw it: both cameras on, 王丽华 heard.
     const named = (p: SessionParticipation, name: string) => p.participants.find((x) => x.name === name);

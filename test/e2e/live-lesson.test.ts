@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { createLiveSession, participationReaches, PLANNED_LATER_MS, receivedFor, scheduledStartNow, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, liveState, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { sample, scrapeMetrics } from '../support/metrics.ts';
 import { sleep, waitFor } from '../support/waitFor.ts';
@@ -27,6 +27,7 @@ let ganpu: LivePage;
 let liuli: LivePage;
 let scheduledStart: number;
 const METRICS_TOKEN = 'metrics-token-of-the-live-lesson-test';
+const LESSON_MS = 20_000;
 
 beforeAll(async () => {
   pool = await WorkerPool.create({ size: 1 });
@@ -35,10 +36,9 @@ beforeAll(async () => {
   // The participation rules at second scale (a classroom seen or heard for ≥ 5 s instead of 5 min).
   await shortSessionRules(platform);
   browser = await launchChromium();
-  // A 40-second lesson starting in 30 s: the teacher goes live early and the classrooms join before the
-  // start, so they receive all of the scheduled window that passes (only that window counts).
-  scheduledStart = Date.now() + 32_000;
-  sessionId = await createLiveSession(platform, { startsInMs: 30_000, durationMs: 40_000 });
+  // Planned for later: the teacher goes live early and the classrooms join before the start, which
+  // comes once they all receive (scheduledStartNow), so they receive all of the window (only it counts).
+  sessionId = await createLiveSession(platform, { startsInMs: PLANNED_LATER_MS, durationMs: LESSON_MS });
 });
 
 afterAll(async () => {
@@ -72,6 +72,8 @@ describe('a synchronized lesson in Chromium', () => {
       const firstFrameMs = await waitFor(`${c.username}: its join-to-first-frame`, () => c.page.evaluate(() => window.tongbuLive!.firstFrameMs), (ms) => ms !== null);
       console.log(`${c.username}: teacher camera framesDecoded=${frames}, join-to-first-frame ${Math.round(firstFrameMs!)} ms (reported by the page)`);
     }
+    // Everyone is in: the 20-second lesson starts.
+    scheduledStart = (await scheduledStartNow(platform, sessionId, LESSON_MS)).startsAt;
     // D-METRIC-FIRST-FRAME: each terminal reported its join-to-first-frame once over its live socket: the classroom histogram has both.
     const classroomReports = () => scrapeMetrics(platform.url, METRICS_TOKEN).then(async (r) => sample(await r.text(), 'tongbu_live_join_to_first_frame_seconds_count', { role: 'classroom' }) ?? 0);
     expect(await waitFor('both classrooms\' join-to-first-frame on /metrics', classroomReports, (n) => n >= 2)).toBe(2);
@@ -126,9 +128,9 @@ describe('a synchronized lesson in Chromium', () => {
   });
 
   it('the teacher ends the lesson: intervals were written and it is delivered', async () => {
-    // Keep teaching through 75% of the scheduled 40 s (only the scheduled window counts),
+    // Keep teaching through 75% of the scheduled 20 s (only the scheduled window counts),
     // and until the server has seen the classrooms receive for 70% of it.
-    await waitFor('75% of the scheduled window', () => Date.now(), (now) => now >= scheduledStart + 30_000, 120_000, 500);
+    await waitFor('75% of the scheduled window', () => Date.now(), (now) => now >= scheduledStart + LESSON_MS * 0.75, 120_000, 500);
     await participationReaches(await platform.signIn('coord.shiyan'), sessionId, 'the classrooms to receive for 70%', receivedFor(0.7));
     await endFromPage(teacher.page);
     for (const p of [teacher, ganpu, liuli]) {

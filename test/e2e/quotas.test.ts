@@ -13,7 +13,7 @@ import { WorkerPool } from '../../media/WorkerPool.ts';
 import { api } from '../../shared/api/index.ts';
 import { RuleIds } from '../../shared/quotas/rules.ts';
 import { launchChromium } from '../support/chromium.ts';
-import { createLiveSession, participationReaches, receivedFor, shortSessionRules, tempDataDir } from '../support/live.ts';
+import { createLiveSession, participationReaches, PLANNED_LATER_MS, receivedFor, scheduledStartNow, shortSessionRules, tempDataDir } from '../support/live.ts';
 import { framesGrow, openLivePage, peerIdOf, type LivePage, endFromPage } from '../support/liveBrowser.ts';
 import { GENEROUS_DEADLINE_MS, waitFor } from '../support/waitFor.ts';
 import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
@@ -23,7 +23,7 @@ import { demoDirectory } from '../support/schedule.ts';
 
 const SYNC = RuleIds.syncLessons;
 /** A 30-second lesson: the classroom receives for ≥ 70% of it before the teacher ends it. */
-const LESSON_MS = 30_000;
+const LESSON_MS = 16_000;
 let scheduledStart = 0;
 
 let platform: TestPlatform;
@@ -68,9 +68,9 @@ describe('the quota dashboard follows a live lesson', () => {
     if (!detail.ok) throw new Error(detail.error.message);
     expect(detail.data.years.some((y) => y.startsOn <= today && today <= y.endsOn), `${today} is outside the demo calendar's academic years (server/seed/haiyan.ts)`).toBe(true);
 
-    // Starts in 30 s: the teacher goes live early and the classroom joins before the start (only the scheduled window counts).
-    scheduledStart = Date.now() + 32_000;
-    sessionId = await createLiveSession(platform, { startsInMs: 30_000, durationMs: LESSON_MS, members: ['ganpu'] });
+    // Planned for later: the teacher goes live early and the classroom joins before the start, which comes
+    // once it receives (only the scheduled window counts).
+    sessionId = await createLiveSession(platform, { startsInMs: PLANNED_LATER_MS, durationMs: LESSON_MS, members: ['ganpu'] });
     await settled(platform);
 
     // The coordinator opens the community's quota page and leaves it open.
@@ -103,6 +103,7 @@ describe('the quota dashboard follows a live lesson', () => {
     contexts.push(ganpu.context);
     await ganpu.page.getByTestId('live-terminal').waitFor();
     await framesGrow(ganpu, 'camera', await peerIdOf(teacher), 30);
+    scheduledStart = (await scheduledStartNow(platform, sessionId, LESSON_MS)).startsAt;
 
     // While it is live it is planned, not counted.
     expect(await countedOf(coord)).toBe(before);

@@ -3,56 +3,25 @@
  * believe they host a lesson, and Redis gone and back. The test runs its own Redis
  * server on a free loopback port, so it can stop it without touching anyone else's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeAll, enterLesson, startTwoNodes, type TwoNodes } from '../support/cluster.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, nextNotification, signalingRefusal } from '../support/live.ts';
+import { ownRedis, type OwnRedis } from '../support/redisServer.ts';
 import { waitFor } from '../support/waitFor.ts';
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
-/** A Redis server that keeps nothing on disk; resolves once it accepts connections. */
-function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${out}`)));
-  });
-}
-
-const stopRedis = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-
 const stream = `tongbu-test-${randomBytes(4).toString('hex')}`;
-let port: number;
-let redisServer: ChildProcess;
+let redis: OwnRedis;
 let nodes: TwoNodes;
 let inspector: ReturnType<typeof createClient>;
 const lease = (sessionId: string) => `${stream}:cluster:host:${sessionId}`;
 
 beforeAll(async () => {
-  port = await freePort();
-  redisServer = await startRedis(port);
+  redis = await ownRedis();
   // PGlite runs in the test's own process and holds its event loop now and then: a lease that outlasts that.
-  nodes = await startTwoNodes({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_STREAM_NAME: stream, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' });
-  inspector = createClient({ url: `redis://127.0.0.1:${port}` });
+  nodes = await startTwoNodes({ REDIS_URL: redis.url, REDIS_STREAM_NAME: stream, CLUSTER_LEASE_MS: '3000', LIVE_SWEEP_SECONDS: '0' });
+  inspector = createClient({ url: redis.url });
   inspector.on('error', () => {});
   await inspector.connect();
 });
@@ -60,7 +29,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await nodes?.close();
   if (inspector?.isOpen) inspector.destroy();
-  if (redisServer) await stopRedis(redisServer);
+  await redis?.stop();
 });
 
 describe('a cluster whose shared state fails', () => {
@@ -117,7 +86,7 @@ describe('a cluster whose shared state fails', () => {
     const teacherAgain = await on(host, 'teacher.wang');
     const liuliElsewhere = await on(other, 'class.liuli');
 
-    await stopRedis(redisServer);
+    await redis.stop();
     await waitFor('both nodes to see Redis gone', async () => [a.cluster.reachable, b.cluster.reachable], (r) => r.every((x) => !x));
 
     // The running lesson goes on: the teacher publishes, the classroom is told and receives it.
@@ -137,7 +106,7 @@ describe('a cluster whose shared state fails', () => {
     expect(ended.params.ended).toEqual(overVerdict);
 
     // Redis comes back empty (it keeps nothing on disk): the first heartbeat takes the running lesson's lease again.
-    redisServer = await startRedis(port);
+    await redis.start();
     await inspector.connect().catch(() => undefined);
     await waitFor('the host to hold its lesson again', () => inspector.get(lease(running)), (holder) => holder === host.id);
     await waitFor('both nodes registered again', async () => a.cluster.nodes.map((n) => n.nodeId).sort().join(), (ids) => ids === 'node-a,node-b');

@@ -8,6 +8,8 @@ import { SignalingError } from '../../shared/signaling/protocol.ts';
 import type { LessonMode, SessionKind } from '../../shared/schemas/schedule.ts';
 import type { NotificationName, NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { ParticipantFigures, SessionParticipation } from '../../shared/schemas/live.ts';
+import { eq } from 'drizzle-orm';
+import { liveSessions } from '../../server/db/schema/schedule.ts';
 import { liveServiceOf, type LiveService } from '../../server/live/service.ts';
 import { demoDirectory } from './schedule.ts';
 import type { SignedInClient, TestPlatform } from './platform.ts';
@@ -78,6 +80,30 @@ export async function createLiveSession(platform: Pick<TestPlatform, 'database' 
   const res = await coordinator.call(api.createSession, { body });
   if (!res.ok) throw new Error(`creating the session failed: ${res.status} ${res.error.message}`);
   return res.data.sessions[0]!.id;
+}
+
+/** How far ahead a test plans a lesson that it starts with `scheduledStartNow` once everyone is in. */
+export const PLANNED_LATER_MS = 5 * 60_000;
+
+/**
+ * The scheduled start arrives now. Teachers and classrooms join early (LIVE_EARLY_JOIN_MINUTES), and
+ * only the scheduled window counts: a test plans its lesson for later (`startsInMs: PLANNED_LATER_MS`),
+ * lets everyone join however long that takes on a busy machine, then calls this, and the window starts
+ * now and lasts `durationMs`. A fixed start would have to leave the slowest machine's joining time
+ * as a margin, and every run would wait it out. The product has no way to move a session that is
+ * live, so this writes the database directly (its trigger moves the bookings along).
+ */
+export async function scheduledStartNow(platform: Pick<TestPlatform, 'database'>, sessionId: string, durationMs: number): Promise<{ startsAt: number; endsAt: number }> {
+  const { db } = platform.database;
+  const [planned] = await db.select({ endsAt: liveSessions.endsAt }).from(liveSessions).where(eq(liveSessions.id, sessionId));
+  if (!planned) throw new Error(`no session ${sessionId}`);
+  const startsAt = new Date(Date.now() + 1000);
+  startsAt.setMilliseconds(0);
+  const endsAt = new Date(startsAt.getTime() + durationMs);
+  await db.update(liveSessions).set({ startsAt, endsAt }).where(eq(liveSessions.id, sessionId));
+  // The planned slot is free again when this was the latest session planned.
+  if (nextFreeOf.get(db) === planned.endsAt.getTime() + 1000) nextFreeOf.set(db, endsAt.getTime() + 1000);
+  return { startsAt: startsAt.getTime(), endsAt: endsAt.getTime() };
 }
 
 export interface LiveSocket {
