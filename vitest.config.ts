@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Four kinds of tests (see test/README.md). Integration tests run twice: once on
+// Four kinds of tests (see ARCHITECTURE.md, "Tests"). Integration tests run twice: once on
 // embedded PGlite and once on a real PostgreSQL server (TEST_DATABASE_URL).
 // Timeouts are generous: CI runs on a developer's machine that may be busy, where
 // everything is slower, not wrong. Tests wait for events (test/support/waitFor.ts),
