@@ -10,7 +10,7 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignalingClient } from '../../client/src/media/signaling.ts';
-import { notificationEvent, requestEvent } from '../../shared/signaling/protocol.ts';
+import { notificationEvent, requestEvent, SignalingError } from '../../shared/signaling/protocol.ts';
 
 let http: HttpServer;
 let server: Server;
@@ -21,6 +21,8 @@ beforeAll(async () => {
   http = createServer();
   server = new Server(http, { path: '/socket.io' });
   server.on('connection', (socket) => {
+    // A host that goes away before it answers (a node drained or killed mid-request).
+    socket.on(requestEvent('join'), () => socket.disconnect(true));
     socket.on(requestEvent('endSession'), (_req: unknown, ack: (a: unknown) => void) => {
       socket.emit(notificationEvent('sessionEnded'), verdict);
       // The verdict follows once the room is torn down.
@@ -82,5 +84,17 @@ describe('closing the signaling client while a request waits', () => {
     const client = await connected();
     client.close();
     await expect(client.request('leave', {})).rejects.toMatchObject({ code: 'internal', message: 'leave: not connected' });
+  });
+
+  it('a request whose connection drops before the answer fails at once, and says so (not "no answer")', async () => {
+    const client = await connected();
+    // A timeout far beyond the test's: only the drop can end the request in time.
+    const refused = await client.request('join', { sessionId: '00000000-0000-4000-8000-000000000000' }, 10 * 60_000).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    expect(refused).toBeInstanceOf(SignalingError);
+    expect((refused as SignalingError).message).toBe('join: the connection dropped before the answer');
+    client.close();
   });
 });

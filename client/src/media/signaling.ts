@@ -130,7 +130,10 @@ export class SignalingClient {
     try {
       answer = await waiting;
     } catch {
-      throw new SignalingError('internal', `${name}: no answer within ${timeoutMs} ms`, name);
+      // Socket.IO gives the acknowledgement up at once when the connection drops (its node drained or
+      // was killed): said as such, not as a request that had no answer in time.
+      const why = this.socket.connected ? `no answer within ${timeoutMs} ms` : 'the connection dropped before the answer';
+      throw new SignalingError('internal', `${name}: ${why}`, name);
     } finally {
       this.#pending.delete(waiting);
     }
