@@ -4,35 +4,18 @@
  * `not_live` with the verdict, as `sessionEnded` tells it, so the page ends with the
  * verdict instead of recovering — after the end, and while the lesson is being judged.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../media/WorkerPool.ts';
+import { describe, expect, it } from 'vitest';
 import { failuresOf } from '../../server/evidence/verdict.ts';
-import { createLiveSession, liveService, liveSocket, nextNotification, signalingRefusal, tempDataDir, type LiveSocket } from '../support/live.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { createLiveSession, liveService, nextNotification, signalingRefusal } from '../support/live.ts';
+import { liveMediaWorld } from '../support/liveMediaWorld.ts';
 
-let platform: TestPlatform;
-const data = tempDataDir();
-let pool: WorkerPool;
-const sockets: LiveSocket[] = [];
-
-beforeAll(async () => {
-  pool = await WorkerPool.create({ size: 1 });
-  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', ...data.env } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await platform?.close();
-  data.cleanup();
-  pool?.close();
-});
+const world = liveMediaWorld();
 
 /** A lesson taken live by its teacher, with 澉浦 in it. */
 async function lessonWithClassroom() {
-  const sessionId = await createLiveSession(platform);
-  const teacher = await liveSocket(platform, 'teacher.wang');
-  const ganpu = await liveSocket(platform, 'class.ganpu');
-  sockets.push(teacher, ganpu);
+  const sessionId = await createLiveSession(world.platform);
+  const teacher = await world.open('teacher.wang');
+  const ganpu = await world.open('class.ganpu');
   await teacher.signaling.request('join', { sessionId });
   const joined = await ganpu.signaling.request('join', { sessionId });
   const again = () => ganpu.signaling.request('join', { sessionId, resume: { peerId: joined.peerId, token: joined.resumeToken } });
@@ -58,7 +41,7 @@ describe('joining again a lesson that ended', () => {
   it('LIVE-REJOIN-ENDED: a join again that comes while the lesson is being judged is answered with the verdict once it is known', async () => {
     const { sessionId, again } = await lessonWithClassroom();
     // Ending starts on the server before the join arrives; its answer waits for the judgment.
-    const ending = liveService(platform).endSession(sessionId, 'host', null);
+    const ending = liveService(world.platform).endSession(sessionId, 'host', null);
     const refusal = await signalingRefusal(again());
     const verdict = await ending;
     expect(refusal.code).toBe('not_live');

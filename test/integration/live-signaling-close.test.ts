@@ -4,33 +4,16 @@
  * signaling client must keep its socket until the verdict arrives instead of reporting
  * "no answer".
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool } from '../../media/WorkerPool.ts';
-import { createLiveSession, liveSocket, nextNotification, tempDataDir, type LiveSocket } from '../support/live.ts';
-import { startTestPlatform, type TestPlatform } from '../support/platform.ts';
+import { describe, expect, it } from 'vitest';
+import { createLiveSession, nextNotification } from '../support/live.ts';
+import { liveMediaWorld } from '../support/liveMediaWorld.ts';
 
-let platform: TestPlatform;
-const data = tempDataDir();
-let pool: WorkerPool;
-const sockets: LiveSocket[] = [];
-
-beforeAll(async () => {
-  pool = await WorkerPool.create({ size: 1 });
-  platform = await startTestPlatform({ media: pool, env: { LIVE_SWEEP_SECONDS: '0', ...data.env } });
-});
-
-afterAll(async () => {
-  for (const s of sockets) s.close();
-  await platform?.close();
-  data.cleanup();
-  pool?.close();
-});
+const world = liveMediaWorld();
 
 describe('closing the signaling client', () => {
   it('the host who closes its client on sessionEnded still gets the endSession verdict', async () => {
-    const sessionId = await createLiveSession(platform, { kind: 'online_research' });
-    const host = await liveSocket(platform, 'teacher.wang');
-    sockets.push(host);
+    const sessionId = await createLiveSession(world.platform, { kind: 'online_research' });
+    const host = await world.open('teacher.wang');
     await host.signaling.request('join', { sessionId });
     const told = nextNotification(host.signaling, 'sessionEnded');
     host.signaling.on('sessionEnded', () => host.signaling.close());
@@ -42,8 +25,7 @@ describe('closing the signaling client', () => {
   });
 
   it('a request made after close is refused at once', async () => {
-    const s = await liveSocket(platform, 'teacher.li');
-    sockets.push(s);
+    const s = await world.open('teacher.li');
     s.signaling.close();
     await expect(s.signaling.request('leave', {})).rejects.toMatchObject({ code: 'internal', message: 'leave: not connected' });
   });
