@@ -139,6 +139,15 @@ export class EdgeRooms {
 
   /** N-EDGE-HAND: what the host's teacher does to one of this room's participants, done here (its evidence is written here). */
   async #act(edge: EdgeRoom, peerId: string, action: MirrorAction): Promise<object> {
+    if ('removed' in action) {
+      // N-EDGE-ONE-DEVICE: the same account joined elsewhere in the lesson (a patrol too, though nobody sees it).
+      const p = edge.room.participants.get(peerId);
+      if (p && !p.mirror) {
+        edge.room.notify(p, 'removed', { reason: action.removed });
+        edge.room.remove(p.peerId);
+      }
+      return {};
+    }
     const p: Participant | undefined = edge.room.visibleParticipant(peerId);
     if (!p || p.mirror) return { error: { code: 'not_found', message: 'That participant is not in the room' } };
     if ('hand' in action) edge.room.setHand(p, false);

@@ -92,7 +92,7 @@ export class PipeLink {
 
   /** N-EDGE-ROSTER: a participant of the edge room joined or changed; the host's room lists it. */
   peer(peer: MirrorPeer, state: MirrorState, at: SocketAt | null): void {
-    if (this.#closed || this.#room.closed) return;
+    if (this.#closed || this.#room.closed || this.#room.replacedOnEdge.has(peer.peerId)) return;
     const known = this.#room.participants.get(peer.peerId);
     if (known && known.edge?.node !== this.edgeNode) return;
     if (known) {

@@ -61,15 +61,17 @@ export function localLoad(
   const pipeConsumers = options.pipeConsumers ?? 0;
   let consumers = pipeConsumers;
   let transports = 0;
-  for (const room of service.rooms.values()) {
+  let edgeParticipants = 0;
+  const edges = new Set(options.edges ?? []);
+  for (const [sessionId, room] of service.rooms) {
     for (const p of room.participants.values()) {
       consumers += p.consumers.size;
       transports += p.transports.size;
+      if (edges.has(sessionId) && !p.mirror) edgeParticipants++;
     }
   }
   const pool = service.pool;
   const network = pool && !pool.closed ? pool.network : null;
-  const edges = new Set(options.edges ?? []);
   return {
     nodeId: options.nodeId,
     consumers,
@@ -80,6 +82,7 @@ export function localLoad(
     maxTransports: network && network.webRtcServerPort === undefined ? network.portRange.max - network.portRange.min + 1 : null,
     lessons: [...service.rooms.keys()].filter((id) => !edges.has(id)),
     edges: [...edges],
+    edgeParticipants,
     workerCpu: options.workerCpu ?? null,
     workers: pool && !pool.closed ? pool.workers.filter((w) => !w.closed && !w.died).length : 0,
     draining: options.draining ?? false,

@@ -63,7 +63,12 @@ export interface MirrorState {
 }
 
 /** What the host's teacher does to a participant of an edge room: done there, by its node (N-EDGE-HAND). */
-export type MirrorAction = { readonly hand: false } | { readonly muted: boolean } | { readonly audioCourseware: boolean };
+export type MirrorAction =
+  | { readonly hand: false }
+  | { readonly muted: boolean }
+  | { readonly audioCourseware: boolean }
+  /** The same account joined elsewhere in the lesson (N-EDGE-ONE-DEVICE): the edge removes its participant, which is told so. */
+  | { readonly removed: 'joined-elsewhere' };
 
 /** Told when a participant joins, changes (hand, online, mode, mute, sources) or leaves (`left`). */
 export type RosterWatcher = (p: Participant, left: boolean) => void;
@@ -77,6 +82,8 @@ export interface LiveRoomContext {
   readonly unbind: (socket: Socket, peerId: string) => void;
   /** The host sees how many patrols are in the room (LIVE_PATROL_MARKER). */
   readonly patrolMarker?: boolean;
+  /** On a lesson's host: an edge participant replaced by its account's newer join is removed by its edge node too (N-EDGE-ONE-DEVICE). */
+  readonly removeOnEdge?: (p: Participant) => void;
   /** The media room's audio-level interval: a sample above the threshold covers this much time before it. */
   readonly audioLevelIntervalMs?: number;
 }
@@ -96,6 +103,8 @@ export class LiveRoom {
   /** The account on stage (it stays on stage across its own reconnects). */
   stageAccountId: string | null = null;
   readonly mutedAccounts = new Set<string>();
+  /** Edge participants replaced by their account's newer join (N-EDGE-ONE-DEVICE): a late report of theirs lists them no more. */
+  readonly replacedOnEdge = new Set<string>();
   readonly #evidence: MediaEvidence;
   readonly #recording: RoomRecording;
   /** Quiz, chat and countdown (server/live/tools). */
@@ -211,13 +220,25 @@ export class LiveRoom {
 
   // ---- participants ------------------------------------------------------------------------
 
-  add(actor: Actor, role: LiveRole, socket: Socket): Participant {
-    // One device per account: a second join replaces the first (a classroom box restarted, a teacher switched laptops).
+  /**
+   * One device per account: a newer join replaces the account's other participants (a classroom box
+   * restarted, a teacher switched laptops), on an edge node too (N-EDGE-ONE-DEVICE). An edge room
+   * leaves the host's publishers it mirrors alone: the host decides for them.
+   */
+  #replaceAccount(accountId: string, socket: Socket | null): void {
     for (const old of [...this.participants.values()]) {
-      if (old.actor.accountId !== actor.accountId) continue;
-      if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
+      if (old.actor.accountId !== accountId || (old.mirror && !old.edge)) continue;
+      if (old.edge) {
+        this.replacedOnEdge.add(old.peerId);
+        this.#ctx.removeOnEdge?.(old);
+      }
+      else if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
       this.remove(old.peerId);
     }
+  }
+
+  add(actor: Actor, role: LiveRole, socket: Socket): Participant {
+    this.#replaceAccount(actor.accountId, socket);
     const p = newParticipant(randomUUID(), actor, role, socket);
     this.participants.set(p.peerId, p);
     this.media.addPeer(p.peerId, { appData: { accountId: actor.accountId, role } });
@@ -244,6 +265,7 @@ export class LiveRoom {
   ): Participant {
     const known = this.participants.get(peer.peerId);
     if (known) return known;
+    if (edge) this.#replaceAccount(peer.actor.accountId, null);
     // An edge participant's stand-in socket takes the class tools' notifications to it (server/cluster N-EDGE-TOOLS).
     const base = newParticipant(peer.peerId, { ...peer.actor, csrfToken: '', sessionExpiresAt: new Date(8.64e15) }, peer.role, edge?.socket ?? null);
     const p: Participant = edge ? { ...base, mirror: true, edge: { node: edge.node, online: edge.state.online } } : { ...base, mirror: true };

@@ -264,6 +264,8 @@ export class LiveService {
             peerGraceMs: this.config.live.peerGraceSeconds * 1000,
             unbind: this.#unbind,
             patrolMarker: this.config.live.patrolMarker,
+            removeOnEdge: (p) =>
+              void this.cluster?.actOnEdge(session.id, p, { removed: 'joined-elsewhere' }).catch((err: unknown) => this.log.debug({ err, sessionId: session.id }, 'live: an edge participant replaced by a newer join was gone already')),
             audioLevelIntervalMs: ROOM_DEFAULTS.audioLevelIntervalMs,
           });
           room.tools.restore(saved);

@@ -22,6 +22,8 @@ export const ClusterNodeLoad = z
     lessons: z.array(z.string()),
     /** Live lessons another node hosts whose extra receivers it carries (N-EDGE), fed through a pipe from the host. */
     edges: z.array(z.string()).optional(),
+    /** Participants of its edge rooms (receivers it carries for lessons other nodes host; the hosts' publishers mirrored there not counted). */
+    edgeParticipants: z.number().int().optional(),
   })
   .meta({ id: 'ClusterNodeLoad' });
 export type ClusterNodeLoad = z.infer<typeof ClusterNodeLoad>;
@@ -32,6 +34,9 @@ export const portsLeft = (n: ClusterNodeLoad): number => (n.maxTransports ? 1 - 
 /** No room for one more receiver: its consumers, or its RTC ports, are used up (N-EDGE, N-PLACEMENT-PORTS; the admin's page says "full"). */
 export const nodeFull = (n: ClusterNodeLoad): boolean => n.consumers >= n.maxConsumers || portsLeft(n) <= 0;
 
+/** A live lesson as the administrator's page of nodes names it. */
+const LessonOnNode = z.object({ sessionId: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string() });
+
 /** The nodes alive and what they host, for the administrator's page. */
 export const ClusterView = z
   .object({
@@ -41,7 +46,14 @@ export const ClusterView = z
     clustered: z.boolean(),
     nodes: z.array(
       ClusterNodeLoad.extend({
-        lessonDetails: z.array(z.object({ sessionId: z.string(), title: z.string(), startsAt: z.string(), endsAt: z.string() })),
+        lessonDetails: z.array(
+          LessonOnNode.extend({
+            /** Who is in its room as the host sees it, edge participants included (N-LIVE-LIST); null: not known (Redis unreachable). */
+            present: z.object({ peers: z.number().int(), teachers: z.number().int(), classrooms: z.number().int() }).nullable(),
+          }),
+        ),
+        /** The lessons it is an edge of (N-EDGE), with the node hosting each (null: none known right now). */
+        edgeDetails: z.array(LessonOnNode.extend({ host: z.string().nullable() })),
       }),
     ),
   })

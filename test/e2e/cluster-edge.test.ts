@@ -60,6 +60,27 @@ for (const mode of ['loopback', 'namespaces'] as const) {
       await teacher.page.locator(`[data-testid="live-classroom-tile"][data-peer-id="${liuliPeer}"]`).waitFor({ timeout: CLUSTER_WAIT_MS });
     });
 
+    it('N-NODE-LOAD: the administrator\'s page of nodes shows the lesson on its host, with who is in it, and on the edge, with its host and receiver', async () => {
+      const host = (await cluster.hostOf(sessionId))!;
+      const admin = await openLivePage(await cluster.browser(0), { url: cluster.doors[0]!, signIn: cluster.signIn }, 'admin', '/system/nodes');
+      const edgeRow = admin.page.getByTestId('node-edge');
+      // The page reads what the nodes last announced: reloaded until the edge's receiver and the host's room are in.
+      await waitFor(
+        'the page to show the edge',
+        async () => {
+          await admin.page.reload();
+          await admin.page.getByTestId('nodes-table').waitFor({ timeout: CLUSTER_WAIT_MS });
+          return (await admin.page.getByTestId('node-edge-participants').count()) === 1 && (await admin.page.getByTestId('node-lesson').innerText()).includes('2 间教室');
+        },
+        (shown) => shown,
+        CLUSTER_WAIT_MS,
+        1_000,
+      );
+      expect(await edgeRow.innerText()).toContain(`主节点 ${host}`);
+      expect(await admin.page.getByTestId('node-pipes').innerText()).toContain('2 路转发至边缘节点');
+      await admin.context.close();
+    });
+
     it('N-EDGE-CLOSE: the teacher ends the lesson; the classroom on the edge node is told it ended', async () => {
       await endFromPage(teacher.page);
       const status = liuli.page.getByTestId('live-ended-status');

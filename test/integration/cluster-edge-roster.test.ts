@@ -57,15 +57,17 @@ describe('a master-teacher lesson whose host node is full', () => {
   let edge: ClusterNode;
   let teacher: SignalingClient;
   let liuli: SignalingClient;
+  let ganpu: SignalingClient;
+  let teacherMicrophone: string;
   let l: ResponseOf<'join'>;
 
   beforeAll(async () => {
     sessionId = await createLiveSession(nodes.platform, { mode: 'master' });
     teacher = await nodes.on(nodes.a, 'teacher.wang');
-    await enterLesson(teacher, sessionId, ['camera', 'microphone']);
+    teacherMicrophone = (await enterLesson(teacher, sessionId, ['camera', 'microphone'])).produced['microphone']!;
     // Placement may pick either node (their worker CPU decides a tie).
     [host, edge] = nodes.a.service.rooms.has(sessionId) ? [nodes.a, nodes.b] : [nodes.b, nodes.a];
-    const ganpu = await nodes.on(host, 'class.ganpu');
+    ganpu = await nodes.on(host, 'class.ganpu');
     const g = await enterLesson(ganpu, sessionId);
     expect((await consumeAll(ganpu, g.joined)).consumers).toHaveLength(2);
     await waitFor('the host reported full', async () => edge.cluster.nodes.find((n) => n.nodeId === host.id)?.consumers ?? 0, (n) => n >= 2);
@@ -108,6 +110,28 @@ describe('a master-teacher lesson whose host node is full', () => {
     expect(sample(metrics, 'tongbu_cluster_node_consumers', { node: host.id })).toBe(4);
     // The lists count it too.
     await waitFor('the lists to count the edge classroom', () => listedOn(edge, 'class.ganpu', sessionId), (x) => x.now?.peers === 3);
+  });
+
+  it('N-NODE-LOAD: the administrator\'s node list shows the pipes to the edge, the edge\'s receivers, and the lesson on the edge with its host', async () => {
+    const admin = await signInAt(edge.url, 'admin');
+    const view = await waitFor(
+      'the node list to show the edge',
+      async () => {
+        const r = await admin.call(api.clusterNodes, {});
+        return r.ok ? r.data : null;
+      },
+      (v) =>
+        v?.nodes.find((n) => n.nodeId === edge.id)?.edgeParticipants === 1 &&
+        v.nodes.find((n) => n.nodeId === host.id)?.pipeConsumers === 2 &&
+        v.nodes.find((n) => n.nodeId === host.id)?.lessonDetails[0]?.present?.peers === 3,
+    );
+    const hosting = view!.nodes.find((n) => n.nodeId === host.id)!;
+    const onEdge = view!.nodes.find((n) => n.nodeId === edge.id)!;
+    // The host's room, as the host sees it: the teacher, its own classroom and the edge's.
+    expect(hosting.lessonDetails).toEqual([expect.objectContaining({ sessionId, present: { peers: 3, teachers: 1, classrooms: 2 } })]);
+    expect(hosting.edgeDetails).toEqual([]);
+    expect(onEdge.lessonDetails).toEqual([]);
+    expect(onEdge.edgeDetails).toEqual([expect.objectContaining({ sessionId, host: host.id })]);
   });
 
   it('N-EDGE-HAND: a hand raised on the edge reaches the teacher; the teacher lowers it and mutes the classroom, the classroom is told on its node, and its hand is written once, by the edge', async () => {
@@ -188,6 +212,38 @@ describe('a master-teacher lesson whose host node is full', () => {
     await left;
   });
 
+  it('N-EDGE-ONE-DEVICE: a classroom joining again from a second device, placed on the edge, replaces its first device on the host: that one is told so, and the teacher lists the classroom once', async () => {
+    const hostRoom = host.service.rooms.get(sessionId)!;
+    const ganpuAccount = [...hostRoom.participants.values()].find((p) => p.actor.username === 'class.ganpu')!.actor.accountId;
+    const removed = nextNotification(ganpu, 'removed');
+    const shown = nextNotification(teacher, 'peerJoined', (n) => n.peer.onEdge && n.peer.accountId === ganpuAccount);
+    const second = await nodes.on(edge, 'class.ganpu');
+    const g2 = await second.request('join', { sessionId });
+    expect(edge.service.rooms.get(sessionId)!.participants.has(g2.peerId)).toBe(true);
+    expect((await removed).reason).toBe('joined-elsewhere');
+    expect((await shown).peer.peerId).toBe(g2.peerId);
+    expect([...hostRoom.participants.values()].filter((p) => p.actor.accountId === ganpuAccount).map((p) => p.peerId)).toEqual([g2.peerId]);
+    // A change of the second device still reaches the teacher; the first device's seat stays empty.
+    const raised = nextNotification(teacher, 'handRaised', (n) => n.peerId === g2.peerId && n.raised);
+    await second.request('raiseHand', { raised: true });
+    await raised;
+    expect(hostRoom.snapshot().peers.filter((p) => p.accountId === ganpuAccount)).toHaveLength(1);
+
+    // The other way round: the teacher stops the microphone, one pipe consumer less, and the host has room again;
+    // a third device of the classroom joins the host itself and replaces the one on the edge, which its node removes.
+    await teacher.request('closeProducer', { producerId: teacherMicrophone });
+    await waitFor('the host to have room again', async () => host.cluster.load(), (load) => load.consumers < 2);
+    const removedOnEdge = nextNotification(second, 'removed');
+    const third = await nodes.on(host, 'class.ganpu');
+    const g3 = await enterLesson(third, sessionId);
+    expect(hostRoom.participants.get(g3.joined.peerId)?.edge).toBeUndefined();
+    expect((await removedOnEdge).reason).toBe('joined-elsewhere');
+    await waitFor('the edge to remove the second device', async () => edge.service.rooms.get(sessionId)!.participants.has(g2.peerId), (there) => !there);
+    expect([...hostRoom.participants.values()].filter((p) => p.actor.accountId === ganpuAccount).map((p) => p.peerId)).toEqual([g3.joined.peerId]);
+    // It receives the teacher's camera here, which fills the host again.
+    expect((await consumeAll(third, g3.joined)).consumers).toHaveLength(1);
+  });
+
   it('N-EDGE-ROSTER, N-EDGE-TOOLS: the edge classroom leaving, and the edge closing its room, take it off the teacher\'s list; joined again through the host\'s node it is listed and served again; the pipe leaves the host\'s load', async () => {
     const left = nextNotification(teacher, 'peerLeft', (n) => n.peerId === l.peerId);
     await liuli.request('leave', {});
@@ -207,6 +263,7 @@ describe('a master-teacher lesson whose host node is full', () => {
     const gone = nextNotification(teacher, 'peerLeft', (n) => n.peerId === again.peerId);
     await edge.cluster.drain();
     await gone;
-    await waitFor('the host\'s pipe closed', async () => host.cluster.load(), (load) => load.pipeConsumers === 0 && load.consumers === 2);
+    // Left on the host: the classroom receiving the teacher's camera (N-EDGE-ONE-DEVICE above).
+    await waitFor('the host\'s pipe closed', async () => host.cluster.load(), (load) => load.pipeConsumers === 0 && load.consumers === 1);
   });
 });

@@ -29,7 +29,17 @@ export function NodesPage() {
       render: (n) =>
         n.draining ? <Badge tone="orange">{t('nodes.state.draining')}</Badge> : nodeFull(n) ? <Badge tone="red">{t('nodes.state.full')}</Badge> : <Badge tone="green">{t('nodes.state.serving')}</Badge>,
     },
-    { key: 'consumers', header: t('nodes.consumers'), align: 'right', render: (n) => t('nodes.consumersOf', { n: n.consumers, max: n.maxConsumers }) },
+    {
+      key: 'consumers',
+      header: t('nodes.consumers'),
+      align: 'right',
+      render: (n) => (
+        <>
+          {t('nodes.consumersOf', { n: n.consumers, max: n.maxConsumers })}
+          {n.pipeConsumers ? <div data-testid="node-pipes">{t('nodes.pipeConsumers', { n: n.pipeConsumers })}</div> : null}
+        </>
+      ),
+    },
     { key: 'ports', header: t('nodes.ports'), align: 'right', secondary: true, render: (n) => (n.maxTransports ? t('nodes.consumersOf', { n: n.transports ?? 0, max: n.maxTransports }) : '—') },
     { key: 'cpu', header: t('nodes.cpu'), align: 'right', render: (n) => (n.workerCpu === null ? '—' : `${Math.round(n.workerCpu * 100)}%`) },
     { key: 'workers', header: t('nodes.workers'), align: 'right', secondary: true, render: (n) => n.workers },
@@ -39,13 +49,25 @@ export function NodesPage() {
       header: t('nodes.lessons'),
       wrap: true,
       render: (n) =>
-        n.lessonDetails.length === 0
-          ? t('nodes.noLessons')
-          : n.lessonDetails.map((l) => (
+        n.lessonDetails.length === 0 && n.edgeDetails.length === 0 ? (
+          t('nodes.noLessons')
+        ) : (
+          <>
+            {n.lessonDetails.map((l) => (
               <div key={l.sessionId} data-testid="node-lesson">
                 {l.title}（{localDateTime(l.startsAt)}）
+                {l.present ? <span className="muted"> · {t('nodes.present', l.present)}</span> : null}
               </div>
-            )),
+            ))}
+            {n.edgeDetails.map((l) => (
+              <div key={l.sessionId} data-testid="node-edge">
+                <Badge tone="gray">{t('nodes.edge')}</Badge> {l.title}（{localDateTime(l.startsAt)}）
+                <span className="muted"> · {l.host ? t('nodes.edgeOf', { host: l.host }) : t('nodes.edgeHostUnknown')}</span>
+              </div>
+            ))}
+            {n.edgeParticipants ? <div data-testid="node-edge-participants">{t('nodes.edgeParticipants', { n: n.edgeParticipants })}</div> : null}
+          </>
+        ),
     },
   ];
   return (

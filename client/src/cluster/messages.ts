@@ -18,6 +18,12 @@ export const clusterZh = {
   'nodes.since': '启动时间',
   'nodes.lessons': '承载的直播课',
   'nodes.noLessons': '无',
+  'nodes.pipeConsumers': '其中 {n} 路转发至边缘节点',
+  'nodes.present': '{teachers} 位教师 · {classrooms} 间教室（共 {peers} 人，含边缘节点）',
+  'nodes.edge': '边缘',
+  'nodes.edgeOf': '主节点 {host}，本节点只承载接收端',
+  'nodes.edgeHostUnknown': '主节点暂不可知',
+  'nodes.edgeParticipants': '边缘接收端 {n} 个',
   'nodes.none': '没有运行中的节点',
 } as const;
 
@@ -40,5 +46,11 @@ export const clusterEn: Record<keyof typeof clusterZh, string> = {
   'nodes.since': 'Started',
   'nodes.lessons': 'Live lessons hosted',
   'nodes.noLessons': 'None',
+  'nodes.pipeConsumers': '{n} of them piped to edge nodes',
+  'nodes.present': '{teachers} teachers · {classrooms} classrooms ({peers} in all, edge nodes included)',
+  'nodes.edge': 'Edge',
+  'nodes.edgeOf': 'hosted by {host}; this node carries receivers only',
+  'nodes.edgeHostUnknown': 'host not known right now',
+  'nodes.edgeParticipants': '{n} receivers on this node as an edge',
   'nodes.none': 'No node is running',
 };
