@@ -39,7 +39,7 @@ const silentLogger: MediaLogger = { debug() {}, info() {}, warn() {}, error() {}
 /** Defaults; see RoomOptions for what each means. maxConsumersPerRouter: bench/README.md "fanout". */
 export const ROOM_DEFAULTS = {
   maxConsumersPerRouter: 400,
-  keyFrameRequestDelayMs: 1000,
+  keyFrameRequestDelayMs: 300,
   initialAvailableOutgoingBitrate: 500_000,
   maxIncomingBitrate: 3_000_000,
   lowBandwidthMaxOutgoingBitrate: 350_000,

@@ -67,7 +67,10 @@ export interface RoomOptions {
   readonly maxConsumersPerRouter?: number;
   /**
    * Minimum interval between key frames requested from one video producer on
-   * behalf of its many consumers (mediasoup `keyFrameRequestDelay`). Default 1000.
+   * behalf of its many consumers (mediasoup `keyFrameRequestDelay`). Default 300: a receiver
+   * asking within that time of another waits for the window's end, so the delay adds to a
+   * page's first frame (bench/README.md "join"); 300 ms still holds the teacher's encoder to
+   * about three key frames a second per layer at the morning bell.
    */
   readonly keyFrameRequestDelayMs?: number;
   /** Router video codecs in order of preference. Default ['VP8', 'H264']; 'VP9' optional. */
