@@ -118,6 +118,12 @@ export class LiveCluster implements LiveRouting {
   /** The heartbeat (registration and leases) and the watch over the other nodes run apart: a slow watch never delays a heartbeat. */
   #beating: Promise<void> | null = null;
   #watching: Promise<void> | null = null;
+  /**
+   * N-REDIS-RETURN: until then (one lease after Redis answered again) the registrations and leases
+   * in Redis may still lack what the other nodes hold: no lesson without a holder is placed, and no
+   * node missing from the list counts as gone.
+   */
+  #settlingUntil = 0;
 
   constructor(options: LiveClusterOptions) {
     this.#options = options;
@@ -142,7 +148,10 @@ export class LiveCluster implements LiveRouting {
     });
     await this.#registry.announce(this.load());
     this.#nodes = await this.#registry.nodes();
-    this.#registry.onReachable(() => this.#heartbeat());
+    this.#registry.onReachable(() => {
+      this.#settlingUntil = Date.now() + this.#registry.leaseMs;
+      this.#heartbeat();
+    });
     this.#timer = setInterval(() => {
       if (this.#closed) return;
       void this.#cpu.sample();
@@ -165,6 +174,10 @@ export class LiveCluster implements LiveRouting {
     this.#watching ??= this.#watch()
       .catch((err: unknown) => this.#log.warn({ err }, 'cluster: watching the other nodes failed'))
       .finally(() => (this.#watching = null));
+  }
+
+  get #settling(): boolean {
+    return Date.now() < this.#settlingUntil;
   }
 
   /** Whether this node reaches Redis now (N-REDIS-OUTAGE). */
@@ -235,7 +248,8 @@ export class LiveCluster implements LiveRouting {
       return here();
     }
     const forwarded = this.#forwarded.get(socket.id);
-    if (!forwarded) return here();
+    // N-EDGE-TOOLS: the class tools are the host's; an edge room's own would answer with what they were when it opened.
+    if (!forwarded) return this.#onEdgeRoom(socket) && TOOL_REQUESTS.has(name) ? clusterUnavailable() : here();
     if (name === 'leave') {
       this.#forwarded.delete(socket.id);
       return here();
@@ -345,6 +359,10 @@ export class LiveCluster implements LiveRouting {
     const [holder, registered] = await answeredInTime(Promise.all([this.#registry.holder(sessionId), this.#registry.nodes()]));
     const nodes = (this.#nodes = this.#withSelf(registered));
     if (holder && nodes.some((n) => n.nodeId === holder)) return holder;
+    // N-REDIS-RETURN: a lesson whose room is here takes its lease again here, not a second room elsewhere;
+    // one hosted elsewhere may not have its lease taken again yet, and the client tries again in a moment.
+    if (this.#hosted().includes(sessionId)) return this.#claim(sessionId);
+    if (this.#settling) throw new ClusterUnreachableError();
     const target = placeLesson(nodes, this.nodeId);
     if (!target) throw new LiveError('media_unavailable', 'Every media server is full or draining; try again in a moment');
     if (target.nodeId !== this.nodeId) return target.nodeId;
@@ -438,6 +456,12 @@ export class LiveCluster implements LiveRouting {
     const answer = await (sessionId ? this.#joining(sessionId, answering) : answering());
     if (!this.#service.bindingOf(remote.socket)) this.#remotes.delete(key);
     return answer;
+  }
+
+  /** Whether the socket's participant is in one of this node's edge rooms. */
+  #onEdgeRoom(socket: Socket): boolean {
+    const b = this.#service.bindingOf(socket);
+    return !!b && this.#edges.hostOfRoom(b.room) !== undefined;
   }
 
   /**
@@ -630,8 +654,10 @@ export class LiveCluster implements LiveRouting {
       this.#claims.delete(id);
       await this.#registry.release(id);
     }
-    // N-NODE-GONE: a node whose relay channel lost its listener is dropped here, not one lease later.
     this.#nodes = this.#withSelf(await this.#registry.nodes());
+    // N-REDIS-RETURN: a node missing from the list may not have registered again yet.
+    if (this.#settling) return;
+    // N-NODE-GONE: a node whose relay channel lost its listener is dropped here, not one lease later.
     const alive = new Set(this.#nodes.map((n) => n.nodeId));
     // A join or request waiting on a node that is gone fails now (a join is placed again), not at its timeout.
     this.#relay.keepOnly(alive);

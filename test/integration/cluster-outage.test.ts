@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignalingError } from '../../shared/signaling/protocol.ts';
 import { consumeAll, enterLesson, startTwoNodes, type TwoNodes } from '../support/cluster.ts';
 import { createLiveSession, fakeDtls, fakeRtpParameters, nextNotification, signalingRefusal } from '../support/live.ts';
 import { ownRedis, type OwnRedis } from '../support/redisServer.ts';
@@ -112,8 +113,17 @@ describe('a cluster whose shared state fails', () => {
     await waitFor('both nodes registered again', async () => a.cluster.nodes.map((n) => n.nodeId).sort().join(), (ids) => ids === 'node-a,node-b');
     expect(host.service.rooms.has(running)).toBe(true);
 
-    const joined = await teacherAgain.request('join', { sessionId: waiting });
-    expect(joined.peerId).toBeTruthy();
+    // N-REDIS-RETURN: for one lease after Redis is back a lesson without a holder is not placed; the client tries again.
+    const joined = await waitFor(
+      'the waiting lesson to be placed',
+      () =>
+        teacherAgain.request('join', { sessionId: waiting }).catch((err: unknown) => {
+          if (err instanceof SignalingError && err.code === 'cluster_unavailable') return null;
+          throw err;
+        }),
+      (j) => j !== null,
+    );
+    expect(joined!.peerId).toBeTruthy();
     expect(a.service.rooms.has(waiting) || b.service.rooms.has(waiting)).toBe(true);
   });
 });
