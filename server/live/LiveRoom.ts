@@ -231,8 +231,7 @@ export class LiveRoom {
       if (old.edge) {
         this.replacedOnEdge.add(old.peerId);
         this.#ctx.removeOnEdge?.(old);
-      }
-      else if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
+      } else if (old.socket && old.socket !== socket) this.notify(old, 'removed', { reason: 'joined-elsewhere' });
       this.remove(old.peerId);
     }
   }
