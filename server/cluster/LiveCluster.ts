@@ -6,7 +6,7 @@ import type { NotificationOf } from '../../shared/signaling/protocol.ts';
 import type { Actor } from '../accounts/actor.ts';
 import { permissionsFor } from '../live/access.ts';
 import { LiveError, SessionOverError } from '../live/errors.ts';
-import type { MirrorAction, Participant } from '../live/LiveRoom.ts';
+import type { LiveRoom, MirrorAction, Participant } from '../live/LiveRoom.ts';
 import { parseSummary, summaryOf, type RoomSummary } from '../live/roomSummary.ts';
 import type { EndCause, LiveRouting, LiveService } from '../live/service.ts';
 import { answerLiveRequest } from '../live/signaling.ts';
@@ -249,7 +249,7 @@ export class LiveCluster implements LiveRouting {
     }
     const forwarded = this.#forwarded.get(socket.id);
     // N-EDGE-TOOLS: the class tools are the host's; an edge room's own would answer with what they were when it opened.
-    if (!forwarded) return this.#onEdgeRoom(socket) && TOOL_REQUESTS.has(name) ? clusterUnavailable() : here();
+    if (!forwarded) return this.#edgeToolRequest(socket, name) ? clusterUnavailable() : here();
     if (name === 'leave') {
       this.#forwarded.delete(socket.id);
       return here();
@@ -458,10 +458,12 @@ export class LiveCluster implements LiveRouting {
     return answer;
   }
 
-  /** Whether the socket's participant is in one of this node's edge rooms. */
-  #onEdgeRoom(socket: Socket): boolean {
+  /** A class tool's request of a participant of one of this node's edge rooms: its binding and the lesson's host; null: not such a request. */
+  #edgeToolRequest(socket: Socket, name: string): { b: { room: LiveRoom; peer: Participant }; host: string } | null {
+    if (!TOOL_REQUESTS.has(name)) return null;
     const b = this.#service.bindingOf(socket);
-    return !!b && this.#edges.hostOfRoom(b.room) !== undefined;
+    const host = b && this.#edges.hostOfRoom(b.room);
+    return b && host ? { b, host } : null;
   }
 
   /**
@@ -469,10 +471,9 @@ export class LiveCluster implements LiveRouting {
    * lesson's host (after the host heard of the participant); null: not such a request.
    */
   #toolOnHost(socket: Socket, name: string, raw: unknown): Promise<unknown> | null {
-    if (!TOOL_REQUESTS.has(name)) return null;
-    const b = this.#service.bindingOf(socket);
-    const host = b && this.#edges.hostOfRoom(b.room);
-    if (!b || !host) return null;
+    const request = this.#edgeToolRequest(socket, name);
+    if (!request) return null;
+    const { b, host } = request;
     const message: EdgeToHost = { type: 'tool', sessionId: b.room.sessionId, peerId: b.peer.peerId, name, raw };
     return this.#edges
       .reported(b.room)
